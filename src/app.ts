@@ -1,0 +1,67 @@
+// The one composition root: builds the Fastify app from its dependencies and
+// wires every module. It never listens; src/server.ts does.
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Config } from './config/load-config.ts';
+import type { App } from './http/app-types.ts';
+import { registerErrorHandling } from './http/error-handler.ts';
+import { healthRoutes } from './http/health.routes.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { REQUEST_ID_HEADER, requestId } from './http/request-id.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { validatorCompiler } from './http/validation.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Database } from './platform/db/database.ts';
+import { loggerOptions } from './platform/logger.ts';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly clock?: Clock;
+  /** A ready logger (tests capture lines with one); otherwise one is made from config. */
+  readonly logger?: FastifyBaseLogger;
+}
+
+const BODY_LIMIT = 1024 * 1024; // 1 MiB
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, database } = deps;
+  const app: App = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
+    genReqId: requestId,
+    requestIdLogLabel: 'reqId',
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy ? [...config.trustProxy] : false,
+    // On close, idle keep-alive sockets are closed at once; busy ones finish their request.
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler());
+  registerErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  await registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https://') });
+  if (config.corsOrigins.length > 0) {
+    const any = config.corsOrigins.includes('*');
+    await app.register(cors, {
+      origin: any ? '*' : [...config.corsOrigins],
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+      maxAge: 600,
+    });
+  }
+  await registerOpenApi(app, config.publicUrl);
+  const metrics = registerMetrics(app);
+
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  healthRoutes(app, { ping: () => database.ping(), isDraining: () => draining, metrics });
+
+  return app;
+}

@@ -1,0 +1,41 @@
+// The command line. Every command reads the same configuration as the server
+// and may run while the server does (SQLite in WAL mode with a busy timeout;
+// PostgreSQL as usual).
+import type { Config } from '../config/load-config.ts';
+import { openDatabase } from '../platform/db/database.ts';
+import { migrateToLatest } from '../platform/db/migrate.ts';
+import { startServer, stopOnSignals } from '../server.ts';
+
+export const USAGE = `Usage: roster <command>
+
+Commands:
+  serve      start the server (what \`npm start\` runs)
+  migrate    apply pending database migrations and exit
+
+Configuration is read from environment variables; see the README.
+`;
+
+export class UsageError extends Error {}
+
+export async function runCommand(command: string, args: string[], config: Config): Promise<number> {
+  switch (command) {
+    case 'serve': {
+      if (args.length > 0) throw new UsageError(`serve takes no arguments\n\n${USAGE}`);
+      stopOnSignals(await startServer(config));
+      return 0;
+    }
+    case 'migrate': {
+      const database = openDatabase(config.database);
+      try {
+        const applied = await migrateToLatest(database);
+        process.stdout.write(applied.length > 0 ? `${applied.join('\n')}\n` : 'database is up to date\n');
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    default:
+      process.stderr.write(`roster: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}

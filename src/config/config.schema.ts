@@ -1,0 +1,285 @@
+// Every environment variable Roster reads: its default, how it is parsed and
+// what it means. The README's configuration table is generated from this list
+// (`npm run docs:config`), so the two cannot drift apart.
+import { isIP } from 'node:net';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface VariableSpec<T> {
+  /** Shown in the README table; `undefined` means "unset". */
+  readonly default?: string;
+  /** Human wording of the default when it is computed (e.g. from another variable). */
+  readonly defaultDoc?: string;
+  readonly doc: string;
+  /** Secret values are never echoed back in error messages. */
+  readonly secret?: boolean;
+  readonly parse: (raw: string) => ParseResult<T>;
+}
+
+const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
+const fail = (message: string): ParseResult<never> => ({ ok: false, message });
+
+export const text: VariableSpec<string>['parse'] = (raw) =>
+  raw.trim() === '' ? fail('must not be empty') : ok(raw.trim());
+
+const integerIn =
+  (min: number, max: number) =>
+  (raw: string): ParseResult<number> => {
+    const n = Number(raw);
+    return /^\d+$/.test(raw.trim()) && n >= min && n <= max
+      ? ok(n)
+      : fail(`must be an integer from ${min} to ${max}`);
+  };
+
+const nonNegativeNumber = (raw: string): ParseResult<number> => {
+  const n = Number(raw);
+  return raw.trim() !== '' && Number.isFinite(n) && n >= 0 ? ok(n) : fail('must be a number ≥ 0');
+};
+
+const boolean = (raw: string): ParseResult<boolean> => {
+  const v = raw.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return ok(true);
+  if (['false', '0', 'no', 'off'].includes(v)) return ok(false);
+  return fail('must be true or false');
+};
+
+const oneOf =
+  <const T extends string>(values: readonly T[]) =>
+  (raw: string): ParseResult<T> => {
+    const v = raw.trim() as T;
+    return values.includes(v) ? ok(v) : fail(`must be one of ${values.join(', ')}`);
+  };
+
+const urlWithScheme =
+  (schemes: readonly string[]) =>
+  (raw: string): ParseResult<URL> => {
+    let url: URL;
+    try {
+      url = new URL(raw.trim());
+    } catch {
+      return fail('must be a URL');
+    }
+    return schemes.includes(url.protocol)
+      ? ok(url)
+      : fail(`must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  };
+
+export type DatabaseTarget =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly url: string };
+
+const databaseUrl = (raw: string): ParseResult<DatabaseTarget> => {
+  const v = raw.trim();
+  if (/^postgres(ql)?:\/\//.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      return fail('is not a valid postgres:// URL');
+    }
+    return ok({ dialect: 'postgres', url: v });
+  }
+  if (v.startsWith('sqlite:')) {
+    const path = v.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    return path === '' ? fail('sqlite: needs a path or :memory:') : ok({ dialect: 'sqlite', path });
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(v)?.[1];
+  return fail(
+    `${scheme ? `unsupported scheme "${scheme}:"` : 'unrecognised value'}; use postgres://…, sqlite:<path> or sqlite::memory:`,
+  );
+};
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Addresses or CIDRs (or proxy-addr's names), checked here so a typo fails at boot. */
+const proxyList = (raw: string): ParseResult<string[]> => {
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return fail('must list at least one address or CIDR');
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      return fail(`"${entry}" is not an IP address, a CIDR or one of ${[...PROXY_NAMES].join(', ')}`);
+    }
+  }
+  return ok(entries);
+};
+
+export const COMPAT_SURFACES = ['001', '002', '003', '004'] as const;
+export type CompatSurface = (typeof COMPAT_SURFACES)[number];
+
+const compatList = (raw: string): ParseResult<CompatSurface[]> => {
+  const v = raw.trim();
+  if (v === 'all') return ok([...COMPAT_SURFACES]);
+  if (v === 'none') return ok([]);
+  const items = v.split(',').map((s) => s.trim());
+  const unknown = items.filter((s) => !(COMPAT_SURFACES as readonly string[]).includes(s));
+  return unknown.length > 0
+    ? fail(`unknown surface ${unknown.join(', ')}; use all, none or a list of ${COMPAT_SURFACES.join(', ')}`)
+    : ok([...new Set(items)] as CompatSurface[]);
+};
+
+const originList = (raw: string): ParseResult<string[]> => {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    if (item === '*') continue;
+    const parsed = urlWithScheme(['http:', 'https:'])(item);
+    if (!parsed.ok || parsed.value.origin !== item.replace(/\/$/, '')) {
+      return fail(`"${item}" is not an origin like https://app.example.com`);
+    }
+  }
+  return ok(items.map((s) => s.replace(/\/$/, '')));
+};
+
+const secretList = (raw: string): ParseResult<string[]> => {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) return fail('must not be empty');
+  return items.some((s) => s.length < 32)
+    ? fail('each secret must be at least 32 characters (generate one with `openssl rand -base64 48`)')
+    : ok(items);
+};
+
+const durationSeconds = integerIn(1, 10 * 365 * 24 * 3600);
+
+/**
+ * The table of variables. Order is the README's order.
+ * Defaults that depend on other variables (PUBLIC_URL, DATABASE_URL) are
+ * resolved in load-config.ts.
+ */
+export const configSchema = {
+  PORT: { default: '3000', doc: 'TCP port the server listens on', parse: integerIn(0, 65535) },
+  HOST: { default: '127.0.0.1', doc: 'address the server listens on', parse: text },
+  ROSTER_ENV: {
+    default: 'development',
+    doc: '`development`, `test` or `production`; production refuses insecure defaults',
+    parse: oneOf(['development', 'test', 'production']),
+  },
+  ROSTER_DATA_DIR: {
+    default: './data',
+    doc: 'SQLite file, mail/SMS outbox and media when nothing else is configured',
+    parse: text,
+  },
+  DATABASE_URL: {
+    defaultDoc: 'SQLite file `<data dir>/roster.db`',
+    doc: '`postgres://...` for PostgreSQL, `sqlite:<path>` or `sqlite::memory:` for SQLite',
+    secret: true,
+    parse: databaseUrl,
+  },
+  REDIS_URL: {
+    doc: 'rate-limit counters and cross-node events in Redis (`redis://…`)',
+    secret: true,
+    parse: urlWithScheme(['redis:', 'rediss:']),
+  },
+  ROSTER_SECRET: {
+    defaultDoc: 'generated into `<data dir>/secret` outside production',
+    doc: 'master secret for HMACs and at-rest encryption, ≥ 32 characters; a comma-separated list rotates (first one signs and encrypts, all decrypt); required in production',
+    secret: true,
+    parse: secretList,
+  },
+  PUBLIC_URL: {
+    defaultDoc: '`http://HOST:PORT`',
+    doc: 'external base URL (links in mail, OAuth issuer); must be https in production',
+    parse: urlWithScheme(['http:', 'https:']),
+  },
+  SMTP_URL: {
+    defaultDoc: 'unset: mail is written to `<data dir>/outbox/mail/*.eml`',
+    doc: '`smtp://user:pass@host:port` (or `smtps://`); required in production',
+    secret: true,
+    parse: urlWithScheme(['smtp:', 'smtps:']),
+  },
+  MAIL_FROM: { default: 'Roster <no-reply@localhost>', doc: 'sender address', parse: text },
+  SMS_TRANSPORT: {
+    default: 'outbox',
+    doc: '`outbox` (`<data dir>/outbox/sms/*.json`), `webhook` (POST JSON `{"to","body"}` to `SMS_WEBHOOK_URL`) or `twilio`',
+    parse: oneOf(['outbox', 'webhook', 'twilio']),
+  },
+  SMS_WEBHOOK_URL: {
+    doc: 'where `SMS_TRANSPORT=webhook` posts messages',
+    secret: true,
+    parse: urlWithScheme(['http:', 'https:']),
+  },
+  TWILIO_ACCOUNT_SID: { doc: 'Twilio account SID (`SMS_TRANSPORT=twilio`)', parse: text },
+  TWILIO_AUTH_TOKEN: { doc: 'Twilio auth token', secret: true, parse: text },
+  TWILIO_FROM: { doc: 'Twilio sender number (E.164) or messaging service SID', parse: text },
+  TWILIO_API_BASE: {
+    default: 'https://api.twilio.com',
+    doc: 'Twilio API base URL (for a regional edge or a test double)',
+    parse: urlWithScheme(['http:', 'https:']),
+  },
+  STORAGE_URL: {
+    defaultDoc: '`<data dir>/media` on disk',
+    doc: '`s3://bucket?endpoint=...&region=...` for S3-compatible storage, or `file:<path>`',
+    secret: true,
+    parse: urlWithScheme(['s3:', 'file:']),
+  },
+  ROSTER_REQUIRE_EMAIL_VERIFICATION: {
+    default: 'true',
+    doc: 'when false, accounts are verified at creation',
+    parse: boolean,
+  },
+  ROSTER_INVITE_ONLY: {
+    default: 'false',
+    doc: 'when true, sign-up needs an unused invite code',
+    parse: boolean,
+  },
+  ROSTER_RATE_LIMIT_IP_FACTOR: {
+    default: '1',
+    doc: 'scales every per-IP limit (`10` = ten times more generous, `0` = per-IP limits off); per-account limits always apply',
+    parse: nonNegativeNumber,
+  },
+  TRUST_PROXY: {
+    doc: 'proxies whose `X-Forwarded-For` is believed (addresses/CIDRs, or `loopback`); otherwise the socket address is the client',
+    parse: proxyList,
+  },
+  ROSTER_COMPAT: {
+    default: 'all',
+    doc: 'which seed compatibility surfaces to mount: `all`, `none`, or a list like `001,002`',
+    parse: compatList,
+  },
+  ROSTER_PROFILE_SCHEMA: {
+    doc: 'path of a JSON Schema file validating the operator-defined `custom` profile fields',
+    parse: text,
+  },
+  ROSTER_CORS_ORIGINS: {
+    doc: 'browser origins allowed to call the API with CORS (comma-separated, or `*`); unset: no CORS',
+    parse: originList,
+  },
+  ROSTER_PASSWORD_MIN_LENGTH: {
+    default: '8',
+    doc: 'minimum password length (NIST 800-63B-4 advises 15 for password-only accounts)',
+    parse: integerIn(8, 64),
+  },
+  ROSTER_SESSION_IDLE_TTL: {
+    default: '1209600',
+    doc: 'seconds a session may stay unused before it ends (14 days)',
+    parse: durationSeconds,
+  },
+  ROSTER_SESSION_ABSOLUTE_TTL: {
+    default: '2592000',
+    doc: 'seconds after sign-in a session ends whatever its use (30 days)',
+    parse: durationSeconds,
+  },
+  ROSTER_SHUTDOWN_TIMEOUT: {
+    default: '10',
+    doc: 'seconds to finish in-flight requests after SIGTERM before closing anyway',
+    parse: integerIn(1, 300),
+  },
+  LOG_LEVEL: {
+    defaultDoc: '`info` (`silent` when `ROSTER_ENV=test`)',
+    doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+    parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  },
+} as const satisfies Record<string, VariableSpec<unknown>>;
+
+export type ConfigVariable = keyof typeof configSchema;

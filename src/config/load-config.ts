@@ -1,0 +1,200 @@
+// Environment -> validated, frozen Config. Every problem is collected and
+// reported at once, one line per variable, so an operator fixes them in one go.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  type CompatSurface,
+  type ConfigVariable,
+  configSchema,
+  type DatabaseTarget,
+  type VariableSpec,
+} from './config.schema.ts';
+
+export type RosterEnv = 'development' | 'test' | 'production';
+
+export type SmsConfig =
+  | { readonly transport: 'outbox' }
+  | { readonly transport: 'webhook'; readonly url: string }
+  | {
+      readonly transport: 'twilio';
+      readonly accountSid: string;
+      readonly authToken: string;
+      readonly from: string;
+      readonly apiBase: string;
+    };
+
+export type StorageConfig =
+  | { readonly kind: 'fs'; readonly dir: string }
+  | { readonly kind: 's3'; readonly url: string };
+
+export interface Config {
+  readonly env: RosterEnv;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: DatabaseTarget;
+  readonly redisUrl: string | null;
+  /** First one signs and encrypts; every one is tried to decrypt (rotation). */
+  readonly secrets: readonly string[];
+  readonly publicUrl: string;
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  readonly sms: SmsConfig;
+  readonly storage: StorageConfig;
+  readonly requireEmailVerification: boolean;
+  readonly inviteOnly: boolean;
+  readonly rateLimitIpFactor: number;
+  readonly trustProxy: readonly string[] | null;
+  readonly compat: readonly CompatSurface[];
+  readonly profileSchemaPath: string | null;
+  readonly corsOrigins: readonly string[];
+  readonly passwordMinLength: number;
+  readonly sessionIdleTtlSeconds: number;
+  readonly sessionAbsoluteTtlSeconds: number;
+  readonly shutdownTimeoutSeconds: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Parsed = { -readonly [K in ConfigVariable]?: unknown };
+
+export interface LoadConfigOptions {
+  /** Base for relative paths; defaults to the process's working directory. */
+  readonly cwd?: string;
+}
+
+/** Reads and validates every variable; throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
+  const problems: string[] = [];
+  const values: Parsed = {};
+  for (const [name, spec] of Object.entries(configSchema) as [ConfigVariable, VariableSpec<unknown>][]) {
+    // An empty variable counts as unset, as most shells and orchestrators mean it.
+    const given = env[name] === '' ? undefined : env[name];
+    const raw = given ?? spec.default;
+    if (raw === undefined) continue;
+    const result = spec.parse(raw);
+    if (result.ok) values[name] = result.value;
+    else problems.push(`${name}: ${result.message}${spec.secret ? '' : ` (got ${JSON.stringify(raw)})`}`);
+  }
+  const get = (name: ConfigVariable): unknown => values[name];
+
+  const cwd = options.cwd ?? process.cwd();
+  const rosterEnv = (get('ROSTER_ENV') ?? 'development') as RosterEnv;
+  const port = (get('PORT') as number | undefined) ?? 3000;
+  const host = (get('HOST') as string | undefined) ?? '127.0.0.1';
+  const dataDir = resolve(cwd, (get('ROSTER_DATA_DIR') as string | undefined) ?? './data');
+  const publicUrl = (
+    (get('PUBLIC_URL') as URL | undefined)?.href ?? `http://${hostForUrl(host)}:${port}`
+  ).replace(/\/$/, '');
+  const smtpUrl = (get('SMTP_URL') as URL | undefined)?.href ?? null;
+  const sms = smsConfig(get, problems);
+
+  if (rosterEnv === 'production') {
+    if (!env.ROSTER_SECRET) problems.push('ROSTER_SECRET: required in production (≥ 32 random characters)');
+    if (!publicUrl.startsWith('https://')) problems.push('PUBLIC_URL: must be an https:// URL in production');
+    if (smtpUrl === null)
+      problems.push('SMTP_URL: required in production (the mail outbox folder is for development)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const database = (get('DATABASE_URL') as DatabaseTarget | undefined) ?? {
+    dialect: 'sqlite' as const,
+    path: join(dataDir, 'roster.db'),
+  };
+  const storageUrl = get('STORAGE_URL') as URL | undefined;
+  const storage: StorageConfig =
+    storageUrl === undefined
+      ? { kind: 'fs', dir: join(dataDir, 'media') }
+      : storageUrl.protocol === 'file:'
+        ? { kind: 'fs', dir: resolve(cwd, decodeURIComponent(storageUrl.pathname)) }
+        : { kind: 's3', url: storageUrl.href };
+
+  return Object.freeze({
+    env: rosterEnv,
+    port,
+    host,
+    dataDir,
+    database:
+      database.dialect === 'sqlite' && database.path !== ':memory:' && !isAbsolute(database.path)
+        ? { dialect: 'sqlite' as const, path: resolve(cwd, database.path) }
+        : database,
+    redisUrl: (get('REDIS_URL') as URL | undefined)?.href ?? null,
+    secrets: Object.freeze((get('ROSTER_SECRET') as string[] | undefined) ?? [developmentSecret(dataDir)]),
+    publicUrl,
+    smtpUrl,
+    mailFrom: get('MAIL_FROM') as string,
+    sms,
+    storage,
+    requireEmailVerification: get('ROSTER_REQUIRE_EMAIL_VERIFICATION') as boolean,
+    inviteOnly: get('ROSTER_INVITE_ONLY') as boolean,
+    rateLimitIpFactor: get('ROSTER_RATE_LIMIT_IP_FACTOR') as number,
+    trustProxy: Object.freeze((get('TRUST_PROXY') as string[] | undefined) ?? null),
+    compat: Object.freeze(get('ROSTER_COMPAT') as CompatSurface[]),
+    profileSchemaPath: (get('ROSTER_PROFILE_SCHEMA') as string | undefined) ?? null,
+    corsOrigins: Object.freeze((get('ROSTER_CORS_ORIGINS') as string[] | undefined) ?? []),
+    passwordMinLength: get('ROSTER_PASSWORD_MIN_LENGTH') as number,
+    sessionIdleTtlSeconds: get('ROSTER_SESSION_IDLE_TTL') as number,
+    sessionAbsoluteTtlSeconds: get('ROSTER_SESSION_ABSOLUTE_TTL') as number,
+    shutdownTimeoutSeconds: get('ROSTER_SHUTDOWN_TIMEOUT') as number,
+    logLevel: (get('LOG_LEVEL') as string | undefined) ?? (rosterEnv === 'test' ? 'silent' : 'info'),
+  });
+}
+
+function smsConfig(get: (name: ConfigVariable) => unknown, problems: string[]): SmsConfig {
+  const transport = get('SMS_TRANSPORT') as SmsConfig['transport'] | undefined;
+  if (transport === 'webhook') {
+    const url = get('SMS_WEBHOOK_URL') as URL | undefined;
+    if (!url) problems.push('SMS_WEBHOOK_URL: required when SMS_TRANSPORT=webhook');
+    return { transport, url: url?.href ?? '' };
+  }
+  if (transport === 'twilio') {
+    const [accountSid, authToken, from] = (
+      ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const
+    ).map((name) => {
+      const value = get(name) as string | undefined;
+      if (!value) problems.push(`${name}: required when SMS_TRANSPORT=twilio`);
+      return value ?? '';
+    });
+    const apiBase = (get('TWILIO_API_BASE') as URL).href.replace(/\/$/, '');
+    return { transport, accountSid: accountSid!, authToken: authToken!, from: from!, apiBase };
+  }
+  return { transport: 'outbox' };
+}
+
+/** IPv6 literals need brackets inside a URL. */
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Outside production a missing ROSTER_SECRET is generated once into the data
+ * directory (mode 0600) so that restarts keep sessions and encrypted data.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    // Another process (the CLI, a second server) created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+}

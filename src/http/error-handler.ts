@@ -1,0 +1,69 @@
+// The only place that maps errors to HTTP. DomainErrors carry their kind;
+// Fastify's own errors (validation, parsing, size) are translated into the
+// common catalogue; anything else is a 500 whose internals stay in the log.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '../platform/domain-error.ts';
+import { commonError } from '../platform/errors.ts';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
+import { fieldErrors } from './validation.ts';
+
+function translate(error: FastifyError): DomainError {
+  if (error instanceof DomainError) return error;
+  if (error.validation) {
+    return commonError('validation_failed', {
+      detail: 'Some fields are missing or invalid; see errors.',
+      errors: fieldErrors(error.validation as never, error.validationContext),
+    });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return commonError('payload_too_large', { detail: 'The request body exceeds the size limit.' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return commonError('unsupported_media_type', { detail: 'Send the body as application/json.' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return commonError('malformed_request', { detail: 'The request body is not valid JSON.' });
+  }
+  // JSON parse errors (including a forbidden __proto__ key) arrive as 400s.
+  if (error.statusCode === 400 && (error instanceof SyntaxError || error.name === 'SyntaxError')) {
+    return commonError('malformed_request', { detail: 'The request body is not valid JSON.' });
+  }
+  if (error.statusCode === 429)
+    return commonError('rate_limited', { detail: 'Too many requests; slow down.' });
+  if (error.statusCode === 404) return commonError('not_found');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return commonError('malformed_request', { detail: 'The request could not be processed.' });
+  }
+  return commonError('internal_error', {
+    detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+  });
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: DomainError): FastifyReply {
+  const problem = toProblem(error, request.id);
+  if (error.retryAfter !== undefined)
+    reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter))));
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const domainError = translate(error);
+    if (domainError.kind === 'internal') {
+      request.log.error({ err: error }, 'request failed');
+    } else if (domainError.internal) {
+      request.log.info({ code: domainError.code, internal: domainError.internal }, 'request refused');
+    }
+    return sendProblem(reply, request, domainError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      request,
+      commonError('not_found', {
+        detail: `No route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`,
+      }),
+    ),
+  );
+}

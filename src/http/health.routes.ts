@@ -1,0 +1,87 @@
+// Liveness and readiness. /healthz answers while the process runs; /readyz
+// also asks the database (bounded by a timeout, so a hung database makes the
+// probe fail instead of hang) and fails while the node drains for shutdown.
+import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { Type } from 'typebox';
+import { commonError } from '../platform/errors.ts';
+import { problemResponses } from './problem.ts';
+
+export interface HealthDeps {
+  ping(): Promise<void>;
+  isDraining(): boolean;
+  metrics: Registry;
+}
+
+const READY_TIMEOUT_MS = 2_000;
+
+const Status = Type.Object({ status: Type.String({ examples: ['ok'] }) });
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
+  app.get(
+    '/healthz',
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['service'],
+        summary: 'Liveness',
+        description: 'Answers 200 while the process is running. Does not touch the database.',
+        response: { 200: Status },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['service'],
+        summary: 'Readiness',
+        description:
+          'Answers 200 when the database answers within 2 s; 503 (problem+json, `service_unavailable`) ' +
+          'when it does not or while the node is shutting down.',
+        response: { 200: Status, ...problemResponses(503) },
+      },
+    },
+    async (request) => {
+      if (deps.isDraining())
+        throw commonError('service_unavailable', { detail: 'The node is shutting down.' });
+      try {
+        await withTimeout(deps.ping(), READY_TIMEOUT_MS);
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness: database unreachable');
+        throw commonError('service_unavailable', { detail: 'The database is unreachable.' });
+      }
+      return { status: 'ready' };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      logLevel: 'warn',
+      schema: {
+        tags: ['service'],
+        summary: 'Prometheus metrics',
+        description:
+          'Prometheus text format: `http_request_duration_seconds` by method, route and status, and process metrics.',
+        produces: ['text/plain'],
+        response: { 200: { type: 'string', description: 'Prometheus exposition format' } },
+      },
+    },
+    async (_request, reply) => {
+      reply.type(deps.metrics.contentType);
+      return deps.metrics.metrics();
+    },
+  );
+}

@@ -1,0 +1,31 @@
+// Entry point of the server and the command line: `node src/main.ts <command>`
+// (`npm start` = serve; `npm run cli -- <command>`). Configuration comes from
+// the environment for every command.
+
+import { runCommand, USAGE } from './cli/commands.ts';
+import { type Config, ConfigError, loadConfig } from './config/load-config.ts';
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems)
+        process.stderr.write(`roster: invalid configuration: ${problem}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+  process.stdout.write(USAGE);
+  process.exit(command === undefined ? 2 : 0);
+}
+try {
+  process.exitCode = await runCommand(command, args, readConfig());
+} catch (error) {
+  process.stderr.write(`roster: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,7 @@
+// Every migration, in order. Names are permanent: never rename or reorder.
+import { outbox } from './0001-outbox.ts';
+import type { RosterMigration } from './migration.ts';
+
+export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
+  ['0001-outbox', outbox],
+];
