@@ -1,0 +1,68 @@
+// A fresh, migrated database per test file: SQLite in memory, or a new
+// PostgreSQL schema that is dropped afterwards.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DatabaseTarget } from '../../src/config/config.schema.ts';
+import { type Database, openDatabase } from '../../src/platform/db/database.ts';
+import { migrateToLatest } from '../../src/platform/db/migrate.ts';
+import { postgresAdminUrl, testDialect } from './dialect.ts';
+
+export interface TestDatabase {
+  readonly database: Database;
+  readonly target: DatabaseTarget;
+  /** PostgreSQL schema name (undefined on SQLite). */
+  readonly schema: string | undefined;
+  /** Closes the connection and drops the schema. */
+  drop(): Promise<void>;
+}
+
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export const uniqueName = (prefix: string): string => `${prefix}_${randomBytes(6).toString('hex')}`;
+
+export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = options.migrate ?? true;
+  if (testDialect === 'sqlite') {
+    const target: DatabaseTarget = { dialect: 'sqlite', path: ':memory:' };
+    const database = openDatabase(target);
+    if (migrate) await migrateToLatest(database);
+    return { database, target, schema: undefined, drop: () => database.close() };
+  }
+  const schema = uniqueName('test');
+  await withAdmin((c) => c.query(`create schema ${schema}`));
+  const target: DatabaseTarget = { dialect: 'postgres', url: postgresAdminUrl };
+  const database = openDatabase(target, { schema, poolSize: 5 });
+  if (migrate) await migrateToLatest(database);
+  return {
+    database,
+    target,
+    schema,
+    drop: async () => {
+      await database.close();
+      await withAdmin((c) => c.query(`drop schema ${schema} cascade`));
+    },
+  };
+}
+
+/**
+ * A whole PostgreSQL database for tests that start the real server process
+ * with only DATABASE_URL set. Returns its URL and a drop function.
+ */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = uniqueName('roster_test');
+  await withAdmin((c) => c.query(`create database ${name}`));
+  const url = new URL(postgresAdminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    drop: () => withAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+  };
+}
