@@ -2,7 +2,7 @@
 // wires every module. It never listens; src/server.ts does.
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Config } from './config/load-config.ts';
 import type { App } from './http/app-types.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
@@ -25,13 +25,18 @@ export interface AppDeps {
 }
 
 const BODY_LIMIT = 1024 * 1024; // 1 MiB
+/** Probes and scrapes arrive every few seconds; logging each would drown the log. */
+const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
   const app: App = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     genReqId: requestId,
-    requestIdLogLabel: 'reqId',
+    logController: new LogController({
+      requestIdLogLabel: 'reqId',
+      disableRequestLogging: (req: { url?: string }) => UNLOGGED_PATHS.has(req.url ?? ''),
+    }),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy ? [...config.trustProxy] : false,
     // On close, idle keep-alive sockets are closed at once; busy ones finish their request.

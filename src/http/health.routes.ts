@@ -29,7 +29,6 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get(
     '/healthz',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['service'],
         summary: 'Liveness',
@@ -43,7 +42,6 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get(
     '/readyz',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['service'],
         summary: 'Readiness',
@@ -69,7 +67,6 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   app.get(
     '/metrics',
     {
-      logLevel: 'warn',
       schema: {
         tags: ['service'],
         summary: 'Prometheus metrics',

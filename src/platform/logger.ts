@@ -12,7 +12,6 @@ const SECRET_FIELDS = [
   'refreshToken',
   'mfaToken',
   'idToken',
-  'code',
   'otp',
   'secret',
   'recoveryCodes',
@@ -49,6 +48,10 @@ export function loggerOptions(level: string): LoggerOptions {
         'req.headers["x-api-key"]',
         'res.headers["set-cookie"]',
         ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]),
+        // `code` is also the name of error codes (ECONNREFUSED), which logs need:
+        // only one-time codes inside a logged body are censored.
+        'body.code',
+        '*.body.code',
       ],
       censor: '[redacted]',
     },

@@ -1,0 +1,100 @@
+// The real process: starts with no configuration (SQLite in ./data) or with
+// only DATABASE_URL (PostgreSQL), answers, and on SIGTERM finishes what is in
+// flight and exits 0.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { testDialect } from '../helpers/dialect.ts';
+import { cleanEnv, MAIN, spawnServer } from '../helpers/spawn-server.ts';
+import { createPostgresDatabase } from '../helpers/test-database.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Configuration for the dialect under test: nothing at all for SQLite, only DATABASE_URL for PostgreSQL. */
+async function dialectEnv(): Promise<Record<string, string>> {
+  if (testDialect === 'sqlite') return {};
+  const pg = await createPostgresDatabase();
+  cleanups.push(pg.drop);
+  return { DATABASE_URL: pg.url };
+}
+
+/** Sends request headers and half a body; returns a function that sends the rest and reads the reply. */
+async function startSlowRequest(url: string): Promise<() => Promise<string>> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  await new Promise((r) => socket.once('connect', r));
+  const body = JSON.stringify({ email: 'slow@example.com' });
+  socket.write(
+    `POST /v1/slow-upload HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+  );
+  let reply = '';
+  socket.on('data', (d) => {
+    reply += String(d);
+  });
+  return async () => {
+    socket.write(body.slice(5));
+    await new Promise((r) => socket.once('close', r));
+    return reply;
+  };
+}
+
+describe(`server process (${testDialect})`, () => {
+  it('starts with no other configuration, serves, and stops on SIGTERM with exit 0 after in-flight requests', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'roster-life-'));
+    const server = await spawnServer({ cwd, env: await dialectEnv() });
+    cleanups.push(async () => {
+      server.process.kill('SIGKILL');
+    });
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
+    if (testDialect === 'sqlite') assert.ok(existsSync(join(cwd, 'data', 'roster.db')), 'SQLite lives in ./data');
+
+    const finish = await startSlowRequest(server.url);
+    server.process.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    await assert.rejects(fetch(`${server.url}/healthz`), 'no new connections while draining');
+    const reply = await finish();
+    assert.match(reply, /^HTTP\/1\.1 404 /, 'the in-flight request got its answer');
+    assert.match(reply, /"code":"not_found"/);
+    assert.equal(await server.exited(), 0);
+    const messages = server.logs.map((l) => l.msg);
+    assert.ok(messages.includes('shutting down'));
+    assert.ok(messages.includes('roster stopped'));
+  });
+
+  it('SIGINT stops it too', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'roster-life-'));
+    const server = await spawnServer({ cwd, env: await dialectEnv() });
+    server.process.kill('SIGINT');
+    assert.equal(await server.exited(), 0);
+  });
+
+  it('`migrate` applies migrations and exits; a second run has nothing to do', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'roster-migrate-'));
+    const env = cleanEnv(await dialectEnv());
+    const first = spawnSync(process.execPath, [MAIN, 'migrate'], { cwd, env, encoding: 'utf8' });
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /applied 0001-outbox/);
+    const second = spawnSync(process.execPath, [MAIN, 'migrate'], { cwd, env, encoding: 'utf8' });
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout, 'database is up to date\n');
+  });
+
+  it('an unknown command exits 2 with the usage', () => {
+    const result = spawnSync(process.execPath, [MAIN, 'frobnicate'], {
+      cwd: mkdtempSync(join(tmpdir(), 'roster-cli-')),
+      env: cleanEnv({}),
+      encoding: 'utf8',
+    });
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /unknown command "frobnicate"/);
+    assert.match(result.stderr, /serve\s+start the server/);
+  });
+});
