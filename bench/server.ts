@@ -1,0 +1,29 @@
+// Starts the real server process for a scenario, on a fresh data directory
+// (SQLite) or DATABASE_URL from the environment (PostgreSQL).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SpawnedServer, spawnServer } from '../test/helpers/spawn-server.ts';
+
+export async function startBenchServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
+  const cwd = mkdtempSync(join(tmpdir(), 'roster-bench-'));
+  return spawnServer({
+    cwd,
+    env: {
+      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+      ...env,
+    },
+  });
+}
+
+export async function stopBenchServer(server: SpawnedServer): Promise<void> {
+  server.process.kill('SIGTERM');
+  await server.exited();
+}
+
+/** Resident set size of a process in MiB (Linux). */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  return Math.round((kib / 1024) * 10) / 10;
+}

@@ -1,0 +1,17 @@
+// Generated documentation is checked in; these fail when it is stale.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { README, readmeWithTable } from '../scripts/config-table.ts';
+import { generateOpenApi, OPENAPI_FILE } from '../scripts/openapi.ts';
+
+describe('checked-in documentation', () => {
+  it('docs/openapi.json matches the routes (run `npm run openapi`)', async () => {
+    assert.equal(readFileSync(OPENAPI_FILE, 'utf8'), await generateOpenApi());
+  });
+
+  it('the README configuration table matches config.schema.ts (run `npm run docs:config`)', () => {
+    const readme = readFileSync(README, 'utf8');
+    assert.equal(readme, readmeWithTable(readme));
+  });
+});
