@@ -1,0 +1,150 @@
+// Password hashing with argon2id (OWASP Password Storage Cheat Sheet: m=19 MiB,
+// t=2, p=1). @node-rs/argon2's async API runs on the libuv thread pool, so the
+// event loop stays free; a bounded queue caps how much hashing can pile up, so
+// a login storm gets fast `server_busy` (503) replies rather than timeouts.
+import { availableParallelism } from 'node:os';
+import { type Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { type BoundedQueue, createBoundedQueue, type QueueStats } from './bounded-queue.ts';
+import { cryptoError } from './crypto.errors.ts';
+import { randomToken } from './tokens.ts';
+
+export interface PasswordHashParams {
+  /** KiB of memory per hash. */
+  readonly memoryCost: number;
+  /** Passes over memory. */
+  readonly timeCost: number;
+  /** Lanes; the hash is computed on one thread whatever this is. */
+  readonly parallelism: number;
+}
+
+/** OWASP's first argon2id configuration: 19 MiB, 2 passes, 1 lane. */
+export const owaspArgon2idParams: PasswordHashParams = Object.freeze({
+  memoryCost: 19_456, // 19 MiB
+  timeCost: 2,
+  parallelism: 1,
+});
+
+export interface PasswordVerification {
+  readonly ok: boolean;
+  /** True only when `ok` and the stored hash uses other parameters or another algorithm. */
+  readonly needsRehash: boolean;
+}
+
+export interface PasswordHasher {
+  /** PHC string `$argon2id$v=19$m=…,t=…,p=…$salt$hash` of the NFC-normalised password. */
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<PasswordVerification>;
+  /** Same work as a failed `verify`, for unknown accounts (no user enumeration by timing). */
+  verifyDummy(password: string): Promise<void>;
+  stats(): QueueStats;
+}
+
+export interface PasswordHasherOptions {
+  /** Defaults to the OWASP parameters; tests elsewhere may pass cheaper ones. */
+  readonly params?: PasswordHashParams;
+  /** Defaults to the CPU count, capped by the libuv thread pool size (see below). */
+  readonly maxConcurrent?: number;
+  /** Defaults to 32 × maxConcurrent (see below). */
+  readonly maxQueued?: number;
+}
+
+// A const enum cannot be read under isolatedModules; 2 is Algorithm.Argon2id.
+const ARGON2ID = 2 as Algorithm;
+const ARGON2_VERSION = 19; // 0x13, the current and only recommended version
+const PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+/**
+ * Hashes run on the libuv thread pool (UV_THREADPOOL_SIZE, default 4). Letting
+ * more run than it has threads would only move the queue into libuv, unbounded
+ * and shared with fs and dns work; more than the CPU count only adds latency.
+ */
+function defaultMaxConcurrent(): number {
+  const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE ?? '', 10);
+  return Math.max(1, Math.min(availableParallelism(), Number.isInteger(pool) && pool > 0 ? pool : 4));
+}
+
+/**
+ * 32 waiting per running slot: a queued request then waits at most ~32 hash
+ * times (~0.65 s at ~20 ms a hash) before running, which absorbs ordinary
+ * bursts; a longer backlog would only turn into client timeouts, so it is
+ * refused with a Retry-After instead. Waiting costs no memory worth counting
+ * (argon2's 19 MiB is allocated only while a hash runs).
+ */
+const QUEUED_PER_SLOT = 32;
+
+export interface ParsedPasswordHash {
+  readonly algorithm: string;
+  readonly version: number;
+  readonly memoryCost: number;
+  readonly timeCost: number;
+  readonly parallelism: number;
+}
+
+/** Reads the algorithm and parameters of an argon2 PHC string; null if it is not one. */
+export function parsePasswordHash(hash: string): ParsedPasswordHash | null {
+  const match = PHC.exec(hash);
+  if (match === null) return null;
+  // The pattern guarantees every group; the defaults only satisfy the checker.
+  const [, algorithm = '', version = '', memoryCost = '', timeCost = '', parallelism = ''] = match;
+  return {
+    algorithm,
+    version: Number(version),
+    memoryCost: Number(memoryCost),
+    timeCost: Number(timeCost),
+    parallelism: Number(parallelism),
+  };
+}
+
+// Composed and decomposed "é" must give the same hash, whatever keyboard or
+// OS produced them.
+const normalize = (password: string): string => password.normalize('NFC');
+
+export function createPasswordHasher(options: PasswordHasherOptions = {}): PasswordHasher {
+  const params = options.params ?? owaspArgon2idParams;
+  const argon2Options = { ...params, algorithm: ARGON2ID };
+  const maxConcurrent = options.maxConcurrent ?? defaultMaxConcurrent();
+  const queue: BoundedQueue = createBoundedQueue({
+    maxConcurrent,
+    maxQueued: options.maxQueued ?? QUEUED_PER_SLOT * maxConcurrent,
+    onFull: () =>
+      cryptoError('server_busy', { retryAfter: 1, internal: 'password hasher queue full; request shed' }),
+  });
+
+  const isCurrent = (parsed: ParsedPasswordHash): boolean =>
+    parsed.algorithm === 'argon2id' &&
+    parsed.version === ARGON2_VERSION &&
+    parsed.memoryCost === params.memoryCost &&
+    parsed.timeCost === params.timeCost &&
+    parsed.parallelism === params.parallelism;
+
+  const verify = async (hash: string, password: string): Promise<PasswordVerification> => {
+    const parsed = parsePasswordHash(hash);
+    // Not a bad password but bad data (e.g. an imported bcrypt hash); surface it.
+    if (parsed === null) throw new Error('verify: stored password hash is not an argon2 PHC string');
+    const ok = await queue.run(() => argon2Verify(hash, normalize(password)));
+    return { ok, needsRehash: ok && !isCurrent(parsed) };
+  };
+
+  // Computed on first use with the current parameters, so a dummy verify costs
+  // exactly what a real one does. A failed attempt (e.g. queue full) is retried.
+  let dummyHash: Promise<string> | undefined;
+  const getDummyHash = (): Promise<string> => {
+    if (dummyHash === undefined) {
+      const pending = queue.run(() => argon2Hash(randomToken(), argon2Options));
+      pending.catch(() => {
+        if (dummyHash === pending) dummyHash = undefined;
+      });
+      dummyHash = pending;
+    }
+    return dummyHash;
+  };
+
+  return {
+    hash: (password) => queue.run(() => argon2Hash(normalize(password), argon2Options)),
+    verify,
+    async verifyDummy(password) {
+      await verify(await getDummyHash(), password);
+    },
+    stats: () => queue.stats(),
+  };
+}
