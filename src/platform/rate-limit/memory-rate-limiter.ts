@@ -1,0 +1,98 @@
+// Counters in this process: the default for a single node. Every operation
+// runs synchronously between awaits, so concurrent calls are atomic. Time comes
+// from the injected Clock, so tests move it with ManualClock.
+import type { Clock } from '../clock.ts';
+import { ExpiringMap } from './expiring-map.ts';
+import { blockMs, resolveFailurePolicy } from './failure-backoff.ts';
+import type {
+  FailureCounter,
+  FailurePolicy,
+  LockoutStatus,
+  RateLimiter,
+  RateLimitResult,
+  WindowRule,
+} from './rate-limiter.ts';
+import { slideWindow, toRetryAfterSeconds, type WindowState } from './sliding-window.ts';
+
+export interface MemoryRateLimiterOptions {
+  readonly maxEntries?: number; // per kind; default 100_000
+  readonly sweepIntervalMs?: number; // default 60_000 (1 min)
+}
+
+interface FailureState {
+  readonly failures: number;
+  readonly blockedUntil: number;
+}
+
+const NOT_BLOCKED: LockoutStatus = Object.freeze({ blocked: false, retryAfterSeconds: 0 });
+
+export class MemoryRateLimiter implements RateLimiter {
+  readonly failures: FailureCounter;
+  readonly #clock: Clock;
+  readonly #windows: ExpiringMap<WindowState>;
+  readonly #failureStates: ExpiringMap<FailureState>;
+
+  constructor(clock: Clock, options: MemoryRateLimiterOptions = {}) {
+    const mapOptions = {
+      maxEntries: options.maxEntries ?? 100_000,
+      sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+    };
+    this.#clock = clock;
+    this.#windows = new ExpiringMap(mapOptions);
+    this.#failureStates = new ExpiringMap(mapOptions);
+    this.failures = new MemoryFailureCounter(clock, this.#failureStates);
+  }
+
+  async consume(key: string, rule: WindowRule): Promise<RateLimitResult> {
+    const now = this.#clock.now().getTime();
+    // The window size is part of the key so two rules on one key never mix counts.
+    const mapKey = `${rule.windowSeconds}:${key}`;
+    const decision = slideWindow(this.#windows.get(mapKey, now), now, rule);
+    if (!decision.allowed)
+      return { allowed: false, remaining: 0, retryAfterSeconds: toRetryAfterSeconds(decision.waitMs) };
+    this.#windows.set(mapKey, decision.next, now + decision.ttlMs, now);
+    return { allowed: true, remaining: decision.remaining, retryAfterSeconds: 0 };
+  }
+
+  /** Keys held, windows and failures together; for tests of the memory bound. */
+  get size(): number {
+    return this.#windows.size + this.#failureStates.size;
+  }
+}
+
+class MemoryFailureCounter implements FailureCounter {
+  readonly #clock: Clock;
+  readonly #states: ExpiringMap<FailureState>;
+
+  constructor(clock: Clock, states: ExpiringMap<FailureState>) {
+    this.#clock = clock;
+    this.#states = states;
+  }
+
+  async check(key: string): Promise<LockoutStatus> {
+    const now = this.#clock.now().getTime();
+    return status(this.#states.get(key, now), now);
+  }
+
+  async recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
+    const resolved = resolveFailurePolicy(policy);
+    const now = this.#clock.now().getTime();
+    const previous = this.#states.get(key, now);
+    const failures = (previous?.failures ?? 0) + 1;
+    const block = blockMs(failures, resolved);
+    // A failure never shortens a block already in force.
+    const blockedUntil = Math.max(previous?.blockedUntil ?? 0, block > 0 ? now + block : 0);
+    const state = { failures, blockedUntil };
+    this.#states.set(key, state, Math.max(now + resolved.forgetAfterMs, blockedUntil), now);
+    return status(state, now);
+  }
+
+  async reset(key: string): Promise<void> {
+    this.#states.delete(key);
+  }
+}
+
+function status(state: FailureState | undefined, now: number): LockoutStatus {
+  if (state === undefined || state.blockedUntil <= now) return NOT_BLOCKED;
+  return { blocked: true, retryAfterSeconds: toRetryAfterSeconds(state.blockedUntil - now) };
+}
