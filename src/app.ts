@@ -4,7 +4,12 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Config } from './config/load-config.ts';
+import { createIdentity, type IdentityOverrides } from './identity.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
+import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import type { App } from './http/app-types.ts';
+import { createAuthenticator } from './http/authenticate.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { registerMetrics } from './http/metrics.ts';
@@ -12,7 +17,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { REQUEST_ID_HEADER, requestId } from './http/request-id.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
-import type { Clock } from './platform/clock.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logger.ts';
 
@@ -22,6 +27,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** A ready logger (tests capture lines with one); otherwise one is made from config. */
   readonly logger?: FastifyBaseLogger;
+  /** Replacements for platform parts (tests: a manual clock's rate limiter, a cheaper hasher). */
+  readonly identity?: IdentityOverrides;
 }
 
 const BODY_LIMIT = 1024 * 1024; // 1 MiB
@@ -67,6 +74,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     draining = true;
   });
   healthRoutes(app, { ping: () => database.ping(), isDraining: () => draining, metrics });
+
+  const identity = createIdentity(config, database, deps.clock ?? systemClock, app.log, deps.identity);
+  app.addHook('onReady', () => identity.start());
+  app.addHook('onClose', () => identity.stop());
+  const auth = createAuthenticator(identity.sessions);
+  app.decorateRequest('principal', null);
+  accountsRoutes(app, { accounts: identity.accounts, auth });
+  credentialsRoutes(app, { credentials: identity.credentials, auth });
+  sessionsRoutes(app, { ...identity, auth });
 
   return app;
 }

@@ -1,7 +1,19 @@
 // The tables as the application sees them. Each module declares its tables in
 // its own `*.table.ts`; this interface gathers them for Kysely.
+import type { UsersTable } from '../../modules/accounts/accounts.table.ts';
+import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
+import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
+import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
+import type { RefreshTokensTable, SessionsTable, SigningKeysTable } from '../../modules/sessions/sessions.table.ts';
 import type { OutboxMessagesTable } from '../outbox/outbox.table.ts';
 
 export interface Tables {
   outbox_messages: OutboxMessagesTable;
+  users: UsersTable;
+  credentials: CredentialsTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  one_time_codes: OneTimeCodesTable;
+  signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
 }

@@ -1,0 +1,127 @@
+// Wires the identity core (accounts, credentials, OTP, sessions) and the
+// platform parts it needs. Called only from app.ts, the composition root;
+// kept apart so app.ts stays about HTTP.
+import { Redis } from 'ioredis';
+import type { Config } from './config/load-config.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import { createOtpService } from './modules/otp/otp.service.ts';
+import { createAccessTokens } from './modules/sessions/access-token.ts';
+import type { PostLoginHook } from './modules/sessions/login-flow.ts';
+import { createSessionState } from './modules/sessions/session-state.ts';
+import { createSessionsService } from './modules/sessions/sessions.service.ts';
+import { createKeyStore } from './modules/sessions/signing-keys.ts';
+import type { Clock } from './platform/clock.ts';
+import { createEncrypter } from './platform/crypto/encryption.ts';
+import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.ts';
+import { hmacSha256 } from './platform/crypto/tokens.ts';
+import type { Database } from './platform/db/database.ts';
+import { createEventBus, type EventBus } from './platform/events/event-bus.ts';
+import { createMailer } from './platform/mailer/create-mailer.ts';
+import type { Mailer } from './platform/mailer/mailer.ts';
+import { createMailQueue } from './platform/outbox/mail-queue.ts';
+import { mailSender } from './platform/outbox/outbox.service.ts';
+import { createOutboxWorker, type OutboxLogger } from './platform/outbox/outbox-worker.ts';
+import { createRateGuard } from './platform/rate-limit/rate-guard.ts';
+import { createRateLimiter, type RateLimiter } from './platform/rate-limit/rate-limiter.ts';
+
+export interface IdentityOverrides {
+  readonly hasher?: PasswordHasher;
+  readonly rateLimiter?: RateLimiter;
+  readonly events?: EventBus;
+  readonly mailer?: Mailer;
+  readonly postLoginHooks?: readonly PostLoginHook[];
+  /** Outbox poll interval; the worker is also woken after every commit that queues mail. */
+  readonly outboxPollMs?: number;
+}
+
+export function createIdentity(
+  config: Config,
+  database: Database,
+  clock: Clock,
+  logger: OutboxLogger & { warn(fields: object, message: string): void },
+  overrides: IdentityOverrides = {},
+) {
+  const { db } = database;
+  const redis = config.redisUrl && !overrides.rateLimiter ? new Redis(config.redisUrl, { connectionName: 'roster-rate-limit', lazyConnect: false }) : null;
+  const rateLimiter = overrides.rateLimiter ?? createRateLimiter({ redis, clock });
+  const guard = createRateGuard(rateLimiter, config.rateLimitIpFactor);
+  const events =
+    overrides.events ?? createEventBus(config.redisUrl, { onError: (err, channel) => logger.warn({ err, channel }, 'event bus error') });
+  const mailer = overrides.mailer ?? createMailer(config, clock);
+  const worker = createOutboxWorker({
+    database,
+    senders: { mail: mailSender(mailer) },
+    clock,
+    logger,
+    pollIntervalMs: overrides.outboxPollMs ?? 1_000,
+  });
+  const mail = createMailQueue({ clock, wake: () => worker.wake() });
+  const hasher = overrides.hasher ?? createPasswordHasher();
+  const encrypter = createEncrypter(config.secrets);
+  const keys = createKeyStore({ db, encrypter, clock });
+  const state = createSessionState({ db, clock, events });
+  const sessions = createSessionsService({
+    db,
+    clock,
+    tokens: createAccessTokens({ keys, clock, issuer: config.publicUrl }),
+    state,
+    config: { idleTtlSeconds: config.sessionIdleTtlSeconds, absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds },
+  });
+  const otp = createOtpService({ clock, codeKey: hmacSha256(config.secrets[0]!, 'roster/otp-code-key') });
+  const policy = {
+    requireEmailVerification: config.requireEmailVerification,
+    publicUrl: config.publicUrl,
+    passwordMinLength: config.passwordMinLength,
+  };
+  const credentials = createCredentialsService({
+    db,
+    clock,
+    hasher,
+    otp,
+    sessions,
+    mail,
+    guard,
+    postLoginHooks: overrides.postLoginHooks ?? [],
+    config: policy,
+  });
+  const accounts = createAccountsService({
+    db,
+    clock,
+    hasher,
+    verifyPassword: credentials.verifyUserPassword,
+    otp,
+    sessions,
+    mail,
+    guard,
+    config: policy,
+  });
+
+  return {
+    accounts,
+    credentials,
+    sessions,
+    keys,
+    otp,
+    hasher,
+    /** Background parts: session-revocation subscription, signing key, outbox worker. */
+    async start(): Promise<void> {
+      await state.start();
+      await keys.jwks(); // generates the first signing key on a fresh database
+      worker.start();
+    },
+    async stop(): Promise<void> {
+      await worker.stop();
+      await state.stop();
+      await events.close();
+      await mailer.close?.();
+      if (redis) {
+        // quit() waits for a reply a dead Redis never sends.
+        if (redis.status === 'ready') await redis.quit();
+        else redis.disconnect();
+      }
+    },
+  };
+}
+
+export type Identity = ReturnType<typeof createIdentity>;

@@ -1,0 +1,142 @@
+import type { Executor } from '../../platform/db/executor.ts';
+import type { UserRole, UserStatus } from './accounts.table.ts';
+
+export interface User {
+  id: string;
+  email: string | null;
+  emailVerifiedAt: string | null;
+  username: string | null;
+  phone: string | null;
+  phoneVerifiedAt: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  role: UserRole;
+  status: UserStatus;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+type Row = {
+  id: string;
+  email: string | null;
+  email_verified_at: string | null;
+  username: string | null;
+  phone: string | null;
+  phone_verified_at: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  role: UserRole;
+  status: UserStatus;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+};
+
+export const toUser = (r: Row): User => ({
+  id: r.id,
+  email: r.email,
+  emailVerifiedAt: r.email_verified_at,
+  username: r.username,
+  phone: r.phone,
+  phoneVerifiedAt: r.phone_verified_at,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  role: r.role,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  deletedAt: r.deleted_at,
+});
+
+export interface NewUser {
+  id: string;
+  email: string | null;
+  emailVerifiedAt: string | null;
+  username: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  role: UserRole;
+  now: string;
+}
+
+export async function insertUser(db: Executor, u: NewUser): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: u.id,
+      email: u.email,
+      email_verified_at: u.emailVerifiedAt,
+      username: u.username,
+      phone: u.phone,
+      phone_verified_at: null,
+      first_name: u.firstName,
+      last_name: u.lastName,
+      role: u.role,
+      status: 'active',
+      created_at: u.now,
+      updated_at: u.now,
+      deleted_at: null,
+    })
+    .execute();
+}
+
+export async function findUserById(db: Executor, id: string): Promise<User | null> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserByEmail(db: Executor, email: string): Promise<User | null> {
+  const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function findUserByUsername(db: Executor, username: string): Promise<User | null> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function markEmailVerified(db: Executor, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ email_verified_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('email_verified_at', 'is', null)
+    .execute();
+}
+
+export async function updateUserStatus(db: Executor, id: string, status: UserStatus, now: string): Promise<void> {
+  await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', id).execute();
+}
+
+/** Erases personal data, keeping a tombstone row for the audit trail and foreign keys. */
+export async function eraseUser(db: Executor, id: string, now: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      email: null,
+      email_verified_at: null,
+      username: null,
+      phone: null,
+      phone_verified_at: null,
+      first_name: null,
+      last_name: null,
+      status: 'deleted',
+      updated_at: now,
+      deleted_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Newest first, keyset-paginated by id (UUIDv7 ids sort by creation time). */
+export async function listUsers(
+  db: Executor,
+  options: { limit: number; beforeId?: string; includeDeleted?: boolean },
+): Promise<User[]> {
+  let query = db.selectFrom('users').selectAll().orderBy('id', 'desc').limit(options.limit);
+  if (options.beforeId) query = query.where('id', '<', options.beforeId);
+  if (!options.includeDeleted) query = query.where('status', '!=', 'deleted');
+  return (await query.execute()).map(toUser);
+}

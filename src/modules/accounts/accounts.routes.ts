@@ -1,0 +1,145 @@
+// Sign-up, email verification, the current user and account deletion.
+import { Type } from 'typebox';
+import type { App } from '../../http/app-types.ts';
+import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { problemResponses } from '../../http/problem.ts';
+import { requestContext } from '../../http/request-context.ts';
+import { NoContent, sendEmpty } from '../../http/schemas.ts';
+import {
+  DeleteMeBody,
+  EmailBody,
+  PrivateUser,
+  RegisterBody,
+  toPrivateUser,
+  VerifyEmailBody,
+} from './accounts.schemas.ts';
+import type { AccountsService } from './accounts.service.ts';
+
+const SessionTokens = Type.Object({
+  accessToken: Type.String(),
+  refreshToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+  sessionId: Type.String(),
+});
+
+export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth: Authenticator }): void {
+  const { accounts, auth } = deps;
+
+  app.post(
+    '/v1/accounts',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign up',
+        description:
+          'Creates an account and mails a verification code and link. A taken address gets the same reply ' +
+          '(its owner is told by mail), so the reply never reveals whether an address has an account. ' +
+          'When email verification is off, the reply also carries session tokens (and a taken address is a 409).',
+        body: RegisterBody,
+        response: {
+          201: Type.Object({
+            user: PrivateUser,
+            verificationRequired: Type.Boolean(),
+            session: Type.Optional(SessionTokens),
+          }),
+          ...problemResponses(409, 422, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await accounts.register(request.body, requestContext(request));
+      reply.code(201);
+      return {
+        user: toPrivateUser(result.user),
+        verificationRequired: result.verificationRequired,
+        ...(result.session ? { session: result.session } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/v1/accounts/verify-email',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Verify an email address',
+        description:
+          'With the address and the 6-digit code (valid 15 minutes, 5 tries) or the token of the mail link ' +
+          '(valid 24 hours). Each works once.',
+        body: VerifyEmailBody,
+        response: { 200: Type.Object({ user: PrivateUser }), ...problemResponses(404, 422, 429) },
+      },
+    },
+    async (request) => ({ user: toPrivateUser(await accounts.verifyEmail(request.body, requestContext(request))) }),
+  );
+
+  app.post(
+    '/v1/accounts/verify-email/resend',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Send a new verification mail',
+        description: 'Always 202; a mail goes out only to an unverified account. One request a minute per address.',
+        body: EmailBody,
+        response: { 202: NoContent, ...problemResponses(422, 429) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.resendVerification(request.body.email, requestContext(request));
+      return sendEmpty(reply, 202);
+    },
+  );
+
+  app.get(
+    '/v1/me',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'The signed-in user',
+        security: BEARER,
+        response: { 200: PrivateUser, ...problemResponses(401) },
+      },
+    },
+    async (request) => toPrivateUser(await accounts.getUser(principalOf(request).userId)),
+  );
+
+  app.delete(
+    '/v1/me',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'Delete my account',
+        description:
+          'Needs the current password. Every session ends and personal data is erased; a tombstone without ' +
+          'personal data stays for the audit trail. The address can sign up again.',
+        security: BEARER,
+        body: DeleteMeBody,
+        response: { 204: NoContent, ...problemResponses(401, 403, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.deleteAccount(principalOf(request).userId, request.body.password, requestContext(request));
+      return sendEmpty(reply, 204);
+    },
+  );
+
+  app.post(
+    '/v1/me/email/verification',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'Send me a new verification mail',
+        security: BEARER,
+        response: { 202: NoContent, ...problemResponses(401, 429) },
+      },
+    },
+    async (request, reply) => {
+      await accounts.requestVerification(principalOf(request).userId);
+      return sendEmpty(reply, 202);
+    },
+  );
+}

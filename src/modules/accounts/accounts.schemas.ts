@@ -1,0 +1,72 @@
+// The user as the API shows it. The response schema is an allow-list: any
+// field not named here (hashes, internal status) can never be serialised.
+import { type Static, Type } from 'typebox';
+import { Email, Password, Text } from '../../http/schemas.ts';
+import type { User } from './accounts.repository.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const PrivateUser = Type.Object(
+  {
+    id: Type.String(),
+    username: Nullable(Type.String()),
+    email: Nullable(Type.String()),
+    emailVerified: Type.Boolean(),
+    phone: Nullable(Type.String({ description: 'E.164' })),
+    phoneVerified: Type.Boolean(),
+    name: Type.Object({ first: Nullable(Type.String()), last: Nullable(Type.String()), display: Nullable(Type.String()) }),
+    role: Type.String({ examples: ['user'] }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'The signed-in user (private view)' },
+);
+export type PrivateUser = Static<typeof PrivateUser>;
+
+export function displayName(user: Pick<User, 'firstName' | 'lastName' | 'username'>): string | null {
+  const full = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  return full || user.username;
+}
+
+export function toPrivateUser(user: User): PrivateUser {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    phone: user.phone,
+    phoneVerified: user.phoneVerifiedAt !== null,
+    name: { first: user.firstName, last: user.lastName, display: displayName(user) },
+    role: user.role,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+export const RegisterBody = Type.Object(
+  {
+    email: Email,
+    password: Password('8–128 characters; common passwords are refused'),
+    username: Type.Optional(
+      Type.String({ pattern: '^\\s*[A-Za-z0-9_]{3,30}\\s*$', maxLength: 40, description: '3–30 of a–z, 0–9, _ (case-insensitive)' }),
+    ),
+    firstName: Type.Optional(Text(100)),
+    lastName: Type.Optional(Text(100)),
+    phone: Type.Optional(Text(32, { description: 'Phone number, E.164 preferred (+4915112345678)' })),
+    inviteCode: Type.Optional(Text(64)),
+  },
+  { additionalProperties: false, examples: [{ email: 'ada@example.com', password: 'correct horse battery staple', username: 'ada' }] },
+);
+
+export const Code = Type.String({ pattern: '^[0-9]{6}$', description: 'The 6-digit code from the mail', examples: ['123456'] });
+export const LinkToken = Type.String({ minLength: 16, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The token from the mail link' });
+
+/** `email` + `code`, or `token` (checked by the service: a union here would report both branches' errors). */
+export const VerifyEmailBody = Type.Object(
+  { email: Type.Optional(Email), code: Type.Optional(Code), token: Type.Optional(LinkToken) },
+  { additionalProperties: false, examples: [{ email: 'ada@example.com', code: '123456' }] },
+);
+
+export const EmailBody = Type.Object({ email: Email }, { additionalProperties: false });
+
+export const DeleteMeBody = Type.Object({ password: Password('The current password') }, { additionalProperties: false });

@@ -1,0 +1,24 @@
+// Normalising what people type: emails are trimmed and lower-cased (two
+// spellings of one mailbox must be one account), usernames lower-cased.
+import { parsePhoneNumberWithError } from 'libphonenumber-js';
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+export const USERNAME_PATTERN = /^[a-z0-9_]{3,30}$/;
+export const normaliseUsername = (username: string): string => username.trim().toLowerCase();
+
+/** E.164 (`+4915112345678`) or null when the number is not valid. */
+export function normalisePhone(phone: string): string | null {
+  try {
+    const parsed = parsePhoneNumberWithError(phone.trim());
+    return parsed.isValid() ? parsed.number : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Login identifiers: an email when it has an @, a username otherwise. */
+export function parseIdentifier(identifier: string): { kind: 'email' | 'username'; value: string } {
+  const value = identifier.trim().toLowerCase();
+  return value.includes('@') ? { kind: 'email', value } : { kind: 'username', value };
+}

@@ -1,0 +1,10 @@
+export interface AuditEventsTable {
+  id: string;
+  user_id: string | null;
+  type: string;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON text; never secrets or personal data beyond what `type` implies. */
+  detail: string | null;
+  created_at: string;
+}

@@ -1,0 +1,134 @@
+// One-time codes and link tokens for email (and later phone) flows.
+// Codes are short (6 digits), so they are stored as an HMAC keyed with the
+// server secret (a plain hash of a 6-digit code is reversed in a millisecond)
+// and guarded by a per-code attempt cap. Link tokens are 256-bit and stored as
+// SHA-256. Only the newest code per purpose and target is valid.
+//
+// Checking and consuming are split so a caller can consume inside the
+// transaction that acts on the code, while a wrong guess is counted at once
+// (outside it) and survives the caller's rollback.
+import type { Clock } from '../../platform/clock.ts';
+import { hmacSha256, constantTimeEqual, randomDigits, randomToken, sha256 } from '../../platform/crypto/tokens.ts';
+import type { Executor } from '../../platform/db/executor.ts';
+import { newId } from '../../platform/ids.ts';
+import { otpError } from './otp.errors.ts';
+import {
+  consumeCode,
+  consumeOpenCodes,
+  deleteCodesOfUser,
+  findCodeByTokenHash,
+  findLatestCode,
+  incrementAttempts,
+  insertCode,
+  type OneTimeCode,
+} from './otp.repository.ts';
+
+export type OtpPurpose = 'email_verification' | 'password_reset' | 'mfa_email';
+
+export const MAX_CODE_ATTEMPTS = 5;
+const CODE_DIGITS = 6;
+
+export interface OtpDeps {
+  readonly clock: Clock;
+  /** Key of the code HMAC (derived from ROSTER_SECRET). */
+  readonly codeKey: string;
+}
+
+export interface IssueCodeInput {
+  readonly purpose: OtpPurpose;
+  readonly userId: string | null;
+  readonly target: string;
+  readonly codeTtlSeconds: number;
+  /** Also issue a link token valid this long. */
+  readonly tokenTtlSeconds?: number;
+}
+
+export interface IssuedCode {
+  readonly code: string;
+  readonly token: string | null;
+  readonly expiresAt: string;
+}
+
+export function createOtpService(deps: OtpDeps) {
+  const codeHash = (purpose: string, target: string, code: string) =>
+    hmacSha256(deps.codeKey, `${purpose}\u0000${target}\u0000${code}`);
+
+  return {
+    /** Issues a fresh code (and link token), retiring earlier ones. Call inside the caller's transaction. */
+    async issueCode(db: Executor, input: IssueCodeInput): Promise<IssuedCode> {
+      const now = deps.clock.now();
+      const code = randomDigits(CODE_DIGITS);
+      const token = input.tokenTtlSeconds ? randomToken() : null;
+      const expiresAt = new Date(now.getTime() + input.codeTtlSeconds * 1000).toISOString();
+      await consumeOpenCodes(db, input.purpose, input.target, now.toISOString());
+      await insertCode(db, {
+        id: newId(),
+        purpose: input.purpose,
+        userId: input.userId,
+        target: input.target,
+        codeHash: codeHash(input.purpose, input.target, code),
+        tokenHash: token ? sha256(token) : null,
+        codeExpiresAt: expiresAt,
+        tokenExpiresAt: input.tokenTtlSeconds
+          ? new Date(now.getTime() + input.tokenTtlSeconds * 1000).toISOString()
+          : null,
+        createdAt: now.toISOString(),
+      });
+      return { code, token, expiresAt };
+    },
+
+    /**
+     * Checks a code against the newest one for the target. A wrong code counts
+     * an attempt immediately (pass the database, not a transaction); after
+     * MAX_CODE_ATTEMPTS the code is dead and a new one must be requested.
+     */
+    async checkCode(db: Executor, purpose: OtpPurpose, target: string, code: string): Promise<OneTimeCode> {
+      const row = await findLatestCode(db, purpose, target);
+      if (!row || row.codeHash === null) throw otpError('invalid_code');
+      if (row.attempts >= MAX_CODE_ATTEMPTS) {
+        throw otpError('otp_expired', { detail: 'Too many wrong codes; request a new one.' });
+      }
+      if (new Date(row.codeExpiresAt) <= deps.clock.now()) throw otpError('otp_expired');
+      if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {
+        const counted = await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
+        throw counted ? otpError('invalid_code') : otpError('otp_expired', { detail: 'Too many wrong codes; request a new one.' });
+      }
+      return row;
+    },
+
+    /** Finds the code a link token belongs to; the token must be unused and unexpired. */
+    async checkToken(db: Executor, purpose: OtpPurpose, token: string): Promise<OneTimeCode> {
+      const row = await findCodeByTokenHash(db, sha256(token));
+      const now = deps.clock.now();
+      if (
+        !row ||
+        row.purpose !== purpose ||
+        row.consumedAt !== null ||
+        row.tokenExpiresAt === null ||
+        new Date(row.tokenExpiresAt) <= now
+      ) {
+        throw otpError('invalid_link');
+      }
+      return row;
+    },
+
+    /** Uses a checked code up, inside the transaction that acts on it; refuses a second use. */
+    async consume(db: Executor, row: OneTimeCode): Promise<void> {
+      if (!(await consumeCode(db, row.id, deps.clock.now().toISOString()))) {
+        throw row.tokenHash && row.codeHash === null ? otpError('invalid_link') : otpError('invalid_code');
+      }
+    },
+
+    /** Deletes every code of a user (account erasure). */
+    forgetUser(db: Executor, userId: string): Promise<void> {
+      return deleteCodesOfUser(db, userId);
+    },
+
+    /** Retires open codes (e.g. after the address they were sent to changed). */
+    retire(db: Executor, purpose: OtpPurpose, target: string): Promise<void> {
+      return consumeOpenCodes(db, purpose, target, deps.clock.now().toISOString());
+    },
+  };
+}
+
+export type OtpService = ReturnType<typeof createOtpService>;

@@ -1,0 +1,60 @@
+// Access tokens: EdDSA-signed JWTs (RFC 9068 `at+jwt`), 15 minutes, naming
+// the user (`sub`), the session (`sid`) and the scope. Only EdDSA with a known
+// kid verifies: `alg: none`, HMAC confusion and foreign keys are refused.
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../../platform/clock.ts';
+import { newId } from '../../platform/ids.ts';
+import { type KeyStore, TOKEN_ALG } from './signing-keys.ts';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+
+export interface AccessClaims {
+  readonly sub: string;
+  readonly sid: string;
+  readonly scope: string;
+  readonly exp: number;
+  readonly iat: number;
+}
+
+export function createAccessTokens(deps: { keys: KeyStore; clock: Clock; issuer: string }) {
+  const { keys, clock, issuer } = deps;
+  return {
+    async sign(claims: { sub: string; sid: string; scope: string }): Promise<{ token: string; exp: number }> {
+      const { kid, key } = await keys.signingKey();
+      const iat = Math.floor(clock.now().getTime() / 1000);
+      const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+      const token = await new SignJWT({ sid: claims.sid, scope: claims.scope })
+        .setProtectedHeader({ alg: TOKEN_ALG, kid, typ: 'at+jwt' })
+        .setIssuer(issuer)
+        .setAudience(issuer)
+        .setSubject(claims.sub)
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .setJti(newId())
+        .sign(key);
+      return { token, exp };
+    },
+
+    /** The claims of a valid token, or null for anything else (bad signature, expired, malformed). */
+    async verify(token: string): Promise<AccessClaims | null> {
+      try {
+        const { payload } = await jwtVerify(
+          token,
+          async (header) => {
+            const key = header.kid ? await keys.verificationKey(header.kid) : undefined;
+            if (!key) throw new joseErrors.JWKSNoMatchingKey();
+            return key;
+          },
+          { algorithms: [TOKEN_ALG], issuer, audience: issuer, typ: 'at+jwt', currentDate: clock.now() },
+        );
+        const { sub, sid, scope, exp, iat } = payload as Record<string, unknown>;
+        if (typeof sub !== 'string' || typeof sid !== 'string' || typeof scope !== 'string') return null;
+        return { sub, sid, scope, exp: Number(exp), iat: Number(iat) };
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>;

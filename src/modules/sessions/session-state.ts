@@ -1,0 +1,65 @@
+// Is this session still live? Asked on every authenticated request, so the
+// answer is cached in-process for a few seconds. Revocation is still
+// immediate: the revoking node publishes the session ids on the event bus and
+// every node (through Redis pub/sub when REDIS_URL is set, in-process
+// otherwise) drops them from its cache before the next request is served.
+// If a node misses an event (Redis briefly unreachable), the cache's short
+// TTL bounds how long it can believe a revoked session.
+import type { Clock } from '../../platform/clock.ts';
+import type { Executor } from '../../platform/db/executor.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
+import { findSession } from './sessions.repository.ts';
+
+export const REVOKED_CHANNEL = 'sessions.revoked';
+const CACHE_TTL_MS = 10_000;
+const MAX_ENTRIES = 50_000;
+
+export interface LiveSession {
+  readonly userId: string;
+  readonly scope: string;
+}
+
+interface Entry {
+  value: LiveSession | null;
+  until: number;
+}
+
+export function createSessionState(deps: { db: Executor; clock: Clock; events: EventBus }) {
+  const cache = new Map<string, Entry>();
+  let unsubscribe: (() => Promise<void>) | undefined;
+
+  return {
+    async start(): Promise<void> {
+      unsubscribe = await deps.events.subscribe(REVOKED_CHANNEL, (message) => {
+        for (const sid of JSON.parse(message) as string[]) cache.delete(sid);
+      });
+    },
+    async stop(): Promise<void> {
+      await unsubscribe?.();
+    },
+
+    async lookup(sessionId: string): Promise<LiveSession | null> {
+      const nowMs = Date.now();
+      const hit = cache.get(sessionId);
+      if (hit && hit.until > nowMs) return hit.value;
+      const session = await findSession(deps.db, sessionId);
+      const now = deps.clock.now().toISOString();
+      const live =
+        session && session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now
+          ? { userId: session.userId, scope: session.scope }
+          : null;
+      if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(sessionId, { value: live, until: nowMs + CACHE_TTL_MS });
+      return live;
+    },
+
+    /** Tells every node that these sessions ended. Call after the revoking transaction commits. */
+    async revoked(sessionIds: readonly string[]): Promise<void> {
+      if (sessionIds.length === 0) return;
+      for (const sid of sessionIds) cache.delete(sid);
+      await deps.events.publish(REVOKED_CHANNEL, JSON.stringify(sessionIds));
+    },
+  };
+}
+
+export type SessionState = ReturnType<typeof createSessionState>;

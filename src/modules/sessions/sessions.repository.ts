@@ -1,0 +1,158 @@
+import type { Executor } from '../../platform/db/executor.ts';
+
+export interface Session {
+  id: string;
+  userId: string;
+  createdAt: string;
+  lastSeenAt: string;
+  idleExpiresAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  amr: string[];
+  scope: string;
+}
+
+type Row = {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  idle_expires_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  amr: string;
+  scope: string;
+};
+
+const toSession = (r: Row): Session => ({
+  id: r.id,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  idleExpiresAt: r.idle_expires_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+  userAgent: r.user_agent,
+  ip: r.ip,
+  amr: JSON.parse(r.amr) as string[],
+  scope: r.scope,
+});
+
+const COLUMNS = [
+  'id',
+  'user_id',
+  'created_at',
+  'last_seen_at',
+  'idle_expires_at',
+  'expires_at',
+  'revoked_at',
+  'user_agent',
+  'ip',
+  'amr',
+  'scope',
+] as const;
+
+export async function insertSession(db: Executor, s: Omit<Session, 'revokedAt'>): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: s.id,
+      user_id: s.userId,
+      created_at: s.createdAt,
+      last_seen_at: s.lastSeenAt,
+      idle_expires_at: s.idleExpiresAt,
+      expires_at: s.expiresAt,
+      revoked_at: null,
+      revoke_reason: null,
+      user_agent: s.userAgent,
+      ip: s.ip,
+      amr: JSON.stringify(s.amr),
+      scope: s.scope,
+    })
+    .execute();
+}
+
+export async function findSession(db: Executor, id: string): Promise<Session | null> {
+  const row = await db.selectFrom('sessions').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toSession(row) : null;
+}
+
+/** A user's live sessions, newest first, keyset-paginated by id. */
+export async function listActiveSessions(
+  db: Executor,
+  userId: string,
+  now: string,
+  page: { limit: number; beforeId?: string },
+): Promise<Session[]> {
+  let query = db
+    .selectFrom('sessions')
+    .select(COLUMNS)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('idle_expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .limit(page.limit);
+  if (page.beforeId) query = query.where('id', '<', page.beforeId);
+  return (await query.execute()).map(toSession);
+}
+
+export async function touchSession(db: Executor, id: string, now: string, idleExpiresAt: string, ip: string | null): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: now, idle_expires_at: idleExpiresAt, ip })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Revokes sessions of a user (all, all but one, or one); returns the ids revoked. */
+export async function revokeSessions(
+  db: Executor,
+  filter: { userId: string; sessionId?: string; exceptSessionId?: string },
+  now: string,
+  reason: string,
+): Promise<string[]> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoke_reason: reason })
+    .where('user_id', '=', filter.userId)
+    .where('revoked_at', 'is', null);
+  if (filter.sessionId) query = query.where('id', '=', filter.sessionId);
+  if (filter.exceptSessionId) query = query.where('id', '!=', filter.exceptSessionId);
+  const rows = await query.returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export async function insertRefreshToken(db: Executor, tokenHash: string, sessionId: string, now: string): Promise<void> {
+  await db
+    .insertInto('refresh_tokens')
+    .values({ token_hash: tokenHash, session_id: sessionId, created_at: now, used_at: null })
+    .execute();
+}
+
+export async function findRefreshToken(
+  db: Executor,
+  tokenHash: string,
+): Promise<{ sessionId: string; usedAt: string | null } | null> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select(['session_id', 'used_at'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row ? { sessionId: row.session_id, usedAt: row.used_at } : null;
+}
+
+/** Marks a refresh token used; false when a concurrent request used it first. */
+export async function useRefreshToken(db: Executor, tokenHash: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('refresh_tokens')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

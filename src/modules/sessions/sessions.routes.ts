@@ -1,0 +1,203 @@
+// Sign-in, token refresh, the session list, logout, token introspection and
+// revocation, and the public keys that verify access tokens.
+import { Type } from 'typebox';
+import type { App } from '../../http/app-types.ts';
+import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { decodeCursor, PageQuery, toPage } from '../../http/pagination.ts';
+import { problemResponses } from '../../http/problem.ts';
+import { requestContext } from '../../http/request-context.ts';
+import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
+import { toPrivateUser } from '../accounts/accounts.schemas.ts';
+import type { AccountsService } from '../accounts/accounts.service.ts';
+import type { CredentialsService } from '../credentials/credentials.service.ts';
+import {
+  Introspection,
+  Jwks,
+  LoginBody,
+  MfaRequired,
+  RefreshBody,
+  SessionPage,
+  TokenBody,
+  Tokens,
+} from './sessions.schemas.ts';
+import type { SessionsService } from './sessions.service.ts';
+import type { KeyStore } from './signing-keys.ts';
+
+export interface SessionsRoutesDeps {
+  readonly sessions: SessionsService;
+  readonly credentials: CredentialsService;
+  readonly accounts: AccountsService;
+  readonly keys: KeyStore;
+  readonly auth: Authenticator;
+}
+
+export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
+  const { sessions, credentials, accounts, keys, auth } = deps;
+
+  app.post(
+    '/v1/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Sign in with a password',
+        description:
+          'By email or username. An unknown account and a wrong password get the same 401 `invalid_credentials` ' +
+          'after the same work. After 10 consecutive failures the account answers 429 with Retry-After, backing ' +
+          'off. `email_not_verified` and `account_disabled` (403) come only after a correct password. When the ' +
+          'account has a second factor the reply is `{mfaRequired, mfaToken, methods}` instead of tokens.',
+        body: LoginBody,
+        response: { 200: Type.Union([Tokens, MfaRequired]), ...problemResponses(401, 403, 422, 429, 503) },
+      },
+    },
+    async (request) => {
+      const result = await credentials.login(request.body, requestContext(request));
+      if (result.kind === 'challenge') return { ...result.challenge, methods: [...result.challenge.methods] };
+      return { ...result.tokens, user: toPrivateUser(result.user) };
+    },
+  );
+
+  app.post(
+    '/v1/sessions/refresh',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Refresh the tokens',
+        description:
+          'Returns new tokens; the refresh token rotates on every use. Presenting a refresh token that was ' +
+          'already used revokes its whole session.',
+        body: RefreshBody,
+        response: { 200: Tokens, ...problemResponses(401, 422) },
+      },
+    },
+    async (request) => {
+      const tokens = await sessions.refresh(request.body.refreshToken, requestContext(request));
+      const { userId } = await sessions.authenticate(tokens.accessToken);
+      return { ...tokens, user: toPrivateUser(await accounts.getUser(userId)) };
+    },
+  );
+
+  app.get(
+    '/v1/sessions',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['sessions'],
+        summary: 'My active sessions',
+        security: BEARER,
+        querystring: PageQuery,
+        response: { 200: SessionPage, ...problemResponses(401, 422) },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 20;
+      const beforeId = decodeCursor(request.query.cursor);
+      const rows = await sessions.listSessions(principalOf(request), { limit: limit + 1, ...(beforeId ? { beforeId } : {}) });
+      const page = toPage(rows, limit, (s) => s.id);
+      return {
+        items: page.items.map((s) => ({
+          id: s.id,
+          createdAt: s.createdAt,
+          lastSeenAt: s.lastSeenAt,
+          userAgent: s.userAgent,
+          ip: s.ip,
+          current: s.current,
+        })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  app.delete(
+    '/v1/sessions/current',
+    {
+      preHandler: auth.required,
+      schema: { tags: ['sessions'], summary: 'Log out (this session)', security: BEARER, response: { 204: NoContent, ...problemResponses(401) } },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await sessions.revokeSession(principal, principal.sessionId, requestContext(request));
+      return sendEmpty(reply, 204);
+    },
+  );
+
+  app.delete(
+    '/v1/sessions',
+    {
+      preHandler: auth.required,
+      schema: { tags: ['sessions'], summary: 'Log out everywhere', description: 'Ends every session of the user, this one included.', security: BEARER, response: { 204: NoContent, ...problemResponses(401) } },
+    },
+    async (request, reply) => {
+      await sessions.revokeAllSessions(principalOf(request).userId, requestContext(request));
+      return sendEmpty(reply, 204);
+    },
+  );
+
+  app.delete(
+    '/v1/sessions/:id',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['sessions'],
+        summary: 'End one of my sessions',
+        security: BEARER,
+        params: Type.Object({ id: Id }),
+        response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      await sessions.revokeSession(principalOf(request), request.params.id, requestContext(request));
+      return sendEmpty(reply, 204);
+    },
+  );
+
+  app.post(
+    '/v1/tokens/introspect',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['sessions'],
+        summary: 'Introspect a token (RFC 7662)',
+        description: 'An access or refresh token of the caller. Another user’s token reads `{active: false}`.',
+        security: BEARER,
+        body: TokenBody,
+        response: { 200: Introspection, ...problemResponses(401, 422) },
+      },
+    },
+    async (request) => sessions.introspect(request.body.token, principalOf(request).userId),
+  );
+
+  app.post(
+    '/v1/tokens/revoke',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['sessions'],
+        summary: 'Revoke a token (RFC 7009)',
+        description: 'Ends the session the token belongs to, when it is the caller’s. Always 200, as RFC 7009 asks.',
+        security: BEARER,
+        body: TokenBody,
+        response: { 200: Type.Object({}), ...problemResponses(401, 422) },
+      },
+    },
+    async (request) => {
+      await sessions.revokeToken(request.body.token, principalOf(request).userId, requestContext(request));
+      return {};
+    },
+  );
+
+  app.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Public keys of access tokens (JWKS)',
+        description: 'Ed25519 keys; `kid` in a token’s header names the one that signed it.',
+        response: { 200: Jwks },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return (await keys.jwks()) as never;
+    },
+  );
+}

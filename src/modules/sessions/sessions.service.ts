@@ -1,0 +1,224 @@
+// Sessions and tokens: a session row per sign-in, a short-lived access JWT,
+// and an opaque refresh token that rotates on every use. Presenting a used
+// refresh token is treated as theft: the whole session is revoked.
+import type { Clock } from '../../platform/clock.ts';
+import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { newId } from '../../platform/ids.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { AccessTokens } from './access-token.ts';
+import { ACCESS_TOKEN_TTL_SECONDS } from './access-token.ts';
+import type { SessionState } from './session-state.ts';
+import { sessionError } from './sessions.errors.ts';
+import {
+  findRefreshToken,
+  findSession,
+  insertRefreshToken,
+  insertSession,
+  listActiveSessions,
+  revokeSessions,
+  type Session,
+  touchSession,
+  useRefreshToken,
+} from './sessions.repository.ts';
+
+export const USER_SCOPE = 'user';
+
+export interface SessionsConfig {
+  readonly idleTtlSeconds: number;
+  readonly absoluteTtlSeconds: number;
+}
+
+export interface Principal {
+  readonly userId: string;
+  readonly sessionId: string;
+  readonly scope: string;
+}
+
+export interface SessionTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+  readonly sessionId: string;
+}
+
+export interface SessionsDeps {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly tokens: AccessTokens;
+  readonly state: SessionState;
+  readonly config: SessionsConfig;
+}
+
+const iso = (d: Date) => d.toISOString();
+const plus = (d: Date, seconds: number) => new Date(d.getTime() + seconds * 1000);
+
+export function createSessionsService(deps: SessionsDeps) {
+  const { db, clock, tokens, state, config } = deps;
+
+  async function issueAccess(session: { id: string; userId: string; scope: string }, refreshToken: string): Promise<SessionTokens> {
+    const { token } = await tokens.sign({ sub: session.userId, sid: session.id, scope: session.scope });
+    return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, sessionId: session.id };
+  }
+
+  const idleExpiry = (now: Date, absolute: string) => {
+    const idle = plus(now, config.idleTtlSeconds);
+    return iso(idle) < absolute ? iso(idle) : absolute;
+  };
+
+  /** Revokes, then tells every node; returns the ids revoked. */
+  async function revokeAndAnnounce(
+    filter: { userId: string; sessionId?: string; exceptSessionId?: string },
+    reason: string,
+    context: RequestContext,
+  ): Promise<string[]> {
+    const now = clock.now();
+    const ids = await inTransaction(db, async (trx) => {
+      const revoked = await revokeSessions(trx, filter, iso(now), reason);
+      if (revoked.length > 0) {
+        await recordAudit(trx, { type: 'session.revoked', userId: filter.userId, context, detail: { reason, count: revoked.length } }, now);
+      }
+      return revoked;
+    });
+    await state.revoked(ids);
+    return ids;
+  }
+
+  return {
+    /** Opens a session inside the caller's transaction; returns its tokens. */
+    async startSession(
+      trx: Executor,
+      input: { userId: string; amr: string[]; context: RequestContext; scope?: string },
+    ): Promise<SessionTokens> {
+      const now = clock.now();
+      const expiresAt = iso(plus(now, config.absoluteTtlSeconds));
+      const session = {
+        id: newId(),
+        userId: input.userId,
+        createdAt: iso(now),
+        lastSeenAt: iso(now),
+        idleExpiresAt: idleExpiry(now, expiresAt),
+        expiresAt,
+        userAgent: input.context.userAgent,
+        ip: input.context.ip,
+        amr: input.amr,
+        scope: input.scope ?? USER_SCOPE,
+      };
+      await insertSession(trx, session);
+      const refreshToken = randomToken();
+      await insertRefreshToken(trx, sha256(refreshToken), session.id, iso(now));
+      return issueAccess(session, refreshToken);
+    },
+
+    /** Rotates a refresh token. One token succeeds once; a used one revokes its session. */
+    async refresh(refreshToken: string, context: RequestContext): Promise<SessionTokens> {
+      const hash = sha256(refreshToken);
+      const found = await findRefreshToken(db, hash);
+      if (!found) throw sessionError('invalid_refresh_token');
+      const session = await findSession(db, found.sessionId);
+      const now = clock.now();
+      if (!session || !isLive(session, iso(now))) throw sessionError('invalid_refresh_token');
+      if (found.usedAt !== null) {
+        const ids = await inTransaction(db, async (trx) => {
+          const revoked = await revokeSessions(trx, { userId: session.userId, sessionId: session.id }, iso(now), 'refresh_token_reuse');
+          await recordAudit(trx, { type: 'session.refresh_reused', userId: session.userId, context, detail: { sessionId: session.id } }, now);
+          return revoked;
+        });
+        await state.revoked(ids);
+        throw sessionError('invalid_refresh_token', { internal: `refresh token reuse; session ${session.id} revoked` });
+      }
+      const next = randomToken();
+      await inTransaction(db, async (trx) => {
+        // Only one of several concurrent presentations wins this update.
+        if (!(await useRefreshToken(trx, hash, iso(now)))) {
+          throw sessionError('invalid_refresh_token', { internal: 'concurrent refresh lost the race' });
+        }
+        await insertRefreshToken(trx, sha256(next), session.id, iso(now));
+        await touchSession(trx, session.id, iso(now), idleExpiry(now, session.expiresAt), context.ip);
+      });
+      return issueAccess(session, next);
+    },
+
+    /** The principal behind a valid access token of a live session. */
+    async authenticate(accessToken: string): Promise<Principal> {
+      const claims = await tokens.verify(accessToken);
+      if (!claims) throw sessionError('invalid_token');
+      const live = await state.lookup(claims.sid);
+      if (!live || live.userId !== claims.sub) throw sessionError('invalid_token', { internal: 'session ended' });
+      return { userId: claims.sub, sessionId: claims.sid, scope: claims.scope };
+    },
+
+    async listSessions(principal: Principal, page: { limit: number; beforeId?: string }): Promise<(Session & { current: boolean })[]> {
+      const rows = await listActiveSessions(db, principal.userId, iso(clock.now()), page);
+      return rows.map((s) => ({ ...s, current: s.id === principal.sessionId }));
+    },
+
+    async revokeSession(principal: Principal, sessionId: string, context: RequestContext): Promise<void> {
+      const ids = await revokeAndAnnounce({ userId: principal.userId, sessionId }, 'logout', context);
+      if (ids.length === 0) throw sessionError('session_not_found');
+    },
+
+    revokeAllSessions(userId: string, context: RequestContext, options: { except?: string; reason?: string } = {}): Promise<string[]> {
+      return revokeAndAnnounce(
+        { userId, ...(options.except ? { exceptSessionId: options.except } : {}) },
+        options.reason ?? 'logout_all',
+        context,
+      );
+    },
+
+    /** Revokes every session of a user inside the caller's transaction; announce the ids after commit. */
+    revokeUserSessionsIn(trx: Executor, userId: string, reason: string, exceptSessionId?: string): Promise<string[]> {
+      return revokeSessions(trx, { userId, ...(exceptSessionId ? { exceptSessionId } : {}) }, iso(clock.now()), reason);
+    },
+
+    announceRevoked: (ids: readonly string[]) => state.revoked(ids),
+
+    /**
+     * RFC 7662 introspection for a token (access JWT or refresh token). A
+     * caller who may not see it (`owner` given and different) learns only
+     * `active: false`.
+     */
+    async introspect(token: string, owner?: string): Promise<IntrospectionResult> {
+      const inactive = { active: false } as const;
+      const now = iso(clock.now());
+      if (token.split('.').length === 3) {
+        const claims = await tokens.verify(token);
+        if (!claims) return inactive;
+        const live = await state.lookup(claims.sid);
+        if (!live || (owner !== undefined && claims.sub !== owner)) return inactive;
+        return { active: true, sub: claims.sub, sid: claims.sid, scope: claims.scope, exp: claims.exp, iat: claims.iat, token_type: 'access_token' };
+      }
+      const found = await findRefreshToken(db, sha256(token));
+      if (!found || found.usedAt !== null) return inactive;
+      const session = await findSession(db, found.sessionId);
+      if (!session || !isLive(session, now) || (owner !== undefined && session.userId !== owner)) return inactive;
+      return {
+        active: true,
+        sub: session.userId,
+        sid: session.id,
+        scope: session.scope,
+        exp: Math.floor(new Date(session.idleExpiresAt).getTime() / 1000),
+        iat: Math.floor(new Date(session.createdAt).getTime() / 1000),
+        token_type: 'refresh_token',
+      };
+    },
+
+    /** RFC 7009: revokes the session a token belongs to, if the caller may. Unknown tokens are no error. */
+    async revokeToken(token: string, owner: string | undefined, context: RequestContext): Promise<void> {
+      const info = await this.introspect(token, owner);
+      if (info.active) await revokeAndAnnounce({ userId: info.sub, sessionId: info.sid }, 'token_revoked', context);
+    },
+  };
+}
+
+export type IntrospectionResult =
+  | { active: false }
+  | { active: true; sub: string; sid: string; scope: string; exp: number; iat: number; token_type: 'access_token' | 'refresh_token' };
+
+function isLive(session: Session, now: string): boolean {
+  return session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now;
+}
+
+export type SessionsService = ReturnType<typeof createSessionsService>;

@@ -1,0 +1,26 @@
+// What services use of rate limiting: throw `rate_limited` when a rule is
+// exceeded. Per-IP rules are scaled by ROSTER_RATE_LIMIT_IP_FACTOR (and off at
+// 0); rules keyed by account or address are never scaled.
+import { createIpLimiter } from './ip-rules.ts';
+import { ipKey } from './ip-key.ts';
+import type { FailureCounter, RateLimiter, WindowRule } from './rate-limiter.ts';
+import { enforce } from './rate-limit.errors.ts';
+
+export interface RateGuard {
+  perIp(name: string, ip: string, rule: WindowRule): Promise<void>;
+  perKey(name: string, key: string, rule: WindowRule): Promise<void>;
+  readonly failures: FailureCounter;
+}
+
+export function createRateGuard(limiter: RateLimiter, ipFactor: number): RateGuard {
+  const ipLimiter = createIpLimiter(limiter, ipFactor);
+  return {
+    async perIp(name, ip, rule) {
+      enforce(await ipLimiter.consume(`${name}:ip:${ipKey(ip)}`, rule), `${name} per-IP limit`);
+    },
+    async perKey(name, key, rule) {
+      enforce(await limiter.consume(`${name}:${key}`, rule), `${name} limit`);
+    },
+    failures: limiter.failures,
+  };
+}
