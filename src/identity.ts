@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
 import { createAccessTokens } from './modules/sessions/access-token.ts';
@@ -97,8 +98,11 @@ export function createIdentity(
     config: policy,
   });
 
+  const operator = createOperatorService({ db, clock, hasher, sessions, accounts, passwordMinLength: config.passwordMinLength });
+
   return {
     accounts,
+    operator,
     credentials,
     sessions,
     keys,

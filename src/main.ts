@@ -2,7 +2,7 @@
 // (`npm start` = serve; `npm run cli -- <command>`). Configuration comes from
 // the environment for every command.
 
-import { runCommand, USAGE } from './cli/commands.ts';
+import { runCommand, USAGE, UsageError } from './cli/commands.ts';
 import { type Config, ConfigError, loadConfig } from './config/load-config.ts';
 
 function readConfig(): Config {
@@ -26,6 +26,10 @@ if (command === undefined || command === 'help' || command === '--help' || comma
 try {
   process.exitCode = await runCommand(command, args, readConfig());
 } catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`roster: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`roster: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }

@@ -5,17 +5,20 @@ import type { Config } from '../config/load-config.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { startServer, stopOnSignals } from '../server.ts';
+import { UsageError, userCommand } from './user-commands.ts';
+
+export { UsageError };
 
 export const USAGE = `Usage: roster <command>
 
 Commands:
   serve      start the server (what \`npm start\` runs)
   migrate    apply pending database migrations and exit
+  user       create, list, show, ban and delete accounts (\`roster user\` for details)
 
 Configuration is read from environment variables; see the README.
 `;
 
-export class UsageError extends Error {}
 
 export async function runCommand(command: string, args: string[], config: Config): Promise<number> {
   switch (command) {
@@ -34,6 +37,8 @@ export async function runCommand(command: string, args: string[], config: Config
       }
       return 0;
     }
+    case 'user':
+      return userCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     default:
       process.stderr.write(`roster: unknown command "${command}"\n\n${USAGE}`);
       return 2;

@@ -1,0 +1,105 @@
+// What an operator does from the command line: create accounts (the first
+// admin, scripted set-up), look users up, ban and delete them. Runs in its
+// own process beside the server; mail goes through the shared outbox, so the
+// server's worker delivers it.
+import type { Clock } from '../../platform/clock.ts';
+import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
+import { checkPassword } from '../../platform/crypto/password-policy.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
+import { commonError } from '../../platform/errors.ts';
+import { isId, newId } from '../../platform/ids.ts';
+import { SYSTEM_CONTEXT } from '../../platform/request-context.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { upsertCredential } from '../credentials/credentials.repository.ts';
+import type { SessionsService } from '../sessions/sessions.service.ts';
+import { accountError } from './accounts.errors.ts';
+import { findUserByEmail, findUserById, insertUser, listUsers, type User, updateUserStatus } from './accounts.repository.ts';
+import type { AccountsService } from './accounts.service.ts';
+import type { UserRole } from './accounts.table.ts';
+import { normaliseEmail } from './identifiers.ts';
+
+export interface OperatorDeps {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly hasher: PasswordHasher;
+  readonly sessions: SessionsService;
+  readonly accounts: AccountsService;
+  readonly passwordMinLength: number;
+}
+
+export function createOperatorService(deps: OperatorDeps) {
+  const { db, clock, hasher, sessions, accounts } = deps;
+
+  async function findUser(idOrEmail: string): Promise<User> {
+    const user = isId(idOrEmail) ? await findUserById(db, idOrEmail) : await findUserByEmail(db, normaliseEmail(idOrEmail));
+    if (!user) throw accountError('user_not_found');
+    return user;
+  }
+
+  return {
+    findUser,
+
+    /** Creates a verified account (unless `verified` is false, then a verification mail is queued). */
+    async createUser(input: { email: string; password: string; role: UserRole; verified: boolean }): Promise<User> {
+      const email = normaliseEmail(input.email);
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        throw commonError('validation_failed', { errors: [{ path: 'email', message: 'is not an email address' }] });
+      }
+      const errors = checkPassword(input.password, { minLength: deps.passwordMinLength, context: [email, email.split('@')[0]] });
+      if (errors.length > 0) throw commonError('validation_failed', { detail: errors.map((e) => `${e.path} ${e.message}`).join('; '), errors });
+      const secret = await hasher.hash(input.password);
+      const now = clock.now().toISOString();
+      const id = newId();
+      try {
+        await inTransaction(db, async (trx) => {
+          await insertUser(trx, {
+            id,
+            email,
+            emailVerifiedAt: input.verified ? now : null,
+            username: null,
+            phone: null,
+            firstName: null,
+            lastName: null,
+            role: input.role,
+            now,
+          });
+          await upsertCredential(trx, { id: newId(), userId: id, type: 'password', secret, now });
+          await recordAudit(trx, { type: 'account.created', userId: id, context: SYSTEM_CONTEXT, detail: { by: 'cli', role: input.role } }, clock.now());
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw accountError('email_taken');
+        throw error;
+      }
+      if (!input.verified) await accounts.requestVerification(id);
+      return (await findUserById(db, id))!;
+    },
+
+    /** Newest first; `before` is the last id of the previous page. */
+    list(options: { limit: number; before?: string }): Promise<User[]> {
+      return listUsers(db, { limit: options.limit, ...(options.before ? { beforeId: options.before } : {}) });
+    },
+
+    /** Disables sign-in and ends every session. */
+    async banUser(idOrEmail: string): Promise<User> {
+      const user = await findUser(idOrEmail);
+      if (user.status === 'deleted') throw accountError('user_not_found');
+      const now = clock.now();
+      const revoked = await inTransaction(db, async (trx) => {
+        await updateUserStatus(trx, user.id, 'banned', now.toISOString());
+        await recordAudit(trx, { type: 'account.banned', userId: user.id, context: SYSTEM_CONTEXT, detail: { by: 'cli' } }, now);
+        return sessions.revokeUserSessionsIn(trx, user.id, 'account_banned');
+      });
+      await sessions.announceRevoked(revoked);
+      return (await findUserById(db, user.id))!;
+    },
+
+    async deleteUser(idOrEmail: string): Promise<void> {
+      const user = await findUser(idOrEmail);
+      if (user.status === 'deleted') throw accountError('user_not_found');
+      await accounts.eraseAccount(user, SYSTEM_CONTEXT);
+    },
+  };
+}
+
+export type OperatorService = ReturnType<typeof createOperatorService>;
