@@ -11,7 +11,9 @@ const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
 const unknown = names.filter((n) => !scenarios[n]);
 if (unknown.length > 0) {
-  process.stderr.write(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}\n`);
+  process.stderr.write(
+    `unknown scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}\n`,
+  );
   process.exit(2);
 }
 process.stdout.write(

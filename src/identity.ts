@@ -44,11 +44,17 @@ export function createIdentity(
   overrides: IdentityOverrides = {},
 ) {
   const { db } = database;
-  const redis = config.redisUrl && !overrides.rateLimiter ? new Redis(config.redisUrl, { connectionName: 'roster-rate-limit', lazyConnect: false }) : null;
+  const redis =
+    config.redisUrl && !overrides.rateLimiter
+      ? new Redis(config.redisUrl, { connectionName: 'roster-rate-limit', lazyConnect: false })
+      : null;
   const rateLimiter = overrides.rateLimiter ?? createRateLimiter({ redis, clock });
   const guard = createRateGuard(rateLimiter, config.rateLimitIpFactor);
   const events =
-    overrides.events ?? createEventBus(config.redisUrl, { onError: (err, channel) => logger.warn({ err, channel }, 'event bus error') });
+    overrides.events ??
+    createEventBus(config.redisUrl, {
+      onError: (err, channel) => logger.warn({ err, channel }, 'event bus error'),
+    });
   const mailer = overrides.mailer ?? createMailer(config, clock);
   const worker = createOutboxWorker({
     database,
@@ -67,7 +73,10 @@ export function createIdentity(
     clock,
     tokens: createAccessTokens({ keys, clock, issuer: config.publicUrl }),
     state,
-    config: { idleTtlSeconds: config.sessionIdleTtlSeconds, absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds },
+    config: {
+      idleTtlSeconds: config.sessionIdleTtlSeconds,
+      absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
+    },
   });
   const otp = createOtpService({ clock, codeKey: hmacSha256(config.secrets[0]!, 'roster/otp-code-key') });
   const policy = {
@@ -98,7 +107,14 @@ export function createIdentity(
     config: policy,
   });
 
-  const operator = createOperatorService({ db, clock, hasher, sessions, accounts, passwordMinLength: config.passwordMinLength });
+  const operator = createOperatorService({
+    db,
+    clock,
+    hasher,
+    sessions,
+    accounts,
+    passwordMinLength: config.passwordMinLength,
+  });
 
   return {
     accounts,
@@ -111,7 +127,9 @@ export function createIdentity(
     /** Background parts: session-revocation subscription, signing key, outbox worker. */
     async start(): Promise<void> {
       await state.start();
-      await keys.jwks(); // generates the first signing key on a fresh database
+      // Generates the first signing key on a fresh database. A database that is
+      // down now is /readyz's to report; the key is loaded on first use then.
+      await keys.jwks().catch((err: unknown) => logger.warn({ err }, 'signing keys not loaded yet'));
       worker.start();
     },
     async stop(): Promise<void> {

@@ -19,7 +19,6 @@ Commands:
 Configuration is read from environment variables; see the README.
 `;
 
-
 export async function runCommand(command: string, args: string[], config: Config): Promise<number> {
   switch (command) {
     case 'serve': {

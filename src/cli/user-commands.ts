@@ -34,7 +34,11 @@ const summary = (u: User) => ({
   createdAt: u.createdAt,
 });
 
-export async function userCommand(args: string[], config: Config, out: (line: string) => void): Promise<number> {
+export async function userCommand(
+  args: string[],
+  config: Config,
+  out: (line: string) => void,
+): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -62,19 +66,28 @@ export async function userCommand(args: string[], config: Config, out: (line: st
     const { operator } = identity;
     switch (sub) {
       case 'create': {
-        if (!values.email || !values.password) throw new UsageError(`user create needs --email and --password\n\n${USER_USAGE}`);
+        if (!values.email || !values.password)
+          throw new UsageError(`user create needs --email and --password\n\n${USER_USAGE}`);
         const role = values.role ?? 'user';
         if (role !== 'user' && role !== 'admin') throw new UsageError('--role is user or admin');
-        const user = await operator.createUser({ email: values.email, password: values.password, role, verified: !values.unverified });
+        const user = await operator.createUser({
+          email: values.email,
+          password: values.password,
+          role,
+          verified: !values.unverified,
+        });
         out(JSON.stringify(summary(user)));
         return 0;
       }
       case 'list': {
         const limit = Number(values.limit ?? 50);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit is 1 to 1000');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw new UsageError('--limit is 1 to 1000');
         const users = await operator.list({ limit, ...(values.before ? { before: values.before } : {}) });
         if (values.json) out(JSON.stringify(users.map(summary)));
-        else for (const u of users) out([u.id, u.email ?? '-', u.username ?? '-', u.role, u.status, u.createdAt].join('\t'));
+        else
+          for (const u of users)
+            out([u.id, u.email ?? '-', u.username ?? '-', u.role, u.status, u.createdAt].join('\t'));
         return 0;
       }
       case 'show':

@@ -9,7 +9,11 @@ import { ConfigError, loadConfig } from './load-config.ts';
 const SECRET = 's'.repeat(40);
 const tmp = () => mkdtempSync(join(tmpdir(), 'roster-config-'));
 /** A test environment with the data dir in a temp folder. */
-const env = (vars: Record<string, string> = {}) => ({ ROSTER_DATA_DIR: tmp(), ROSTER_SECRET: SECRET, ...vars });
+const env = (vars: Record<string, string> = {}) => ({
+  ROSTER_DATA_DIR: tmp(),
+  ROSTER_SECRET: SECRET,
+  ...vars,
+});
 
 function problemsOf(vars: Record<string, string | undefined>): readonly string[] {
   try {
@@ -118,10 +122,18 @@ describe('loadConfig', () => {
   });
 
   it('names the variable of a bad value', () => {
-    assert.deepEqual(problemsOf(env({ PORT: 'abc' })), ['PORT: must be an integer from 0 to 65535 (got "abc")']);
-    assert.match(problemsOf(env({ DATABASE_URL: 'mysql://x' }))[0]!, /^DATABASE_URL: unsupported scheme "mysql:"/);
+    assert.deepEqual(problemsOf(env({ PORT: 'abc' })), [
+      'PORT: must be an integer from 0 to 65535 (got "abc")',
+    ]);
+    assert.match(
+      problemsOf(env({ DATABASE_URL: 'mysql://x' }))[0]!,
+      /^DATABASE_URL: unsupported scheme "mysql:"/,
+    );
     assert.match(problemsOf(env({ ROSTER_ENV: 'staging' }))[0]!, /^ROSTER_ENV: must be one of/);
-    assert.match(problemsOf(env({ ROSTER_REQUIRE_EMAIL_VERIFICATION: 'maybe' }))[0]!, /^ROSTER_REQUIRE_EMAIL/);
+    assert.match(
+      problemsOf(env({ ROSTER_REQUIRE_EMAIL_VERIFICATION: 'maybe' }))[0]!,
+      /^ROSTER_REQUIRE_EMAIL/,
+    );
     assert.match(problemsOf(env({ ROSTER_RATE_LIMIT_IP_FACTOR: '-1' }))[0]!, /^ROSTER_RATE_LIMIT_IP_FACTOR:/);
     assert.match(problemsOf(env({ TRUST_PROXY: '10.0.0.0/33' }))[0]!, /^TRUST_PROXY: "10.0.0.0\/33"/);
     assert.match(problemsOf(env({ TRUST_PROXY: 'proxy.local' }))[0]!, /^TRUST_PROXY:/);
@@ -154,7 +166,9 @@ describe('loadConfig', () => {
       ['ROSTER_SECRET', 'PUBLIC_URL', 'SMTP_URL'],
     );
     assert.match(
-      problemsOf(env({ ROSTER_ENV: 'production', PUBLIC_URL: 'http://id.example.com', SMTP_URL: 'smtp://m:25' }))[0]!,
+      problemsOf(
+        env({ ROSTER_ENV: 'production', PUBLIC_URL: 'http://id.example.com', SMTP_URL: 'smtp://m:25' }),
+      )[0]!,
       /^PUBLIC_URL: must be an https:\/\/ URL in production/,
     );
     const ok = loadConfig(
@@ -176,6 +190,9 @@ describe('loadConfig', () => {
     });
     assert.equal(result.status, 1);
     assert.equal(result.stdout, '');
-    assert.equal(result.stderr, 'roster: invalid configuration: PORT: must be an integer from 0 to 65535 (got "abc")\n');
+    assert.equal(
+      result.stderr,
+      'roster: invalid configuration: PORT: must be an integer from 0 to 65535 (got "abc")\n',
+    );
   });
 });

@@ -27,7 +27,9 @@ export function createAuthenticator(sessions: Pick<SessionsService, 'authenticat
       const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i.exec(header) : null;
       if (!match) {
         reply.header('www-authenticate', 'Bearer');
-        throw commonError('unauthenticated', { detail: 'Send an access token: Authorization: Bearer <token>.' });
+        throw commonError('unauthenticated', {
+          detail: 'Send an access token: Authorization: Bearer <token>.',
+        });
       }
       try {
         request.principal = await sessions.authenticate(match[1]!);

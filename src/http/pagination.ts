@@ -4,15 +4,21 @@ import { type Static, type TSchema, Type } from 'typebox';
 import { commonError } from '../platform/errors.ts';
 
 export const PageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page' })),
-  cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page' }),
+  ),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page' }),
+  ),
 });
 export type PageQuery = Static<typeof PageQuery>;
 
 export const pageOf = <T extends TSchema>(item: T) =>
   Type.Object({
     items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'Pass as `cursor` for the next page; null on the last',
+    }),
   });
 
 export function encodeCursor(key: string): string {
@@ -38,7 +44,11 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
  * Fetch `limit + 1` rows, then call this: it trims the extra row and builds
  * the cursor from the last item kept.
  */
-export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => string): { items: T[]; nextCursor: string | null } {
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (row: T) => string,
+): { items: T[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   return { items, nextCursor: more ? encodeCursor(keyOf(items[items.length - 1]!)) : null };

@@ -6,8 +6,10 @@ import { type TString, Type } from 'typebox';
 
 const NO_CONTROL = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
 
-export const Text = (maxLength: number, options: { description?: string; minLength?: number; examples?: string[] } = {}): TString =>
-  Type.String({ maxLength, pattern: NO_CONTROL, ...options });
+export const Text = (
+  maxLength: number,
+  options: { description?: string; minLength?: number; examples?: string[] } = {},
+): TString => Type.String({ maxLength, pattern: NO_CONTROL, ...options });
 
 /** Surrounding spaces are allowed here and trimmed by the service. */
 export const Email = Type.String({

@@ -36,9 +36,13 @@ describe('SQLite shared by two processes', { skip: testDialect !== 'sqlite' && '
     let child: ReturnType<typeof spawn> | undefined;
     await inTransaction(database.db, async (trx) => {
       await trx.insertInto('outbox_messages').values(row('server-row')).execute();
-      child = spawn(process.execPath, [resolve(import.meta.dirname, '../fixtures/insert-outbox-row.ts'), path, 'cli-row'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      child = spawn(
+        process.execPath,
+        [resolve(import.meta.dirname, '../fixtures/insert-outbox-row.ts'), path, 'cli-row'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       // Hold the write lock while the other process tries to write.
       await new Promise((r) => setTimeout(r, 600));
     });

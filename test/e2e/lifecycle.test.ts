@@ -54,7 +54,8 @@ describe(`server process (${testDialect})`, () => {
     });
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
-    if (testDialect === 'sqlite') assert.ok(existsSync(join(cwd, 'data', 'roster.db')), 'SQLite lives in ./data');
+    if (testDialect === 'sqlite')
+      assert.ok(existsSync(join(cwd, 'data', 'roster.db')), 'SQLite lives in ./data');
 
     const finish = await startSlowRequest(server.url);
     server.process.kill('SIGTERM');

@@ -21,7 +21,10 @@ export function cleanEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', ...vars };
 }
 
-export async function spawnServer(options: { cwd: string; env?: Record<string, string> }): Promise<SpawnedServer> {
+export async function spawnServer(options: {
+  cwd: string;
+  env?: Record<string, string>;
+}): Promise<SpawnedServer> {
   const child = spawn(process.execPath, [MAIN, 'serve'], {
     cwd: options.cwd,
     env: cleanEnv(options.env ?? {}),

@@ -91,7 +91,11 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('validation: 422 with every field error, dotted paths', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/test/echo?limit=500', payload: { email: 'a@b.co' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/test/echo?limit=500',
+      payload: { email: 'a@b.co' },
+    });
     const body = assertProblem(res, 422, 'validation_failed');
     assert.deepEqual(
       (body.errors as { path: string }[]).map((e) => e.path),
@@ -102,7 +106,10 @@ describe(`HTTP errors (${testDialect})`, () => {
       url: '/test/echo',
       payload: { email: 'not-an-email', name: { first: 'toolong' } },
     });
-    const errors = assertProblem(res2, 422, 'validation_failed').errors as { path: string; message: string }[];
+    const errors = assertProblem(res2, 422, 'validation_failed').errors as {
+      path: string;
+      message: string;
+    }[];
     assert.deepEqual(errors.map((e) => e.path).sort(), ['email', 'name.first']);
     assert.ok(errors.every((e) => typeof e.message === 'string' && e.message.length > 0));
     const missing = await t.app.inject({ method: 'POST', url: '/test/echo', payload: {} });
@@ -113,7 +120,11 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('bodies are not coerced: an array where a string belongs is a 422', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/test/echo', payload: { email: ['a@example.com'] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/test/echo',
+      payload: { email: ['a@example.com'] },
+    });
     assertProblem(res, 422, 'validation_failed');
     const num = await t.app.inject({ method: 'POST', url: '/test/echo', payload: { email: 12 } });
     assertProblem(num, 422, 'validation_failed');
@@ -121,7 +132,11 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('query strings are coerced to their schema types', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/test/echo?limit=7', payload: { email: 'a@example.com' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/test/echo?limit=7',
+      payload: { email: 'a@example.com' },
+    });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { ok: true, limit: 7 });
     received.length = 0;
@@ -164,7 +179,11 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('keeps a well-formed caller request id and replaces a hostile one', async () => {
-    const kept = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'trace-1234abcd' } });
+    const kept = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'trace-1234abcd' },
+    });
     assert.equal(kept.headers['x-request-id'], 'trace-1234abcd');
     const replaced = await t.app.inject({
       method: 'GET',

@@ -32,7 +32,10 @@ describe(`service endpoints (${testDialect})`, () => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
-    assert.match(res.body, /http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} [1-9]/);
+    assert.match(
+      res.body,
+      /http_request_duration_seconds_count\{method="GET",route="\/healthz",status_code="200"\} [1-9]/,
+    );
     assert.match(res.body, /route="unmatched",status_code="404"/);
     assert.doesNotMatch(res.body, /no\/such\/route/, 'raw URLs never become labels');
     assert.match(res.body, /process_resident_memory_bytes/);
@@ -94,7 +97,11 @@ describe('CORS', () => {
   it('is off unless origins are configured', async () => {
     const t = await buildTestApp();
     try {
-      const res = await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://app.example' } });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/healthz',
+        headers: { origin: 'https://app.example' },
+      });
       assert.equal(res.headers['access-control-allow-origin'], undefined);
     } finally {
       await t.close();
@@ -111,7 +118,11 @@ describe('CORS', () => {
       });
       assert.equal(ok.statusCode, 204);
       assert.equal(ok.headers['access-control-allow-origin'], 'https://app.example');
-      const other = await t.app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
+      const other = await t.app.inject({
+        method: 'GET',
+        url: '/healthz',
+        headers: { origin: 'https://evil.example' },
+      });
       assert.equal(other.headers['access-control-allow-origin'], undefined);
     } finally {
       await t.close();

@@ -106,7 +106,12 @@ export async function markEmailVerified(db: Executor, id: string, now: string): 
     .execute();
 }
 
-export async function updateUserStatus(db: Executor, id: string, status: UserStatus, now: string): Promise<void> {
+export async function updateUserStatus(
+  db: Executor,
+  id: string,
+  status: UserStatus,
+  now: string,
+): Promise<void> {
   await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
 

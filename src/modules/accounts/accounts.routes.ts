@@ -71,7 +71,9 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
         response: { 200: Type.Object({ user: PrivateUser }), ...problemResponses(404, 422, 429) },
       },
     },
-    async (request) => ({ user: toPrivateUser(await accounts.verifyEmail(request.body, requestContext(request))) }),
+    async (request) => ({
+      user: toPrivateUser(await accounts.verifyEmail(request.body, requestContext(request))),
+    }),
   );
 
   app.post(
@@ -80,7 +82,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
       schema: {
         tags: ['accounts'],
         summary: 'Send a new verification mail',
-        description: 'Always 202; a mail goes out only to an unverified account. One request a minute per address.',
+        description:
+          'Always 202; a mail goes out only to an unverified account. One request a minute per address.',
         body: EmailBody,
         response: { 202: NoContent, ...problemResponses(422, 429) },
       },
@@ -121,7 +124,11 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
       },
     },
     async (request, reply) => {
-      await accounts.deleteAccount(principalOf(request).userId, request.body.password, requestContext(request));
+      await accounts.deleteAccount(
+        principalOf(request).userId,
+        request.body.password,
+        requestContext(request),
+      );
       return sendEmpty(reply, 204);
     },
   );

@@ -4,7 +4,8 @@ import { type Static, Type } from 'typebox';
 import { Email, Password, Text } from '../../http/schemas.ts';
 import type { User } from './accounts.repository.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
 
 export const PrivateUser = Type.Object(
   {
@@ -14,7 +15,11 @@ export const PrivateUser = Type.Object(
     emailVerified: Type.Boolean(),
     phone: Nullable(Type.String({ description: 'E.164' })),
     phoneVerified: Type.Boolean(),
-    name: Type.Object({ first: Nullable(Type.String()), last: Nullable(Type.String()), display: Nullable(Type.String()) }),
+    name: Type.Object({
+      first: Nullable(Type.String()),
+      last: Nullable(Type.String()),
+      display: Nullable(Type.String()),
+    }),
     role: Type.String({ examples: ['user'] }),
     createdAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
@@ -48,18 +53,34 @@ export const RegisterBody = Type.Object(
     email: Email,
     password: Password('8–128 characters; common passwords are refused'),
     username: Type.Optional(
-      Type.String({ pattern: '^\\s*[A-Za-z0-9_]{3,30}\\s*$', maxLength: 40, description: '3–30 of a–z, 0–9, _ (case-insensitive)' }),
+      Type.String({
+        pattern: '^\\s*[A-Za-z0-9_]{3,30}\\s*$',
+        maxLength: 40,
+        description: '3–30 of a–z, 0–9, _ (case-insensitive)',
+      }),
     ),
     firstName: Type.Optional(Text(100)),
     lastName: Type.Optional(Text(100)),
     phone: Type.Optional(Text(32, { description: 'Phone number, E.164 preferred (+4915112345678)' })),
     inviteCode: Type.Optional(Text(64)),
   },
-  { additionalProperties: false, examples: [{ email: 'ada@example.com', password: 'correct horse battery staple', username: 'ada' }] },
+  {
+    additionalProperties: false,
+    examples: [{ email: 'ada@example.com', password: 'correct horse battery staple', username: 'ada' }],
+  },
 );
 
-export const Code = Type.String({ pattern: '^[0-9]{6}$', description: 'The 6-digit code from the mail', examples: ['123456'] });
-export const LinkToken = Type.String({ minLength: 16, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$', description: 'The token from the mail link' });
+export const Code = Type.String({
+  pattern: '^[0-9]{6}$',
+  description: 'The 6-digit code from the mail',
+  examples: ['123456'],
+});
+export const LinkToken = Type.String({
+  minLength: 16,
+  maxLength: 200,
+  pattern: '^[A-Za-z0-9_-]+$',
+  description: 'The token from the mail link',
+});
 
 /** `email` + `code`, or `token` (checked by the service: a union here would report both branches' errors). */
 export const VerifyEmailBody = Type.Object(
@@ -69,4 +90,7 @@ export const VerifyEmailBody = Type.Object(
 
 export const EmailBody = Type.Object({ email: Email }, { additionalProperties: false });
 
-export const DeleteMeBody = Type.Object({ password: Password('The current password') }, { additionalProperties: false });
+export const DeleteMeBody = Type.Object(
+  { password: Password('The current password') },
+  { additionalProperties: false },
+);

@@ -8,18 +8,28 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { accountDeleted, signupAttempt, verifyEmail as verifyEmailMail } from '../../platform/mailer/templates/index.ts';
+import {
+  accountDeleted,
+  signupAttempt,
+  verifyEmail as verifyEmailMail,
+} from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { deleteCredentials, upsertCredential } from '../credentials/credentials.repository.ts';
 import { credentialError } from '../credentials/credentials.errors.ts';
+import { deleteCredentials, upsertCredential } from '../credentials/credentials.repository.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
-import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, SIGNUP_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
+import {
+  RESEND_COOLDOWN,
+  RESEND_PER_ADDRESS,
+  RESEND_PER_IP,
+  SIGNUP_PER_IP,
+  VERIFY_PER_IP,
+} from './accounts.limits.ts';
 import {
   eraseUser,
   findUserByEmail,
@@ -71,7 +81,8 @@ export interface Registration {
 
 export function createAccountsService(deps: AccountsDeps) {
   const { db, clock, hasher, otp, sessions, mail, guard, config } = deps;
-  const link = (path: string, token: string) => `${config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
+  const link = (path: string, token: string) =>
+    `${config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
 
   async function queueVerification(trx: Executor, user: { id: string; email: string }): Promise<void> {
     const issued = await otp.issueCode(trx, {
@@ -84,7 +95,11 @@ export function createAccountsService(deps: AccountsDeps) {
     await mail.queue(
       trx,
       user.email,
-      verifyEmailMail({ code: issued.code, link: link('/verify-email', issued.token!), minutes: VERIFY_CODE_MINUTES }),
+      verifyEmailMail({
+        code: issued.code,
+        link: link('/verify-email', issued.token!),
+        minutes: VERIFY_CODE_MINUTES,
+      }),
     );
   }
 
@@ -96,8 +111,10 @@ export function createAccountsService(deps: AccountsDeps) {
       minLength: config.passwordMinLength,
       context: [email, email.split('@')[0], username],
     });
-    if (input.phone !== undefined && phone === null) errors.push({ path: 'phone', message: 'is not a valid phone number' });
-    if (errors.length > 0) throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
+    if (input.phone !== undefined && phone === null)
+      errors.push({ path: 'phone', message: 'is not a valid phone number' });
+    if (errors.length > 0)
+      throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
     return { email, username, phone };
   }
 
@@ -127,7 +144,8 @@ export function createAccountsService(deps: AccountsDeps) {
       deletedAt: null,
     };
     const outcome = await inTransaction(db, async (trx) => {
-      if (username !== null && (await findUserByUsername(trx, username))) throw accountError('username_taken');
+      if (username !== null && (await findUserByUsername(trx, username)))
+        throw accountError('username_taken');
       if (await findUserByEmail(trx, email)) return 'duplicate' as const;
       try {
         await insertUser(trx, { ...user, now: user.createdAt });
@@ -136,26 +154,45 @@ export function createAccountsService(deps: AccountsDeps) {
         if (isUniqueViolation(error)) return 'race' as const;
         throw error;
       }
-      await upsertCredential(trx, { id: newId(), userId: user.id, type: 'password', secret, now: user.createdAt });
+      await upsertCredential(trx, {
+        id: newId(),
+        userId: user.id,
+        type: 'password',
+        secret,
+        now: user.createdAt,
+      });
       await recordAudit(trx, { type: 'account.created', userId: user.id, context }, now);
       if (config.requireEmailVerification) await queueVerification(trx, { id: user.id, email });
       return 'created' as const;
     });
-    if (outcome === 'race' && username !== null && (await findUserByUsername(db, username))?.email !== email) {
+    if (
+      outcome === 'race' &&
+      username !== null &&
+      (await findUserByUsername(db, username))?.email !== email
+    ) {
       throw accountError('username_taken');
     }
     if (outcome !== 'created') {
       // With verification off the reply carries tokens, so a duplicate cannot be disguised.
       if (!config.requireEmailVerification) throw accountError('email_taken');
       await inTransaction(db, (trx) =>
-        mail.queue(trx, email, signupAttempt({ loginLink: `${config.publicUrl}/login`, resetLink: `${config.publicUrl}/forgot-password` })),
+        mail.queue(
+          trx,
+          email,
+          signupAttempt({
+            loginLink: `${config.publicUrl}/login`,
+            resetLink: `${config.publicUrl}/forgot-password`,
+          }),
+        ),
       );
       mail.flush();
       return { user, verificationRequired: true };
     }
     mail.flush();
     if (config.requireEmailVerification) return { user, verificationRequired: true };
-    const session = await inTransaction(db, (trx) => sessions.startSession(trx, { userId: user.id, amr: ['pwd'], context }));
+    const session = await inTransaction(db, (trx) =>
+      sessions.startSession(trx, { userId: user.id, amr: ['pwd'], context }),
+    );
     return { user, verificationRequired: false, session };
   }
 
@@ -163,7 +200,10 @@ export function createAccountsService(deps: AccountsDeps) {
     register,
 
     /** Verifies with the 6-digit code (and the address) or the link token; each works once. */
-    async verifyEmail(input: { email?: string; code?: string; token?: string }, context: RequestContext): Promise<User> {
+    async verifyEmail(
+      input: { email?: string; code?: string; token?: string },
+      context: RequestContext,
+    ): Promise<User> {
       await guard.perIp('verify-email', context.ip, VERIFY_PER_IP);
       const proof = codeOrToken(input);
       const row =
@@ -175,7 +215,8 @@ export function createAccountsService(deps: AccountsDeps) {
         await otp.consume(trx, row);
         const user = row.userId ? await findUserById(trx, row.userId) : null;
         // The address may have changed (or the account gone) since the code was sent.
-        if (!user || user.email !== row.target || user.status === 'deleted') throw accountError('user_not_found');
+        if (!user || user.email !== row.target || user.status === 'deleted')
+          throw accountError('user_not_found');
         await markEmailVerified(trx, user.id, now.toISOString());
         await recordAudit(trx, { type: 'account.email_verified', userId: user.id, context }, now);
         return (await findUserById(trx, user.id))!;
@@ -190,7 +231,8 @@ export function createAccountsService(deps: AccountsDeps) {
       await guard.perKey('resend', email, RESEND_PER_ADDRESS);
       await inTransaction(db, async (trx) => {
         const user = await findUserByEmail(trx, email);
-        if (user && user.status === 'active' && user.emailVerifiedAt === null) await queueVerification(trx, { id: user.id, email });
+        if (user && user.status === 'active' && user.emailVerifiedAt === null)
+          await queueVerification(trx, { id: user.id, email });
       });
       mail.flush();
     },

@@ -14,7 +14,14 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { upsertCredential } from '../credentials/credentials.repository.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
-import { findUserByEmail, findUserById, insertUser, listUsers, type User, updateUserStatus } from './accounts.repository.ts';
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers,
+  type User,
+  updateUserStatus,
+} from './accounts.repository.ts';
 import type { AccountsService } from './accounts.service.ts';
 import type { UserRole } from './accounts.table.ts';
 import { normaliseEmail } from './identifiers.ts';
@@ -32,7 +39,9 @@ export function createOperatorService(deps: OperatorDeps) {
   const { db, clock, hasher, sessions, accounts } = deps;
 
   async function findUser(idOrEmail: string): Promise<User> {
-    const user = isId(idOrEmail) ? await findUserById(db, idOrEmail) : await findUserByEmail(db, normaliseEmail(idOrEmail));
+    const user = isId(idOrEmail)
+      ? await findUserById(db, idOrEmail)
+      : await findUserByEmail(db, normaliseEmail(idOrEmail));
     if (!user) throw accountError('user_not_found');
     return user;
   }
@@ -41,13 +50,27 @@ export function createOperatorService(deps: OperatorDeps) {
     findUser,
 
     /** Creates a verified account (unless `verified` is false, then a verification mail is queued). */
-    async createUser(input: { email: string; password: string; role: UserRole; verified: boolean }): Promise<User> {
+    async createUser(input: {
+      email: string;
+      password: string;
+      role: UserRole;
+      verified: boolean;
+    }): Promise<User> {
       const email = normaliseEmail(input.email);
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-        throw commonError('validation_failed', { errors: [{ path: 'email', message: 'is not an email address' }] });
+        throw commonError('validation_failed', {
+          errors: [{ path: 'email', message: 'is not an email address' }],
+        });
       }
-      const errors = checkPassword(input.password, { minLength: deps.passwordMinLength, context: [email, email.split('@')[0]] });
-      if (errors.length > 0) throw commonError('validation_failed', { detail: errors.map((e) => `${e.path} ${e.message}`).join('; '), errors });
+      const errors = checkPassword(input.password, {
+        minLength: deps.passwordMinLength,
+        context: [email, email.split('@')[0]],
+      });
+      if (errors.length > 0)
+        throw commonError('validation_failed', {
+          detail: errors.map((e) => `${e.path} ${e.message}`).join('; '),
+          errors,
+        });
       const secret = await hasher.hash(input.password);
       const now = clock.now().toISOString();
       const id = newId();
@@ -65,7 +88,16 @@ export function createOperatorService(deps: OperatorDeps) {
             now,
           });
           await upsertCredential(trx, { id: newId(), userId: id, type: 'password', secret, now });
-          await recordAudit(trx, { type: 'account.created', userId: id, context: SYSTEM_CONTEXT, detail: { by: 'cli', role: input.role } }, clock.now());
+          await recordAudit(
+            trx,
+            {
+              type: 'account.created',
+              userId: id,
+              context: SYSTEM_CONTEXT,
+              detail: { by: 'cli', role: input.role },
+            },
+            clock.now(),
+          );
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw accountError('email_taken');
@@ -87,7 +119,11 @@ export function createOperatorService(deps: OperatorDeps) {
       const now = clock.now();
       const revoked = await inTransaction(db, async (trx) => {
         await updateUserStatus(trx, user.id, 'banned', now.toISOString());
-        await recordAudit(trx, { type: 'account.banned', userId: user.id, context: SYSTEM_CONTEXT, detail: { by: 'cli' } }, now);
+        await recordAudit(
+          trx,
+          { type: 'account.banned', userId: user.id, context: SYSTEM_CONTEXT, detail: { by: 'cli' } },
+          now,
+        );
         return sessions.revokeUserSessionsIn(trx, user.id, 'account_banned');
       });
       await sessions.announceRevoked(revoked);

@@ -17,7 +17,14 @@ export async function upsertCredential(
 ): Promise<void> {
   await db
     .insertInto('credentials')
-    .values({ id: c.id, user_id: c.userId, type: c.type, secret: c.secret, created_at: c.now, updated_at: c.now })
+    .values({
+      id: c.id,
+      user_id: c.userId,
+      type: c.type,
+      secret: c.secret,
+      created_at: c.now,
+      updated_at: c.now,
+    })
     .onConflict((oc) => oc.columns(['user_id', 'type']).doUpdateSet({ secret: c.secret, updated_at: c.now }))
     .execute();
 }

@@ -16,10 +16,16 @@ const ResetBody = Type.Object(
     token: Type.Optional(LinkToken),
     newPassword: Password('The new password'),
   },
-  { additionalProperties: false, examples: [{ email: 'ada@example.com', code: '123456', newPassword: 'a new long passphrase' }] },
+  {
+    additionalProperties: false,
+    examples: [{ email: 'ada@example.com', code: '123456', newPassword: 'a new long passphrase' }],
+  },
 );
 
-export function credentialsRoutes(app: App, deps: { credentials: CredentialsService; auth: Authenticator }): void {
+export function credentialsRoutes(
+  app: App,
+  deps: { credentials: CredentialsService; auth: Authenticator },
+): void {
   const { credentials, auth } = deps;
 
   app.put(
@@ -50,7 +56,8 @@ export function credentialsRoutes(app: App, deps: { credentials: CredentialsServ
       schema: {
         tags: ['password'],
         summary: 'Request a password reset',
-        description: 'Always 202. An active account gets a mail with a 6-digit code and a link, both valid 15 minutes.',
+        description:
+          'Always 202. An active account gets a mail with a 6-digit code and a link, both valid 15 minutes.',
         body: Type.Object({ email: Email }, { additionalProperties: false }),
         response: { 202: NoContent, ...problemResponses(422, 429) },
       },
@@ -67,7 +74,8 @@ export function credentialsRoutes(app: App, deps: { credentials: CredentialsServ
       schema: {
         tags: ['password'],
         summary: 'Reset the password',
-        description: 'With the address and code, or the link token. Single use; every session of the account ends.',
+        description:
+          'With the address and code, or the link token. Single use; every session of the account ends.',
         body: ResetBody,
         response: { 204: NoContent, ...problemResponses(401, 422, 429) },
       },

@@ -9,11 +9,17 @@ import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { passwordChanged, passwordResetCode } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
-import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
+import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
-import { findUserByEmail, findUserById, findUserByUsername, markEmailVerified, type User } from '../accounts/accounts.repository.ts';
+import {
+  findUserByEmail,
+  findUserById,
+  findUserByUsername,
+  markEmailVerified,
+  type User,
+} from '../accounts/accounts.repository.ts';
 import { normaliseEmail, parseIdentifier } from '../accounts/identifiers.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
@@ -21,7 +27,14 @@ import type { OtpService } from '../otp/otp.service.ts';
 import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
 import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
 import { credentialError } from './credentials.errors.ts';
-import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, LOGIN_LOCKOUT, LOGIN_PER_ACCOUNT, LOGIN_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
+import {
+  FORGOT_PER_ADDRESS,
+  FORGOT_PER_IP,
+  LOGIN_LOCKOUT,
+  LOGIN_PER_ACCOUNT,
+  LOGIN_PER_IP,
+  RESET_PER_IP,
+} from './credentials.limits.ts';
 import { findCredential, upsertCredential } from './credentials.repository.ts';
 
 export const RESET_MINUTES = 15;
@@ -35,7 +48,11 @@ export interface CredentialsDeps {
   readonly mail: MailQueue;
   readonly guard: RateGuard;
   readonly postLoginHooks: readonly PostLoginHook[];
-  readonly config: { readonly requireEmailVerification: boolean; readonly publicUrl: string; readonly passwordMinLength: number };
+  readonly config: {
+    readonly requireEmailVerification: boolean;
+    readonly publicUrl: string;
+    readonly passwordMinLength: number;
+  };
 }
 
 export function createCredentialsService(deps: CredentialsDeps) {
@@ -47,7 +64,11 @@ export function createCredentialsService(deps: CredentialsDeps) {
       context: [user?.email, user?.email?.split('@')[0], user?.username],
       path,
     });
-    if (errors.length > 0) throw commonError('validation_failed', { detail: 'The new password does not meet the policy.', errors });
+    if (errors.length > 0)
+      throw commonError('validation_failed', {
+        detail: 'The new password does not meet the policy.',
+        errors,
+      });
   }
 
   /** Verifies a password under the account's lockout; unknown accounts do the same work and fail alike. */
@@ -62,7 +83,13 @@ export function createCredentialsService(deps: CredentialsDeps) {
       if (result.ok) {
         await guard.failures.reset(`login:${lockKey}`);
         if (result.needsRehash) {
-          await upsertCredential(db, { id: newId(), userId: user!.id, type: 'password', secret: await hasher.hash(password), now: clock.now().toISOString() });
+          await upsertCredential(db, {
+            id: newId(),
+            userId: user!.id,
+            type: 'password',
+            secret: await hasher.hash(password),
+            now: clock.now().toISOString(),
+          });
         }
         return true;
       }
@@ -73,39 +100,70 @@ export function createCredentialsService(deps: CredentialsDeps) {
 
   /** Stores a hash made beforehand: hashing inside a transaction would hold SQLite's write lock for its duration. */
   async function storePasswordHash(trx: Executor, userId: string, hash: string): Promise<void> {
-    await upsertCredential(trx, { id: newId(), userId, type: 'password', secret: hash, now: clock.now().toISOString() });
+    await upsertCredential(trx, {
+      id: newId(),
+      userId,
+      type: 'password',
+      secret: hash,
+      now: clock.now().toISOString(),
+    });
   }
 
   return {
     /** The password strategy, then post-login hooks (MFA), then a session. */
-    async login(input: { identifier: string; password: string }, context: RequestContext): Promise<LoginResult> {
+    async login(
+      input: { identifier: string; password: string },
+      context: RequestContext,
+    ): Promise<LoginResult> {
       await guard.perIp('login', context.ip, LOGIN_PER_IP);
       const id = parseIdentifier(input.identifier);
-      const user = id.kind === 'email' ? await findUserByEmail(db, id.value) : await findUserByUsername(db, id.value);
+      const user =
+        id.kind === 'email' ? await findUserByEmail(db, id.value) : await findUserByUsername(db, id.value);
       const lockKey = user ? `user:${user.id}` : `${id.kind}:${id.value}`;
       if (!(await verifyPassword(user, lockKey, input.password))) {
-        if (user) await recordAudit(db, { type: 'login.failed', userId: user.id, context, detail: { method: 'password' } }, clock.now());
+        if (user)
+          await recordAudit(
+            db,
+            { type: 'login.failed', userId: user.id, context, detail: { method: 'password' } },
+            clock.now(),
+          );
         throw credentialError('invalid_credentials');
       }
       const known = user!;
       // Only now, after a correct password, may the reply say more about the account.
       if (known.status === 'banned') throw accountError('account_disabled');
-      if (config.requireEmailVerification && known.emailVerifiedAt === null) throw accountError('email_not_verified');
+      if (config.requireEmailVerification && known.emailVerifiedAt === null)
+        throw accountError('email_not_verified');
       return completeLogin(known, ['pwd'], context);
     },
 
-    async changePassword(principal: Principal, input: { currentPassword: string; newPassword: string }, context: RequestContext): Promise<void> {
+    async changePassword(
+      principal: Principal,
+      input: { currentPassword: string; newPassword: string },
+      context: RequestContext,
+    ): Promise<void> {
       const user = await findUserById(db, principal.userId);
-      if (!user || user.status !== 'active') throw accountError('user_not_found');
-      if (!(await verifyPassword(user, `user:${user.id}`, input.currentPassword))) throw credentialError('invalid_password');
+      if (user?.status !== 'active') throw accountError('user_not_found');
+      if (!(await verifyPassword(user, `user:${user.id}`, input.currentPassword)))
+        throw credentialError('invalid_password');
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
       const now = clock.now();
       const revoked = await inTransaction(db, async (trx) => {
         await storePasswordHash(trx, user.id, hash);
-        const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'password_changed', principal.sessionId);
+        const ids = await sessions.revokeUserSessionsIn(
+          trx,
+          user.id,
+          'password_changed',
+          principal.sessionId,
+        );
         await recordAudit(trx, { type: 'password.changed', userId: user.id, context }, now);
-        if (user.email) await mail.queue(trx, user.email, passwordChanged({ when: now, ip: context.ip, resetLink: `${config.publicUrl}/forgot-password` }));
+        if (user.email)
+          await mail.queue(
+            trx,
+            user.email,
+            passwordChanged({ when: now, ip: context.ip, resetLink: `${config.publicUrl}/forgot-password` }),
+          );
         return ids;
       });
       await sessions.announceRevoked(revoked);
@@ -119,7 +177,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       await guard.perKey('forgot', email, FORGOT_PER_ADDRESS);
       await inTransaction(db, async (trx) => {
         const user = await findUserByEmail(trx, email);
-        if (!user || user.status !== 'active') return;
+        if (user?.status !== 'active') return;
         const issued = await otp.issueCode(trx, {
           purpose: 'password_reset',
           userId: user.id,
@@ -134,7 +192,10 @@ export function createCredentialsService(deps: CredentialsDeps) {
     },
 
     /** Sets a new password with a reset code (and address) or link token; every session ends. */
-    async resetPassword(input: { email?: string; code?: string; token?: string; newPassword: string }, context: RequestContext): Promise<void> {
+    async resetPassword(
+      input: { email?: string; code?: string; token?: string; newPassword: string },
+      context: RequestContext,
+    ): Promise<void> {
       await guard.perIp('reset', context.ip, RESET_PER_IP);
       const proof = codeOrToken(input);
       const row =
@@ -142,7 +203,8 @@ export function createCredentialsService(deps: CredentialsDeps) {
           ? await otp.checkToken(db, 'password_reset', proof.token)
           : await otp.checkCode(db, 'password_reset', normaliseEmail(proof.email), proof.code);
       const user = row.userId ? await findUserById(db, row.userId) : null;
-      if (!user || user.status !== 'active' || user.email !== row.target) throw credentialError('invalid_credentials');
+      if (user?.status !== 'active' || user.email !== row.target)
+        throw credentialError('invalid_credentials');
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
       const now = clock.now();
@@ -153,7 +215,11 @@ export function createCredentialsService(deps: CredentialsDeps) {
         await markEmailVerified(trx, user.id, now.toISOString());
         const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
         await recordAudit(trx, { type: 'password.reset', userId: user.id, context }, now);
-        await mail.queue(trx, user.email!, passwordChanged({ when: now, ip: context.ip, resetLink: `${config.publicUrl}/forgot-password` }));
+        await mail.queue(
+          trx,
+          user.email!,
+          passwordChanged({ when: now, ip: context.ip, resetLink: `${config.publicUrl}/forgot-password` }),
+        );
         return ids;
       });
       await guard.failures.reset(`login:user:${user.id}`);
@@ -176,7 +242,16 @@ export function createCredentialsService(deps: CredentialsDeps) {
     const now = clock.now();
     const tokens = await inTransaction(db, async (trx) => {
       const issued = await sessions.startSession(trx, { userId: user.id, amr, context });
-      await recordAudit(trx, { type: 'login.succeeded', userId: user.id, context, detail: { method: amr.join('+'), sessionId: issued.sessionId } }, now);
+      await recordAudit(
+        trx,
+        {
+          type: 'login.succeeded',
+          userId: user.id,
+          context,
+          detail: { method: amr.join('+'), sessionId: issued.sessionId },
+        },
+        now,
+      );
       return issued;
     });
     return { kind: 'session', user, tokens };

@@ -42,7 +42,10 @@ const toCode = (r: Row): OneTimeCode => ({
   createdAt: r.created_at,
 });
 
-export async function insertCode(db: Executor, code: Omit<OneTimeCode, 'attempts' | 'consumedAt'>): Promise<void> {
+export async function insertCode(
+  db: Executor,
+  code: Omit<OneTimeCode, 'attempts' | 'consumedAt'>,
+): Promise<void> {
   await db
     .insertInto('one_time_codes')
     .values({
@@ -61,7 +64,11 @@ export async function insertCode(db: Executor, code: Omit<OneTimeCode, 'attempts
 }
 
 /** The newest unconsumed code for a purpose and target: only the latest one counts. */
-export async function findLatestCode(db: Executor, purpose: string, target: string): Promise<OneTimeCode | null> {
+export async function findLatestCode(
+  db: Executor,
+  purpose: string,
+  target: string,
+): Promise<OneTimeCode | null> {
   const row = await db
     .selectFrom('one_time_codes')
     .selectAll()
@@ -76,7 +83,11 @@ export async function findLatestCode(db: Executor, purpose: string, target: stri
 }
 
 export async function findCodeByTokenHash(db: Executor, tokenHash: string): Promise<OneTimeCode | null> {
-  const row = await db.selectFrom('one_time_codes').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  const row = await db
+    .selectFrom('one_time_codes')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
   return row ? toCode(row) : null;
 }
 
@@ -103,7 +114,12 @@ export async function consumeCode(db: Executor, id: string, now: string): Promis
 }
 
 /** Retires every open code of a purpose for a target (a new one replaces them, or the target changed). */
-export async function consumeOpenCodes(db: Executor, purpose: string, target: string, now: string): Promise<void> {
+export async function consumeOpenCodes(
+  db: Executor,
+  purpose: string,
+  target: string,
+  now: string,
+): Promise<void> {
   await db
     .updateTable('one_time_codes')
     .set({ consumed_at: now })

@@ -8,7 +8,13 @@
 // transaction that acts on the code, while a wrong guess is counted at once
 // (outside it) and survives the caller's rollback.
 import type { Clock } from '../../platform/clock.ts';
-import { hmacSha256, constantTimeEqual, randomDigits, randomToken, sha256 } from '../../platform/crypto/tokens.ts';
+import {
+  constantTimeEqual,
+  hmacSha256,
+  randomDigits,
+  randomToken,
+  sha256,
+} from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
 import { otpError } from './otp.errors.ts';
@@ -91,7 +97,9 @@ export function createOtpService(deps: OtpDeps) {
       if (new Date(row.codeExpiresAt) <= deps.clock.now()) throw otpError('otp_expired');
       if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {
         const counted = await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
-        throw counted ? otpError('invalid_code') : otpError('otp_expired', { detail: 'Too many wrong codes; request a new one.' });
+        throw counted
+          ? otpError('invalid_code')
+          : otpError('otp_expired', { detail: 'Too many wrong codes; request a new one.' });
       }
       return row;
     },

@@ -2,8 +2,9 @@
 // hooks run in order; one may stop the flow with a challenge (the MFA second
 // step) instead of a session. Login methods (password, phone code) are
 // strategies that end by calling completeLogin.
-import type { User } from '../accounts/accounts.repository.ts';
+
 import type { RequestContext } from '../../platform/request-context.ts';
+import type { User } from '../accounts/accounts.repository.ts';
 import type { SessionTokens } from './sessions.service.ts';
 
 export interface MfaChallenge {
@@ -12,7 +13,9 @@ export interface MfaChallenge {
   readonly methods: readonly string[];
 }
 
-export type PostLoginOutcome = { readonly kind: 'continue' } | { readonly kind: 'challenge'; readonly challenge: MfaChallenge };
+export type PostLoginOutcome =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'challenge'; readonly challenge: MfaChallenge };
 
 export interface LoginAttempt {
   readonly user: User;

@@ -101,7 +101,13 @@ export async function listActiveSessions(
   return (await query.execute()).map(toSession);
 }
 
-export async function touchSession(db: Executor, id: string, now: string, idleExpiresAt: string, ip: string | null): Promise<void> {
+export async function touchSession(
+  db: Executor,
+  id: string,
+  now: string,
+  idleExpiresAt: string,
+  ip: string | null,
+): Promise<void> {
   await db
     .updateTable('sessions')
     .set({ last_seen_at: now, idle_expires_at: idleExpiresAt, ip })
@@ -127,7 +133,12 @@ export async function revokeSessions(
   return rows.map((r) => r.id);
 }
 
-export async function insertRefreshToken(db: Executor, tokenHash: string, sessionId: string, now: string): Promise<void> {
+export async function insertRefreshToken(
+  db: Executor,
+  tokenHash: string,
+  sessionId: string,
+  now: string,
+): Promise<void> {
   await db
     .insertInto('refresh_tokens')
     .values({ token_hash: tokenHash, session_id: sessionId, created_at: now, used_at: null })

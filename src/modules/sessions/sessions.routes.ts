@@ -91,7 +91,10 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
     async (request) => {
       const limit = request.query.limit ?? 20;
       const beforeId = decodeCursor(request.query.cursor);
-      const rows = await sessions.listSessions(principalOf(request), { limit: limit + 1, ...(beforeId ? { beforeId } : {}) });
+      const rows = await sessions.listSessions(principalOf(request), {
+        limit: limit + 1,
+        ...(beforeId ? { beforeId } : {}),
+      });
       const page = toPage(rows, limit, (s) => s.id);
       return {
         items: page.items.map((s) => ({
@@ -111,7 +114,12 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
     '/v1/sessions/current',
     {
       preHandler: auth.required,
-      schema: { tags: ['sessions'], summary: 'Log out (this session)', security: BEARER, response: { 204: NoContent, ...problemResponses(401) } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Log out (this session)',
+        security: BEARER,
+        response: { 204: NoContent, ...problemResponses(401) },
+      },
     },
     async (request, reply) => {
       const principal = principalOf(request);
@@ -124,7 +132,13 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
     '/v1/sessions',
     {
       preHandler: auth.required,
-      schema: { tags: ['sessions'], summary: 'Log out everywhere', description: 'Ends every session of the user, this one included.', security: BEARER, response: { 204: NoContent, ...problemResponses(401) } },
+      schema: {
+        tags: ['sessions'],
+        summary: 'Log out everywhere',
+        description: 'Ends every session of the user, this one included.',
+        security: BEARER,
+        response: { 204: NoContent, ...problemResponses(401) },
+      },
     },
     async (request, reply) => {
       await sessions.revokeAllSessions(principalOf(request).userId, requestContext(request));
@@ -157,7 +171,8 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
       schema: {
         tags: ['sessions'],
         summary: 'Introspect a token (RFC 7662)',
-        description: 'An access or refresh token of the caller. Another user’s token reads `{active: false}`.',
+        description:
+          'An access or refresh token of the caller. Another user’s token reads `{active: false}`.',
         security: BEARER,
         body: TokenBody,
         response: { 200: Introspection, ...problemResponses(401, 422) },
@@ -173,7 +188,8 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
       schema: {
         tags: ['sessions'],
         summary: 'Revoke a token (RFC 7009)',
-        description: 'Ends the session the token belongs to, when it is the caller’s. Always 200, as RFC 7009 asks.',
+        description:
+          'Ends the session the token belongs to, when it is the caller’s. Always 200, as RFC 7009 asks.',
         security: BEARER,
         body: TokenBody,
         response: { 200: Type.Object({}), ...problemResponses(401, 422) },

@@ -29,7 +29,10 @@ export const LoginBody = Type.Object(
     identifier: Text(254, { minLength: 1, description: 'Email address or username' }),
     password: Password(),
   },
-  { additionalProperties: false, examples: [{ identifier: 'ada@example.com', password: 'correct horse battery staple' }] },
+  {
+    additionalProperties: false,
+    examples: [{ identifier: 'ada@example.com', password: 'correct horse battery staple' }],
+  },
 );
 
 export const RefreshBody = Type.Object(
@@ -70,6 +73,13 @@ export const Introspection = Type.Object(
 
 export const Jwks = Type.Object({
   keys: Type.Array(
-    Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() }),
+    Type.Object({
+      kty: Type.String(),
+      crv: Type.String(),
+      x: Type.String(),
+      kid: Type.String(),
+      alg: Type.String(),
+      use: Type.String(),
+    }),
   ),
 });

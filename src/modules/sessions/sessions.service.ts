@@ -58,9 +58,18 @@ const plus = (d: Date, seconds: number) => new Date(d.getTime() + seconds * 1000
 export function createSessionsService(deps: SessionsDeps) {
   const { db, clock, tokens, state, config } = deps;
 
-  async function issueAccess(session: { id: string; userId: string; scope: string }, refreshToken: string): Promise<SessionTokens> {
+  async function issueAccess(
+    session: { id: string; userId: string; scope: string },
+    refreshToken: string,
+  ): Promise<SessionTokens> {
     const { token } = await tokens.sign({ sub: session.userId, sid: session.id, scope: session.scope });
-    return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, sessionId: session.id };
+    return {
+      accessToken: token,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      sessionId: session.id,
+    };
   }
 
   const idleExpiry = (now: Date, absolute: string) => {
@@ -78,7 +87,16 @@ export function createSessionsService(deps: SessionsDeps) {
     const ids = await inTransaction(db, async (trx) => {
       const revoked = await revokeSessions(trx, filter, iso(now), reason);
       if (revoked.length > 0) {
-        await recordAudit(trx, { type: 'session.revoked', userId: filter.userId, context, detail: { reason, count: revoked.length } }, now);
+        await recordAudit(
+          trx,
+          {
+            type: 'session.revoked',
+            userId: filter.userId,
+            context,
+            detail: { reason, count: revoked.length },
+          },
+          now,
+        );
       }
       return revoked;
     });
@@ -122,12 +140,28 @@ export function createSessionsService(deps: SessionsDeps) {
       if (!session || !isLive(session, iso(now))) throw sessionError('invalid_refresh_token');
       if (found.usedAt !== null) {
         const ids = await inTransaction(db, async (trx) => {
-          const revoked = await revokeSessions(trx, { userId: session.userId, sessionId: session.id }, iso(now), 'refresh_token_reuse');
-          await recordAudit(trx, { type: 'session.refresh_reused', userId: session.userId, context, detail: { sessionId: session.id } }, now);
+          const revoked = await revokeSessions(
+            trx,
+            { userId: session.userId, sessionId: session.id },
+            iso(now),
+            'refresh_token_reuse',
+          );
+          await recordAudit(
+            trx,
+            {
+              type: 'session.refresh_reused',
+              userId: session.userId,
+              context,
+              detail: { sessionId: session.id },
+            },
+            now,
+          );
           return revoked;
         });
         await state.revoked(ids);
-        throw sessionError('invalid_refresh_token', { internal: `refresh token reuse; session ${session.id} revoked` });
+        throw sessionError('invalid_refresh_token', {
+          internal: `refresh token reuse; session ${session.id} revoked`,
+        });
       }
       const next = randomToken();
       await inTransaction(db, async (trx) => {
@@ -146,11 +180,15 @@ export function createSessionsService(deps: SessionsDeps) {
       const claims = await tokens.verify(accessToken);
       if (!claims) throw sessionError('invalid_token');
       const live = await state.lookup(claims.sid);
-      if (!live || live.userId !== claims.sub) throw sessionError('invalid_token', { internal: 'session ended' });
+      if (!live || live.userId !== claims.sub)
+        throw sessionError('invalid_token', { internal: 'session ended' });
       return { userId: claims.sub, sessionId: claims.sid, scope: claims.scope };
     },
 
-    async listSessions(principal: Principal, page: { limit: number; beforeId?: string }): Promise<(Session & { current: boolean })[]> {
+    async listSessions(
+      principal: Principal,
+      page: { limit: number; beforeId?: string },
+    ): Promise<(Session & { current: boolean })[]> {
       const rows = await listActiveSessions(db, principal.userId, iso(clock.now()), page);
       return rows.map((s) => ({ ...s, current: s.id === principal.sessionId }));
     },
@@ -160,7 +198,11 @@ export function createSessionsService(deps: SessionsDeps) {
       if (ids.length === 0) throw sessionError('session_not_found');
     },
 
-    revokeAllSessions(userId: string, context: RequestContext, options: { except?: string; reason?: string } = {}): Promise<string[]> {
+    revokeAllSessions(
+      userId: string,
+      context: RequestContext,
+      options: { except?: string; reason?: string } = {},
+    ): Promise<string[]> {
       return revokeAndAnnounce(
         { userId, ...(options.except ? { exceptSessionId: options.except } : {}) },
         options.reason ?? 'logout_all',
@@ -169,8 +211,18 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** Revokes every session of a user inside the caller's transaction; announce the ids after commit. */
-    revokeUserSessionsIn(trx: Executor, userId: string, reason: string, exceptSessionId?: string): Promise<string[]> {
-      return revokeSessions(trx, { userId, ...(exceptSessionId ? { exceptSessionId } : {}) }, iso(clock.now()), reason);
+    revokeUserSessionsIn(
+      trx: Executor,
+      userId: string,
+      reason: string,
+      exceptSessionId?: string,
+    ): Promise<string[]> {
+      return revokeSessions(
+        trx,
+        { userId, ...(exceptSessionId ? { exceptSessionId } : {}) },
+        iso(clock.now()),
+        reason,
+      );
     },
 
     announceRevoked: (ids: readonly string[]) => state.revoked(ids),
@@ -188,12 +240,21 @@ export function createSessionsService(deps: SessionsDeps) {
         if (!claims) return inactive;
         const live = await state.lookup(claims.sid);
         if (!live || (owner !== undefined && claims.sub !== owner)) return inactive;
-        return { active: true, sub: claims.sub, sid: claims.sid, scope: claims.scope, exp: claims.exp, iat: claims.iat, token_type: 'access_token' };
+        return {
+          active: true,
+          sub: claims.sub,
+          sid: claims.sid,
+          scope: claims.scope,
+          exp: claims.exp,
+          iat: claims.iat,
+          token_type: 'access_token',
+        };
       }
       const found = await findRefreshToken(db, sha256(token));
       if (!found || found.usedAt !== null) return inactive;
       const session = await findSession(db, found.sessionId);
-      if (!session || !isLive(session, now) || (owner !== undefined && session.userId !== owner)) return inactive;
+      if (!session || !isLive(session, now) || (owner !== undefined && session.userId !== owner))
+        return inactive;
       return {
         active: true,
         sub: session.userId,
@@ -208,14 +269,23 @@ export function createSessionsService(deps: SessionsDeps) {
     /** RFC 7009: revokes the session a token belongs to, if the caller may. Unknown tokens are no error. */
     async revokeToken(token: string, owner: string | undefined, context: RequestContext): Promise<void> {
       const info = await this.introspect(token, owner);
-      if (info.active) await revokeAndAnnounce({ userId: info.sub, sessionId: info.sid }, 'token_revoked', context);
+      if (info.active)
+        await revokeAndAnnounce({ userId: info.sub, sessionId: info.sid }, 'token_revoked', context);
     },
   };
 }
 
 export type IntrospectionResult =
   | { active: false }
-  | { active: true; sub: string; sid: string; scope: string; exp: number; iat: number; token_type: 'access_token' | 'refresh_token' };
+  | {
+      active: true;
+      sub: string;
+      sid: string;
+      scope: string;
+      exp: number;
+      iat: number;
+      token_type: 'access_token' | 'refresh_token';
+    };
 
 function isLive(session: Session, now: string): boolean {
   return session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now;

@@ -75,7 +75,10 @@ export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock
           publicKey: await importJWK(publicJwk, TOKEN_ALG),
           privateKey:
             r.retired_at === null
-              ? await importJWK(JSON.parse(encrypter.decrypt(r.private_key, context(r.kid))) as JWK, TOKEN_ALG)
+              ? await importJWK(
+                  JSON.parse(encrypter.decrypt(r.private_key, context(r.kid))) as JWK,
+                  TOKEN_ALG,
+                )
               : null,
           createdAt: r.created_at,
         };

@@ -4,7 +4,11 @@ import type { UsersTable } from '../../modules/accounts/accounts.table.ts';
 import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
-import type { RefreshTokensTable, SessionsTable, SigningKeysTable } from '../../modules/sessions/sessions.table.ts';
+import type {
+  RefreshTokensTable,
+  SessionsTable,
+  SigningKeysTable,
+} from '../../modules/sessions/sessions.table.ts';
 import type { OutboxMessagesTable } from '../outbox/outbox.table.ts';
 
 export interface Tables {

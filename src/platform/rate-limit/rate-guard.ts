@@ -1,10 +1,11 @@
 // What services use of rate limiting: throw `rate_limited` when a rule is
 // exceeded. Per-IP rules are scaled by ROSTER_RATE_LIMIT_IP_FACTOR (and off at
 // 0); rules keyed by account or address are never scaled.
-import { createIpLimiter } from './ip-rules.ts';
+
 import { ipKey } from './ip-key.ts';
-import type { FailureCounter, RateLimiter, WindowRule } from './rate-limiter.ts';
+import { createIpLimiter } from './ip-rules.ts';
 import { enforce } from './rate-limit.errors.ts';
+import type { FailureCounter, RateLimiter, WindowRule } from './rate-limiter.ts';
 
 export interface RateGuard {
   perIp(name: string, ip: string, rule: WindowRule): Promise<void>;

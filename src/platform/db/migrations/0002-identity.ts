@@ -25,7 +25,13 @@ export const identity: RosterMigration = {
       .addColumn('deleted_at', t.timestamp)
       .execute();
     // Partial unique indexes: erased (null) values never collide. Both dialects support them.
-    await db.schema.createIndex('users_email_key').on('users').column('email').unique().where(sql.ref('email'), 'is not', null).execute();
+    await db.schema
+      .createIndex('users_email_key')
+      .on('users')
+      .column('email')
+      .unique()
+      .where(sql.ref('email'), 'is not', null)
+      .execute();
     await db.schema
       .createIndex('users_username_key')
       .on('users')
@@ -70,7 +76,11 @@ export const identity: RosterMigration = {
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addColumn('used_at', t.timestamp) // set when rotated; presenting it again is reuse
       .execute();
-    await db.schema.createIndex('refresh_tokens_session_idx').on('refresh_tokens').column('session_id').execute();
+    await db.schema
+      .createIndex('refresh_tokens_session_idx')
+      .on('refresh_tokens')
+      .column('session_id')
+      .execute();
 
     await db.schema
       .createTable('one_time_codes')
@@ -119,10 +129,22 @@ export const identity: RosterMigration = {
       .addColumn('detail', t.json)
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('audit_events_user_idx').on('audit_events').columns(['user_id', 'id']).execute();
+    await db.schema
+      .createIndex('audit_events_user_idx')
+      .on('audit_events')
+      .columns(['user_id', 'id'])
+      .execute();
   },
   async down(db) {
-    for (const table of ['audit_events', 'signing_keys', 'one_time_codes', 'refresh_tokens', 'sessions', 'credentials', 'users']) {
+    for (const table of [
+      'audit_events',
+      'signing_keys',
+      'one_time_codes',
+      'refresh_tokens',
+      'sessions',
+      'credentials',
+      'users',
+    ]) {
       await db.schema.dropTable(table).execute();
     }
   },
