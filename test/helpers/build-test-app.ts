@@ -8,6 +8,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/load-config.ts';
 import type { App } from '../../src/http/app-types.ts';
+import type { IdentityOverrides } from '../../src/identity.ts';
+import type { Clock } from '../../src/platform/clock.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -26,6 +28,12 @@ export interface TestAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Register extra routes before the app is ready (error-path tests). */
   readonly extend?: (app: App) => void;
+  /** A clock to move time with (ManualClock); the system clock otherwise. */
+  readonly clock?: Clock;
+  /** Platform replacements (rate limiter on the manual clock, a spying hasher, post-login hooks, ...). */
+  readonly identity?: IdentityOverrides;
+  /** Reuse a database (two app nodes on one database); a fresh one otherwise. */
+  readonly db?: TestDatabase;
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -41,11 +49,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options.env);
-  const db = await createTestDatabase();
+  const db = options.db ?? (await createTestDatabase());
   const app = await buildApp({
     config,
     database: db.database,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    // Mail is sent as soon as it is queued; the short poll only matters for retries.
+    identity: { outboxPollMs: 50, ...options.identity },
   });
   options.extend?.(app);
   await app.ready();
@@ -56,7 +67,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     dataDir: config.dataDir,
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!options.db) await db.drop();
     },
   };
 }
