@@ -3,9 +3,11 @@
 // bounded in time. Record results in bench/README.md with the machine.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { healthz } from './scenarios/healthz.ts';
+import { login } from './scenarios/login.ts';
+import { me } from './scenarios/me.ts';
 import { startup } from './scenarios/startup.ts';
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { startup, healthz };
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { startup, healthz, login, me };
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(scenarios);

@@ -17,7 +17,8 @@ describe(`user CLI while the server runs (${testDialect})`, () => {
   let server: SpawnedServer;
   let dropDatabase: (() => Promise<void>) | undefined;
 
-  const cli = (...args: string[]) => spawnSync(process.execPath, [MAIN, 'user', ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [MAIN, 'user', ...args], { cwd, env: cleanEnv(env), encoding: 'utf8' });
   const login = (identifier: string, password = PASSWORD) =>
     fetch(`${server.url}/v1/sessions`, {
       method: 'POST',
@@ -48,7 +49,7 @@ describe(`user CLI while the server runs (${testDialect})`, () => {
     assert.equal(created.emailVerified, true);
     const res = await login('root@example.com');
     assert.equal(res.status, 200);
-    assert.equal((await res.json()).user.role, 'admin');
+    assert.equal(((await res.json()) as { user: { role: string } }).user.role, 'admin');
   });
 
   it('refuses a taken address, a weak password and a bad role', () => {
@@ -96,8 +97,14 @@ describe(`user CLI while the server runs (${testDialect})`, () => {
     const ban = cli('ban', 'root@example.com');
     assert.equal(ban.status, 0, ban.stderr);
     assert.equal(JSON.parse(ban.stdout).status, 'banned');
-    assert.equal((await (await login('root@example.com')).json()).code, 'account_disabled');
-    assert.equal((await (await login('root@example.com', 'wrong password!')).json()).code, 'invalid_credentials');
+    assert.equal(
+      ((await (await login('root@example.com')).json()) as { code: string }).code,
+      'account_disabled',
+    );
+    assert.equal(
+      ((await (await login('root@example.com', 'wrong password!')).json()) as { code: string }).code,
+      'invalid_credentials',
+    );
   });
 
   it('deletes: the account is erased and the address is free', async () => {

@@ -1,0 +1,32 @@
+// Authenticated GET /v1/me: JWT verification, the session-state check (cached
+// a few seconds, invalidated on revocation) and one user read per request.
+import autocannon from 'autocannon';
+import { BENCH_PASSWORD, createAccounts, SIGN_IN_BENCH_ENV } from '../accounts.ts';
+import { startBenchServer, stopBenchServer } from '../server.ts';
+
+export async function me(): Promise<Record<string, unknown>> {
+  const server = await startBenchServer(SIGN_IN_BENCH_ENV);
+  try {
+    const [email] = await createAccounts(server.url, 1);
+    const res = await fetch(`${server.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ identifier: email, password: BENCH_PASSWORD }),
+    });
+    const { accessToken } = (await res.json()) as { accessToken: string };
+    const options = { url: `${server.url}/v1/me`, headers: { authorization: `Bearer ${accessToken}` } };
+    await autocannon({ ...options, connections: 10, duration: 2 });
+    const result = await autocannon({ ...options, connections: 50, duration: 10 });
+    return {
+      connections: 50,
+      durationSeconds: 10,
+      requestsPerSecond: Math.round(result.requests.average),
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      non2xx: result.non2xx,
+      errors: result.errors,
+    };
+  } finally {
+    await stopBenchServer(server);
+  }
+}
