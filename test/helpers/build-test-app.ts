@@ -43,6 +43,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
     ROSTER_SECRET: TEST_SECRET,
     ROSTER_DATA_DIR: dataDir,
     PUBLIC_URL: 'http://roster.test',
+    // Every injected request comes from 127.0.0.1: per-IP limits would make
+    // test files interfere. Tests of those limits set their own factor.
+    ROSTER_RATE_LIMIT_IP_FACTOR: '100',
     ...env,
   });
 }

@@ -70,8 +70,7 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
       },
     },
     async (request) => {
-      const tokens = await sessions.refresh(request.body.refreshToken, requestContext(request));
-      const { userId } = await sessions.authenticate(tokens.accessToken);
+      const { userId, tokens } = await sessions.refresh(request.body.refreshToken, requestContext(request));
       return { ...tokens, user: toPrivateUser(await accounts.getUser(userId)) };
     },
   );

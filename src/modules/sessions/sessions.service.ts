@@ -131,7 +131,7 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** Rotates a refresh token. One token succeeds once; a used one revokes its session. */
-    async refresh(refreshToken: string, context: RequestContext): Promise<SessionTokens> {
+    async refresh(refreshToken: string, context: RequestContext): Promise<{ userId: string; tokens: SessionTokens }> {
       const hash = sha256(refreshToken);
       const found = await findRefreshToken(db, hash);
       if (!found) throw sessionError('invalid_refresh_token');
@@ -172,7 +172,7 @@ export function createSessionsService(deps: SessionsDeps) {
         await insertRefreshToken(trx, sha256(next), session.id, iso(now));
         await touchSession(trx, session.id, iso(now), idleExpiry(now, session.expiresAt), context.ip);
       });
-      return issueAccess(session, next);
+      return { userId: session.userId, tokens: await issueAccess(session, next) };
     },
 
     /** The principal behind a valid access token of a live session. */
