@@ -78,8 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const identity = createIdentity(config, database, deps.clock ?? systemClock, app.log, deps.identity);
   app.addHook('onReady', () => identity.start());
   app.addHook('onClose', () => identity.stop());
-  const auth = createAuthenticator(identity.sessions);
+  const auth = createAuthenticator(identity);
   app.decorateRequest('principal', null);
+  app.decorateRequest('service', null);
   accountsRoutes(app, { accounts: identity.accounts, auth });
   credentialsRoutes(app, { credentials: identity.credentials, auth });
   sessionsRoutes(app, { ...identity, auth });

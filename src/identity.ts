@@ -8,6 +8,7 @@ import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
 import { createAccessTokens } from './modules/sessions/access-token.ts';
+import { createApiKeys } from './modules/sessions/api-keys.ts';
 import type { PostLoginHook } from './modules/sessions/login-flow.ts';
 import { createSessionState } from './modules/sessions/session-state.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
@@ -116,8 +117,11 @@ export function createIdentity(
     passwordMinLength: config.passwordMinLength,
   });
 
+  const apiKeys = createApiKeys({ db, clock });
+
   return {
     accounts,
+    apiKeys,
     operator,
     credentials,
     sessions,

@@ -5,6 +5,7 @@ import type { Config } from '../config/load-config.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { startServer, stopOnSignals } from '../server.ts';
+import { apikeyCommand } from './apikey-commands.ts';
 import { UsageError, userCommand } from './user-commands.ts';
 
 export { UsageError };
@@ -15,6 +16,7 @@ Commands:
   serve      start the server (what \`npm start\` runs)
   migrate    apply pending database migrations and exit
   user       create, list, show, ban and delete accounts (\`roster user\` for details)
+  apikey     create, list and revoke service keys (\`roster apikey\` for details)
 
 Configuration is read from environment variables; see the README.
 `;
@@ -36,6 +38,8 @@ export async function runCommand(command: string, args: string[], config: Config
       }
       return 0;
     }
+    case 'apikey':
+      return apikeyCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     case 'user':
       return userCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     default:

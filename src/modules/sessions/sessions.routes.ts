@@ -2,7 +2,7 @@
 // revocation, and the public keys that verify access tokens.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, BEARER, principalOf, serviceWithScope } from '../../http/authenticate.ts';
 import { decodeCursor, PageQuery, toPage } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
@@ -166,7 +166,7 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
   app.post(
     '/v1/tokens/introspect',
     {
-      preHandler: auth.required,
+      preHandler: auth.userOrService,
       schema: {
         tags: ['sessions'],
         summary: 'Introspect a token (RFC 7662)',
@@ -177,13 +177,16 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
         response: { 200: Introspection, ...problemResponses(401, 422) },
       },
     },
-    async (request) => sessions.introspect(request.body.token, principalOf(request).userId),
+    async (request) => {
+      const service = serviceWithScope(request, 'tokens:introspect');
+      return sessions.introspect(request.body.token, service ? undefined : principalOf(request).userId);
+    },
   );
 
   app.post(
     '/v1/tokens/revoke',
     {
-      preHandler: auth.required,
+      preHandler: auth.userOrService,
       schema: {
         tags: ['sessions'],
         summary: 'Revoke a token (RFC 7009)',
@@ -195,7 +198,12 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
       },
     },
     async (request) => {
-      await sessions.revokeToken(request.body.token, principalOf(request).userId, requestContext(request));
+      const service = serviceWithScope(request, 'tokens:revoke');
+      await sessions.revokeToken(
+        request.body.token,
+        service ? undefined : principalOf(request).userId,
+        requestContext(request),
+      );
       return {};
     },
   );

@@ -131,7 +131,10 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** Rotates a refresh token. One token succeeds once; a used one revokes its session. */
-    async refresh(refreshToken: string, context: RequestContext): Promise<{ userId: string; tokens: SessionTokens }> {
+    async refresh(
+      refreshToken: string,
+      context: RequestContext,
+    ): Promise<{ userId: string; tokens: SessionTokens }> {
       const hash = sha256(refreshToken);
       const found = await findRefreshToken(db, hash);
       if (!found) throw sessionError('invalid_refresh_token');

@@ -29,3 +29,12 @@ export interface SigningKeysTable {
   created_at: string;
   retired_at: string | null;
 }
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  scopes: string;
+  created_at: string;
+  revoked_at: string | null;
+}

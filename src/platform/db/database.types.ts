@@ -5,6 +5,7 @@ import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
 import type {
+  ApiKeysTable,
   RefreshTokensTable,
   SessionsTable,
   SigningKeysTable,
@@ -20,4 +21,5 @@ export interface Tables {
   one_time_codes: OneTimeCodesTable;
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
+  api_keys: ApiKeysTable;
 }

@@ -1,9 +1,11 @@
 // Every migration, in order. Names are permanent: never rename or reorder.
 import { outbox } from './0001-outbox.ts';
 import { identity } from './0002-identity.ts';
+import { apiKeys } from './0003-api-keys.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
   ['0001-outbox', outbox],
   ['0002-identity', identity],
+  ['0003-api-keys', apiKeys],
 ];
