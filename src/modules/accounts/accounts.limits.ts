@@ -8,3 +8,5 @@ export const VERIFY_PER_IP: WindowRule = { limit: 60, windowSeconds: 900 };
 export const RESEND_COOLDOWN: WindowRule = { limit: 1, windowSeconds: 60 };
 export const RESEND_PER_ADDRESS: WindowRule = { limit: 5, windowSeconds: 3600 };
 export const RESEND_PER_IP: WindowRule = { limit: 30, windowSeconds: 3600 };
+/** "Someone tried to sign up with your address" mails: a few an hour, so sign-up cannot be used to flood a mailbox. */
+export const SIGNUP_NOTICE_PER_ADDRESS: WindowRule = { limit: 3, windowSeconds: 3600 };

@@ -27,6 +27,7 @@ import {
   RESEND_COOLDOWN,
   RESEND_PER_ADDRESS,
   RESEND_PER_IP,
+  SIGNUP_NOTICE_PER_ADDRESS,
   SIGNUP_PER_IP,
   VERIFY_PER_IP,
 } from './accounts.limits.ts';
@@ -175,6 +176,8 @@ export function createAccountsService(deps: AccountsDeps) {
     if (outcome !== 'created') {
       // With verification off the reply carries tokens, so a duplicate cannot be disguised.
       if (!config.requireEmailVerification) throw accountError('email_taken');
+      if (!(await guard.allows('signup-notice', email, SIGNUP_NOTICE_PER_ADDRESS)))
+        return { user, verificationRequired: true };
       await inTransaction(db, (trx) =>
         mail.queue(
           trx,

@@ -10,6 +10,8 @@ import type { FailureCounter, RateLimiter, WindowRule } from './rate-limiter.ts'
 export interface RateGuard {
   perIp(name: string, ip: string, rule: WindowRule): Promise<void>;
   perKey(name: string, key: string, rule: WindowRule): Promise<void>;
+  /** Like perKey, but answers instead of throwing (for work that may be skipped quietly). */
+  allows(name: string, key: string, rule: WindowRule): Promise<boolean>;
   readonly failures: FailureCounter;
 }
 
@@ -21,6 +23,9 @@ export function createRateGuard(limiter: RateLimiter, ipFactor: number): RateGua
     },
     async perKey(name, key, rule) {
       enforce(await limiter.consume(`${name}:${key}`, rule), `${name} limit`);
+    },
+    async allows(name, key, rule) {
+      return (await limiter.consume(`${name}:${key}`, rule)).allowed;
     },
     failures: limiter.failures,
   };
