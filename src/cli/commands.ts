@@ -6,6 +6,7 @@ import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { startServer, stopOnSignals } from '../server.ts';
 import { apikeyCommand } from './apikey-commands.ts';
+import { keysCommand } from './keys-commands.ts';
 import { UsageError, userCommand } from './user-commands.ts';
 
 export { UsageError };
@@ -17,6 +18,7 @@ Commands:
   migrate    apply pending database migrations and exit
   user       create, list, show, ban and delete accounts (\`roster user\` for details)
   apikey     create, list and revoke service keys (\`roster apikey\` for details)
+  keys       list or rotate the keys that sign access tokens
 
 Configuration is read from environment variables; see the README.
 `;
@@ -38,6 +40,8 @@ export async function runCommand(command: string, args: string[], config: Config
       }
       return 0;
     }
+    case 'keys':
+      return keysCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     case 'apikey':
       return apikeyCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     case 'user':
