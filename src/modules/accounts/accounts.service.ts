@@ -32,6 +32,7 @@ import {
   VERIFY_PER_IP,
 } from './accounts.limits.ts';
 import {
+  deleteUserRow,
   eraseUser,
   findUserByEmail,
   findUserById,
@@ -122,7 +123,8 @@ export function createAccountsService(deps: AccountsDeps) {
   /**
    * A new account gets a verification mail. A taken address gets the same
    * reply (a user object that was never stored) while its owner is told by
-   * mail; nothing of the existing account changes.
+   * mail; nothing of the existing account changes. An address whose account
+   * was never verified is not taken: that pending account is replaced.
    */
   async function register(input: RegisterInput, context: RequestContext): Promise<Registration> {
     await guard.perIp('signup', context.ip, SIGNUP_PER_IP);
@@ -145,9 +147,24 @@ export function createAccountsService(deps: AccountsDeps) {
       deletedAt: null,
     };
     const outcome = await inTransaction(db, async (trx) => {
-      if (username !== null && (await findUserByUsername(trx, username)))
-        throw accountError('username_taken');
-      if (await findUserByEmail(trx, email)) return 'duplicate' as const;
+      const existing = await findUserByEmail(trx, email);
+      // Nobody has proved this address yet: the pending account may be an
+      // attacker's, waiting for the owner to verify it (pre-hijacking). It is
+      // replaced, so whoever proves the address gets this sign-up's password.
+      const replace =
+        existing !== null &&
+        config.requireEmailVerification &&
+        existing.emailVerifiedAt === null &&
+        existing.status === 'active';
+      if (username !== null) {
+        const holder = await findUserByUsername(trx, username);
+        if (holder && !(replace && holder.id === existing.id)) throw accountError('username_taken');
+      }
+      if (existing && !replace) return 'duplicate' as const;
+      if (replace) {
+        await deleteUserRow(trx, existing.id);
+        await recordAudit(trx, { type: 'account.replaced_unverified', userId: existing.id, context }, now);
+      }
       try {
         await insertUser(trx, { ...user, now: user.createdAt });
       } catch (error) {

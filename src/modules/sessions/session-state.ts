@@ -27,12 +27,19 @@ interface Entry {
 export function createSessionState(deps: { db: Executor; clock: Clock; events: EventBus }) {
   const cache = new Map<string, Entry>();
   let unsubscribe: (() => Promise<void>) | undefined;
+  // Bumped by every revocation. A read that overlapped one may hold the state
+  // from before it, so its answer is used once but never cached.
+  let epoch = 0;
+  const forget = (sessionIds: readonly string[]) => {
+    epoch++;
+    for (const sid of sessionIds) cache.delete(sid);
+  };
 
   return {
     async start(): Promise<void> {
-      unsubscribe = await deps.events.subscribe(REVOKED_CHANNEL, (message) => {
-        for (const sid of JSON.parse(message) as string[]) cache.delete(sid);
-      });
+      unsubscribe = await deps.events.subscribe(REVOKED_CHANNEL, (message) =>
+        forget(JSON.parse(message) as string[]),
+      );
     },
     async stop(): Promise<void> {
       await unsubscribe?.();
@@ -42,12 +49,14 @@ export function createSessionState(deps: { db: Executor; clock: Clock; events: E
       const nowMs = Date.now();
       const hit = cache.get(sessionId);
       if (hit && hit.until > nowMs) return hit.value;
+      const started = epoch;
       const session = await findSession(deps.db, sessionId);
       const now = deps.clock.now().toISOString();
       const live =
         session && session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now
           ? { userId: session.userId, scope: session.scope }
           : null;
+      if (epoch !== started) return live;
       if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
       cache.set(sessionId, { value: live, until: nowMs + CACHE_TTL_MS });
       return live;
@@ -56,7 +65,7 @@ export function createSessionState(deps: { db: Executor; clock: Clock; events: E
     /** Tells every node that these sessions ended. Call after the revoking transaction commits. */
     async revoked(sessionIds: readonly string[]): Promise<void> {
       if (sessionIds.length === 0) return;
-      for (const sid of sessionIds) cache.delete(sid);
+      forget(sessionIds);
       await deps.events.publish(REVOKED_CHANNEL, JSON.stringify(sessionIds));
     },
   };

@@ -1,0 +1,219 @@
+// Shared by the end-to-end flow suites in this folder: one app per file on a
+// fresh database with a real SMTP server, an HTTP client over app.inject that
+// checks every error reply is problem+json with a code, and helpers to read
+// codes and links out of received mail.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { KyselyPlugin } from 'kysely';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+
+export const PUBLIC_URL = 'http://roster.test';
+
+export const SUBJECT = {
+  verify: /^Verify your email address for Roster$/,
+  signupAttempt: /^Someone tried to sign up for Roster with your address$/,
+  reset: /^Reset your Roster password$/,
+  passwordChanged: /^Your Roster password was changed$/,
+  deleted: /^Your Roster account was deleted$/,
+} as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: replies are asserted field by field
+export type Json = any;
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | number | undefined>;
+  readonly body: Json;
+}
+
+export interface Tokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly tokenType: 'Bearer';
+  readonly expiresIn: number;
+  readonly sessionId: string;
+  readonly user: Json;
+}
+
+export interface Account {
+  readonly email: string;
+  readonly password: string;
+  readonly id: string;
+  readonly username?: string;
+}
+
+export const freshEmail = (label = 'user'): string => `${label}-${randomUUID()}@example.com`;
+/** Long, random and not on any common-password list. */
+export const freshPassword = (): string => `orbit-${randomUUID().slice(0, 13)}-lantern`;
+export const freshUsername = (): string => `u_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+
+export interface Flow {
+  readonly t: TestApp;
+  readonly smtp: TestSmtpServer;
+  call(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    options?: { token?: string; body?: unknown; userAgent?: string },
+  ): Promise<Reply>;
+  /** Signs up; returns the reply and the verification mail. */
+  signUp(
+    email: string,
+    password: string,
+    extra?: Record<string, unknown>,
+  ): Promise<{ reply: Reply; mail: ReceivedMail }>;
+  /** A signed-up, verified account. */
+  verifiedAccount(options?: { username?: boolean }): Promise<Account>;
+  /** Signs in; asserts 200 and the tokens shape. */
+  login(identifier: string, password: string, userAgent?: string): Promise<Tokens>;
+  /** Waits for the next mail to `to` whose subject matches that no earlier call returned. */
+  takeMail(to: string, subject: RegExp): Promise<ReceivedMail>;
+  /** Every mail received so far for an address. */
+  mailsTo(to: string): ReceivedMail[];
+  close(): Promise<void>;
+}
+
+export interface FlowOptions {
+  /** A Kysely plugin on the app's database (to hold a query at a chosen point). */
+  readonly plugin?: KyselyPlugin;
+}
+
+export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
+  const smtp = await startSmtpServer();
+  let own: TestDatabase | undefined;
+  if (options.plugin) {
+    own = await createTestDatabase();
+    const database = { ...own.database, db: own.database.db.withPlugin(options.plugin) };
+    own = { ...own, database };
+  }
+  // Per-IP limits are generous in test apps (every injected request comes from
+  // 127.0.0.1); per-address limits (resend cooldown, reset requests) still apply.
+  const t = await buildTestApp({ env: { SMTP_URL: smtp.url }, ...(own ? { db: own } : {}) });
+  const taken = new Set<ReceivedMail>();
+
+  const call: Flow['call'] = async (method, url, options = {}) => {
+    const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'roster-e2e' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const res = await t.app.inject({
+      method,
+      url,
+      headers,
+      ...(options.body === undefined ? {} : { payload: options.body as object }),
+    });
+    const type = String(res.headers['content-type'] ?? '');
+    const body = res.body.length > 0 && /json/.test(type) ? res.json() : res.body;
+    if (res.statusCode >= 400) {
+      assert.match(type, /^application\/problem\+json/, `${method} ${url}: error replies are problem+json`);
+      assert.equal(body.status, res.statusCode, `${method} ${url}: problem status`);
+      assert.match(String(body.code), /^[a-z][a-z0-9_]*$/, `${method} ${url}: problem code`);
+      assert.equal(body.type, `urn:roster:problem:${body.code}`);
+      assert.equal(typeof body.title, 'string');
+    }
+    return { status: res.statusCode, headers: res.headers, body };
+  };
+
+  const takeMail: Flow['takeMail'] = async (to, subject) => {
+    const address = to.trim().toLowerCase();
+    const mail = await smtp.waitFor(
+      (m) => !taken.has(m) && m.envelopeTo.includes(address) && subject.test(m.subject),
+    );
+    taken.add(mail);
+    return mail;
+  };
+
+  const signUp: Flow['signUp'] = async (email, password, extra = {}) => {
+    const reply = await call('POST', '/v1/accounts', { body: { email, password, ...extra } });
+    assert.equal(reply.status, 201, JSON.stringify(reply.body));
+    const mail = await takeMail(email, SUBJECT.verify);
+    return { reply, mail };
+  };
+
+  const login: Flow['login'] = async (identifier, password, userAgent) => {
+    const reply = await call('POST', '/v1/sessions', {
+      body: { identifier, password },
+      ...(userAgent ? { userAgent } : {}),
+    });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assertTokens(reply.body);
+    return reply.body as Tokens;
+  };
+
+  return {
+    t,
+    smtp,
+    call,
+    signUp,
+    login,
+    takeMail,
+    mailsTo: (to) => smtp.messages.filter((m) => m.envelopeTo.includes(to.trim().toLowerCase())),
+    async verifiedAccount(options = {}) {
+      const email = freshEmail();
+      const password = freshPassword();
+      const username = options.username ? freshUsername() : undefined;
+      const { reply, mail } = await signUp(email, password, username ? { username } : {});
+      const verified = await call('POST', '/v1/accounts/verify-email', {
+        body: { email, code: codeOf(mail) },
+      });
+      assert.equal(verified.status, 200, JSON.stringify(verified.body));
+      return { email, password, id: reply.body.user.id as string, ...(username ? { username } : {}) };
+    },
+    async close() {
+      await t.close();
+      await own?.drop();
+      await smtp.close();
+    },
+  };
+}
+
+/** The 6-digit code of a verification or reset mail (from the plain-text part). */
+export function codeOf(mail: ReceivedMail): string {
+  const match = /code is: (\d{6})\b/.exec(mail.text);
+  assert.ok(match, `a 6-digit code in: ${mail.text}`);
+  return match[1]!;
+}
+
+/** The link in a mail's text, checked to start at PUBLIC_URL + path, and its `token` parameter. */
+export function linkOf(mail: ReceivedMail, path: string): { url: URL; token: string } {
+  const match = /https?:\/\/\S+\?token=\S+/.exec(mail.text);
+  assert.ok(match, `a link with token= in: ${mail.text}`);
+  const url = new URL(match[0]);
+  assert.equal(`${url.origin}${url.pathname}`, `${PUBLIC_URL}${path}`, 'links are built from PUBLIC_URL');
+  const token = url.searchParams.get('token');
+  assert.ok(token && /^[A-Za-z0-9_-]{16,}$/.test(token), 'an opaque url-safe token');
+  assert.ok(mail.html.includes(url.href.replaceAll('&', '&amp;')), 'the HTML part carries the same link');
+  return { url, token };
+}
+
+/** A 6-digit code guaranteed to differ from `code`. */
+export const wrongCode = (code: string): string => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+export function assertTokens(body: Json): void {
+  assert.deepEqual(Object.keys(body).sort(), [
+    'accessToken',
+    'expiresIn',
+    'refreshToken',
+    'sessionId',
+    'tokenType',
+    'user',
+  ]);
+  assert.equal(body.tokenType, 'Bearer');
+  assert.equal(typeof body.accessToken, 'string');
+  assert.equal(body.accessToken.split('.').length, 3, 'the access token is a JWT');
+  assert.equal(typeof body.refreshToken, 'string');
+  assert.ok(body.refreshToken.length >= 32);
+  assert.equal(body.expiresIn, 900);
+  assert.match(body.sessionId, /^[0-9a-f-]{36}$/);
+  assert.equal(typeof body.user.id, 'string');
+}
+
+/** Asserts an error reply's status and code (the client has already checked the problem+json shape). */
+export function assertProblem(reply: Reply, status: number, code: string): Json {
+  assert.equal(
+    reply.status,
+    status,
+    `expected ${status} ${code}, got ${reply.status} ${JSON.stringify(reply.body)}`,
+  );
+  assert.equal(reply.body.code, code);
+  return reply.body;
+}
