@@ -1,6 +1,7 @@
 // GET /healthz throughput: the floor cost of the HTTP stack (routing,
 // security headers, request ids, metrics, serialization).
 import autocannon from 'autocannon';
+import { summarize } from '../report.ts';
 import { startBenchServer, stopBenchServer } from '../server.ts';
 
 export async function healthz(): Promise<Record<string, unknown>> {
@@ -9,15 +10,7 @@ export async function healthz(): Promise<Record<string, unknown>> {
     // Warm-up, then the measured run; bounded in time, loopback only.
     await autocannon({ url: `${server.url}/healthz`, connections: 10, duration: 2 });
     const result = await autocannon({ url: `${server.url}/healthz`, connections: 50, duration: 10 });
-    return {
-      connections: 50,
-      durationSeconds: 10,
-      requestsPerSecond: Math.round(result.requests.average),
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
+    return summarize(result, 50, 10);
   } finally {
     await stopBenchServer(server);
   }

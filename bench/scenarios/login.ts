@@ -3,6 +3,7 @@
 // figure to compare is logins/s against hashes/s per core.
 import autocannon from 'autocannon';
 import { BENCH_PASSWORD, createAccounts, SIGN_IN_BENCH_ENV } from '../accounts.ts';
+import { summarize } from '../report.ts';
 import { startBenchServer, stopBenchServer } from '../server.ts';
 
 export async function login(): Promise<Record<string, unknown>> {
@@ -25,16 +26,8 @@ export async function login(): Promise<Record<string, unknown>> {
         },
       ],
     });
-    return {
-      accounts: emails.length,
-      connections: 8,
-      durationSeconds: 10,
-      loginsPerSecond: Math.round(result.requests.average),
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
+    const { requestsPerSecond, ...rest } = summarize(result, 8, 10);
+    return { accounts: emails.length, loginsPerSecond: requestsPerSecond, ...rest };
   } finally {
     await stopBenchServer(server);
   }

@@ -2,6 +2,7 @@
 // a few seconds, invalidated on revocation) and one user read per request.
 import autocannon from 'autocannon';
 import { BENCH_PASSWORD, createAccounts, SIGN_IN_BENCH_ENV } from '../accounts.ts';
+import { summarize } from '../report.ts';
 import { startBenchServer, stopBenchServer } from '../server.ts';
 
 export async function me(): Promise<Record<string, unknown>> {
@@ -17,15 +18,7 @@ export async function me(): Promise<Record<string, unknown>> {
     const options = { url: `${server.url}/v1/me`, headers: { authorization: `Bearer ${accessToken}` } };
     await autocannon({ ...options, connections: 10, duration: 2 });
     const result = await autocannon({ ...options, connections: 50, duration: 10 });
-    return {
-      connections: 50,
-      durationSeconds: 10,
-      requestsPerSecond: Math.round(result.requests.average),
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
+    return summarize(result, 50, 10);
   } finally {
     await stopBenchServer(server);
   }

@@ -1,5 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
-import type { UserRole, UserStatus } from './accounts.table.ts';
+import type { UserRole, UserStatus, UsersTable } from './accounts.table.ts';
 
 export interface User {
   id: string;
@@ -17,21 +18,7 @@ export interface User {
   deletedAt: string | null;
 }
 
-type Row = {
-  id: string;
-  email: string | null;
-  email_verified_at: string | null;
-  username: string | null;
-  phone: string | null;
-  phone_verified_at: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  role: UserRole;
-  status: UserStatus;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-};
+type Row = Selectable<UsersTable>;
 
 export const toUser = (r: Row): User => ({
   id: r.id,

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { OneTimeCodesTable } from './otp.table.ts';
 
 export interface OneTimeCode {
   id: string;
@@ -14,19 +16,7 @@ export interface OneTimeCode {
   createdAt: string;
 }
 
-type Row = {
-  id: string;
-  purpose: string;
-  user_id: string | null;
-  target: string;
-  code_hash: string | null;
-  token_hash: string | null;
-  code_expires_at: string;
-  token_expires_at: string | null;
-  attempts: number;
-  consumed_at: string | null;
-  created_at: string;
-};
+type Row = Selectable<OneTimeCodesTable>;
 
 const toCode = (r: Row): OneTimeCode => ({
   id: r.id,

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { SessionsTable } from './sessions.table.ts';
 
 export interface Session {
   id: string;
@@ -14,19 +16,8 @@ export interface Session {
   scope: string;
 }
 
-type Row = {
-  id: string;
-  user_id: string;
-  created_at: string;
-  last_seen_at: string;
-  idle_expires_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-  user_agent: string | null;
-  ip: string | null;
-  amr: string;
-  scope: string;
-};
+/** The columns COLUMNS selects (revoke_reason is written, never read back). */
+type Row = Omit<Selectable<SessionsTable>, 'revoke_reason'>;
 
 const toSession = (r: Row): Session => ({
   id: r.id,
