@@ -134,6 +134,9 @@ export function createIdentity(
       // Generates the first signing key on a fresh database. A database that is
       // down now is /readyz's to report; the key is loaded on first use then.
       await keys.jwks().catch((err: unknown) => logger.warn({ err }, 'signing keys not loaded yet'));
+      // The dummy hash that unknown accounts are verified against is made now,
+      // so the first such sign-in costs no more than any other.
+      await hasher.verifyDummy('warm-up');
       worker.start();
     },
     async stop(): Promise<void> {

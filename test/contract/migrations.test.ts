@@ -6,10 +6,10 @@ import { sql } from 'kysely';
 import { appliedMigrations, migrateToLatest, migrateToZero } from '../../src/platform/db/migrate.ts';
 import { migrations } from '../../src/platform/db/migrations/index.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { createTestDatabase, schemaWork, type TestDatabase } from '../helpers/test-database.ts';
 
 async function tableNames(t: TestDatabase): Promise<string[]> {
-  const tables = await t.database.db.introspection.getTables();
+  const tables = await schemaWork(() => t.database.db.introspection.getTables());
   return tables.map((table) => table.name).sort();
 }
 
@@ -21,20 +21,20 @@ describe(`migrations (${testDialect})`, () => {
   after(() => t.drop());
 
   it('applies every migration on an empty database, in order', async () => {
-    const applied = await migrateToLatest(t.database);
+    const applied = await schemaWork(() => migrateToLatest(t.database));
     assert.deepEqual(
       applied,
       migrations.map(([name]) => `applied ${name}`),
     );
     assert.deepEqual(
-      await appliedMigrations(t.database),
+      await schemaWork(() => appliedMigrations(t.database)),
       migrations.map(([name]) => name),
     );
     assert.ok((await tableNames(t)).includes('outbox_messages'));
   });
 
   it('is idempotent: a second run applies nothing', async () => {
-    assert.deepEqual(await migrateToLatest(t.database), []);
+    assert.deepEqual(await schemaWork(() => migrateToLatest(t.database)), []);
   });
 
   it('reverts every migration with fixture rows present, then applies again', async () => {
@@ -51,10 +51,10 @@ describe(`migrations (${testDialect})`, () => {
         sent_at: null,
       })
       .execute();
-    const reverted = await migrateToZero(t.database);
+    const reverted = await schemaWork(() => migrateToZero(t.database));
     assert.equal(reverted.length, migrations.length);
     assert.ok(!(await tableNames(t)).includes('outbox_messages'));
-    await migrateToLatest(t.database);
+    await schemaWork(() => migrateToLatest(t.database));
     const { rows } = await sql<{ n: number }>`select count(*) as n from outbox_messages`.execute(
       t.database.db,
     );

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { KyselyPlugin } from 'kysely';
+import type { Clock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
@@ -77,6 +78,8 @@ export interface Flow {
 export interface FlowOptions {
   /** A Kysely plugin on the app's database (to hold a query at a chosen point). */
   readonly plugin?: KyselyPlugin;
+  /** A clock the test moves (ManualClock); the system clock otherwise. */
+  readonly clock?: Clock;
 }
 
 export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
@@ -89,7 +92,11 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
   }
   // Per-IP limits are generous in test apps (every injected request comes from
   // 127.0.0.1); per-address limits (resend cooldown, reset requests) still apply.
-  const t = await buildTestApp({ env: { SMTP_URL: smtp.url }, ...(own ? { db: own } : {}) });
+  const t = await buildTestApp({
+    env: { SMTP_URL: smtp.url },
+    ...(own ? { db: own } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const taken = new Set<ReceivedMail>();
 
   const call: Flow['call'] = async (method, url, options = {}) => {

@@ -26,6 +26,28 @@ export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Pro
   }
 }
 
+/**
+ * Catalog-wide introspection (Kysely's migrator lists every table of every
+ * schema) fails with "schema … does not exist" when another test file drops
+ * its schema at that moment. Test files share one database, so migrating and
+ * dropping take turns under this advisory lock.
+ */
+const SCHEMA_DDL_LOCK = 7_531_001;
+export function withSchemaLock<T>(work: () => Promise<T>): Promise<T> {
+  return withAdmin(async (client) => {
+    await client.query('select pg_advisory_lock($1)', [SCHEMA_DDL_LOCK]);
+    try {
+      return await work();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [SCHEMA_DDL_LOCK]);
+    }
+  });
+}
+
+/** Runs schema-changing work under the lock on PostgreSQL; as is on SQLite. */
+export const schemaWork = <T>(work: () => Promise<T>): Promise<T> =>
+  testDialect === 'postgres' ? withSchemaLock(work) : work();
+
 export const uniqueName = (prefix: string): string => `${prefix}_${randomBytes(6).toString('hex')}`;
 
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
@@ -40,14 +62,14 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   await withAdmin((c) => c.query(`create schema ${schema}`));
   const target: DatabaseTarget = { dialect: 'postgres', url: postgresAdminUrl };
   const database = openDatabase(target, { schema, poolSize: 5 });
-  if (migrate) await migrateToLatest(database);
+  if (migrate) await withSchemaLock(() => migrateToLatest(database));
   return {
     database,
     target,
     schema,
     drop: async () => {
       await database.close();
-      await withAdmin((c) => c.query(`drop schema ${schema} cascade`));
+      await withSchemaLock(() => withAdmin((c) => c.query(`drop schema ${schema} cascade`)));
     },
   };
 }

@@ -1,9 +1,10 @@
-// Account pre-hijacking: someone signs up first with the victim's address and
-// a password of their own, hoping the victim later verifies that account.
-// A sign-up for an address nobody has verified replaces the pending account.
+// Account pre-hijacking: two sign-ups for one address nobody has verified.
+// One of them may be a squatter hoping the owner verifies an account whose
+// password the squatter chose. Whatever the order, neither password survives;
+// the mailbox owner sets one through the reset link of the notice mail.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codeOf, type Flow, freshEmail, linkOf, startFlow } from '../e2e/flow-support.ts';
+import { codeOf, type Flow, freshEmail, SUBJECT, startFlow } from '../e2e/flow-support.ts';
 import { testDialect } from '../helpers/dialect.ts';
 
 describe(`pre-hijacking (${testDialect})`, () => {
@@ -13,35 +14,54 @@ describe(`pre-hijacking (${testDialect})`, () => {
   });
   after(() => flow.close());
 
-  it('the owner who verifies gets their own password; the squatter’s stops working', async () => {
-    const email = freshEmail('victim');
-    const squatter = await flow.signUp(email, 'squatter passphrase 1', { username: 'squatter_name' });
-    const owner = await flow.signUp(email, 'owner passphrase 2', { username: 'squatter_name' });
-    assert.notEqual(owner.reply.body.user.id, squatter.reply.body.user.id);
-    // The squatter's mail (code and link) is dead; the owner's works.
-    const dead = await flow.call('POST', '/v1/accounts/verify-email', {
-      body: { token: linkOf(squatter.mail, '/verify-email').token },
-    });
-    assert.equal(dead.status, 422);
-    const verified = await flow.call('POST', '/v1/accounts/verify-email', {
-      body: { email, code: codeOf(owner.mail) },
-    });
-    assert.equal(verified.status, 200);
-    assert.equal(verified.body.user.id, owner.reply.body.user.id);
-    await flow.login(email, 'owner passphrase 2');
-    const squatterLogin = await flow.call('POST', '/v1/sessions', {
-      body: { identifier: email, password: 'squatter passphrase 1' },
-    });
-    assert.equal(squatterLogin.status, 401);
-    const rows = await flow.t.db.database.db
-      .selectFrom('users')
-      .select('id')
-      .where('email', '=', email)
-      .execute();
-    assert.equal(rows.length, 1);
-  });
+  const login = (identifier: string, password: string) =>
+    flow.call('POST', '/v1/sessions', { body: { identifier, password } });
 
-  it('a verified account is never replaced', async () => {
+  /** The owner recovers through their inbox: forgot password, then the code. */
+  async function ownerTakesOver(email: string, password: string): Promise<void> {
+    assert.equal((await flow.call('POST', '/v1/password/forgot', { body: { email } })).status, 202);
+    const code = codeOf(await flow.takeMail(email, SUBJECT.reset));
+    const reset = await flow.call('POST', '/v1/password/reset', {
+      body: { email, code, newPassword: password },
+    });
+    assert.equal(reset.status, 204);
+  }
+
+  for (const order of ['squatter first', 'owner first'] as const) {
+    it(`${order}: no earlier password survives; the mailbox owner ends up in control`, async () => {
+      const email = freshEmail(order.replace(' ', '-'));
+      const [first, second] =
+        order === 'squatter first'
+          ? ['squatter pass 1', 'owner pass 22']
+          : ['owner pass 22', 'squatter pass 1'];
+      const firstSignUp = await flow.signUp(email, first);
+      const secondReply = await flow.call('POST', '/v1/accounts', { body: { email, password: second } });
+      assert.equal(secondReply.status, 201, 'the same reply as a new sign-up');
+      assert.equal(secondReply.body.verificationRequired, true);
+      await flow.takeMail(email, SUBJECT.signupAttempt);
+
+      // The first verification mail is dead, and no password signs in.
+      const stale = await flow.call('POST', '/v1/accounts/verify-email', {
+        body: { email, code: codeOf(firstSignUp.mail) },
+      });
+      assert.equal(stale.status, 422);
+      for (const password of [first, second]) assert.equal((await login(email, password)).status, 401);
+
+      await ownerTakesOver(email, 'owner final passphrase');
+      const signedIn = await flow.login(email, 'owner final passphrase');
+      assert.equal(signedIn.user.emailVerified, true);
+      assert.equal(signedIn.user.id, firstSignUp.reply.body.user.id, 'still the one account');
+      assert.equal((await login(email, 'squatter pass 1')).status, 401);
+      const rows = await flow.t.db.database.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email)
+        .execute();
+      assert.equal(rows.length, 1);
+    });
+  }
+
+  it('a verified account is never touched by a later sign-up', async () => {
     const email = freshEmail('owner');
     const first = await flow.signUp(email, 'first owner passphrase');
     await flow.call('POST', '/v1/accounts/verify-email', { body: { email, code: codeOf(first.mail) } });
@@ -50,9 +70,6 @@ describe(`pre-hijacking (${testDialect})`, () => {
     });
     assert.equal(again.status, 201);
     assert.equal((await flow.login(email, 'first owner passphrase')).user.id, first.reply.body.user.id);
-    const intruder = await flow.call('POST', '/v1/sessions', {
-      body: { identifier: email, password: 'intruder passphrase 9' },
-    });
-    assert.equal(intruder.status, 401);
+    assert.equal((await login(email, 'intruder passphrase 9')).status, 401);
   });
 });

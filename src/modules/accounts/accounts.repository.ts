@@ -102,11 +102,6 @@ export async function updateUserStatus(
   await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
 
-/** Removes a row outright: only for accounts that were never verified nor used (credentials and codes cascade). */
-export async function deleteUserRow(db: Executor, id: string): Promise<void> {
-  await db.deleteFrom('users').where('id', '=', id).execute();
-}
-
 /** Erases personal data, keeping a tombstone row for the audit trail and foreign keys. */
 export async function eraseUser(db: Executor, id: string, now: string): Promise<void> {
   await db

@@ -32,7 +32,6 @@ import {
   VERIFY_PER_IP,
 } from './accounts.limits.ts';
 import {
-  deleteUserRow,
   eraseUser,
   findUserByEmail,
   findUserById,
@@ -123,8 +122,8 @@ export function createAccountsService(deps: AccountsDeps) {
   /**
    * A new account gets a verification mail. A taken address gets the same
    * reply (a user object that was never stored) while its owner is told by
-   * mail; nothing of the existing account changes. An address whose account
-   * was never verified is not taken: that pending account is replaced.
+   * mail; nothing of a verified account changes. An unverified one loses its
+   * password (see below).
    */
   async function register(input: RegisterInput, context: RequestContext): Promise<Registration> {
     await guard.perIp('signup', context.ip, SIGNUP_PER_IP);
@@ -147,23 +146,25 @@ export function createAccountsService(deps: AccountsDeps) {
       deletedAt: null,
     };
     const outcome = await inTransaction(db, async (trx) => {
+      if (username !== null && (await findUserByUsername(trx, username)))
+        throw accountError('username_taken');
       const existing = await findUserByEmail(trx, email);
-      // Nobody has proved this address yet: the pending account may be an
-      // attacker's, waiting for the owner to verify it (pre-hijacking). It is
-      // replaced, so whoever proves the address gets this sign-up's password.
-      const replace =
-        existing !== null &&
-        config.requireEmailVerification &&
-        existing.emailVerifiedAt === null &&
-        existing.status === 'active';
-      if (username !== null) {
-        const holder = await findUserByUsername(trx, username);
-        if (holder && !(replace && holder.id === existing.id)) throw accountError('username_taken');
-      }
-      if (existing && !replace) return 'duplicate' as const;
-      if (replace) {
-        await deleteUserRow(trx, existing.id);
-        await recordAudit(trx, { type: 'account.replaced_unverified', userId: existing.id, context }, now);
+      if (existing) {
+        // A second sign-up for an address nobody has proved yet: one of the two
+        // may be a squatter hoping the owner verifies an account whose
+        // password the squatter chose (pre-hijacking). Neither password
+        // survives: the mailbox owner sets one through the reset link of the
+        // notice mail, which also verifies the address.
+        if (
+          config.requireEmailVerification &&
+          existing.emailVerifiedAt === null &&
+          existing.status === 'active'
+        ) {
+          await deleteCredentials(trx, existing.id);
+          await otp.retire(trx, 'email_verification', email);
+          await recordAudit(trx, { type: 'account.signup_contested', userId: existing.id, context }, now);
+        }
+        return 'duplicate' as const;
       }
       try {
         await insertUser(trx, { ...user, now: user.createdAt });

@@ -8,7 +8,7 @@ import { insertAuditEvent } from './audit.repository.ts';
 
 export type AuditEventType =
   | 'account.created'
-  | 'account.replaced_unverified'
+  | 'account.signup_contested'
   | 'account.email_verified'
   | 'account.banned'
   | 'account.deleted'

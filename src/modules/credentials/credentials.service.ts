@@ -119,7 +119,10 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const id = parseIdentifier(input.identifier);
       const user =
         id.kind === 'email' ? await findUserByEmail(db, id.value) : await findUserByUsername(db, id.value);
-      const lockKey = user ? `user:${user.id}` : `${id.kind}:${id.value}`;
+      // Keyed by the identifier as typed, for real and unknown accounts alike:
+      // a key per account would let a lockout reached through a public
+      // username tell which email belongs to it.
+      const lockKey = `${id.kind}:${id.value}`;
       if (!(await verifyPassword(user, lockKey, input.password))) {
         if (user)
           await recordAudit(
@@ -222,7 +225,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
         );
         return ids;
       });
-      await guard.failures.reset(`login:user:${user.id}`);
+      // A new password lifts the lockouts of both sign-in names.
+      await guard.failures.reset(`login:email:${user.email}`);
+      if (user.username) await guard.failures.reset(`login:username:${user.username}`);
       await sessions.announceRevoked(revoked);
       mail.flush();
     },

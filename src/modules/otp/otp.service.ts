@@ -32,6 +32,8 @@ import {
 export type OtpPurpose = 'email_verification' | 'password_reset' | 'mfa_email';
 
 export const MAX_CODE_ATTEMPTS = 5;
+const WRONG_CODE_DETAIL =
+  'The code is incorrect, used or expired. Codes allow 5 tries; request a new one if needed.';
 const CODE_DIGITS = 6;
 
 export interface OtpDeps {
@@ -89,17 +91,17 @@ export function createOtpService(deps: OtpDeps) {
      * MAX_CODE_ATTEMPTS the code is dead and a new one must be requested.
      */
     async checkCode(db: Executor, purpose: OtpPurpose, target: string, code: string): Promise<OneTimeCode> {
+      // Every failure reads the same: no code, a wrong one, an expired one and
+      // one with its tries used up. Anything more precise would tell an
+      // anonymous caller whether a code was ever sent to the address.
+      const refuse = () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
       const row = await findLatestCode(db, purpose, target);
-      if (!row || row.codeHash === null) throw otpError('invalid_code');
-      if (row.attempts >= MAX_CODE_ATTEMPTS) {
-        throw otpError('otp_expired', { detail: 'Too many wrong codes; request a new one.' });
-      }
-      if (new Date(row.codeExpiresAt) <= deps.clock.now()) throw otpError('otp_expired');
+      if (!row || row.codeHash === null) throw refuse();
+      if (row.attempts >= MAX_CODE_ATTEMPTS || new Date(row.codeExpiresAt) <= deps.clock.now())
+        throw refuse();
       if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {
-        const counted = await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
-        throw counted
-          ? otpError('invalid_code')
-          : otpError('otp_expired', { detail: 'Too many wrong codes; request a new one.' });
+        await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
+        throw refuse();
       }
       return row;
     },

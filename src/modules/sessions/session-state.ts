@@ -1,8 +1,9 @@
 // Is this session still live? Asked on every authenticated request, so the
-// answer is cached in-process for a few seconds. Revocation is still
-// immediate: the revoking node publishes the session ids on the event bus and
-// every node (through Redis pub/sub when REDIS_URL is set, in-process
-// otherwise) drops them from its cache before the next request is served.
+// answer is cached in-process for a few seconds. Revocation still takes
+// effect at once on the revoking node, and within the event's delivery time
+// (milliseconds) on the others: the revoking node publishes the session ids
+// and every node (Redis pub/sub when REDIS_URL is set, in-process otherwise)
+// drops them from its cache.
 // If a node misses an event (Redis briefly unreachable), the cache's short
 // TTL bounds how long it can believe a revoked session.
 import type { Clock } from '../../platform/clock.ts';

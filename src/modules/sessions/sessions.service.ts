@@ -24,6 +24,8 @@ import {
 } from './sessions.repository.ts';
 
 export const USER_SCOPE = 'user';
+/** A used refresh token presented within this time of its rotation is refused without revoking the session. */
+export const REUSE_GRACE_MS = 10_000;
 
 export interface SessionsConfig {
   readonly idleTtlSeconds: number;
@@ -142,6 +144,14 @@ export function createSessionsService(deps: SessionsDeps) {
       const now = clock.now();
       if (!session || !isLive(session, iso(now))) throw sessionError('invalid_refresh_token');
       if (found.usedAt !== null) {
+        // A client that sent one refresh twice at once (retries, two tabs) is
+        // not a thief: shortly after the rotation a used token is only refused.
+        // Later, it can only be a copy: the whole session ends.
+        if (now.getTime() - new Date(found.usedAt).getTime() < REUSE_GRACE_MS) {
+          throw sessionError('invalid_refresh_token', {
+            internal: 'refresh token replayed within the grace period',
+          });
+        }
         const ids = await inTransaction(db, async (trx) => {
           const revoked = await revokeSessions(
             trx,

@@ -1,0 +1,161 @@
+// Two app nodes on one database. With REDIS_URL a session revoked on one node
+// stops working on the other at once, although that node had cached it as
+// live, and a password guesser's failures count across nodes. Without
+// REDIS_URL (the single-node default) the other node keeps its cached answer
+// for up to the cache TTL; that limitation is documented here too.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { openDatabase } from '../../src/platform/db/database.ts';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { testDialect } from '../helpers/dialect.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import {
+  assertProblem,
+  assertRateLimited,
+  cheapHasher,
+  freshEmail,
+  get,
+  login,
+  session,
+  verifiedAccount,
+} from './support.ts';
+
+const REDIS_URL = process.env.ROSTER_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * One fresh, migrated database for two nodes. PostgreSQL: a pool per node on
+ * one schema. SQLite: one shared connection, because node:sqlite is
+ * synchronous: a second connection in the same process would block the event
+ * loop on busy_timeout whenever the other node holds the write lock (separate
+ * server processes do not have that problem). Each node keeps its own session
+ * cache either way, which is what these tests are about.
+ */
+async function sharedDatabase(): Promise<[TestDatabase, TestDatabase, () => Promise<void>]> {
+  const first = await createTestDatabase();
+  if (testDialect === 'sqlite') return [first, { ...first, drop: async () => {} }, () => first.drop()];
+  const second = openDatabase(first.target, { schema: first.schema!, poolSize: 5 });
+  const other: TestDatabase = { ...first, database: second, drop: () => second.close() };
+  return [
+    first,
+    other,
+    async () => {
+      await second.close();
+      await first.drop();
+    },
+  ];
+}
+
+async function twoNodes(env: Record<string, string>): Promise<{ a: TestApp; b: TestApp }> {
+  const [dbA, dbB, drop] = await sharedDatabase();
+  const options = { env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0', ...env } };
+  const a = await buildTestApp({ ...options, db: dbA, identity: { hasher: cheapHasher() } });
+  const b = await buildTestApp({ ...options, db: dbB, identity: { hasher: cheapHasher() } });
+  cleanups.push(async () => {
+    await a.close();
+    await b.close();
+    await drop();
+  });
+  return { a, b };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+/** Polls until `check` holds; returns the milliseconds it took, or null after `timeoutMs`. */
+async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number | null> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return null;
+}
+
+describe(`cross-node revocation with Redis (${testDialect})`, () => {
+  it('a logout on node A is refused on node B at once, though B had cached the session as live', async (ctx) => {
+    const { a, b } = await twoNodes({ REDIS_URL });
+    const email = freshEmail('nodes');
+    await verifiedAccount(a, email);
+    const s = await session(a, email);
+    assert.equal((await get(b, '/v1/me', s.accessToken)).statusCode, 200, 'B accepts (and caches) it');
+
+    const out = await a.app.inject({
+      method: 'DELETE',
+      url: '/v1/sessions/current',
+      headers: { authorization: `Bearer ${s.accessToken}` },
+    });
+    assert.equal(out.statusCode, 204);
+
+    // Pub/sub delivery is asynchronous; allow it a moment, far below B's 10 s cache TTL.
+    const ms = await within(1_000, async () => (await get(b, '/v1/me', s.accessToken)).statusCode === 401);
+    assert.notEqual(ms, null, 'node B still accepted the revoked token after 1 s');
+    ctx.diagnostic(`node B refused the revoked token after ${ms!.toFixed(1)} ms`);
+    assertProblem(await get(b, '/v1/me', s.accessToken), 401, 'invalid_token');
+    assertProblem(await get(a, '/v1/me', s.accessToken), 401, 'invalid_token');
+  });
+
+  it('"log out everywhere" on node B ends sessions that node A had cached', async () => {
+    const { a, b } = await twoNodes({ REDIS_URL });
+    const email = freshEmail('everywhere');
+    await verifiedAccount(a, email);
+    const sessions = [await session(a, email), await session(a, email), await session(b, email)];
+    for (const s of sessions) assert.equal((await get(a, '/v1/me', s.accessToken)).statusCode, 200);
+
+    const all = await b.app.inject({
+      method: 'DELETE',
+      url: '/v1/sessions',
+      headers: { authorization: `Bearer ${sessions[2]!.accessToken}` },
+    });
+    assert.equal(all.statusCode, 204);
+    for (const s of sessions) {
+      const ms = await within(1_000, async () => (await get(a, '/v1/me', s.accessToken)).statusCode === 401);
+      assert.notEqual(ms, null, `session ${s.sessionId} still live on node A`);
+    }
+  });
+
+  it('wrong passwords count across nodes: 5 on A and 5 on B lock the account on both', async () => {
+    const { a, b } = await twoNodes({ REDIS_URL });
+    const email = freshEmail('lock-nodes');
+    await verifiedAccount(a, email);
+    for (let i = 0; i < 10; i++) {
+      const res = await login(i % 2 === 0 ? a : b, email, 'wrong password here');
+      assertProblem(res, 401, 'invalid_credentials');
+    }
+    assertRateLimited(await login(a, email, 'violet kettle drums 4 seasons'));
+    assertRateLimited(await login(b, email, 'violet kettle drums 4 seasons'));
+  });
+});
+
+describe(`documents the single-node default: no REDIS_URL (${testDialect})`, () => {
+  it('without REDIS_URL, node B keeps accepting a token revoked on node A while its cache entry lives (≤ 10 s)', async () => {
+    const { a, b } = await twoNodes({});
+    const email = freshEmail('no-redis');
+    await verifiedAccount(a, email);
+    const s = await session(a, email);
+    assert.equal((await get(b, '/v1/me', s.accessToken)).statusCode, 200);
+
+    const out = await a.app.inject({
+      method: 'DELETE',
+      url: '/v1/sessions/current',
+      headers: { authorization: `Bearer ${s.accessToken}` },
+    });
+    assert.equal(out.statusCode, 204);
+    assertProblem(await get(a, '/v1/me', s.accessToken), 401, 'invalid_token');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(
+      (await get(b, '/v1/me', s.accessToken)).statusCode,
+      200,
+      'the limitation: node B has not heard of the revocation (multi-node deployments need REDIS_URL)',
+    );
+    // What B has not cached it asks the database about, so a fresh session is refused there at once.
+    const t = await session(a, email);
+    await a.app.inject({
+      method: 'DELETE',
+      url: '/v1/sessions/current',
+      headers: { authorization: `Bearer ${t.accessToken}` },
+    });
+    assertProblem(await get(b, '/v1/me', t.accessToken), 401, 'invalid_token');
+  });
+});
