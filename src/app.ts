@@ -73,6 +73,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('preClose', async () => {
     draining = true;
   });
+  // Requests still in flight when shutdown starts are answered, and their
+  // keep-alive connections closed after that answer, so the server can stop.
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
   healthRoutes(app, { ping: () => database.ping(), isDraining: () => draining, metrics });
 
   const identity = createIdentity(config, database, deps.clock ?? systemClock, app.log, deps.identity);

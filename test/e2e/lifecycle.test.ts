@@ -38,17 +38,25 @@ async function startSlowRequest(url: string): Promise<() => Promise<string>> {
   socket.on('data', (d) => {
     reply += String(d);
   });
+  // Listen from the start: the server may close the socket before the caller waits.
+  const closed = new Promise((r) => socket.once('close', r));
   return async () => {
     socket.write(body.slice(5));
-    await new Promise((r) => socket.once('close', r));
+    await closed;
     return reply;
   };
 }
 
 describe(`server process (${testDialect})`, () => {
-  it('starts with no other configuration, serves, and stops on SIGTERM with exit 0 after in-flight requests', async () => {
+  it('starts with no other configuration, serves, and stops on SIGTERM with exit 0 after in-flight requests', {
+    timeout: 60_000,
+  }, async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'roster-life-'));
-    const server = await spawnServer({ cwd, env: await dialectEnv() });
+    // The only setting: a grace period long enough for a loaded CI machine.
+    const server = await spawnServer({
+      cwd,
+      env: { ...(await dialectEnv()), ROSTER_SHUTDOWN_TIMEOUT: '60' },
+    });
     cleanups.push(async () => {
       server.process.kill('SIGKILL');
     });
@@ -70,7 +78,7 @@ describe(`server process (${testDialect})`, () => {
     assert.ok(messages.includes('roster stopped'));
   });
 
-  it('SIGINT stops it too', async () => {
+  it('SIGINT stops it too', { timeout: 60_000 }, async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'roster-life-'));
     const server = await spawnServer({ cwd, env: await dialectEnv() });
     server.process.kill('SIGINT');
