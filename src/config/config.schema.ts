@@ -2,6 +2,7 @@
 // what it means. The README's configuration table is generated from this list
 // (`npm run docs:config`), so the two cannot drift apart.
 import { isIP } from 'node:net';
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -150,6 +151,13 @@ const secretList = (raw: string): ParseResult<string[]> => {
     : ok(items);
 };
 
+const phoneRegion = (raw: string): ParseResult<CountryCode> => {
+  const v = raw.trim().toUpperCase();
+  return isSupportedCountry(v)
+    ? ok(v as CountryCode)
+    : fail('must be a two-letter region code such as DE or US');
+};
+
 const durationSeconds = integerIn(1, 10 * 365 * 24 * 3600);
 
 /**
@@ -208,6 +216,10 @@ export const configSchema = {
     doc: 'where `SMS_TRANSPORT=webhook` posts messages',
     secret: true,
     parse: urlWithScheme(['http:', 'https:']),
+  },
+  ROSTER_PHONE_DEFAULT_REGION: {
+    doc: 'region (ISO 3166 code, e.g. `DE`) assumed for phone numbers typed without a country code; unset: numbers need one',
+    parse: phoneRegion,
   },
   TWILIO_ACCOUNT_SID: { doc: 'Twilio account SID (`SMS_TRANSPORT=twilio`)', parse: text },
   TWILIO_AUTH_TOKEN: { doc: 'Twilio auth token', secret: true, parse: text },

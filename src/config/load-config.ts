@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { CountryCode } from 'libphonenumber-js';
 import {
   type CompatSurface,
   type ConfigVariable,
@@ -50,6 +51,8 @@ export interface Config {
   readonly profileSchemaPath: string | null;
   readonly corsOrigins: readonly string[];
   readonly passwordMinLength: number;
+  /** Region for phone numbers typed without a country code; null: they need one. */
+  readonly phoneDefaultRegion: CountryCode | null;
   readonly sessionIdleTtlSeconds: number;
   readonly sessionAbsoluteTtlSeconds: number;
   readonly shutdownTimeoutSeconds: number;
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     profileSchemaPath: (get('ROSTER_PROFILE_SCHEMA') as string | undefined) ?? null,
     corsOrigins: Object.freeze((get('ROSTER_CORS_ORIGINS') as string[] | undefined) ?? []),
     passwordMinLength: get('ROSTER_PASSWORD_MIN_LENGTH') as number,
+    phoneDefaultRegion: (get('ROSTER_PHONE_DEFAULT_REGION') as CountryCode | undefined) ?? null,
     sessionIdleTtlSeconds: get('ROSTER_SESSION_IDLE_TTL') as number,
     sessionAbsoluteTtlSeconds: get('ROSTER_SESSION_ABSOLUTE_TTL') as number,
     shutdownTimeoutSeconds: get('ROSTER_SHUTDOWN_TIMEOUT') as number,

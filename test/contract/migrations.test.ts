@@ -10,7 +10,11 @@ import { createTestDatabase, schemaWork, type TestDatabase } from '../helpers/te
 
 async function tableNames(t: TestDatabase): Promise<string[]> {
   const tables = await schemaWork(() => t.database.db.introspection.getTables());
-  return tables.map((table) => table.name).sort();
+  // PostgreSQL lists every schema's tables: keep this test's own.
+  return tables
+    .filter((table) => t.schema === undefined || table.schema === t.schema)
+    .map((table) => table.name)
+    .sort();
 }
 
 describe(`migrations (${testDialect})`, () => {

@@ -3,6 +3,7 @@
 import type { UsersTable } from '../../modules/accounts/accounts.table.ts';
 import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
+import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
 import type {
   ApiKeysTable,
@@ -22,4 +23,7 @@ export interface Tables {
   signing_keys: SigningKeysTable;
   audit_events: AuditEventsTable;
   api_keys: ApiKeysTable;
+  mfa_factors: MfaFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
 }

@@ -2,10 +2,12 @@
 import { outbox } from './0001-outbox.ts';
 import { identity } from './0002-identity.ts';
 import { apiKeys } from './0003-api-keys.ts';
+import { mfaPhone } from './0004-mfa-phone.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
   ['0001-outbox', outbox],
   ['0002-identity', identity],
   ['0003-api-keys', apiKeys],
+  ['0004-mfa-phone', mfaPhone],
 ];
