@@ -16,6 +16,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { createIdentity, type IdentityOverrides } from './identity.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
+import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   accountsRoutes(app, { accounts: identity.accounts, auth });
   credentialsRoutes(app, { credentials: identity.credentials, auth });
   sessionsRoutes(app, { ...identity, auth });
+  mfaRoutes(app, { mfa: identity.mfa, auth });
 
   return app;
 }

@@ -6,6 +6,7 @@ import type { Config } from './config/load-config.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
 import { createAccessTokens } from './modules/sessions/access-token.ts';
 import { createApiKeys } from './modules/sessions/api-keys.ts';
@@ -26,12 +27,16 @@ import { mailSender } from './platform/outbox/outbox.service.ts';
 import { createOutboxWorker, type OutboxLogger } from './platform/outbox/outbox-worker.ts';
 import { createRateGuard } from './platform/rate-limit/rate-guard.ts';
 import { createRateLimiter, type RateLimiter } from './platform/rate-limit/rate-limiter.ts';
+import { createSmsSender } from './platform/sms/create-sms-sender.ts';
+import { createSmsQueue, smsOutboxSender } from './platform/sms/sms-queue.ts';
+import type { SmsSender } from './platform/sms/sms-sender.ts';
 
 export interface IdentityOverrides {
   readonly hasher?: PasswordHasher;
   readonly rateLimiter?: RateLimiter;
   readonly events?: EventBus;
   readonly mailer?: Mailer;
+  readonly smsSender?: SmsSender;
   readonly postLoginHooks?: readonly PostLoginHook[];
   /** Outbox poll interval; the worker is also woken after every commit that queues mail. */
   readonly outboxPollMs?: number;
@@ -57,14 +62,16 @@ export function createIdentity(
       onError: (err, channel) => logger.warn({ err, channel }, 'event bus error'),
     });
   const mailer = overrides.mailer ?? createMailer(config, clock);
+  const smsSender = overrides.smsSender ?? createSmsSender(config, clock);
   const worker = createOutboxWorker({
     database,
-    senders: { mail: mailSender(mailer) },
+    senders: { mail: mailSender(mailer), sms: smsOutboxSender(smsSender) },
     clock,
     logger,
     pollIntervalMs: overrides.outboxPollMs ?? 1_000,
   });
   const mail = createMailQueue({ clock, wake: () => worker.wake() });
+  const sms = createSmsQueue({ clock, wake: () => worker.wake() });
   const hasher = overrides.hasher ?? createPasswordHasher();
   const encrypter = createEncrypter(config.secrets);
   const keys = createKeyStore({ db, encrypter, clock });
@@ -85,6 +92,8 @@ export function createIdentity(
     publicUrl: config.publicUrl,
     passwordMinLength: config.passwordMinLength,
   };
+  // Hooks are read at each sign-in, so the MFA hook can join once MFA exists.
+  const postLoginHooks: PostLoginHook[] = [...(overrides.postLoginHooks ?? [])];
   const credentials = createCredentialsService({
     db,
     clock,
@@ -93,7 +102,7 @@ export function createIdentity(
     sessions,
     mail,
     guard,
-    postLoginHooks: overrides.postLoginHooks ?? [],
+    postLoginHooks,
     config: policy,
   });
   const accounts = createAccountsService({
@@ -108,6 +117,18 @@ export function createIdentity(
     config: policy,
   });
 
+  const mfa = createMfaService({
+    db,
+    clock,
+    encrypter,
+    otp,
+    mail,
+    guard,
+    recoveryKey: hmacSha256(config.secrets[0]!, 'roster/recovery-code-key'),
+    issuer: 'Roster',
+    openSession: credentials.openSession,
+  });
+  postLoginHooks.push(mfa.loginHook);
   const operator = createOperatorService({
     db,
     clock,
@@ -122,6 +143,7 @@ export function createIdentity(
   return {
     accounts,
     apiKeys,
+    mfa,
     operator,
     credentials,
     sessions,

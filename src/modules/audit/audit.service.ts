@@ -14,6 +14,7 @@ export type AuditEventType =
   | 'account.deleted'
   | 'login.succeeded'
   | 'login.failed'
+  | 'mfa.changed'
   | 'password.changed'
   | 'password.reset'
   | 'session.revoked'

@@ -234,6 +234,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
 
     storePasswordHash,
     completeLogin,
+    openSession,
     /** Re-checks a signed-in user's password (sensitive actions), under the login lockout. */
     verifyUserPassword: (user: User, password: string) => verifyPassword(user, `user:${user.id}`, password),
   };
@@ -244,6 +245,11 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const outcome = await hook({ user, amr, context });
       if (outcome.kind === 'challenge') return outcome;
     }
+    return openSession(user, amr, context);
+  }
+
+  /** The end of every sign-in, once all steps (MFA included) are done. */
+  async function openSession(user: User, amr: string[], context: RequestContext): Promise<LoginResult> {
     const now = clock.now();
     const tokens = await inTransaction(db, async (trx) => {
       const issued = await sessions.startSession(trx, { userId: user.id, amr, context });

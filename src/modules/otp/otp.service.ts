@@ -29,7 +29,13 @@ import {
   type OneTimeCode,
 } from './otp.repository.ts';
 
-export type OtpPurpose = 'email_verification' | 'password_reset' | 'mfa_email';
+export type OtpPurpose =
+  | 'email_verification'
+  | 'password_reset'
+  | 'mfa_email'
+  | 'mfa_email_setup'
+  | 'phone_login'
+  | 'phone_link';
 
 export const MAX_CODE_ATTEMPTS = 5;
 const WRONG_CODE_DETAIL =

@@ -4,6 +4,8 @@ export { accountDeleted } from './account-deleted.ts';
 export { escapeHtml, html, SafeHtml } from './html.ts';
 export type { MailContent } from './layout.ts';
 export { loginCode } from './login-code.ts';
+export { mfaChanged } from './mfa-changed.ts';
+export { mfaSetupCode } from './mfa-code.ts';
 export { passwordChanged } from './password-changed.ts';
 export { passwordResetCode } from './password-reset-code.ts';
 export { signupAttempt } from './signup-attempt.ts';

@@ -1,0 +1,151 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/executor.ts';
+import type { MfaChallengesTable, MfaFactorsTable } from './mfa.table.ts';
+
+export type FactorType = 'totp' | 'email';
+export type Factor = Selectable<MfaFactorsTable>;
+export type Challenge = Selectable<MfaChallengesTable>;
+
+export async function listFactors(db: Executor, userId: string): Promise<Factor[]> {
+  return db.selectFrom('mfa_factors').selectAll().where('user_id', '=', userId).orderBy('type').execute();
+}
+
+export async function findFactor(
+  db: Executor,
+  userId: string,
+  type: FactorType,
+): Promise<Factor | undefined> {
+  return db
+    .selectFrom('mfa_factors')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('type', '=', type)
+    .executeTakeFirst();
+}
+
+/** Starts (or restarts) a pending factor; an enabled one is never overwritten here. */
+export async function upsertPendingFactor(
+  db: Executor,
+  f: { id: string; userId: string; type: FactorType; secret: string | null; now: string },
+): Promise<void> {
+  await db
+    .insertInto('mfa_factors')
+    .values({
+      id: f.id,
+      user_id: f.userId,
+      type: f.type,
+      secret: f.secret,
+      last_used_step: null,
+      enabled_at: null,
+      created_at: f.now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'type'])
+        .doUpdateSet({ secret: f.secret, last_used_step: null, created_at: f.now })
+        .where('mfa_factors.enabled_at', 'is', null),
+    )
+    .execute();
+}
+
+export async function enableFactor(db: Executor, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('mfa_factors')
+    .set({ enabled_at: now })
+    .where('id', '=', id)
+    .where('enabled_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteFactor(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('mfa_factors').where('id', '=', id).execute();
+}
+
+/** Records the TOTP step used; false when that step (or a later one) was used already (a replay or a race). */
+export async function useTotpStep(db: Executor, id: string, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('mfa_factors')
+    .set({ last_used_step: step })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function replaceRecoveryCodes(
+  db: Executor,
+  userId: string,
+  rows: { id: string; hash: string }[],
+  now: string,
+): Promise<void> {
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (rows.length === 0) return;
+  await db
+    .insertInto('recovery_codes')
+    .values(
+      rows.map((r) => ({ id: r.id, user_id: userId, code_hash: r.hash, used_at: null, created_at: now })),
+    )
+    .execute();
+}
+
+export async function countRecoveryCodesLeft(db: Executor, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Uses a recovery code once; false when unknown or used (also by a concurrent request). */
+export async function useRecoveryCode(
+  db: Executor,
+  userId: string,
+  hash: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('recovery_codes')
+    .set({ used_at: now })
+    .where('user_id', '=', userId)
+    .where('code_hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function insertChallenge(
+  db: Executor,
+  c: Omit<Challenge, 'attempts' | 'consumed_at'>,
+): Promise<void> {
+  await db
+    .insertInto('mfa_challenges')
+    .values({ ...c, attempts: 0, consumed_at: null })
+    .execute();
+}
+
+export async function findChallenge(db: Executor, tokenHash: string): Promise<Challenge | undefined> {
+  return db.selectFrom('mfa_challenges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function countChallengeAttempt(db: Executor, id: string, max: number): Promise<boolean> {
+  const r = await db
+    .updateTable('mfa_challenges')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('attempts', '<', max)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function consumeChallenge(db: Executor, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('mfa_challenges')
+    .set({ consumed_at: now })
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

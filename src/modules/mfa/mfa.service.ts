@@ -1,0 +1,363 @@
+// Second factors behind one interface: TOTP (authenticator apps), codes by
+// email, and single-use recovery codes. Turning a factor on or off needs a
+// current code; every change is mailed and audited. At sign-in, a post-login
+// hook turns an account with a factor into a challenge (`mfaToken`) that
+// POST /v1/sessions/mfa completes.
+import type { Clock } from '../../platform/clock.ts';
+import type { Encrypter } from '../../platform/crypto/encryption.ts';
+import {
+  generateRecoveryCodes,
+  hashRecoveryCode,
+  normaliseRecoveryCode,
+} from '../../platform/crypto/recovery-codes.ts';
+import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
+import { generateTotpSecret, totpQrSvg, totpUri, verifyTotp } from '../../platform/crypto/totp.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { newId } from '../../platform/ids.ts';
+import { loginCode, mfaChanged, mfaSetupCode } from '../../platform/mailer/templates/index.ts';
+import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
+import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { accountError } from '../accounts/accounts.errors.ts';
+import { findUserById, type User } from '../accounts/accounts.repository.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { OtpService } from '../otp/otp.service.ts';
+import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
+import { mfaError } from './mfa.errors.ts';
+import {
+  consumeChallenge,
+  countChallengeAttempt,
+  countRecoveryCodesLeft,
+  deleteFactor,
+  enableFactor,
+  type Factor,
+  type FactorType,
+  findChallenge,
+  findFactor,
+  insertChallenge,
+  listFactors,
+  replaceRecoveryCodes,
+  upsertPendingFactor,
+  useRecoveryCode,
+  useTotpStep,
+} from './mfa.repository.ts';
+
+export type MfaMethod = FactorType | 'recovery_code';
+const CHALLENGE_TTL_MS = 5 * 60_000;
+const CHALLENGE_ATTEMPTS = 5;
+const EMAIL_CODE_MINUTES = 10;
+const FACTOR_NAMES: Record<FactorType, string> = {
+  totp: 'An authenticator app',
+  email: 'Sign-in codes by email',
+};
+
+export interface MfaDeps {
+  readonly db: Executor;
+  readonly clock: Clock;
+  readonly encrypter: Encrypter;
+  readonly otp: OtpService;
+  readonly mail: MailQueue;
+  readonly guard: RateGuard;
+  /** Key of the recovery-code HMAC (derived from ROSTER_SECRET). */
+  readonly recoveryKey: string;
+  /** Shown in authenticator apps. */
+  readonly issuer: string;
+  /** Opens the session once every step is done (credentials module). */
+  readonly openSession: (user: User, amr: string[], context: RequestContext) => Promise<LoginResult>;
+}
+
+export function createMfaService(deps: MfaDeps) {
+  const { db, clock, encrypter, otp, mail, guard } = deps;
+  const iso = () => clock.now().toISOString();
+  const secretContext = (userId: string) => `mfa_totp:${userId}`;
+  const enabled = (factors: Factor[]) => factors.filter((f) => f.enabled_at !== null);
+
+  async function activeUser(userId: string): Promise<User> {
+    const user = await findUserById(db, userId);
+    if (!user || user.status !== 'active') throw accountError('user_not_found');
+    return user;
+  }
+
+  /** Checks a TOTP code and burns its time step, so it cannot be used twice. */
+  async function checkTotp(factor: Factor, code: string): Promise<boolean> {
+    const step = verifyTotp({
+      secret: encrypter.decrypt(factor.secret!, secretContext(factor.user_id)),
+      code,
+      now: clock.now(),
+      lastUsedStep: factor.last_used_step === null ? null : Number(factor.last_used_step),
+    });
+    return step !== null && (await useTotpStep(db, factor.id, step));
+  }
+
+  /** A code from one of the user's second factors: guards turning factors off and new recovery codes. */
+  async function checkCurrentCode(user: User, type: FactorType, code: string): Promise<void> {
+    enforce(await guard.failures.check(`mfa:${user.id}`), 'mfa lockout');
+    const factor = await findFactor(db, user.id, type);
+    let ok = false;
+    if (factor && type === 'totp') ok = await checkTotp(factor, code);
+    if (factor && type === 'email' && user.email) {
+      ok = await otp
+        .checkCode(db, 'mfa_email_setup', user.email, code)
+        .then((row) => otp.consume(db, row))
+        .then(
+          () => true,
+          () => false,
+        );
+    }
+    if (!ok) {
+      await guard.failures.recordFailure(`mfa:${user.id}`);
+      throw mfaError('invalid_mfa_code');
+    }
+    await guard.failures.reset(`mfa:${user.id}`);
+  }
+
+  /** The first factor brings 10 recovery codes; later ones keep the existing set. */
+  async function issueRecoveryCodes(trx: Executor, userId: string, force: boolean): Promise<string[]> {
+    if (!force && (await countRecoveryCodesLeft(trx, userId)) > 0) return [];
+    const codes = generateRecoveryCodes(10);
+    await replaceRecoveryCodes(
+      trx,
+      userId,
+      codes.map((c) => ({ id: newId(), hash: hashRecoveryCode(c, deps.recoveryKey) })),
+      iso(),
+    );
+    return codes;
+  }
+
+  async function changed(
+    trx: Executor,
+    user: User,
+    change: string,
+    type: string,
+    context: RequestContext,
+  ): Promise<void> {
+    await recordAudit(
+      trx,
+      { type: 'mfa.changed', userId: user.id, context, detail: { change: type } },
+      clock.now(),
+    );
+    if (user.email) await mail.queue(trx, user.email, mfaChanged({ change }));
+  }
+
+  async function activate(
+    userId: string,
+    type: FactorType,
+    code: string,
+    context: RequestContext,
+  ): Promise<string[]> {
+    const user = await activeUser(userId);
+    const factor = await findFactor(db, userId, type);
+    if (!factor) throw mfaError('mfa_not_pending');
+    if (factor.enabled_at !== null) throw mfaError('mfa_already_enabled');
+    await checkCurrentCode(user, type, code);
+    const codes = await inTransaction(db, async (trx) => {
+      if (!(await enableFactor(trx, factor.id, iso()))) throw mfaError('mfa_already_enabled');
+      await changed(trx, user, `${FACTOR_NAMES[type]} was turned on`, `${type}.enabled`, context);
+      return issueRecoveryCodes(trx, userId, false);
+    });
+    mail.flush();
+    return codes;
+  }
+
+  async function disable(
+    userId: string,
+    type: FactorType,
+    code: string,
+    context: RequestContext,
+  ): Promise<void> {
+    const user = await activeUser(userId);
+    const factor = await findFactor(db, userId, type);
+    if (!factor || factor.enabled_at === null) throw mfaError('mfa_method_unavailable');
+    await checkCurrentCode(user, type, code);
+    await inTransaction(db, async (trx) => {
+      await deleteFactor(trx, factor.id);
+      // With no factor left, recovery codes would be a way in without a second factor's purpose.
+      if (enabled(await listFactors(trx, userId)).length === 0)
+        await replaceRecoveryCodes(trx, userId, [], iso());
+      await changed(trx, user, `${FACTOR_NAMES[type]} was turned off`, `${type}.disabled`, context);
+    });
+    mail.flush();
+  }
+
+  const loginHook: PostLoginHook = async ({ user, amr }) => {
+    const factors = enabled(await listFactors(db, user.id));
+    if (factors.length === 0) return { kind: 'continue' };
+    const token = randomToken();
+    const now = clock.now();
+    await insertChallenge(db, {
+      id: newId(),
+      token_hash: sha256(token),
+      user_id: user.id,
+      amr: JSON.stringify(amr),
+      expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
+      created_at: now.toISOString(),
+    });
+    const methods: string[] = factors.map((f) => f.type);
+    if ((await countRecoveryCodesLeft(db, user.id)) > 0) methods.push('recovery_code');
+    return { kind: 'challenge', challenge: { mfaRequired: true, mfaToken: token, methods } };
+  };
+
+  async function liveChallenge(mfaToken: string) {
+    const challenge = await findChallenge(db, sha256(mfaToken));
+    if (
+      !challenge ||
+      challenge.consumed_at !== null ||
+      challenge.expires_at <= iso() ||
+      challenge.attempts >= CHALLENGE_ATTEMPTS
+    ) {
+      throw mfaError('invalid_mfa_token');
+    }
+    const user = await activeUser(challenge.user_id);
+    return { challenge, user };
+  }
+
+  return {
+    loginHook,
+
+    async status(userId: string): Promise<{ methods: string[]; recoveryCodesLeft: number }> {
+      const methods = enabled(await listFactors(db, userId)).map((f) => f.type);
+      return { methods, recoveryCodesLeft: await countRecoveryCodesLeft(db, userId) };
+    },
+
+    /** A new TOTP secret, pending until a code from it activates it. */
+    async startTotp(userId: string): Promise<{ secret: string; otpauthUrl: string; qrSvg: string }> {
+      const user = await activeUser(userId);
+      const existing = await findFactor(db, userId, 'totp');
+      if (existing?.enabled_at) throw mfaError('mfa_already_enabled');
+      const secret = generateTotpSecret();
+      await upsertPendingFactor(db, {
+        id: newId(),
+        userId,
+        type: 'totp',
+        secret: encrypter.encrypt(secret, secretContext(userId)),
+        now: iso(),
+      });
+      const otpauthUrl = totpUri({
+        secret,
+        account: user.email ?? user.phone ?? user.username ?? user.id,
+        issuer: deps.issuer,
+      });
+      return { secret, otpauthUrl, qrSvg: await totpQrSvg(otpauthUrl) };
+    },
+    activateTotp: (userId: string, code: string, context: RequestContext) =>
+      activate(userId, 'totp', code, context),
+    disableTotp: (userId: string, code: string, context: RequestContext) =>
+      disable(userId, 'totp', code, context),
+
+    /** Mails a code that turns email codes on, or off once they are on. */
+    async sendSetupCode(userId: string): Promise<void> {
+      const user = await activeUser(userId);
+      if (!user.email || user.emailVerifiedAt === null)
+        throw mfaError('mfa_method_unavailable', { detail: 'A verified email address is needed.' });
+      await guard.perKey('mfa-email-setup', user.id, { limit: 5, windowSeconds: 3600 });
+      await inTransaction(db, async (trx) => {
+        if (!(await findFactor(trx, userId, 'email')))
+          await upsertPendingFactor(trx, { id: newId(), userId, type: 'email', secret: null, now: iso() });
+        const issued = await otp.issueCode(trx, {
+          purpose: 'mfa_email_setup',
+          userId,
+          target: user.email!,
+          codeTtlSeconds: EMAIL_CODE_MINUTES * 60,
+        });
+        await mail.queue(trx, user.email!, mfaSetupCode({ code: issued.code, minutes: EMAIL_CODE_MINUTES }));
+      });
+      mail.flush();
+    },
+    activateEmail: (userId: string, code: string, context: RequestContext) =>
+      activate(userId, 'email', code, context),
+    disableEmail: (userId: string, code: string, context: RequestContext) =>
+      disable(userId, 'email', code, context),
+
+    /** Replaces the recovery codes; needs a current code of an enabled factor. */
+    async regenerateRecoveryCodes(userId: string, code: string, context: RequestContext): Promise<string[]> {
+      const user = await activeUser(userId);
+      const factors = enabled(await listFactors(db, userId));
+      if (factors.length === 0)
+        throw mfaError('mfa_method_unavailable', { detail: 'Turn a second factor on first.' });
+      const type = (factors.some((f) => f.type === 'totp') ? 'totp' : 'email') as FactorType;
+      await checkCurrentCode(user, type, code);
+      const codes = await inTransaction(db, async (trx) => {
+        await changed(
+          trx,
+          user,
+          'New recovery codes were made (the old ones no longer work)',
+          'recovery_codes.replaced',
+          context,
+        );
+        return issueRecoveryCodes(trx, userId, true);
+      });
+      mail.flush();
+      return codes;
+    },
+
+    /** Mails a sign-in code for a pending MFA sign-in. */
+    async sendLoginCode(mfaToken: string): Promise<void> {
+      const { user } = await liveChallenge(mfaToken);
+      const factor = await findFactor(db, user.id, 'email');
+      if (!factor?.enabled_at || !user.email) throw mfaError('mfa_method_unavailable');
+      await guard.perKey('mfa-email-login', user.id, { limit: 5, windowSeconds: 900 });
+      await inTransaction(db, async (trx) => {
+        const issued = await otp.issueCode(trx, {
+          purpose: 'mfa_email',
+          userId: user.id,
+          target: user.email!,
+          codeTtlSeconds: EMAIL_CODE_MINUTES * 60,
+        });
+        await mail.queue(trx, user.email!, loginCode({ code: issued.code, minutes: EMAIL_CODE_MINUTES }));
+      });
+      mail.flush();
+    },
+
+    /** The second step: a code of one method completes the pending sign-in. */
+    async completeChallenge(
+      input: { mfaToken: string; method: MfaMethod; code: string },
+      context: RequestContext,
+    ): Promise<LoginResult> {
+      const { challenge, user } = await liveChallenge(input.mfaToken);
+      enforce(await guard.failures.check(`mfa:${user.id}`), 'mfa lockout');
+      let ok = false;
+      if (input.method === 'recovery_code') {
+        ok = await useRecoveryCode(
+          db,
+          user.id,
+          hashRecoveryCode(normaliseRecoveryCode(input.code), deps.recoveryKey),
+          iso(),
+        );
+      } else {
+        const factor = await findFactor(db, user.id, input.method);
+        if (!factor?.enabled_at) throw mfaError('mfa_method_unavailable');
+        if (input.method === 'totp') ok = await checkTotp(factor, input.code);
+        else if (user.email) {
+          ok = await otp
+            .checkCode(db, 'mfa_email', user.email, input.code)
+            .then((row) => otp.consume(db, row))
+            .then(
+              () => true,
+              () => false,
+            );
+        }
+      }
+      if (!ok) {
+        await countChallengeAttempt(db, challenge.id, CHALLENGE_ATTEMPTS);
+        await guard.failures.recordFailure(`mfa:${user.id}`);
+        await recordAudit(
+          db,
+          { type: 'login.failed', userId: user.id, context, detail: { method: input.method, step: 'mfa' } },
+          clock.now(),
+        );
+        throw mfaError('invalid_mfa_code');
+      }
+      if (!(await consumeChallenge(db, challenge.id, iso()))) throw mfaError('invalid_mfa_token');
+      await guard.failures.reset(`mfa:${user.id}`);
+      const amr = [
+        ...(JSON.parse(challenge.amr) as string[]),
+        input.method === 'totp' ? 'otp' : input.method,
+        'mfa',
+      ];
+      return deps.openSession(user, amr, context);
+    },
+  };
+}
+
+export type MfaService = ReturnType<typeof createMfaService>;
