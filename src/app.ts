@@ -17,6 +17,7 @@ import { createIdentity, type IdentityOverrides } from './identity.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
+import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   credentialsRoutes(app, { credentials: identity.credentials, auth });
   sessionsRoutes(app, { ...identity, auth });
   mfaRoutes(app, { mfa: identity.mfa, auth });
+  phoneRoutes(app, { phone: identity.phone, auth });
 
   return app;
 }

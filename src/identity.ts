@@ -8,6 +8,7 @@ import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
+import { createPhoneService } from './modules/phone/phone.service.ts';
 import { createAccessTokens } from './modules/sessions/access-token.ts';
 import { createApiKeys } from './modules/sessions/api-keys.ts';
 import type { PostLoginHook } from './modules/sessions/login-flow.ts';
@@ -91,6 +92,7 @@ export function createIdentity(
     requireEmailVerification: config.requireEmailVerification,
     publicUrl: config.publicUrl,
     passwordMinLength: config.passwordMinLength,
+    phoneDefaultRegion: config.phoneDefaultRegion,
   };
   // Hooks are read at each sign-in, so the MFA hook can join once MFA exists.
   const postLoginHooks: PostLoginHook[] = [...(overrides.postLoginHooks ?? [])];
@@ -129,6 +131,15 @@ export function createIdentity(
     openSession: credentials.openSession,
   });
   postLoginHooks.push(mfa.loginHook);
+  const phone = createPhoneService({
+    db,
+    clock,
+    otp,
+    sms,
+    guard,
+    completeLogin: credentials.completeLogin,
+    config: { defaultRegion: config.phoneDefaultRegion, inviteOnly: config.inviteOnly, appName: 'Roster' },
+  });
   const operator = createOperatorService({
     db,
     clock,
@@ -144,6 +155,7 @@ export function createIdentity(
     accounts,
     apiKeys,
     mfa,
+    phone,
     operator,
     credentials,
     sessions,

@@ -80,6 +80,8 @@ export interface FlowOptions {
   readonly plugin?: KyselyPlugin;
   /** A clock the test moves (ManualClock); the system clock otherwise. */
   readonly clock?: Clock;
+  /** More configuration (e.g. SMS_TRANSPORT=webhook). */
+  readonly env?: Record<string, string>;
 }
 
 export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
@@ -93,7 +95,7 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
   // Per-IP limits are generous in test apps (every injected request comes from
   // 127.0.0.1); per-address limits (resend cooldown, reset requests) still apply.
   const t = await buildTestApp({
-    env: { SMTP_URL: smtp.url },
+    env: { SMTP_URL: smtp.url, ...options.env },
     ...(own ? { db: own } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -42,6 +42,7 @@ export interface NewUser {
   emailVerifiedAt: string | null;
   username: string | null;
   phone: string | null;
+  phoneVerifiedAt?: string | null;
   firstName: string | null;
   lastName: string | null;
   role: UserRole;
@@ -57,7 +58,7 @@ export async function insertUser(db: Executor, u: NewUser): Promise<void> {
       email_verified_at: u.emailVerifiedAt,
       username: u.username,
       phone: u.phone,
-      phone_verified_at: null,
+      phone_verified_at: u.phoneVerifiedAt ?? null,
       first_name: u.firstName,
       last_name: u.lastName,
       role: u.role,
@@ -82,6 +83,25 @@ export async function findUserByEmail(db: Executor, email: string): Promise<User
 export async function findUserByUsername(db: Executor, username: string): Promise<User | null> {
   const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   return row ? toUser(row) : null;
+}
+
+/** The account that signs in with this number (a number is verified on one account at most). */
+export async function findUserByVerifiedPhone(db: Executor, phone: string): Promise<User | null> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('phone', '=', phone)
+    .where('phone_verified_at', 'is not', null)
+    .executeTakeFirst();
+  return row ? toUser(row) : null;
+}
+
+export async function setVerifiedPhone(db: Executor, id: string, phone: string, now: string): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ phone, phone_verified_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markEmailVerified(db: Executor, id: string, now: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Accounts: registration with email verification, the current user, erasure,
 // and the operator's actions. Replies never tell an anonymous caller whether
 // an address has an account.
+import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
@@ -48,6 +49,7 @@ export const VERIFY_LINK_HOURS = 24;
 
 export interface AccountsConfig {
   readonly requireEmailVerification: boolean;
+  readonly phoneDefaultRegion?: CountryCode | null;
   readonly publicUrl: string;
   readonly passwordMinLength: number;
 }
@@ -107,7 +109,7 @@ export function createAccountsService(deps: AccountsDeps) {
   function validateRegistration(input: RegisterInput) {
     const email = normaliseEmail(input.email);
     const username = input.username === undefined ? null : normaliseUsername(input.username);
-    const phone = input.phone === undefined ? null : normalisePhone(input.phone);
+    const phone = input.phone === undefined ? null : normalisePhone(input.phone, config.phoneDefaultRegion);
     const errors = checkPassword(input.password, {
       minLength: config.passwordMinLength,
       context: [email, email.split('@')[0], username],

@@ -72,6 +72,11 @@ export async function findLatestCode(
   return row ? toCode(row) : null;
 }
 
+export async function findCodeById(db: Executor, id: string): Promise<OneTimeCode | null> {
+  const row = await db.selectFrom('one_time_codes').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toCode(row) : null;
+}
+
 export async function findCodeByTokenHash(db: Executor, tokenHash: string): Promise<OneTimeCode | null> {
   const row = await db
     .selectFrom('one_time_codes')

@@ -22,6 +22,7 @@ import {
   consumeCode,
   consumeOpenCodes,
   deleteCodesOfUser,
+  findCodeById,
   findCodeByTokenHash,
   findLatestCode,
   incrementAttempts,
@@ -58,6 +59,8 @@ export interface IssueCodeInput {
 }
 
 export interface IssuedCode {
+  /** The code's one-time id (`oti`): phone flows bind the check to it. */
+  readonly id: string;
   readonly code: string;
   readonly token: string | null;
   readonly expiresAt: string;
@@ -75,8 +78,9 @@ export function createOtpService(deps: OtpDeps) {
       const token = input.tokenTtlSeconds ? randomToken() : null;
       const expiresAt = new Date(now.getTime() + input.codeTtlSeconds * 1000).toISOString();
       await consumeOpenCodes(db, input.purpose, input.target, now.toISOString());
+      const id = newId();
       await insertCode(db, {
-        id: newId(),
+        id,
         purpose: input.purpose,
         userId: input.userId,
         target: input.target,
@@ -88,7 +92,7 @@ export function createOtpService(deps: OtpDeps) {
           : null,
         createdAt: now.toISOString(),
       });
-      return { code, token, expiresAt };
+      return { id, code, token, expiresAt };
     },
 
     /**
@@ -103,6 +107,36 @@ export function createOtpService(deps: OtpDeps) {
       const refuse = () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
       const row = await findLatestCode(db, purpose, target);
       if (!row || row.codeHash === null) throw refuse();
+      if (row.attempts >= MAX_CODE_ATTEMPTS || new Date(row.codeExpiresAt) <= deps.clock.now())
+        throw refuse();
+      if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {
+        await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
+        throw refuse();
+      }
+      return row;
+    },
+
+    /**
+     * Checks a code by its one-time id, as phone flows do: the id, purpose and
+     * target must all match, with the same single reply for every failure.
+     */
+    async checkCodeById(
+      db: Executor,
+      purpose: OtpPurpose,
+      id: string,
+      target: string,
+      code: string,
+    ): Promise<OneTimeCode> {
+      const refuse = () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
+      const row = await findCodeById(db, id);
+      if (
+        !row ||
+        row.purpose !== purpose ||
+        row.target !== target ||
+        row.codeHash === null ||
+        row.consumedAt !== null
+      )
+        throw refuse();
       if (row.attempts >= MAX_CODE_ATTEMPTS || new Date(row.codeExpiresAt) <= deps.clock.now())
         throw refuse();
       if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {

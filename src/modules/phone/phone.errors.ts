@@ -1,0 +1,7 @@
+import { defineErrors, errorFactory } from '../../platform/domain-error.ts';
+
+export const phoneErrors = defineErrors({
+  phone_taken: { kind: 'conflict', title: 'The number is verified on another account' },
+});
+
+export const phoneError = errorFactory(phoneErrors);

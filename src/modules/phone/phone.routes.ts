@@ -1,0 +1,117 @@
+// Sign-in by SMS code, and linking a number to the signed-in account.
+import { Type } from 'typebox';
+import type { App } from '../../http/app-types.ts';
+import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { problemResponses } from '../../http/problem.ts';
+import { requestContext } from '../../http/request-context.ts';
+import { Text } from '../../http/schemas.ts';
+import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
+import { MfaRequired, Tokens } from '../sessions/sessions.schemas.ts';
+import type { PhoneService } from './phone.service.ts';
+
+const Phone = Text(32, {
+  minLength: 3,
+  description: 'Phone number; +<country code> unless a default region is set',
+  examples: ['+49 151 2345 6789'],
+});
+const PhoneBody = Type.Object({ phone: Phone }, { additionalProperties: false });
+const VerifyBody = Type.Object(
+  {
+    phone: Phone,
+    code: Type.String({ pattern: '^[0-9]{6}$', description: 'The 6-digit code from the SMS' }),
+    oti: Type.String({ format: 'uuid', description: 'The one-time id the code request returned' }),
+  },
+  { additionalProperties: false },
+);
+const Created = Type.Boolean({ description: 'True when this sign-in made a new account' });
+const CodeSent = Type.Object({
+  oti: Type.String({ description: 'One-time id: send it back with the code' }),
+  expiresAt: Type.String({ format: 'date-time', description: 'The code expires then (5 minutes)' }),
+});
+
+export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authenticator }): void {
+  const { phone, auth } = deps;
+
+  app.post(
+    '/v1/phone/otp',
+    {
+      schema: {
+        tags: ['phone'],
+        summary: 'Send a sign-in code by SMS',
+        description:
+          'Always the same reply for known and new numbers. One SMS per number every 30 s and 5 an hour; ' +
+          'per-IP and service-wide limits guard against SMS pumping.',
+        body: PhoneBody,
+        response: { 202: CodeSent, ...problemResponses(422, 429) },
+      },
+    },
+    async (request, reply) => {
+      reply.code(202);
+      return phone.requestLoginCode(request.body.phone, requestContext(request));
+    },
+  );
+
+  app.post(
+    '/v1/phone/otp/verify',
+    {
+      schema: {
+        tags: ['phone'],
+        summary: 'Sign in with the SMS code',
+        description:
+          'Creates the account on first use (`created: true`). A code allows 5 tries and works once; a number ' +
+          'allows 100 failed codes a day. With a second factor on, the reply is `{mfaRequired, mfaToken, methods}`.',
+        body: VerifyBody,
+        response: {
+          200: Type.Union([
+            Type.Object({ ...Tokens.properties, created: Created }),
+            Type.Object({ ...MfaRequired.properties, created: Created }),
+          ]),
+          ...problemResponses(403, 422, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { created, result } = await phone.verifyLogin(request.body, requestContext(request));
+      if (result.kind === 'challenge')
+        return { ...result.challenge, methods: [...result.challenge.methods], created };
+      return { ...result.tokens, user: toPrivateUser(result.user), created };
+    },
+  );
+
+  app.post(
+    '/v1/me/phone',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'Send a code to link a phone number',
+        description: '409 `phone_taken` when the number is verified on another account.',
+        security: BEARER,
+        body: PhoneBody,
+        response: { 202: CodeSent, ...problemResponses(401, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      reply.code(202);
+      return phone.requestLinkCode(principalOf(request).userId, request.body.phone, requestContext(request));
+    },
+  );
+
+  app.post(
+    '/v1/me/phone/verify',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'Link the phone number with the SMS code',
+        security: BEARER,
+        body: VerifyBody,
+        response: { 200: PrivateUser, ...problemResponses(401, 409, 422, 429) },
+      },
+    },
+    async (request) =>
+      toPrivateUser(
+        await phone.verifyLink(principalOf(request).userId, request.body, requestContext(request)),
+      ),
+  );
+}

@@ -1,0 +1,143 @@
+// Phone sign-in and linking over HTTP, with SMS delivered to a local webhook.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { testDialect } from '../helpers/dialect.ts';
+import { type SmsWebhook, startSmsWebhook } from '../helpers/sms-webhook.ts';
+import { assertProblem, type Flow, startFlow } from './flow-support.ts';
+
+// Moves only when told, so the per-number send cooldown can be passed without waiting.
+const clock = new ManualClock(new Date());
+let counter = 0;
+/** A fresh, valid German mobile number in E.164 and typed with spaces. */
+function freshPhone(): { e164: string; typed: string } {
+  const digits = String(10_000_000 + (((Date.now() % 9_000_000) + counter++ * 7919) % 89_999_999)).padStart(
+    8,
+    '0',
+  );
+  return { e164: `+49151${digits}`, typed: `+49 (151) ${digits.slice(0, 4)} ${digits.slice(4)}` };
+}
+
+describe(`phone sign-in and linking (${testDialect})`, () => {
+  let flow: Flow;
+  let sms: SmsWebhook;
+  before(async () => {
+    sms = await startSmsWebhook();
+    flow = await startFlow({ clock, env: { SMS_TRANSPORT: 'webhook', SMS_WEBHOOK_URL: sms.url } });
+  });
+  after(async () => {
+    await flow.close();
+    await sms.close();
+  });
+
+  const seen = new Set<unknown>();
+  async function codeFor(phone: string): Promise<string> {
+    const message = await sms.waitFor((m) => m.to === phone && !seen.has(m));
+    seen.add(message);
+    const code = /\b(\d{6})\b/.exec(message.body)?.[1];
+    assert.ok(code, 'the SMS carries a 6-digit code');
+    return code;
+  }
+  const requestCode = (phone: string) => flow.call('POST', '/v1/phone/otp', { body: { phone } });
+  const verify = (phone: string, oti: string, code: string) =>
+    flow.call('POST', '/v1/phone/otp/verify', { body: { phone, oti, code } });
+
+  it('signs in twice: created true, then false; formatted numbers are one number', async () => {
+    const phone = freshPhone();
+    const sent = await requestCode(phone.typed);
+    assert.equal(sent.status, 202);
+    assert.match(sent.body.oti, /^[0-9a-f-]{36}$/);
+    assert.ok(new Date(sent.body.expiresAt) > new Date());
+    assert.doesNotMatch(JSON.stringify(sent.body), /\b\d{6}\b/, 'the code is never in a reply');
+    const first = await verify(phone.e164, sent.body.oti, await codeFor(phone.e164));
+    assert.equal(first.status, 200);
+    assert.equal(first.body.created, true);
+    assert.equal(first.body.user.phone, phone.e164);
+    assert.equal(first.body.user.phoneVerified, true);
+    assert.equal(first.body.user.email, null);
+
+    clock.advance(61_000); // past the per-number cooldown (a sliding window: up to two windows)
+    const second = await requestCode(phone.e164.replace('+49', '+49 '));
+    assert.equal(second.status, 202);
+    const again = await verify(phone.e164, second.body.oti, await codeFor(phone.e164));
+    assert.equal(again.status, 200);
+    assert.equal(again.body.created, false);
+    assert.equal(again.body.user.id, first.body.user.id);
+  });
+
+  it('a second code for the same number waits out the 30 s cooldown; repeated sends hit 429', async () => {
+    const phone = freshPhone();
+    assert.equal((await requestCode(phone.e164)).status, 202);
+    const again = assertProblem(await requestCode(phone.typed), 429, 'rate_limited');
+    assert.ok(again);
+  });
+
+  it('refuses a wrong code, a foreign oti, and a code used once already', async () => {
+    const a = freshPhone();
+    const b = freshPhone();
+    const sentA = await requestCode(a.e164);
+    const sentB = await requestCode(b.e164);
+    const codeA = await codeFor(a.e164);
+    const codeB = await codeFor(b.e164);
+    const wrong = String((Number(codeA) + 1) % 1_000_000).padStart(6, '0');
+    assertProblem(await verify(a.e164, sentA.body.oti, wrong), 422, 'invalid_code');
+    assertProblem(await verify(a.e164, sentB.body.oti, codeB), 422, 'invalid_code');
+    const ok = await verify(a.e164, sentA.body.oti, codeA);
+    assert.equal(ok.status, 200);
+    assertProblem(await verify(a.e164, sentA.body.oti, codeA), 422, 'invalid_code');
+    assert.equal((await verify(b.e164, sentB.body.oti, codeB)).status, 200);
+  });
+
+  it('wrong guesses kill the code, even for the right value afterwards', async () => {
+    const phone = freshPhone();
+    const sent = await requestCode(phone.e164);
+    const code = await codeFor(phone.e164);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    for (let i = 0; i < 10; i++)
+      assertProblem(await verify(phone.e164, sent.body.oti, wrong), 422, 'invalid_code');
+    assertProblem(await verify(phone.e164, sent.body.oti, code), 422, 'invalid_code');
+  });
+
+  it('a right code sent twice at once signs in once', async () => {
+    const phone = freshPhone();
+    const sent = await requestCode(phone.e164);
+    const code = await codeFor(phone.e164);
+    const replies = await Promise.all([1, 2, 3].map(() => verify(phone.e164, sent.body.oti, code)));
+    assert.deepEqual(replies.map((r) => r.status).sort(), [200, 422, 422]);
+  });
+
+  it('invalid numbers are a 422 on phone', async () => {
+    assertProblem(await requestCode('+49 12'), 422, 'validation_failed');
+    assertProblem(await requestCode('0151 2345678'), 422, 'validation_failed');
+  });
+
+  it('links a number to a signed-in account; a number verified elsewhere is a 409', async () => {
+    const account = await flow.verifiedAccount();
+    const { accessToken: token } = await flow.login(account.email, account.password);
+    const phone = freshPhone();
+    const sent = await flow.call('POST', '/v1/me/phone', { token, body: { phone: phone.typed } });
+    assert.equal(sent.status, 202);
+    const linked = await flow.call('POST', '/v1/me/phone/verify', {
+      token,
+      body: { phone: phone.e164, oti: sent.body.oti, code: await codeFor(phone.e164) },
+    });
+    assert.equal(linked.status, 200);
+    assert.equal(linked.body.phone, phone.e164);
+    assert.equal(linked.body.phoneVerified, true);
+    // The number now signs in to this account.
+    clock.advance(61_000);
+    const signIn = await requestCode(phone.e164);
+    assert.equal(signIn.status, 202);
+    const viaPhone = await verify(phone.e164, signIn.body.oti, await codeFor(phone.e164));
+    assert.equal(viaPhone.body.created, false);
+    assert.equal(viaPhone.body.user.id, account.id);
+
+    const other = await flow.verifiedAccount();
+    const otherToken = (await flow.login(other.email, other.password)).accessToken;
+    assertProblem(
+      await flow.call('POST', '/v1/me/phone', { token: otherToken, body: { phone: phone.e164 } }),
+      409,
+      'phone_taken',
+    );
+  });
+});
