@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { type SmsWebhook, startSmsWebhook } from '../helpers/sms-webhook.ts';
+import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
 import { assertProblem, type Flow, startFlow } from './flow-support.ts';
 
 // Moves only when told, so the per-number send cooldown can be passed without waiting.
@@ -20,7 +20,7 @@ function freshPhone(): { e164: string; typed: string } {
 
 describe(`phone sign-in and linking (${testDialect})`, () => {
   let flow: Flow;
-  let sms: SmsWebhook;
+  let sms: TestSmsWebhook;
   before(async () => {
     sms = await startSmsWebhook();
     flow = await startFlow({ clock, env: { SMS_TRANSPORT: 'webhook', SMS_WEBHOOK_URL: sms.url } });
