@@ -140,4 +140,18 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
       'phone_taken',
     );
   });
+
+  it('a number allows 100 failed codes a day; new codes do not reset the count', async () => {
+    const phone = freshPhone();
+    for (let round = 0; round < 20; round++) {
+      clock.advance(25 * 60_000); // past the per-number send limits
+      const sent = await requestCode(phone.e164);
+      assert.equal(sent.status, 202, `round ${round}`);
+      const code = await codeFor(phone.e164);
+      const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      for (let i = 0; i < 5; i++) await verify(phone.e164, sent.body.oti, wrong);
+    }
+    clock.advance(25 * 60_000);
+    assertProblem(await requestCode(phone.e164), 429, 'rate_limited');
+  });
 });
