@@ -112,6 +112,11 @@ export function createIdentity(
     clock,
     hasher,
     verifyPassword: credentials.verifyUserPassword,
+    // mfa and phone are made below; these run only at request time.
+    reauthenticate: {
+      bySecondFactor: (userId, code) => mfa.verifyFreshCode(userId, code),
+      bySms: (user, input, context) => phone.confirmOwnNumber(user, input, context),
+    },
     otp,
     sessions,
     mail,

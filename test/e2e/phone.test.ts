@@ -154,4 +154,39 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
     clock.advance(25 * 60_000);
     assertProblem(await requestCode(phone.e164), 429, 'rate_limited');
   });
+
+  it('an account without a password deletes itself with an SMS code to its own number', async () => {
+    const phone = freshPhone();
+    clock.advance(61_000);
+    const sent = await requestCode(phone.e164);
+    const signedIn = await verify(phone.e164, sent.body.oti, await codeFor(phone.e164));
+    const token = signedIn.body.accessToken as string;
+    assertProblem(await flow.call('DELETE', '/v1/me', { token, body: {} }), 422, 'validation_failed');
+    assertProblem(
+      await flow.call('DELETE', '/v1/me', { token, body: { password: 'no password here' } }),
+      422,
+      'validation_failed',
+    );
+    clock.advance(61_000);
+    const confirm = await flow.call('POST', '/v1/me/phone', { token, body: { phone: phone.e164 } });
+    assert.equal(confirm.status, 202);
+    const code = await codeFor(phone.e164);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    assertProblem(
+      await flow.call('DELETE', '/v1/me', { token, body: { code: wrong, oti: confirm.body.oti } }),
+      422,
+      'invalid_code',
+    );
+    assert.equal(
+      (await flow.call('DELETE', '/v1/me', { token, body: { code, oti: confirm.body.oti } })).status,
+      204,
+    );
+    assertProblem(await flow.call('GET', '/v1/me', { token }), 401, 'invalid_token');
+    // The number is free: it signs up anew.
+    clock.advance(61_000);
+    const again = await requestCode(phone.e164);
+    const fresh = await verify(phone.e164, again.body.oti, await codeFor(phone.e164));
+    assert.equal(fresh.body.created, true);
+    assert.notEqual(fresh.body.user.id, signedIn.body.user.id);
+  });
 });

@@ -116,7 +116,8 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
         tags: ['me'],
         summary: 'Delete my account',
         description:
-          'Needs the current password. Every session ends and personal data is erased; a tombstone without ' +
+          'Needs the current password (an account without one: a second-factor `code`, or an SMS `code` and ' +
+          'its `oti` from POST /v1/me/phone). Every session ends and personal data is erased; a tombstone without ' +
           'personal data stays for the audit trail. The address can sign up again.',
         security: BEARER,
         body: DeleteMeBody,
@@ -124,11 +125,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
       },
     },
     async (request, reply) => {
-      await accounts.deleteAccount(
-        principalOf(request).userId,
-        request.body.password,
-        requestContext(request),
-      );
+      await accounts.deleteAccount(principalOf(request).userId, request.body, requestContext(request));
       return sendEmpty(reply, 204);
     },
   );

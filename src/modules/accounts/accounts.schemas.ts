@@ -91,6 +91,18 @@ export const VerifyEmailBody = Type.Object(
 export const EmailBody = Type.Object({ email: Email }, { additionalProperties: false });
 
 export const DeleteMeBody = Type.Object(
-  { password: Password('The current password') },
-  { additionalProperties: false },
+  {
+    password: Type.Optional(Password('The current password')),
+    code: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description: 'Accounts without a password: a second-factor code, or an SMS code',
+      }),
+    ),
+    oti: Type.Optional(
+      Type.String({ format: 'uuid', description: 'With an SMS code: the oti of POST /v1/me/phone' }),
+    ),
+  },
+  { additionalProperties: false, examples: [{ password: 'correct horse battery staple' }] },
 );

@@ -19,7 +19,11 @@ import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { credentialError } from '../credentials/credentials.errors.ts';
-import { deleteCredentials, upsertCredential } from '../credentials/credentials.repository.ts';
+import {
+  deleteCredentials,
+  findCredential,
+  upsertCredential,
+} from '../credentials/credentials.repository.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
@@ -60,6 +64,11 @@ export interface AccountsDeps {
   readonly hasher: PasswordHasher;
   /** Re-checks a password under the login lockout (credentials module). */
   readonly verifyPassword: (user: User, password: string) => Promise<boolean>;
+  /** Other proofs for accounts without a password (mfa and phone modules); throw when wrong. */
+  readonly reauthenticate: {
+    bySecondFactor(userId: string, code: string): Promise<void>;
+    bySms(user: User, input: { code: string; oti: string }, context: RequestContext): Promise<void>;
+  };
   readonly otp: OtpService;
   readonly sessions: SessionsService;
   readonly mail: MailQueue;
@@ -281,10 +290,34 @@ export function createAccountsService(deps: AccountsDeps) {
      * credentials and codes go, personal fields are blanked. A tombstone (id,
      * timestamps, status) remains for the audit trail; the address is free again.
      */
-    async deleteAccount(userId: string, password: string, context: RequestContext): Promise<void> {
+    /**
+     * Erases the account once the user proves it is them again: the password,
+     * or, for an account without one (signed up by phone), a fresh code of a
+     * second factor or an SMS code to its own number (`code` + `oti`).
+     */
+    async deleteAccount(
+      userId: string,
+      proof: { password?: string | undefined; code?: string | undefined; oti?: string | undefined },
+      context: RequestContext,
+    ): Promise<void> {
       const user = await findUserById(db, userId);
       if (!user || user.status === 'deleted') throw accountError('user_not_found');
-      if (!(await deps.verifyPassword(user, password))) throw credentialError('invalid_password');
+      if (await findCredential(db, user.id, 'password')) {
+        if (proof.password === undefined) {
+          throw commonError('validation_failed', { errors: [{ path: 'password', message: 'is required' }] });
+        }
+        if (!(await deps.verifyPassword(user, proof.password))) throw credentialError('invalid_password');
+      } else if (proof.code !== undefined && proof.oti !== undefined) {
+        await deps.reauthenticate.bySms(user, { code: proof.code, oti: proof.oti }, context);
+      } else if (proof.code !== undefined) {
+        await deps.reauthenticate.bySecondFactor(user.id, proof.code);
+      } else {
+        throw commonError('validation_failed', {
+          detail:
+            'This account has no password: confirm with a second-factor code, or an SMS code and its oti.',
+          errors: [{ path: 'code', message: 'is required' }],
+        });
+      }
       await eraseAccount(user, context);
     },
 

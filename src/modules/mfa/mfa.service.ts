@@ -269,6 +269,17 @@ export function createMfaService(deps: MfaDeps) {
     disableEmail: (userId: string, code: string, context: RequestContext) =>
       disable(userId, 'email', code, context),
 
+    /** A fresh code of one of the user's factors (the app when on, else email): re-authentication without a password. */
+    async verifyFreshCode(userId: string, code: string): Promise<void> {
+      const user = await activeUser(userId);
+      const factors = enabled(await listFactors(db, userId));
+      if (factors.length === 0)
+        throw mfaError('mfa_method_unavailable', {
+          detail: 'The account has no second factor to confirm with.',
+        });
+      await checkCurrentCode(user, factors.some((f) => f.type === 'totp') ? 'totp' : 'email', code);
+    },
+
     /** Replaces the recovery codes; needs a current code of an enabled factor. */
     async regenerateRecoveryCodes(userId: string, code: string, context: RequestContext): Promise<string[]> {
       const user = await activeUser(userId);

@@ -171,6 +171,22 @@ export function createPhoneService(deps: PhoneDeps) {
       return sendCode('phone_link', phone, userId, context);
     },
 
+    /** Re-authentication by SMS: a code sent by POST /v1/me/phone to the user's own verified number. */
+    async confirmOwnNumber(
+      user: User,
+      input: { code: string; oti: string },
+      context: RequestContext,
+    ): Promise<void> {
+      if (!user.phone || user.phoneVerifiedAt === null)
+        throw commonError('forbidden', { detail: 'The account has no verified number.' });
+      const row = await checkCode('phone_link', user.phone, input.oti, input.code, context);
+      if (row.userId !== user.id)
+        throw commonError('validation_failed', {
+          errors: [{ path: 'oti', message: 'belongs to another request' }],
+        });
+      await otp.consume(db, row);
+    },
+
     async verifyLink(
       userId: string,
       input: { phone: string; code: string; oti: string },
