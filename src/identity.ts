@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOperatorService } from './modules/accounts/operator.service.ts';
+import { credentialError } from './modules/credentials/credentials.errors.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
@@ -23,6 +24,7 @@ import type { Database } from './platform/db/database.ts';
 import { createEventBus, type EventBus } from './platform/events/event-bus.ts';
 import { createMailer } from './platform/mailer/create-mailer.ts';
 import type { Mailer } from './platform/mailer/mailer.ts';
+import { mfaChanged } from './platform/mailer/templates/index.ts';
 import { createMailQueue } from './platform/outbox/mail-queue.ts';
 import { mailSender } from './platform/outbox/outbox.service.ts';
 import { createOutboxWorker, type OutboxLogger } from './platform/outbox/outbox-worker.ts';
@@ -113,6 +115,7 @@ export function createIdentity(
     hasher,
     verifyPassword: credentials.verifyUserPassword,
     // mfa and phone are made below; these run only at request time.
+    forgetSecondFactors: (trx, userId) => mfa.forgetUser(trx, userId),
     reauthenticate: {
       bySecondFactor: (userId, code) => mfa.verifyFreshCode(userId, code),
       bySms: (user, input, context) => phone.confirmOwnNumber(user, input, context),
@@ -143,6 +146,24 @@ export function createIdentity(
     sms,
     guard,
     completeLogin: credentials.completeLogin,
+    reauthenticate: async (user, proof) => {
+      if (await credentials.hasPassword(user.id)) {
+        if (proof.password === undefined || !(await credentials.verifyUserPassword(user, proof.password))) {
+          throw credentialError('invalid_password', { detail: 'Confirm with the current password.' });
+        }
+      } else {
+        await mfa.verifyFreshCode(user.id, proof.code ?? '');
+      }
+    },
+    notifyChange: async (trx, user, change) => {
+      if (user.email) await mail.queue(trx, user.email, mfaChanged({ change }));
+    },
+    revokeOtherSessions: (trx, userId, keep) =>
+      sessions.revokeUserSessionsIn(trx, userId, 'phone_changed', keep),
+    afterCommit: async (revoked) => {
+      await sessions.announceRevoked(revoked);
+      mail.flush();
+    },
     config: { defaultRegion: config.phoneDefaultRegion, inviteOnly: config.inviteOnly, appName: 'Roster' },
   });
   const operator = createOperatorService({

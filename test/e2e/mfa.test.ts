@@ -38,8 +38,8 @@ describe(`MFA (${testDialect})`, () => {
     const secret = setup.body.secret as string;
     assertProblem(
       await flow.call('POST', '/v1/me/mfa/totp/activate', { token, body: { code: '000000' } }),
-      401,
-      'invalid_mfa_code',
+      422,
+      'invalid_code',
     );
     const activated = await flow.call('POST', '/v1/me/mfa/totp/activate', {
       token,
@@ -79,8 +79,8 @@ describe(`MFA (${testDialect})`, () => {
     clock.advance(30_000);
     assertProblem(
       await flow.call('DELETE', '/v1/me/mfa/totp', { token, body: { code: '000000' } }),
-      401,
-      'invalid_mfa_code',
+      422,
+      'invalid_code',
     );
     const off = await flow.call('DELETE', '/v1/me/mfa/totp', {
       token,
@@ -181,6 +181,38 @@ describe(`MFA (${testDialect})`, () => {
       await flow.call('POST', '/v1/sessions/mfa/email', { body: { mfaToken: challenge.body.mfaToken } }),
       422,
       'mfa_method_unavailable',
+    );
+  });
+
+  it('parallel guesses on one pending sign-in get 5 tries in all', async () => {
+    const { account, secret } = await withTotp();
+    const challenge = await signIn(account);
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, () => second(challenge.body.mfaToken, 'totp', '000000')),
+    );
+    assert.equal(replies.filter((r) => r.body.code === 'invalid_mfa_code').length, 5);
+    assert.equal(replies.filter((r) => r.body.code === 'invalid_mfa_token').length, 7);
+    assertProblem(
+      await second(challenge.body.mfaToken, 'totp', totpCodeAt(secret, clock.now())),
+      401,
+      'invalid_mfa_token',
+    );
+  });
+
+  it('deleting the account erases its factors and recovery codes', async () => {
+    const { account, token } = await withTotp();
+    assert.equal(
+      (await flow.call('DELETE', '/v1/me', { token, body: { password: account.password } })).status,
+      204,
+    );
+    const db = flow.t.db.database.db;
+    assert.equal(
+      (await db.selectFrom('mfa_factors').select('id').where('user_id', '=', account.id).execute()).length,
+      0,
+    );
+    assert.equal(
+      (await db.selectFrom('recovery_codes').select('id').where('user_id', '=', account.id).execute()).length,
+      0,
     );
   });
 });

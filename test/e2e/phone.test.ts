@@ -189,4 +189,39 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
     assert.equal(fresh.body.created, true);
     assert.notEqual(fresh.body.user.id, signedIn.body.user.id);
   });
+
+  it('made-up one-time ids cost the number nothing', async () => {
+    const phone = freshPhone();
+    for (let i = 0; i < 110; i++) {
+      assertProblem(await verify(phone.e164, crypto.randomUUID(), '123456'), 422, 'invalid_code');
+    }
+    clock.advance(61_000);
+    assert.equal((await requestCode(phone.e164)).status, 202, 'the number is not locked out');
+  });
+
+  it('replacing a verified number needs the password; other sessions end and the change is mailed', async () => {
+    const account = await flow.verifiedAccount();
+    const main = await flow.login(account.email, account.password);
+    const other = await flow.login(account.email, account.password);
+    const link = async (phone: string, extra: Record<string, string> = {}) => {
+      clock.advance(61_000);
+      const sent = await flow.call('POST', '/v1/me/phone', { token: main.accessToken, body: { phone } });
+      assert.equal(sent.status, 202);
+      return flow.call('POST', '/v1/me/phone/verify', {
+        token: main.accessToken,
+        body: { phone, oti: sent.body.oti, code: await codeFor(phone), ...extra },
+      });
+    };
+    const first = freshPhone();
+    assert.equal((await link(first.e164)).status, 200, 'a first number needs no password');
+    const second = freshPhone();
+    assertProblem(await link(second.e164), 403, 'invalid_password');
+    assertProblem(await link(second.e164, { currentPassword: 'not my password' }), 403, 'invalid_password');
+    const replaced = await link(second.e164, { currentPassword: account.password });
+    assert.equal(replaced.status, 200);
+    assert.equal(replaced.body.phone, second.e164);
+    await flow.takeMail(account.email, /sign-in security changed/);
+    assertProblem(await flow.call('GET', '/v1/me', { token: other.accessToken }), 401, 'invalid_token');
+    assert.equal((await flow.call('GET', '/v1/me', { token: main.accessToken })).status, 200);
+  });
 });

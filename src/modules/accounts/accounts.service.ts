@@ -64,6 +64,8 @@ export interface AccountsDeps {
   readonly hasher: PasswordHasher;
   /** Re-checks a password under the login lockout (credentials module). */
   readonly verifyPassword: (user: User, password: string) => Promise<boolean>;
+  /** Erasure: second factors and recovery codes go too (mfa module). */
+  readonly forgetSecondFactors: (trx: Executor, userId: string) => Promise<void>;
   /** Other proofs for accounts without a password (mfa and phone modules); throw when wrong. */
   readonly reauthenticate: {
     bySecondFactor(userId: string, code: string): Promise<void>;
@@ -331,6 +333,7 @@ export function createAccountsService(deps: AccountsDeps) {
       if (user.email) await mail.queue(trx, user.email, accountDeleted());
       await deleteCredentials(trx, user.id);
       await otp.forgetUser(trx, user.id);
+      await deps.forgetSecondFactors(trx, user.id);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
       return ids;

@@ -15,6 +15,7 @@ export type AuditEventType =
   | 'login.succeeded'
   | 'login.failed'
   | 'mfa.changed'
+  | 'phone.changed'
   | 'password.changed'
   | 'password.reset'
   | 'session.revoked'

@@ -235,6 +235,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     storePasswordHash,
     completeLogin,
     openSession,
+    hasPassword: async (userId: string) => (await findCredential(db, userId, 'password')) !== null,
     /** Re-checks a signed-in user's password (sensitive actions), under the login lockout. */
     verifyUserPassword: (user: User, password: string) => verifyPassword(user, `user:${user.id}`, password),
   };

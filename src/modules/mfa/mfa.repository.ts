@@ -48,14 +48,27 @@ export async function upsertPendingFactor(
     .execute();
 }
 
-export async function enableFactor(db: Executor, id: string, now: string): Promise<boolean> {
-  const r = await db
+/** Enables the pending factor, only if its secret is still the one the code was checked against. */
+export async function enableFactor(
+  db: Executor,
+  id: string,
+  secret: string | null,
+  now: string,
+): Promise<boolean> {
+  let query = db
     .updateTable('mfa_factors')
     .set({ enabled_at: now })
     .where('id', '=', id)
-    .where('enabled_at', 'is', null)
-    .executeTakeFirst();
+    .where('enabled_at', 'is', null);
+  query = secret === null ? query.where('secret', 'is', null) : query.where('secret', '=', secret);
+  const r = await query.executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteMfaData(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('mfa_challenges').where('user_id', '=', userId).execute();
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  await db.deleteFrom('mfa_factors').where('user_id', '=', userId).execute();
 }
 
 export async function deleteFactor(db: Executor, id: string): Promise<void> {

@@ -30,6 +30,7 @@ import {
   countChallengeAttempt,
   countRecoveryCodesLeft,
   deleteFactor,
+  deleteMfaData,
   enableFactor,
   type Factor,
   type FactorType,
@@ -107,7 +108,8 @@ export function createMfaService(deps: MfaDeps) {
     }
     if (!ok) {
       await guard.failures.recordFailure(`mfa:${user.id}`);
-      throw mfaError('invalid_mfa_code');
+      // 422, not 401: a signed-in user mistyped a code; their session is fine.
+      throw otp.refuse();
     }
     await guard.failures.reset(`mfa:${user.id}`);
   }
@@ -152,7 +154,7 @@ export function createMfaService(deps: MfaDeps) {
     if (factor.enabled_at !== null) throw mfaError('mfa_already_enabled');
     await checkCurrentCode(user, type, code);
     const codes = await inTransaction(db, async (trx) => {
-      if (!(await enableFactor(trx, factor.id, iso()))) throw mfaError('mfa_already_enabled');
+      if (!(await enableFactor(trx, factor.id, factor.secret, iso()))) throw mfaError('mfa_already_enabled');
       await changed(trx, user, `${FACTOR_NAMES[type]} was turned on`, `${type}.enabled`, context);
       return issueRecoveryCodes(trx, userId, false);
     });
@@ -214,6 +216,9 @@ export function createMfaService(deps: MfaDeps) {
 
   return {
     loginHook,
+
+    /** Removes every factor, recovery code and pending sign-in of a user (account erasure). */
+    forgetUser: (trx: Executor, userId: string) => deleteMfaData(trx, userId),
 
     async status(userId: string): Promise<{ methods: string[]; recoveryCodesLeft: number }> {
       const methods = enabled(await listFactors(db, userId)).map((f) => f.type);
@@ -327,6 +332,9 @@ export function createMfaService(deps: MfaDeps) {
     ): Promise<LoginResult> {
       const { challenge, user } = await liveChallenge(input.mfaToken);
       enforce(await guard.failures.check(`mfa:${user.id}`), 'mfa lockout');
+      // The try is taken before the code is checked, atomically: parallel guesses cannot exceed the limit.
+      if (!(await countChallengeAttempt(db, challenge.id, CHALLENGE_ATTEMPTS)))
+        throw mfaError('invalid_mfa_token');
       let ok = false;
       if (input.method === 'recovery_code') {
         ok = await useRecoveryCode(
@@ -350,7 +358,6 @@ export function createMfaService(deps: MfaDeps) {
         }
       }
       if (!ok) {
-        await countChallengeAttempt(db, challenge.id, CHALLENGE_ATTEMPTS);
         await guard.failures.recordFailure(`mfa:${user.id}`);
         await recordAudit(
           db,

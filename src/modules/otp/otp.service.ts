@@ -70,6 +70,23 @@ export function createOtpService(deps: OtpDeps) {
   const codeHash = (purpose: string, target: string, code: string) =>
     hmacSha256(deps.codeKey, `${purpose}\u0000${target}\u0000${code}`);
 
+  /**
+   * One try at a code. The try is reserved (counted) before the comparison,
+   * atomically, so parallel guesses cannot exceed MAX_CODE_ATTEMPTS.
+   */
+  async function attempt(
+    db: Executor,
+    row: OneTimeCode,
+    purpose: string,
+    target: string,
+    code: string,
+  ): Promise<{ row: OneTimeCode } | { counted: boolean }> {
+    if (row.codeHash === null || row.consumedAt !== null || new Date(row.codeExpiresAt) <= deps.clock.now())
+      return { counted: false };
+    if (!(await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS))) return { counted: false };
+    return constantTimeEqual(row.codeHash, codeHash(purpose, target, code)) ? { row } : { counted: true };
+  }
+
   return {
     /** Issues a fresh code (and link token), retiring earlier ones. Call inside the caller's transaction. */
     async issueCode(db: Executor, input: IssueCodeInput): Promise<IssuedCode> {
@@ -104,47 +121,30 @@ export function createOtpService(deps: OtpDeps) {
       // Every failure reads the same: no code, a wrong one, an expired one and
       // one with its tries used up. Anything more precise would tell an
       // anonymous caller whether a code was ever sent to the address.
-      const refuse = () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
       const row = await findLatestCode(db, purpose, target);
-      if (!row || row.codeHash === null) throw refuse();
-      if (row.attempts >= MAX_CODE_ATTEMPTS || new Date(row.codeExpiresAt) <= deps.clock.now())
-        throw refuse();
-      if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {
-        await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
-        throw refuse();
-      }
-      return row;
+      const outcome = row ? await attempt(db, row, purpose, target, code) : { counted: false };
+      if ('row' in outcome) return outcome.row;
+      throw otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
     },
 
     /**
-     * Checks a code by its one-time id, as phone flows do: the id, purpose and
-     * target must all match, with the same single reply for every failure.
+     * Tries a code by its one-time id, as phone flows do: the id, purpose and
+     * target must all match. `counted` tells whether a real code took the
+     * attempt (a made-up oti costs the number nothing).
      */
-    async checkCodeById(
+    async tryCodeById(
       db: Executor,
       purpose: OtpPurpose,
       id: string,
       target: string,
       code: string,
-    ): Promise<OneTimeCode> {
-      const refuse = () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
+    ): Promise<{ row: OneTimeCode } | { counted: boolean }> {
       const row = await findCodeById(db, id);
-      if (
-        !row ||
-        row.purpose !== purpose ||
-        row.target !== target ||
-        row.codeHash === null ||
-        row.consumedAt !== null
-      )
-        throw refuse();
-      if (row.attempts >= MAX_CODE_ATTEMPTS || new Date(row.codeExpiresAt) <= deps.clock.now())
-        throw refuse();
-      if (!constantTimeEqual(row.codeHash, codeHash(purpose, target, code))) {
-        await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS);
-        throw refuse();
-      }
-      return row;
+      if (!row || row.purpose !== purpose || row.target !== target) return { counted: false };
+      return attempt(db, row, purpose, target, code);
     },
+
+    refuse: () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL }),
 
     /** Finds the code a link token belongs to; the token must be unused and unexpired. */
     async checkToken(db: Executor, purpose: OtpPurpose, token: string): Promise<OneTimeCode> {

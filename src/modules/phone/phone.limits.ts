@@ -15,3 +15,5 @@ export const PHONE_FAILURES: FailurePolicy = {
   maxBlockSeconds: 86_400,
   forgetAfterSeconds: 86_400,
 };
+/** Link requests per account: each one says whether a number is registered elsewhere. */
+export const LINK_REQUESTS_PER_USER: WindowRule = { limit: 10, windowSeconds: 3600 };

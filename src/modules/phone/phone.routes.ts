@@ -24,6 +24,22 @@ const VerifyBody = Type.Object(
   { additionalProperties: false },
 );
 const Created = Type.Boolean({ description: 'True when this sign-in made a new account' });
+const LinkVerifyBody = Type.Object(
+  {
+    ...VerifyBody.properties,
+    currentPassword: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 512, description: 'Needed to replace a verified number' }),
+    ),
+    mfaCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        description: 'Instead of the password, for accounts without one',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const CodeSent = Type.Object({
   oti: Type.String({ description: 'One-time id: send it back with the code' }),
   expiresAt: Type.String({ format: 'date-time', description: 'The code expires then (5 minutes)' }),
@@ -104,14 +120,15 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
       schema: {
         tags: ['me'],
         summary: 'Link the phone number with the SMS code',
+        description:
+          'Replacing a verified number also needs `currentPassword` (or, for an account without a password, ' +
+          '`mfaCode` from a second factor); the other sessions end and the change is mailed.',
         security: BEARER,
-        body: VerifyBody,
+        body: LinkVerifyBody,
         response: { 200: PrivateUser, ...problemResponses(401, 409, 422, 429) },
       },
     },
     async (request) =>
-      toPrivateUser(
-        await phone.verifyLink(principalOf(request).userId, request.body, requestContext(request)),
-      ),
+      toPrivateUser(await phone.verifyLink(principalOf(request), request.body, requestContext(request))),
   );
 }

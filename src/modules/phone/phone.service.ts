@@ -26,6 +26,7 @@ import type { OtpPurpose, OtpService } from '../otp/otp.service.ts';
 import type { LoginResult } from '../sessions/login-flow.ts';
 import { phoneError } from './phone.errors.ts';
 import {
+  LINK_REQUESTS_PER_USER,
   PHONE_FAILURES,
   SEND_COOLDOWN_PER_PHONE,
   SENDS_GLOBAL,
@@ -43,6 +44,15 @@ export interface PhoneDeps {
   readonly sms: SmsQueue;
   readonly guard: RateGuard;
   readonly completeLogin: (user: User, amr: string[], context: RequestContext) => Promise<LoginResult>;
+  /** Fresh proof for a sensitive change: the password, or a second-factor code without one; throws when wrong. */
+  readonly reauthenticate: (
+    user: User,
+    proof: { password?: string | undefined; code?: string | undefined },
+  ) => Promise<void>;
+  readonly notifyChange: (trx: Executor, user: User, change: string) => Promise<void>;
+  readonly revokeOtherSessions: (trx: Executor, userId: string, keepSessionId: string) => Promise<string[]>;
+  /** After commit: announce revoked sessions, send queued mail. */
+  readonly afterCommit: (revokedSessionIds: string[]) => Promise<void>;
   readonly config: {
     readonly defaultRegion: CountryCode | null;
     readonly inviteOnly: boolean;
@@ -99,7 +109,7 @@ export function createPhoneService(deps: PhoneDeps) {
     return { oti: issued.id, expiresAt: issued.expiresAt };
   }
 
-  /** Checks a code by its oti; a wrong one counts towards the number's daily failures. */
+  /** Checks a code by its oti; a wrong try at a real code counts towards the number's daily failures. */
   async function checkCode(
     purpose: OtpPurpose,
     phone: string,
@@ -109,14 +119,14 @@ export function createPhoneService(deps: PhoneDeps) {
   ) {
     await guard.perIp('sms-verify', context.ip, VERIFY_PER_IP);
     enforce(await guard.failures.check(failureKey(phone)), 'phone failures per day');
-    try {
-      const row = await otp.checkCodeById(db, purpose, oti, phone, code);
+    const outcome = await otp.tryCodeById(db, purpose, oti, phone, code);
+    if ('row' in outcome) {
       await guard.failures.reset(failureKey(phone));
-      return row;
-    } catch (error) {
-      await guard.failures.recordFailure(failureKey(phone), PHONE_FAILURES);
-      throw error;
+      return outcome.row;
     }
+    // Made-up otis cost nothing, so nobody can lock a number out without its codes.
+    if (outcome.counted) await guard.failures.recordFailure(failureKey(phone), PHONE_FAILURES);
+    throw otp.refuse();
   }
 
   return {
@@ -166,6 +176,8 @@ export function createPhoneService(deps: PhoneDeps) {
     /** Sends a code to link a number to the signed-in account; 409 when another account verified it. */
     async requestLinkCode(userId: string, phoneInput: string, context: RequestContext): Promise<CodeSent> {
       const phone = parse(phoneInput);
+      // The 409 tells whether a number is registered: limited per account before the look-up.
+      await guard.perKey('phone-link', userId, LINK_REQUESTS_PER_USER);
       const holder = await findUserByVerifiedPhone(db, phone);
       if (holder && holder.id !== userId) throw phoneError('phone_taken');
       return sendCode('phone_link', phone, userId, context);
@@ -187,28 +199,53 @@ export function createPhoneService(deps: PhoneDeps) {
       await otp.consume(db, row);
     },
 
+    /**
+     * Links the number. Replacing a verified number changes how the account
+     * signs in, so it also needs the password (or, without one, a
+     * second-factor code); the other sessions end and the change is audited
+     * and mailed.
+     */
     async verifyLink(
-      userId: string,
-      input: { phone: string; code: string; oti: string },
+      principal: { userId: string; sessionId: string },
+      input: {
+        phone: string;
+        code: string;
+        oti: string;
+        currentPassword?: string | undefined;
+        mfaCode?: string | undefined;
+      },
       context: RequestContext,
     ): Promise<User> {
+      const { userId } = principal;
       const phone = parse(input.phone);
+      const user = await findUserById(db, userId);
+      if (!user || user.status !== 'active') throw accountError('user_not_found');
+      const replacing = user.phoneVerifiedAt !== null && user.phone !== phone;
+      if (replacing)
+        await deps.reauthenticate(user, { password: input.currentPassword, code: input.mfaCode });
       const row = await checkCode('phone_link', phone, input.oti, input.code, context);
       if (row.userId !== userId)
         throw commonError('validation_failed', {
           errors: [{ path: 'oti', message: 'belongs to another request' }],
         });
+      const now = clock.now();
+      let revoked: string[] = [];
       try {
-        await inTransaction(db, async (trx) => {
+        revoked = await inTransaction(db, async (trx) => {
           await otp.consume(trx, row);
           const holder = await findUserByVerifiedPhone(trx, phone);
           if (holder && holder.id !== userId) throw phoneError('phone_taken');
-          await setVerifiedPhone(trx, userId, phone, clock.now().toISOString());
+          await setVerifiedPhone(trx, userId, phone, now.toISOString());
+          if (!replacing) return [];
+          await recordAudit(trx, { type: 'phone.changed', userId, context }, now);
+          await deps.notifyChange(trx, user, 'Your sign-in phone number was changed');
+          return deps.revokeOtherSessions(trx, userId, principal.sessionId);
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw phoneError('phone_taken');
         throw error;
       }
+      await deps.afterCommit(revoked);
       return (await findUserById(db, userId))!;
     },
   };
