@@ -1,11 +1,12 @@
 // Development mailer (SMTP_URL unset): each message becomes an RFC 5322 .eml
 // file in `<data dir>/outbox/mail/`, readable by any mail client. This is the
 // mail *folder* outbox; the transactional outbox table is src/platform/outbox.
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type Clock, systemClock } from '../clock.ts';
-import { newId } from '../ids.ts';
+import { outboxFileName, writeAtomically } from '../outbox/outbox-files.ts';
 import { sendMailOptions } from './mail-options.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
 
@@ -20,8 +21,8 @@ export interface OutboxMailerOptions {
 export const mailOutboxDir = (dataDir: string): string => join(dataDir, 'outbox', 'mail');
 
 /** `2026-01-01T00-00-00.000Z-<uuidv7>.eml`: sorts by time, unique, no `:` (portable file names). */
-export function emlFileName(at: Date, id: string = newId()): string {
-  return `${at.toISOString().replaceAll(':', '-')}-${id}.eml`;
+export function emlFileName(at: Date, id?: string): string {
+  return outboxFileName(at, 'eml', id);
 }
 
 export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
@@ -43,17 +44,3 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
  * Temp file, fsync, rename: a reader (or a crash) sees either no file or the
  * whole message, never half of one. The temp name does not end in `.eml`.
  */
-async function writeAtomically(path: string, bytes: Buffer): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  const file = await open(temp, 'wx', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } catch (error) {
-    await file.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await file.close();
-  await rename(temp, path);
-}

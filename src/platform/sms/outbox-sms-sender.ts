@@ -1,10 +1,11 @@
 // Development SMS sender (SMS_TRANSPORT=outbox, the default): each message
 // becomes `<data dir>/outbox/sms/<time>-<id>.json`, `{"to","body","createdAt"}`,
 // so a developer (or a script) can read the codes without a gateway.
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Clock, systemClock } from '../clock.ts';
-import { newId } from '../ids.ts';
+import { outboxFileName, writeAtomically } from '../outbox/outbox-files.ts';
 import type { SmsMessage, SmsSender } from './sms-sender.ts';
 
 export interface OutboxSmsSenderOptions {
@@ -25,8 +26,8 @@ export interface OutboxSmsFile {
 export const smsOutboxDir = (dataDir: string): string => join(dataDir, 'outbox', 'sms');
 
 /** `2026-01-01T00-00-00.000Z-<uuidv7>.json`: sorts by time, unique, no `:` (portable file names). */
-export function smsFileName(at: Date, id: string = newId()): string {
-  return `${at.toISOString().replaceAll(':', '-')}-${id}.json`;
+export function smsFileName(at: Date, id?: string): string {
+  return outboxFileName(at, 'json', id);
 }
 
 export function createOutboxSmsSender(options: OutboxSmsSenderOptions): SmsSender {
@@ -49,17 +50,3 @@ export function createOutboxSmsSender(options: OutboxSmsSenderOptions): SmsSende
  * whole message, never half of one. The temp name does not end in `.json`,
  * so a watcher globbing `*.json` never picks it up.
  */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
-  const file = await open(temp, 'wx', 0o600);
-  try {
-    await file.writeFile(text, 'utf8');
-    await file.sync();
-  } catch (error) {
-    await file.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await file.close();
-  await rename(temp, path);
-}
