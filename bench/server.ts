@@ -10,6 +10,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   return spawnServer({
     cwd,
     env: {
+      // One secret for every run: scenarios may share a PostgreSQL database, whose keys it encrypts.
+      ROSTER_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
       ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
       ...env,
     },

@@ -15,7 +15,7 @@ import { createApiKeys } from './modules/sessions/api-keys.ts';
 import type { PostLoginHook } from './modules/sessions/login-flow.ts';
 import { createSessionState } from './modules/sessions/session-state.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
-import { createKeyStore } from './modules/sessions/signing-keys.ts';
+import { createKeyStore, SigningKeyError } from './modules/sessions/signing-keys.ts';
 import type { Clock } from './platform/clock.ts';
 import { createEncrypter } from './platform/crypto/encryption.ts';
 import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.ts';
@@ -193,7 +193,12 @@ export function createIdentity(
       await state.start();
       // Generates the first signing key on a fresh database. A database that is
       // down now is /readyz's to report; the key is loaded on first use then.
-      await keys.jwks().catch((err: unknown) => logger.warn({ err }, 'signing keys not loaded yet'));
+      // A changed ROSTER_SECRET stops start-up with a message saying so; a
+      // database that is down does not (the key then loads on first use).
+      await keys.jwks().catch((err: unknown) => {
+        if (err instanceof SigningKeyError) throw err;
+        logger.warn({ err }, 'signing keys not loaded yet');
+      });
       // The dummy hash that unknown accounts are verified against is made now,
       // so the first such sign-in costs no more than any other.
       await hasher.verifyDummy('warm-up');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { createAccessTokens } from '../../src/modules/sessions/access-token.ts';
-import { createKeyStore } from '../../src/modules/sessions/signing-keys.ts';
+import { createKeyStore, SigningKeyError } from '../../src/modules/sessions/signing-keys.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createEncrypter } from '../../src/platform/crypto/encryption.ts';
 import { TEST_SECRET } from '../helpers/build-test-app.ts';
@@ -38,7 +38,11 @@ describe(`signing keys (${testDialect})`, () => {
       encrypter: createEncrypter(['another-secret-0123456789-abcdefghij']),
       clock,
     });
-    await assert.rejects(other.signingKey());
+    await assert.rejects(other.signingKey(), (error: Error) => {
+      assert.ok(error instanceof SigningKeyError);
+      assert.match(error.message, /cannot be decrypted with ROSTER_SECRET/);
+      return true;
+    });
   });
 
   it('rotation: new tokens use the new key, tokens of the old key still verify', async () => {

@@ -25,21 +25,29 @@ async function dialectEnv(): Promise<Record<string, string>> {
   return { DATABASE_URL: pg.url };
 }
 
-/** Sends request headers and half a body; returns a function that sends the rest and reads the reply. */
+/**
+ * Sends request headers and half a body; resolves once the server has read
+ * the headers (its `100 Continue`), with a function that sends the rest and
+ * reads the reply.
+ */
 async function startSlowRequest(url: string): Promise<() => Promise<string>> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   await new Promise((r) => socket.once('connect', r));
   const body = JSON.stringify({ email: 'slow@example.com' });
-  socket.write(
-    `POST /v1/slow-upload HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
-  );
   let reply = '';
   socket.on('data', (d) => {
     reply += String(d);
   });
   // Listen from the start: the server may close the socket before the caller waits.
   const closed = new Promise((r) => socket.once('close', r));
+  socket.write(
+    `POST /v1/slow-upload HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n${body.slice(0, 5)}`,
+  );
+  for (let i = 0; i < 200 && !reply.includes('100 Continue'); i++)
+    await new Promise((r) => setTimeout(r, 25));
+  assert.match(reply, /100 Continue/, 'the server has the request');
+  reply = '';
   return async () => {
     socket.write(body.slice(5));
     await closed;
@@ -94,6 +102,24 @@ describe(`server process (${testDialect})`, () => {
     const second = spawnSync(process.execPath, [MAIN, 'migrate'], { cwd, env, encoding: 'utf8' });
     assert.equal(second.status, 0, second.stderr);
     assert.equal(second.stdout, 'database is up to date\n');
+  });
+
+  it('a changed ROSTER_SECRET stops start-up with a message instead of failing every sign-in', {
+    timeout: 60_000,
+  }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'roster-secret-'));
+    const env = await dialectEnv();
+    const first = await spawnServer({ cwd, env: { ...env, ROSTER_SECRET: 'a'.repeat(40) } });
+    first.process.kill('SIGTERM');
+    assert.equal(await first.exited(), 0);
+    const second = spawnSync(process.execPath, [MAIN, 'serve'], {
+      cwd,
+      env: cleanEnv({ ...env, ROSTER_SECRET: 'b'.repeat(40) }),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(second.status, 1);
+    assert.match(second.stderr, /cannot be decrypted with ROSTER_SECRET: the secret changed/);
   });
 
   it('an unknown command exits 2 with the usage', () => {

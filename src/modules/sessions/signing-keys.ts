@@ -22,6 +22,14 @@ interface LoadedKey {
   createdAt: string;
 }
 
+/** The stored keys cannot be used with this configuration (a changed ROSTER_SECRET). */
+export class SigningKeyError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SigningKeyError';
+  }
+}
+
 export interface KeyStore {
   /** The newest active key, for signing. */
   signingKey(): Promise<{ kid: string; key: KeyLike }>;
@@ -40,6 +48,18 @@ export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock
   let loading: Promise<void> | undefined;
 
   const context = (kid: string) => `signing_key:${kid}`;
+
+  function decryptKey(ciphertext: string, kid: string): string {
+    try {
+      return encrypter.decrypt(ciphertext, context(kid));
+    } catch (error) {
+      throw new SigningKeyError(
+        `the token signing key ${kid} cannot be decrypted with ROSTER_SECRET: the secret changed. ` +
+          'Set the secret it was made with (a comma-separated ROSTER_SECRET keeps old secrets for decryption).',
+        { cause: error },
+      );
+    }
+  }
 
   async function generate(): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(TOKEN_ALG, { crv: 'Ed25519', extractable: true });
@@ -75,10 +95,7 @@ export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock
           publicKey: await importJWK(publicJwk, TOKEN_ALG),
           privateKey:
             r.retired_at === null
-              ? await importJWK(
-                  JSON.parse(encrypter.decrypt(r.private_key, context(r.kid))) as JWK,
-                  TOKEN_ALG,
-                )
+              ? await importJWK(JSON.parse(decryptKey(r.private_key, r.kid)) as JWK, TOKEN_ALG)
               : null,
           createdAt: r.created_at,
         };
