@@ -15,6 +15,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { createIdentity, type IdentityOverrides } from './identity.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   sessionsRoutes(app, { ...identity, auth });
   mfaRoutes(app, { mfa: identity.mfa, auth });
   phoneRoutes(app, { phone: identity.phone, auth });
+  usersRoutes(app, { ...identity, auth });
 
   return app;
 }

@@ -17,6 +17,7 @@ import { accountError } from './accounts.errors.ts';
 import {
   findUserByEmail,
   findUserById,
+  findUserByVerifiedPhone,
   insertUser,
   listUsers,
   type User,
@@ -24,7 +25,7 @@ import {
 } from './accounts.repository.ts';
 import type { AccountsService } from './accounts.service.ts';
 import type { UserRole } from './accounts.table.ts';
-import { normaliseEmail } from './identifiers.ts';
+import { normaliseEmail, normalisePhone } from './identifiers.ts';
 
 export interface OperatorDeps {
   readonly db: Executor;
@@ -48,6 +49,21 @@ export function createOperatorService(deps: OperatorDeps) {
 
   return {
     findUser,
+
+    /** The account a verified number signs in to (service and admin look-ups). */
+    async findByPhone(phoneInput: string): Promise<User> {
+      const phone = normalisePhone(phoneInput);
+      const user = phone ? await findUserByVerifiedPhone(db, phone) : null;
+      if (!user || user.status === 'deleted') throw accountError('user_not_found');
+      return user;
+    },
+
+    /** Whether an address or a verified number has an account (service and admin look-ups). */
+    async exists(input: { email?: string | undefined; phone?: string | undefined }): Promise<boolean> {
+      if (input.email !== undefined) return (await findUserByEmail(db, normaliseEmail(input.email))) !== null;
+      const phone = normalisePhone(input.phone ?? '');
+      return phone !== null && (await findUserByVerifiedPhone(db, phone)) !== null;
+    },
 
     /** Creates a verified account (unless `verified` is false, then a verification mail is queued). */
     async createUser(input: {
