@@ -19,6 +19,7 @@ import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
+import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mfaRoutes(app, { mfa: identity.mfa, auth });
   phoneRoutes(app, { phone: identity.phone, auth });
   usersRoutes(app, { ...identity, auth });
+  profilesRoutes(app, { profiles: identity.profiles, auth });
 
   return app;
 }

@@ -10,6 +10,7 @@ import { createCredentialsService } from './modules/credentials/credentials.serv
 import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
 import { createPhoneService } from './modules/phone/phone.service.ts';
+import { createProfilesService } from './modules/profiles/profiles.service.ts';
 import { createAccessTokens } from './modules/sessions/access-token.ts';
 import { createApiKeys } from './modules/sessions/api-keys.ts';
 import type { PostLoginHook } from './modules/sessions/login-flow.ts';
@@ -176,10 +177,12 @@ export function createIdentity(
   });
 
   const apiKeys = createApiKeys({ db, clock });
+  const profiles = createProfilesService({ db, clock });
 
   return {
     accounts,
     apiKeys,
+    profiles,
     mfa,
     phone,
     operator,

@@ -94,20 +94,6 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
     },
   );
 
-  app.get(
-    '/v1/me',
-    {
-      preHandler: auth.required,
-      schema: {
-        tags: ['me'],
-        summary: 'The signed-in user',
-        security: BEARER,
-        response: { 200: PrivateUser, ...problemResponses(401) },
-      },
-    },
-    async (request) => toPrivateUser(await accounts.getUser(principalOf(request).userId)),
-  );
-
   app.delete(
     '/v1/me',
     {

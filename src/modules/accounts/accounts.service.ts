@@ -26,6 +26,7 @@ import {
 } from '../credentials/credentials.repository.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
+import { deleteProfile } from '../profiles/profiles.repository.ts';
 import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
 import {
@@ -334,6 +335,7 @@ export function createAccountsService(deps: AccountsDeps) {
       await deleteCredentials(trx, user.id);
       await otp.forgetUser(trx, user.id);
       await deps.forgetSecondFactors(trx, user.id);
+      await deleteProfile(trx, user.id);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
       return ids;

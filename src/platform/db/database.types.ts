@@ -5,6 +5,7 @@ import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
 import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
+import type { ProfilesTable } from '../../modules/profiles/profiles.table.ts';
 import type {
   ApiKeysTable,
   RefreshTokensTable,
@@ -26,4 +27,5 @@ export interface Tables {
   mfa_factors: MfaFactorsTable;
   recovery_codes: RecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
+  profiles: ProfilesTable;
 }

@@ -3,6 +3,7 @@ import { outbox } from './0001-outbox.ts';
 import { identity } from './0002-identity.ts';
 import { apiKeys } from './0003-api-keys.ts';
 import { mfaPhone } from './0004-mfa-phone.ts';
+import { profiles } from './0005-profiles.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -10,4 +11,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0002-identity', identity],
   ['0003-api-keys', apiKeys],
   ['0004-mfa-phone', mfaPhone],
+  ['0005-profiles', profiles],
 ];

@@ -1,0 +1,48 @@
+// The signed-in user's own view and its partial updates.
+import type { App } from '../../http/app-types.ts';
+import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { problemResponses } from '../../http/problem.ts';
+import { MeView, ProfilePatchBody, toMeView } from './profiles.schemas.ts';
+import type { ProfilesService } from './profiles.service.ts';
+
+export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth: Authenticator }): void {
+  const { profiles, auth } = deps;
+
+  app.get(
+    '/v1/me',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'The signed-in user',
+        security: BEARER,
+        response: { 200: MeView, ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      const { user, profile } = await profiles.load(principalOf(request).userId);
+      return toMeView(user, profile);
+    },
+  );
+
+  app.patch(
+    '/v1/me',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['me'],
+        summary: 'Update my profile',
+        description:
+          'Absent fields stay, `null` clears, nested objects (`name`, `contact`, `socials`) merge. Unknown ' +
+          'fields, including `role`, counts and verification flags, are a 422. A taken username is a 409.',
+        security: BEARER,
+        body: ProfilePatchBody,
+        response: { 200: MeView, ...problemResponses(401, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { user, profile } = await profiles.update(principalOf(request).userId, request.body);
+      return toMeView(user, profile);
+    },
+  );
+}

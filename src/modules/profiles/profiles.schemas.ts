@@ -1,0 +1,118 @@
+// The signed-in user's full view (identity + profile) and the PATCH body.
+// Both are closed: unknown fields (role, counts, verification flags) are 422.
+import { type TSchema, Type } from 'typebox';
+import { Text } from '../../http/schemas.ts';
+import type { User } from '../accounts/accounts.repository.ts';
+import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
+import type { AVAILABILITY } from './profile-rules.ts';
+import type { Profile } from './profiles.repository.ts';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Availability = Type.Union([
+  Type.Literal('available'),
+  Type.Literal('limited'),
+  Type.Literal('unavailable'),
+]);
+const Str = Nullable(Type.String());
+
+export const MeView = Type.Object(
+  {
+    ...PrivateUser.properties,
+    bio: Str,
+    pronouns: Str,
+    locale: Str,
+    timezone: Str,
+    avatarUrl: Str,
+    location: Str,
+    contact: Type.Object({ country: Str, state: Str, city: Str, address: Str }),
+    headline: Str,
+    about: Str,
+    availability: Nullable(Availability),
+    tags: Type.Array(Type.Object({ name: Type.String(), key: Type.String(), color: Type.String() })),
+    socials: Type.Object({ github: Str, twitter: Str, linkedin: Str, website: Str }),
+    custom: Type.Record(Type.String(), Type.Unknown()),
+    isPrivate: Type.Boolean(),
+    profileCompleteness: Type.Integer({ minimum: 0, maximum: 100 }),
+    followerCount: Type.Integer(),
+    followingCount: Type.Integer(),
+  },
+  { description: 'The signed-in user: identity and profile (private view)' },
+);
+
+export function toMeView(user: User, profile: Profile) {
+  const base = toPrivateUser(user);
+  return {
+    ...base,
+    name: { ...base.name, display: profile.displayName ?? base.name.display },
+    bio: profile.bio,
+    pronouns: profile.pronouns,
+    locale: profile.locale,
+    timezone: profile.timezone,
+    avatarUrl: null, // avatars arrive with the media module
+    location: profile.location,
+    contact: profile.contact,
+    headline: profile.headline,
+    about: profile.about,
+    availability: profile.availability as (typeof AVAILABILITY)[number] | null,
+    tags: [], // tags arrive with the rest of the profiles issue
+    socials: profile.socials,
+    custom: {},
+    isPrivate: profile.isPrivate,
+    profileCompleteness: profile.completeness,
+    followerCount: 0, // the social graph keeps these counters (next issue)
+    followingCount: 0,
+  };
+}
+
+const Field = (max: number, description?: string) =>
+  Type.Optional(Nullable(Text(max, description ? { description } : {})));
+const Url = (description: string) => Type.Optional(Nullable(Type.String({ maxLength: 300, description })));
+
+export const ProfilePatchBody = Type.Object(
+  {
+    username: Type.Optional(
+      Nullable(Type.String({ maxLength: 40, description: '3–30 of a–z, 0–9, _; 409 when taken' })),
+    ),
+    name: Type.Optional(
+      Type.Object(
+        { first: Field(100), last: Field(100), display: Field(100, 'Shown instead of first and last') },
+        { additionalProperties: false },
+      ),
+    ),
+    bio: Field(500),
+    pronouns: Field(40),
+    locale: Field(35, 'BCP 47, e.g. en-GB'),
+    timezone: Field(64, 'IANA, e.g. Europe/Berlin'),
+    location: Field(100),
+    headline: Field(120),
+    about: Field(5000),
+    availability: Type.Optional(Nullable(Availability)),
+    contact: Type.Optional(
+      Type.Object(
+        { country: Field(100), state: Field(100), city: Field(100), address: Field(300) },
+        { additionalProperties: false },
+      ),
+    ),
+    socials: Type.Optional(
+      Type.Object(
+        {
+          github: Url('https://github.com/…'),
+          twitter: Url('https://twitter.com/… or https://x.com/…'),
+          linkedin: Url('https://www.linkedin.com/in/…'),
+          website: Url('Any http(s) URL'),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    isPrivate: Type.Optional(
+      Type.Boolean({ description: 'Follows need approval; lists need an accepted follow' }),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: 'A partial update: absent fields stay, null clears, nested objects merge',
+    examples: [
+      { name: { first: 'Ada' }, bio: 'Mathematician', socials: { github: 'https://github.com/ada' } },
+    ],
+  },
+);

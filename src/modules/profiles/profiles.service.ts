@@ -1,0 +1,155 @@
+// Profiles: the fields people show about themselves, updated by partial
+// patches (absent stays, null clears, nested objects merge), with the
+// completeness score kept in the same transaction.
+import type { Clock } from '../../platform/clock.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
+import type { FieldError } from '../../platform/domain-error.ts';
+import { commonError } from '../../platform/errors.ts';
+import { accountError } from '../accounts/accounts.errors.ts';
+import { findUserById, findUserByUsername, type User } from '../accounts/accounts.repository.ts';
+import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
+import { completeness } from './completeness.ts';
+import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
+import {
+  type Contact,
+  emptyProfile,
+  findProfile,
+  type Profile,
+  type Socials,
+  updateNames,
+  upsertProfile,
+} from './profiles.repository.ts';
+
+/** A PATCH body: every field optional; null clears. */
+export interface ProfilePatch {
+  readonly username?: string | null;
+  readonly name?: {
+    readonly first?: string | null;
+    readonly last?: string | null;
+    readonly display?: string | null;
+  };
+  readonly bio?: string | null;
+  readonly pronouns?: string | null;
+  readonly locale?: string | null;
+  readonly timezone?: string | null;
+  readonly location?: string | null;
+  readonly headline?: string | null;
+  readonly about?: string | null;
+  readonly availability?: string | null;
+  readonly contact?: Partial<Record<keyof Contact, string | null>>;
+  readonly socials?: Partial<Record<keyof Socials, string | null>>;
+  readonly isPrivate?: boolean;
+}
+
+/** Absent keeps the old value; null or a string replaces it (strings trimmed, empty = null). */
+const pick = <T extends string | null>(next: T | undefined, old: T): string | null =>
+  next === undefined ? old : next === null ? null : next.trim() || null;
+
+function merge<T extends Record<string, string | null>>(
+  old: T,
+  patch: Partial<Record<keyof T, string | null>> | undefined,
+): T {
+  if (!patch) return old;
+  const out = { ...old };
+  for (const key of Object.keys(old) as (keyof T)[]) {
+    if (key in patch) out[key] = pick(patch[key] as string | null, old[key] as string | null) as T[keyof T];
+  }
+  return out;
+}
+
+export function createProfilesService(deps: { db: Executor; clock: Clock }) {
+  const { db, clock } = deps;
+
+  async function load(userId: string): Promise<{ user: User; profile: Profile }> {
+    const user = await findUserById(db, userId);
+    if (!user || user.status === 'deleted') throw accountError('user_not_found');
+    const stored = await findProfile(db, userId);
+    if (stored) return { user, profile: stored };
+    // No profile yet: the score still counts what the account itself has.
+    const profile = emptyProfile();
+    profile.completeness = completeness({
+      ...profile,
+      ...user,
+      emailVerified: user.emailVerifiedAt !== null,
+    });
+    return { user, profile };
+  }
+
+  function validate(patch: ProfilePatch): FieldError[] {
+    const errors: FieldError[] = [];
+    if (patch.locale) {
+      const message = checkLocale(patch.locale);
+      if (message) errors.push({ path: 'locale', message });
+    }
+    if (patch.timezone) {
+      const message = checkTimezone(patch.timezone);
+      if (message) errors.push({ path: 'timezone', message });
+    }
+    for (const [network, value] of Object.entries(patch.socials ?? {})) {
+      const message = value ? checkSocial(network, value) : null;
+      if (message) errors.push({ path: `socials.${network}`, message });
+    }
+    if (typeof patch.username === 'string' && !USERNAME_PATTERN.test(normaliseUsername(patch.username))) {
+      errors.push({ path: 'username', message: 'must be 3–30 of a–z, 0–9 and _' });
+    }
+    return errors;
+  }
+
+  return {
+    load,
+
+    async update(userId: string, patch: ProfilePatch): Promise<{ user: User; profile: Profile }> {
+      const { user, profile } = await load(userId);
+      const errors = validate(patch);
+      if (errors.length > 0)
+        throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
+      const username =
+        patch.username === undefined
+          ? user.username
+          : patch.username === null
+            ? null
+            : normaliseUsername(patch.username);
+      const names = {
+        firstName: pick(patch.name?.first, user.firstName),
+        lastName: pick(patch.name?.last, user.lastName),
+        username,
+      };
+      const next: Profile = {
+        ...profile,
+        displayName: pick(patch.name?.display, profile.displayName),
+        bio: pick(patch.bio, profile.bio),
+        pronouns: pick(patch.pronouns, profile.pronouns),
+        locale: patch.locale
+          ? Intl.getCanonicalLocales(patch.locale)[0]!
+          : pick(patch.locale, profile.locale),
+        timezone: pick(patch.timezone, profile.timezone),
+        location: pick(patch.location, profile.location),
+        headline: pick(patch.headline, profile.headline),
+        about: pick(patch.about, profile.about),
+        availability: pick(patch.availability, profile.availability),
+        contact: merge(profile.contact, patch.contact),
+        socials: merge(profile.socials, patch.socials),
+        isPrivate: patch.isPrivate ?? profile.isPrivate,
+      };
+      next.completeness = completeness({ ...next, ...names, emailVerified: user.emailVerifiedAt !== null });
+      const now = clock.now().toISOString();
+      try {
+        await inTransaction(db, async (trx) => {
+          if (username !== null && username !== user.username) {
+            const holder = await findUserByUsername(trx, username);
+            if (holder && holder.id !== userId) throw accountError('username_taken');
+          }
+          await updateNames(trx, userId, names, now);
+          await upsertProfile(trx, userId, next, now);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw accountError('username_taken');
+        throw error;
+      }
+      return load(userId);
+    },
+  };
+}
+
+export type ProfilesService = ReturnType<typeof createProfilesService>;

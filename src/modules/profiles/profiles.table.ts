@@ -1,0 +1,20 @@
+export interface ProfilesTable {
+  user_id: string;
+  display_name: string | null;
+  bio: string | null;
+  pronouns: string | null;
+  locale: string | null;
+  timezone: string | null;
+  location: string | null;
+  headline: string | null;
+  about: string | null;
+  availability: string | null;
+  /** JSON text: {country, state, city, address}. */
+  contact: string | null;
+  /** JSON text: {github, twitter, linkedin, website}. */
+  socials: string | null;
+  /** SQLite stores 0/1. */
+  is_private: boolean | number;
+  completeness: number;
+  updated_at: string;
+}

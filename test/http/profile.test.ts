@@ -1,0 +1,141 @@
+// PATCH /v1/me: partial, nested updates with every field checked.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { testDialect } from '../helpers/dialect.ts';
+
+describe(`profile updates (${testDialect})`, () => {
+  let t: TestApp;
+  let n = 0;
+  before(async () => {
+    t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+  });
+  after(() => t.close());
+
+  async function account(): Promise<{ token: string; id: string }> {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: `profile-${n++}-${Date.now()}@example.com`, password: 'profile passphrase' },
+    });
+    assert.equal(res.statusCode, 201);
+    return { token: res.json().session.accessToken, id: res.json().user.id };
+  }
+  const patch = (token: string, payload: unknown) =>
+    t.app.inject({
+      method: 'PATCH',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+      payload: payload as object,
+    });
+  const me = async (token: string) =>
+    (
+      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+    ).json();
+
+  it('absent fields stay, null clears, nested objects merge; completeness rises', async () => {
+    const { token } = await account();
+    const before = await me(token);
+    assert.equal(before.profileCompleteness, 10, 'a verified email counts from the start');
+    assert.deepEqual(before.contact, { country: null, state: null, city: null, address: null });
+
+    const first = await patch(token, {
+      name: { first: 'Ada', last: 'Lovelace' },
+      bio: 'Mathematician',
+      contact: { city: 'London' },
+    });
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.json().name.first, 'Ada');
+    assert.equal(first.json().name.display, 'Ada Lovelace');
+    assert.equal(first.json().contact.city, 'London');
+    const second = await patch(token, {
+      contact: { country: 'GB' },
+      name: { display: 'Countess' },
+      socials: { github: 'https://github.com/ada', twitter: 'https://x.com/ada' },
+      locale: 'en-gb',
+      timezone: 'Europe/London',
+      availability: 'limited',
+    });
+    assert.equal(second.statusCode, 200);
+    const view = second.json();
+    assert.equal(view.contact.city, 'London', 'merged, not replaced');
+    assert.equal(view.contact.country, 'GB');
+    assert.equal(view.name.first, 'Ada', 'absent name parts stay');
+    assert.equal(view.name.display, 'Countess');
+    assert.equal(view.bio, 'Mathematician');
+    assert.equal(view.locale, 'en-GB', 'canonical form');
+    assert.ok(view.profileCompleteness > first.json().profileCompleteness);
+    const cleared = (await patch(token, { bio: null, contact: { city: null } })).json();
+    assert.equal(cleared.bio, null);
+    assert.equal(cleared.contact.city, null);
+    assert.equal(cleared.contact.country, 'GB');
+    assert.deepEqual(await me(token), cleared, 'GET shows what PATCH answered');
+  });
+
+  it('every field is checked: 422 with the path, nothing applied', async () => {
+    const { token } = await account();
+    const cases: [unknown, string][] = [
+      [{ locale: 'not a locale!' }, 'locale'],
+      [{ timezone: 'Mars/Olympus' }, 'timezone'],
+      [{ availability: 'sometimes' }, 'availability'],
+      [{ socials: { github: 'https://gitlab.com/ada' } }, 'socials.github'],
+      [{ socials: { twitter: 'https://twitter.evil.com/ada' } }, 'socials.twitter'],
+      [{ socials: { linkedin: 'ftp://linkedin.com/in/ada' } }, 'socials.linkedin'],
+      [{ socials: { website: 'javascript:alert(1)' } }, 'socials.website'],
+      [{ bio: 'x'.repeat(501) }, 'bio'],
+      [{ name: { first: 'A\u0000B' } }, 'name.first'],
+      [{ username: 'no spaces allowed' }, 'username'],
+      [{ role: 'admin' }, 'role'],
+      [{ emailVerified: true }, 'emailVerified'],
+      [{ followerCount: 1_000_000 }, 'followerCount'],
+      [{ contact: { planet: 'Earth' } }, 'contact.planet'],
+    ];
+    for (const [payload, path] of cases) {
+      const res = await patch(token, payload);
+      assert.equal(res.statusCode, 422, JSON.stringify(payload));
+      assert.ok(
+        (res.json().errors as { path: string }[]).some((e) => e.path === path),
+        `${JSON.stringify(payload)} → ${JSON.stringify(res.json().errors)}`,
+      );
+    }
+    const view = await me(token);
+    assert.equal(view.role, 'user');
+    assert.equal(view.locale, null);
+    const proto = await t.app.inject({
+      method: 'PATCH',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"__proto__":{"role":"admin"}}',
+    });
+    assert.equal(proto.statusCode, 400);
+    assert.equal((await me(token)).role, 'user');
+  });
+
+  it('changes the username; a taken one is a 409', async () => {
+    const a = await account();
+    const b = await account();
+    assert.equal((await patch(a.token, { username: 'Ada_L' })).json().username, 'ada_l');
+    const taken = await patch(b.token, { username: 'ADA_L' });
+    assert.equal(taken.statusCode, 409);
+    assert.equal(taken.json().code, 'username_taken');
+    assert.equal((await patch(a.token, { username: null })).json().username, null);
+    assert.equal((await patch(b.token, { username: 'ada_l' })).statusCode, 200, 'freed');
+  });
+
+  it('erasing the account erases the profile', async () => {
+    const { token, id } = await account();
+    await patch(token, { bio: 'to be forgotten' });
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { password: 'profile passphrase' },
+    });
+    assert.equal(del.statusCode, 204);
+    assert.equal(
+      (await t.db.database.db.selectFrom('profiles').select('user_id').where('user_id', '=', id).execute())
+        .length,
+      0,
+    );
+  });
+});
