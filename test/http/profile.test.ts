@@ -138,4 +138,55 @@ describe(`profile updates (${testDialect})`, () => {
       0,
     );
   });
+
+  it('others see the public view: no email, phone, contact or locale; unknown ids are 404', async () => {
+    const owner = await account();
+    const viewer = await account();
+    await patch(owner.token, {
+      name: { first: 'Grace' },
+      bio: 'Admiral',
+      contact: { city: 'Arlington', address: '1 Navy Way' },
+      locale: 'en-US',
+    });
+    await t.db.database.db
+      .updateTable('users')
+      .set({ phone: '+4915112340000', phone_verified_at: new Date().toISOString() })
+      .where('id', '=', owner.id)
+      .execute();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${owner.id}`,
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    assert.equal(res.statusCode, 200);
+    const view = res.json();
+    assert.equal(view.name.first, 'Grace');
+    assert.equal(view.bio, 'Admiral');
+    for (const hidden of [
+      'email',
+      'phone',
+      'contact',
+      'locale',
+      'timezone',
+      'emailVerified',
+      'phoneVerified',
+      'custom',
+    ]) {
+      assert.equal(hidden in view, false, `${hidden} is not public`);
+    }
+    assert.doesNotMatch(res.body, /Navy Way|Arlington|@example\.com|\+49151/);
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/v1/users/0190d2c0-0000-7000-8000-000000000000',
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    assert.equal(missing.statusCode, 404);
+    const garbage = await t.app.inject({
+      method: 'GET',
+      url: '/v1/users/not-an-id',
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    assert.equal(garbage.statusCode, 422);
+    assert.equal((await t.app.inject({ method: 'GET', url: `/v1/users/${owner.id}` })).statusCode, 401);
+  });
 });

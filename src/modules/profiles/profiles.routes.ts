@@ -1,8 +1,11 @@
 // The signed-in user's own view and its partial updates.
+
+import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
-import { MeView, ProfilePatchBody, toMeView } from './profiles.schemas.ts';
+import { Id } from '../../http/schemas.ts';
+import { MeView, ProfilePatchBody, PublicUser, toMeView, toPublicUser } from './profiles.schemas.ts';
 import type { ProfilesService } from './profiles.service.ts';
 
 export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth: Authenticator }): void {
@@ -43,6 +46,26 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
     async (request) => {
       const { user, profile } = await profiles.update(principalOf(request).userId, request.body);
       return toMeView(user, profile);
+    },
+  );
+
+  app.get(
+    '/v1/users/:id',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['users'],
+        summary: 'Another user (public view)',
+        description: 'No email, phone or contact details. Unknown, deleted and banned accounts are 404.',
+        security: BEARER,
+        params: Type.Object({ id: Id }),
+        response: { 200: PublicUser, ...problemResponses(401, 404, 422) },
+      },
+    },
+    async (request) => {
+      // Blocks (next issue) will answer 404 here too, either way round.
+      const { user, profile } = await profiles.loadPublic(request.params.id);
+      return toPublicUser(user, profile);
     },
   );
 }

@@ -116,3 +116,52 @@ export const ProfilePatchBody = Type.Object(
     ],
   },
 );
+
+/** What anyone signed in may see of another user: no email, phone, contact details or private settings. */
+export const PublicUser = Type.Object(
+  {
+    id: Type.String(),
+    username: Str,
+    name: Type.Object({ first: Str, last: Str, display: Str }),
+    bio: Str,
+    pronouns: Str,
+    avatarUrl: Str,
+    location: Str,
+    headline: Str,
+    about: Str,
+    availability: Nullable(Availability),
+    tags: Type.Array(Type.Object({ name: Type.String(), key: Type.String(), color: Type.String() })),
+    socials: Type.Object({ github: Str, twitter: Str, linkedin: Str, website: Str }),
+    isPrivate: Type.Boolean(),
+    role: Type.String(),
+    profileCompleteness: Type.Integer({ minimum: 0, maximum: 100 }),
+    followerCount: Type.Integer(),
+    followingCount: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'Another user (public view)' },
+);
+
+export function toPublicUser(user: User, profile: Profile) {
+  const me = toMeView(user, profile);
+  return {
+    id: me.id,
+    username: me.username,
+    name: me.name,
+    bio: me.bio,
+    pronouns: me.pronouns,
+    avatarUrl: me.avatarUrl,
+    location: me.location,
+    headline: me.headline,
+    about: me.about,
+    availability: me.availability,
+    tags: me.tags,
+    socials: me.socials,
+    isPrivate: me.isPrivate,
+    role: me.role,
+    profileCompleteness: me.profileCompleteness,
+    followerCount: me.followerCount,
+    followingCount: me.followingCount,
+    createdAt: me.createdAt,
+  };
+}

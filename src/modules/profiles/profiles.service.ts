@@ -99,6 +99,13 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
   return {
     load,
 
+    /** Another user's profile, for the public view: only active accounts exist for others. */
+    async loadPublic(userId: string): Promise<{ user: User; profile: Profile }> {
+      const found = await load(userId);
+      if (found.user.status !== 'active') throw accountError('user_not_found');
+      return found;
+    },
+
     async update(userId: string, patch: ProfilePatch): Promise<{ user: User; profile: Profile }> {
       const { user, profile } = await load(userId);
       const errors = validate(patch);
