@@ -3,6 +3,7 @@
 // codes from `messages`. It can be told to answer with an error, or late.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitForMessage } from './wait-for.ts';
 
 export interface ReceivedSms {
   readonly to: string;
@@ -92,24 +93,8 @@ export async function startSmsWebhook(): Promise<TestSmsWebhook> {
     respondWith(next) {
       answer = typeof next === 'number' ? { status: next } : next;
     },
-    waitFor(predicate = () => true, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = messages.find(predicate);
-          if (!hit) return false;
-          clearTimeout(timer);
-          waiters.delete(onMessage);
-          resolve(hit);
-          return true;
-        };
-        const onMessage = () => void check();
-        const timer = setTimeout(() => {
-          waiters.delete(onMessage);
-          reject(new Error(`no matching SMS within ${timeoutMs} ms (${messages.length} received)`));
-        }, timeoutMs);
-        if (!check()) waiters.add(onMessage);
-      });
-    },
+    waitFor: (predicate = () => true, timeoutMs = 5_000) =>
+      waitForMessage(messages, waiters, predicate, timeoutMs, 'SMS'),
     close() {
       for (const timer of delays) clearTimeout(timer);
       delays.clear();

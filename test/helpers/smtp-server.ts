@@ -3,6 +3,7 @@
 // (mailparser is not a dependency; this reads what nodemailer writes).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { waitForMessage } from './wait-for.ts';
 
 export interface ParsedMail {
   /** Lower-cased names; folded lines joined; encoded words decoded. */
@@ -84,24 +85,8 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     reject(error) {
       rejection = error;
     },
-    waitFor(predicate = () => true, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = messages.find(predicate);
-          if (!hit) return false;
-          clearTimeout(timer);
-          waiters.delete(onMessage);
-          resolve(hit);
-          return true;
-        };
-        const onMessage = () => void check();
-        const timer = setTimeout(() => {
-          waiters.delete(onMessage);
-          reject(new Error(`no matching mail within ${timeoutMs} ms (${messages.length} received)`));
-        }, timeoutMs);
-        if (!check()) waiters.add(onMessage);
-      });
-    },
+    waitFor: (predicate = () => true, timeoutMs = 5_000) =>
+      waitForMessage(messages, waiters, predicate, timeoutMs, 'mail'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
