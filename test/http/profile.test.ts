@@ -189,4 +189,68 @@ describe(`profile updates (${testDialect})`, () => {
     assert.equal(garbage.statusCode, 422);
     assert.equal((await t.app.inject({ method: 'GET', url: `/v1/users/${owner.id}` })).statusCode, 401);
   });
+
+  it('tags: normalised keys, kept display names, stable colours, usage counts, autocomplete', async () => {
+    const a = await account();
+    const b = await account();
+    const tagged = await patch(a.token, {
+      tags: ['  Machine   Learning ', 'machine learning', 'Rust', '100%_sure'],
+    });
+    assert.equal(tagged.statusCode, 200);
+    assert.deepEqual(
+      tagged.json().tags.map((t: { key: string; name: string }) => [t.key, t.name]),
+      [
+        ['machine-learning', 'Machine Learning'],
+        ['rust', 'Rust'],
+        ['100%_sure', '100%_sure'],
+      ],
+    );
+    const colors = tagged.json().tags.map((t: { color: string }) => t.color);
+    assert.ok(colors.every((c: string) => /^#[0-9a-f]{6}$/.test(c)));
+    await patch(b.token, { tags: ['RUST', 'Go'] });
+    const bTags = (await me(b.token)).tags;
+    assert.equal(bTags[0].name, 'Rust', 'the display name first used is kept');
+    assert.equal(bTags[0].color, colors[1], 'one colour per key');
+
+    const search = async (q: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/v1/tags?q=${encodeURIComponent(q)}`,
+          headers: { authorization: `Bearer ${a.token}` },
+        })
+      ).json().items as { key: string; usageCount: number }[];
+    const rusty = await search('ru');
+    assert.deepEqual(
+      rusty.map((t) => [t.key, t.usageCount]),
+      [['rust', 2]],
+    );
+    assert.deepEqual(
+      (await search('Machine L')).map((t) => t.key),
+      ['machine-learning'],
+    );
+    assert.deepEqual(
+      (await search('100%')).map((t) => t.key),
+      ['100%_sure'],
+    );
+    assert.deepEqual(await search('%'), [], '% is literal');
+    assert.deepEqual(await search('_'), [], '_ is literal');
+
+    await patch(a.token, { tags: ['Go'] });
+    assert.deepEqual(
+      (await search('ru')).map((t) => [t.key, t.usageCount]),
+      [['rust', 1]],
+      'counts follow removals',
+    );
+    assert.deepEqual(
+      (await search('go')).map((t) => t.usageCount),
+      [2],
+    );
+    await patch(b.token, { tags: null });
+    assert.deepEqual(await search('ru'), [], 'unused tags leave autocomplete');
+    assert.deepEqual((await me(b.token)).tags, []);
+    const tooMany = await patch(a.token, { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) });
+    assert.equal(tooMany.statusCode, 422);
+    assert.equal(tooMany.json().errors[0].path, 'tags');
+  });
 });

@@ -27,6 +27,7 @@ import {
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { deleteProfile } from '../profiles/profiles.repository.ts';
+import { replaceUserTags } from '../profiles/tags.repository.ts';
 import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
 import {
@@ -336,6 +337,7 @@ export function createAccountsService(deps: AccountsDeps) {
       await otp.forgetUser(trx, user.id);
       await deps.forgetSecondFactors(trx, user.id);
       await deleteProfile(trx, user.id);
+      await replaceUserTags(trx, user.id, []);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
       return ids;

@@ -23,8 +23,8 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
       },
     },
     async (request) => {
-      const { user, profile } = await profiles.load(principalOf(request).userId);
-      return toMeView(user, profile);
+      const { user, profile, tags } = await profiles.load(principalOf(request).userId);
+      return toMeView(user, profile, tags);
     },
   );
 
@@ -44,8 +44,8 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
       },
     },
     async (request) => {
-      const { user, profile } = await profiles.update(principalOf(request).userId, request.body);
-      return toMeView(user, profile);
+      const { user, profile, tags } = await profiles.update(principalOf(request).userId, request.body);
+      return toMeView(user, profile, tags);
     },
   );
 
@@ -64,8 +64,41 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
     },
     async (request) => {
       // Blocks (next issue) will answer 404 here too, either way round.
-      const { user, profile } = await profiles.loadPublic(request.params.id);
-      return toPublicUser(user, profile);
+      const { user, profile, tags } = await profiles.loadPublic(request.params.id);
+      return toPublicUser(user, profile, tags);
     },
+  );
+
+  app.get(
+    '/v1/tags',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['users'],
+        summary: 'Tags for autocomplete',
+        description: 'Tags in use whose key starts with `q` (normalised like tags are), most used first.',
+        security: BEARER,
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 40 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+        }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                key: Type.String(),
+                color: Type.String(),
+                usageCount: Type.Integer(),
+              }),
+            ),
+          }),
+          ...problemResponses(401, 422),
+        },
+      },
+    },
+    async (request) => ({
+      items: await profiles.searchTags(request.query.q ?? '', request.query.limit ?? 10),
+    }),
   );
 }

@@ -6,6 +6,8 @@ import type { User } from '../accounts/accounts.repository.ts';
 import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
 import type { AVAILABILITY } from './profile-rules.ts';
 import type { Profile } from './profiles.repository.ts';
+import type { Tag } from './tags.repository.ts';
+import { MAX_TAGS, TAG_MAX_LENGTH } from './tags.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Availability = Type.Union([
@@ -39,7 +41,7 @@ export const MeView = Type.Object(
   { description: 'The signed-in user: identity and profile (private view)' },
 );
 
-export function toMeView(user: User, profile: Profile) {
+export function toMeView(user: User, profile: Profile, tags: readonly Tag[] = []) {
   const base = toPrivateUser(user);
   return {
     ...base,
@@ -54,7 +56,7 @@ export function toMeView(user: User, profile: Profile) {
     headline: profile.headline,
     about: profile.about,
     availability: profile.availability as (typeof AVAILABILITY)[number] | null,
-    tags: [], // tags arrive with the rest of the profiles issue
+    tags: tags.map((t) => ({ name: t.name, key: t.key, color: t.color })),
     socials: profile.socials,
     custom: {},
     isPrivate: profile.isPrivate,
@@ -107,6 +109,14 @@ export const ProfilePatchBody = Type.Object(
     isPrivate: Type.Optional(
       Type.Boolean({ description: 'Follows need approval; lists need an accepted follow' }),
     ),
+    tags: Type.Optional(
+      Nullable(
+        Type.Array(Text(TAG_MAX_LENGTH, { minLength: 1 }), {
+          maxItems: 50,
+          description: `Replaces the tags (at most ${MAX_TAGS} different ones); keys are lower-case with inner spaces as "-"`,
+        }),
+      ),
+    ),
   },
   {
     additionalProperties: false,
@@ -142,8 +152,8 @@ export const PublicUser = Type.Object(
   { description: 'Another user (public view)' },
 );
 
-export function toPublicUser(user: User, profile: Profile) {
-  const me = toMeView(user, profile);
+export function toPublicUser(user: User, profile: Profile, tags: readonly Tag[] = []) {
+  const me = toMeView(user, profile, tags);
   return {
     id: me.id,
     username: me.username,

@@ -20,6 +20,8 @@ import {
   updateNames,
   upsertProfile,
 } from './profiles.repository.ts';
+import { listUserTags, replaceUserTags, searchTags, type Tag } from './tags.repository.ts';
+import { MAX_TAGS, tagColor, tagKey, tagName } from './tags.ts';
 
 /** A PATCH body: every field optional; null clears. */
 export interface ProfilePatch {
@@ -40,6 +42,8 @@ export interface ProfilePatch {
   readonly contact?: Partial<Record<keyof Contact, string | null>>;
   readonly socials?: Partial<Record<keyof Socials, string | null>>;
   readonly isPrivate?: boolean;
+  /** Replaces the tags; null or [] removes them all. */
+  readonly tags?: readonly string[] | null;
 }
 
 /** Absent keeps the old value; null or a string replaces it (strings trimmed, empty = null). */
@@ -58,14 +62,21 @@ function merge<T extends Record<string, string | null>>(
   return out;
 }
 
+export interface ProfileView {
+  readonly user: User;
+  readonly profile: Profile;
+  readonly tags: Tag[];
+}
+
 export function createProfilesService(deps: { db: Executor; clock: Clock }) {
   const { db, clock } = deps;
 
-  async function load(userId: string): Promise<{ user: User; profile: Profile }> {
+  async function load(userId: string): Promise<ProfileView> {
     const user = await findUserById(db, userId);
     if (!user || user.status === 'deleted') throw accountError('user_not_found');
+    const tags = await listUserTags(db, userId);
     const stored = await findProfile(db, userId);
-    if (stored) return { user, profile: stored };
+    if (stored) return { user, profile: stored, tags };
     // No profile yet: the score still counts what the account itself has.
     const profile = emptyProfile();
     profile.completeness = completeness({
@@ -73,7 +84,17 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
       ...user,
       emailVerified: user.emailVerifiedAt !== null,
     });
-    return { user, profile };
+    return { user, profile, tags };
+  }
+
+  /** Normalised, de-duplicated tags (the first spelling of a key wins). */
+  function normaliseTags(names: readonly string[]): Tag[] {
+    const seen = new Map<string, Tag>();
+    for (const raw of names) {
+      const key = tagKey(raw);
+      if (key && !seen.has(key)) seen.set(key, { key, name: tagName(raw), color: tagColor(key) });
+    }
+    return [...seen.values()];
   }
 
   function validate(patch: ProfilePatch): FieldError[] {
@@ -90,6 +111,9 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
       const message = value ? checkSocial(network, value) : null;
       if (message) errors.push({ path: `socials.${network}`, message });
     }
+    if (patch.tags && normaliseTags(patch.tags).length > MAX_TAGS) {
+      errors.push({ path: 'tags', message: `must hold at most ${MAX_TAGS} different tags` });
+    }
     if (typeof patch.username === 'string' && !USERNAME_PATTERN.test(normaliseUsername(patch.username))) {
       errors.push({ path: 'username', message: 'must be 3–30 of a–z, 0–9 and _' });
     }
@@ -99,14 +123,17 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
   return {
     load,
 
+    /** Tags for autocomplete: keys starting with the typed text, most used first. */
+    searchTags: (q: string, limit: number) => searchTags(db, tagKey(q), limit),
+
     /** Another user's profile, for the public view: only active accounts exist for others. */
-    async loadPublic(userId: string): Promise<{ user: User; profile: Profile }> {
+    async loadPublic(userId: string): Promise<ProfileView> {
       const found = await load(userId);
       if (found.user.status !== 'active') throw accountError('user_not_found');
       return found;
     },
 
-    async update(userId: string, patch: ProfilePatch): Promise<{ user: User; profile: Profile }> {
+    async update(userId: string, patch: ProfilePatch): Promise<ProfileView> {
       const { user, profile } = await load(userId);
       const errors = validate(patch);
       if (errors.length > 0)
@@ -149,6 +176,7 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
           }
           await updateNames(trx, userId, names, now);
           await upsertProfile(trx, userId, next, now);
+          if (patch.tags !== undefined) await replaceUserTags(trx, userId, normaliseTags(patch.tags ?? []));
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw accountError('username_taken');

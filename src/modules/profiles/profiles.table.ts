@@ -18,3 +18,16 @@ export interface ProfilesTable {
   completeness: number;
   updated_at: string;
 }
+
+export interface TagsTable {
+  key: string;
+  name: string;
+  color: string;
+  usage_count: number;
+}
+
+export interface UserTagsTable {
+  user_id: string;
+  tag_key: string;
+  position: number;
+}

@@ -5,7 +5,7 @@ import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
 import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
-import type { ProfilesTable } from '../../modules/profiles/profiles.table.ts';
+import type { ProfilesTable, TagsTable, UserTagsTable } from '../../modules/profiles/profiles.table.ts';
 import type {
   ApiKeysTable,
   RefreshTokensTable,
@@ -28,4 +28,6 @@ export interface Tables {
   recovery_codes: RecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
   profiles: ProfilesTable;
+  tags: TagsTable;
+  user_tags: UserTagsTable;
 }

@@ -4,6 +4,7 @@ import { identity } from './0002-identity.ts';
 import { apiKeys } from './0003-api-keys.ts';
 import { mfaPhone } from './0004-mfa-phone.ts';
 import { profiles } from './0005-profiles.ts';
+import { tags } from './0006-tags.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -12,4 +13,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0003-api-keys', apiKeys],
   ['0004-mfa-phone', mfaPhone],
   ['0005-profiles', profiles],
+  ['0006-tags', tags],
 ];

@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/executor.ts';
+
+export interface Tag {
+  name: string;
+  key: string;
+  color: string;
+}
+
+export async function listUserTags(db: Executor, userId: string): Promise<Tag[]> {
+  return db
+    .selectFrom('user_tags')
+    .innerJoin('tags', 'tags.key', 'user_tags.tag_key')
+    .select(['tags.name', 'tags.key', 'tags.color'])
+    .where('user_tags.user_id', '=', userId)
+    .orderBy('user_tags.position')
+    .execute();
+}
+
+/**
+ * Replaces a user's tags and keeps every tag's usage count right, in the
+ * caller's transaction.
+ */
+export async function replaceUserTags(db: Executor, userId: string, tags: readonly Tag[]): Promise<void> {
+  const old = (
+    await db.selectFrom('user_tags').select('tag_key').where('user_id', '=', userId).execute()
+  ).map((r) => r.tag_key);
+  const next = tags.map((t) => t.key);
+  const removed = old.filter((k) => !next.includes(k));
+  const added = next.filter((k) => !old.includes(k));
+  if (tags.length > 0) {
+    await db
+      .insertInto('tags')
+      .values(tags.map((t) => ({ key: t.key, name: t.name, color: t.color, usage_count: 0 })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+  await db.deleteFrom('user_tags').where('user_id', '=', userId).execute();
+  if (tags.length > 0) {
+    await db
+      .insertInto('user_tags')
+      .values(tags.map((t, position) => ({ user_id: userId, tag_key: t.key, position })))
+      .execute();
+  }
+  if (added.length > 0) {
+    await db
+      .updateTable('tags')
+      .set((eb) => ({ usage_count: eb('usage_count', '+', 1) }))
+      .where('key', 'in', added)
+      .execute();
+  }
+  if (removed.length > 0) {
+    await db
+      .updateTable('tags')
+      .set((eb) => ({ usage_count: eb('usage_count', '-', 1) }))
+      .where('key', 'in', removed)
+      .execute();
+  }
+}
+
+/** Tags whose key starts with `prefix` (`%` and `_` literal), most used first. */
+export async function searchTags(
+  db: Executor,
+  prefix: string,
+  limit: number,
+): Promise<(Tag & { usageCount: number })[]> {
+  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .selectFrom('tags')
+    .select(['name', 'key', 'color', 'usage_count'])
+    .where(sql<boolean>`key like ${pattern} escape '\\'`)
+    .where('usage_count', '>', 0)
+    .orderBy('usage_count', 'desc')
+    .orderBy('key')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ name: r.name, key: r.key, color: r.color, usageCount: Number(r.usage_count) }));
+}
