@@ -91,6 +91,20 @@ export function createMfaService(deps: MfaDeps) {
     return step !== null && (await useTotpStep(db, factor.id, step));
   }
 
+  /** Checks an emailed code and uses it up; false when wrong, used or expired. */
+  async function useEmailCode(
+    purpose: 'mfa_email' | 'mfa_email_setup',
+    email: string,
+    code: string,
+  ): Promise<boolean> {
+    try {
+      await otp.consume(db, await otp.checkCode(db, purpose, email, code));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** A code from one of the user's second factors: guards turning factors off and new recovery codes. */
   async function checkCurrentCode(user: User, type: FactorType, code: string): Promise<void> {
     enforce(await guard.failures.check(`mfa:${user.id}`), 'mfa lockout');
@@ -98,13 +112,7 @@ export function createMfaService(deps: MfaDeps) {
     let ok = false;
     if (factor && type === 'totp') ok = await checkTotp(factor, code);
     if (factor && type === 'email' && user.email) {
-      ok = await otp
-        .checkCode(db, 'mfa_email_setup', user.email, code)
-        .then((row) => otp.consume(db, row))
-        .then(
-          () => true,
-          () => false,
-        );
+      ok = await useEmailCode('mfa_email_setup', user.email, code);
     }
     if (!ok) {
       await guard.failures.recordFailure(`mfa:${user.id}`);
@@ -348,13 +356,7 @@ export function createMfaService(deps: MfaDeps) {
         if (!factor?.enabled_at) throw mfaError('mfa_method_unavailable');
         if (input.method === 'totp') ok = await checkTotp(factor, input.code);
         else if (user.email) {
-          ok = await otp
-            .checkCode(db, 'mfa_email', user.email, input.code)
-            .then((row) => otp.consume(db, row))
-            .then(
-              () => true,
-              () => false,
-            );
+          ok = await useEmailCode('mfa_email', user.email, input.code);
         }
       }
       if (!ok) {
