@@ -17,6 +17,7 @@ import { createIdentity, type IdentityOverrides } from './identity.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
+import { directoryRoutes } from './modules/directory/directory.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   phoneRoutes(app, { phone: identity.phone, auth });
   usersRoutes(app, { ...identity, auth });
   profilesRoutes(app, { profiles: identity.profiles, auth });
+  directoryRoutes(app, { directory: identity.directory, auth });
 
   return app;
 }

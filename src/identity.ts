@@ -7,9 +7,12 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { credentialError } from './modules/credentials/credentials.errors.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import type { HiddenUsers } from './modules/directory/directory.repository.ts';
+import { createDirectoryService } from './modules/directory/directory.service.ts';
 import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
 import { createPhoneService } from './modules/phone/phone.service.ts';
+import { loadCustomFields } from './modules/profiles/custom-fields.ts';
 import { createProfilesService } from './modules/profiles/profiles.service.ts';
 import { createAccessTokens } from './modules/sessions/access-token.ts';
 import { createApiKeys } from './modules/sessions/api-keys.ts';
@@ -177,10 +180,23 @@ export function createIdentity(
   });
 
   const apiKeys = createApiKeys({ db, clock });
-  const profiles = createProfilesService({ db, clock });
+  // The social graph adds its blocks here.
+  const hiddenFromDirectory: HiddenUsers[] = [];
+  const profiles = createProfilesService({
+    db,
+    clock,
+    customFields: loadCustomFields(config.profileSchemaPath),
+  });
+  const directory = createDirectoryService({
+    db,
+    dialect: database.dialect,
+    profiles,
+    hidden: hiddenFromDirectory,
+  });
 
   return {
     accounts,
+    directory,
     apiKeys,
     profiles,
     mfa,

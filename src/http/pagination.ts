@@ -25,7 +25,7 @@ export function encodeCursor(key: string): string {
   return Buffer.from(JSON.stringify({ k: key })).toString('base64url');
 }
 
-/** The key inside a cursor; a tampered or foreign cursor is a validation error. */
+/** The key inside a cursor; a tampered or foreign cursor is a 400 `invalid_cursor`. */
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
@@ -34,8 +34,8 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   } catch {
     // fall through
   }
-  throw commonError('validation_failed', {
-    detail: 'The cursor is not valid.',
+  throw commonError('invalid_cursor', {
+    detail: 'Pass back the nextCursor of a previous page unchanged.',
     errors: [{ path: 'query.cursor', message: 'is not a cursor this API issued' }],
   });
 }

@@ -4,6 +4,7 @@ import { defineErrors, errorFactory } from './domain-error.ts';
 export const commonErrors = defineErrors({
   validation_failed: { kind: 'invalid', title: 'The request has invalid fields' },
   malformed_request: { kind: 'bad_request', title: 'The request body could not be parsed' },
+  invalid_cursor: { kind: 'bad_request', title: 'The cursor is not one this API issued' },
   payload_too_large: { kind: 'too_large', title: 'The request body is too large' },
   unsupported_media_type: { kind: 'unsupported', title: 'The request content type is not supported' },
   not_found: { kind: 'not_found', title: 'Not found' },

@@ -194,11 +194,7 @@ describe(`session flows over HTTP (${testDialect})`, () => {
 
     assertProblem(await call('GET', '/v1/sessions?limit=0', { token }), 422, 'validation_failed');
     assertProblem(await call('GET', '/v1/sessions?limit=101', { token }), 422, 'validation_failed');
-    assertProblem(
-      await call('GET', '/v1/sessions?cursor=%21%21garbage', { token }),
-      422,
-      'validation_failed',
-    );
+    assertProblem(await call('GET', '/v1/sessions?cursor=%21%21garbage', { token }), 400, 'invalid_cursor');
   });
 
   it('introspects own access and refresh tokens; others and ended ones read inactive; revoke ends a session', async () => {

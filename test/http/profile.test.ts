@@ -170,10 +170,10 @@ describe(`profile updates (${testDialect})`, () => {
       'timezone',
       'emailVerified',
       'phoneVerified',
-      'custom',
     ]) {
       assert.equal(hidden in view, false, `${hidden} is not public`);
     }
+    assert.deepEqual(view.custom, {}, 'without a profile schema no custom field is public');
     assert.doesNotMatch(res.body, /Navy Way|Arlington|@example\.com|\+49151/);
     const missing = await t.app.inject({
       method: 'GET',

@@ -75,6 +75,13 @@ export async function findUserById(db: Executor, id: string): Promise<User | nul
   return row ? toUser(row) : null;
 }
 
+/** Several users by id (a page of results); missing ids are simply absent. */
+export async function findUsersByIds(db: Executor, ids: readonly string[]): Promise<Map<string, User>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, toUser(r)]));
+}
+
 export async function findUserByEmail(db: Executor, email: string): Promise<User | null> {
   const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   return row ? toUser(row) : null;

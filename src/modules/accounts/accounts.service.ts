@@ -26,7 +26,7 @@ import {
 } from '../credentials/credentials.repository.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
-import { deleteProfile } from '../profiles/profiles.repository.ts';
+import { forgetProfile, syncProfile } from '../profiles/profile-sync.ts';
 import { replaceUserTags } from '../profiles/tags.repository.ts';
 import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
@@ -183,6 +183,7 @@ export function createAccountsService(deps: AccountsDeps) {
       }
       try {
         await insertUser(trx, { ...user, now: user.createdAt });
+        await syncProfile(trx, user.id, user.createdAt);
       } catch (error) {
         // A concurrent sign-up with the same address (or username) won the race.
         if (isUniqueViolation(error)) return 'race' as const;
@@ -254,6 +255,7 @@ export function createAccountsService(deps: AccountsDeps) {
         if (!user || user.email !== row.target || user.status === 'deleted')
           throw accountError('user_not_found');
         await markEmailVerified(trx, user.id, now.toISOString());
+        await syncProfile(trx, user.id, now.toISOString());
         await recordAudit(trx, { type: 'account.email_verified', userId: user.id, context }, now);
         return (await findUserById(trx, user.id))!;
       });
@@ -336,7 +338,7 @@ export function createAccountsService(deps: AccountsDeps) {
       await deleteCredentials(trx, user.id);
       await otp.forgetUser(trx, user.id);
       await deps.forgetSecondFactors(trx, user.id);
-      await deleteProfile(trx, user.id);
+      await forgetProfile(trx, user.id);
       await replaceUserTags(trx, user.id, []);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);

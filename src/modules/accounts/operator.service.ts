@@ -12,6 +12,7 @@ import { isId, newId } from '../../platform/ids.ts';
 import { SYSTEM_CONTEXT } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { upsertCredential } from '../credentials/credentials.repository.ts';
+import { syncProfile } from '../profiles/profile-sync.ts';
 import type { SessionsService } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
 import {
@@ -103,6 +104,7 @@ export function createOperatorService(deps: OperatorDeps) {
             role: input.role,
             now,
           });
+          await syncProfile(trx, id, now);
           await upsertCredential(trx, { id: newId(), userId: id, type: 'password', secret, now });
           await recordAudit(
             trx,

@@ -24,6 +24,7 @@ import { normaliseEmail, parseIdentifier } from '../accounts/identifiers.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
+import { syncProfile } from '../profiles/profile-sync.ts';
 import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
 import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
 import { credentialError } from './credentials.errors.ts';
@@ -216,6 +217,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
         await storePasswordHash(trx, user.id, hash);
         // The reset proved control of the mailbox.
         await markEmailVerified(trx, user.id, now.toISOString());
+        await syncProfile(trx, user.id, now.toISOString());
         const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
         await recordAudit(trx, { type: 'password.reset', userId: user.id, context }, now);
         await mail.queue(

@@ -23,6 +23,7 @@ import {
 import { normalisePhone } from '../accounts/identifiers.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { OtpPurpose, OtpService } from '../otp/otp.service.ts';
+import { syncProfile } from '../profiles/profile-sync.ts';
 import type { LoginResult } from '../sessions/login-flow.ts';
 import { phoneError } from './phone.errors.ts';
 import {
@@ -162,6 +163,7 @@ export function createPhoneService(deps: PhoneDeps) {
           role: 'user',
           now: now.toISOString(),
         });
+        await syncProfile(trx, id, now.toISOString());
         await recordAudit(
           trx,
           { type: 'account.created', userId: id, context, detail: { method: 'phone' } },

@@ -1,4 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { CustomData } from './custom-fields.ts';
+import type { ProfilesTable } from './profiles.table.ts';
 
 // Type aliases, not interfaces: they must fit Record<string, string | null>.
 export type Contact = {
@@ -28,6 +31,8 @@ export interface Profile {
   socials: Socials;
   isPrivate: boolean;
   completeness: number;
+  /** Operator-defined fields; see custom-fields.ts. */
+  custom: CustomData;
 }
 
 export const EMPTY_CONTACT: Contact = { country: null, state: null, city: null, address: null };
@@ -47,26 +52,38 @@ export const emptyProfile = (): Profile => ({
   socials: { ...EMPTY_SOCIALS },
   isPrivate: false,
   completeness: 0,
+  custom: {},
+});
+
+const parsed = <T>(json: string | null): Partial<T> => (json ? (JSON.parse(json) as Partial<T>) : {});
+
+export const toProfile = (r: Selectable<ProfilesTable>): Profile => ({
+  displayName: r.display_name,
+  bio: r.bio,
+  pronouns: r.pronouns,
+  locale: r.locale,
+  timezone: r.timezone,
+  location: r.location,
+  headline: r.headline,
+  about: r.about,
+  availability: r.availability,
+  contact: { ...EMPTY_CONTACT, ...parsed<Contact>(r.contact) },
+  socials: { ...EMPTY_SOCIALS, ...parsed<Socials>(r.socials) },
+  isPrivate: Boolean(r.is_private),
+  completeness: Number(r.completeness),
+  custom: parsed<CustomData>(r.custom) as CustomData,
 });
 
 export async function findProfile(db: Executor, userId: string): Promise<Profile | null> {
   const r = await db.selectFrom('profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  if (!r) return null;
-  return {
-    displayName: r.display_name,
-    bio: r.bio,
-    pronouns: r.pronouns,
-    locale: r.locale,
-    timezone: r.timezone,
-    location: r.location,
-    headline: r.headline,
-    about: r.about,
-    availability: r.availability,
-    contact: { ...EMPTY_CONTACT, ...(r.contact ? (JSON.parse(r.contact) as Partial<Contact>) : {}) },
-    socials: { ...EMPTY_SOCIALS, ...(r.socials ? (JSON.parse(r.socials) as Partial<Socials>) : {}) },
-    isPrivate: Boolean(r.is_private),
-    completeness: Number(r.completeness),
-  };
+  return r ? toProfile(r) : null;
+}
+
+/** Profiles of several users (a directory page), by user id; users without one are absent. */
+export async function findProfiles(db: Executor, userIds: readonly string[]): Promise<Map<string, Profile>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db.selectFrom('profiles').selectAll().where('user_id', 'in', userIds).execute();
+  return new Map(rows.map((r) => [r.user_id, toProfile(r)]));
 }
 
 export async function upsertProfile(db: Executor, userId: string, p: Profile, now: string): Promise<void> {
@@ -82,6 +99,7 @@ export async function upsertProfile(db: Executor, userId: string, p: Profile, no
     availability: p.availability,
     contact: JSON.stringify(p.contact),
     socials: JSON.stringify(p.socials),
+    custom: JSON.stringify(p.custom),
     is_private: p.isPrivate,
     completeness: p.completeness,
     updated_at: now,

@@ -64,8 +64,8 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
     },
     async (request) => {
       // Blocks (next issue) will answer 404 here too, either way round.
-      const { user, profile, tags } = await profiles.loadPublic(request.params.id);
-      return toPublicUser(user, profile, tags);
+      const { user, profile, tags, custom } = await profiles.loadPublic(request.params.id);
+      return toPublicUser(user, profile, tags, custom);
     },
   );
 

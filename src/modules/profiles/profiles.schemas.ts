@@ -4,6 +4,7 @@ import { type TSchema, Type } from 'typebox';
 import { Text } from '../../http/schemas.ts';
 import type { User } from '../accounts/accounts.repository.ts';
 import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
+import { CUSTOM_MAX_BYTES, type CustomData } from './custom-fields.ts';
 import type { AVAILABILITY } from './profile-rules.ts';
 import type { Profile } from './profiles.repository.ts';
 import type { Tag } from './tags.repository.ts';
@@ -58,7 +59,7 @@ export function toMeView(user: User, profile: Profile, tags: readonly Tag[] = []
     availability: profile.availability as (typeof AVAILABILITY)[number] | null,
     tags: tags.map((t) => ({ name: t.name, key: t.key, color: t.color })),
     socials: profile.socials,
-    custom: {},
+    custom: profile.custom,
     isPrivate: profile.isPrivate,
     profileCompleteness: profile.completeness,
     followerCount: 0, // the social graph keeps these counters (next issue)
@@ -109,6 +110,16 @@ export const ProfilePatchBody = Type.Object(
     isPrivate: Type.Optional(
       Type.Boolean({ description: 'Follows need approval; lists need an accepted follow' }),
     ),
+    custom: Type.Optional(
+      Nullable(
+        Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Unknown(), {
+          maxProperties: 100,
+          description:
+            `Operator-defined fields, checked against ROSTER_PROFILE_SCHEMA when set (at most ${CUSTOM_MAX_BYTES} ` +
+            'bytes as JSON). Merges at the top level: a key set to null is removed; null clears them all.',
+        }),
+      ),
+    ),
     tags: Type.Optional(
       Nullable(
         Type.Array(Text(TAG_MAX_LENGTH, { minLength: 1 }), {
@@ -142,6 +153,9 @@ export const PublicUser = Type.Object(
     availability: Nullable(Availability),
     tags: Type.Array(Type.Object({ name: Type.String(), key: Type.String(), color: Type.String() })),
     socials: Type.Object({ github: Str, twitter: Str, linkedin: Str, website: Str }),
+    custom: Type.Record(Type.String(), Type.Unknown(), {
+      description: 'The custom fields the profile schema declares and does not mark private',
+    }),
     isPrivate: Type.Boolean(),
     role: Type.String(),
     profileCompleteness: Type.Integer({ minimum: 0, maximum: 100 }),
@@ -152,7 +166,8 @@ export const PublicUser = Type.Object(
   { description: 'Another user (public view)' },
 );
 
-export function toPublicUser(user: User, profile: Profile, tags: readonly Tag[] = []) {
+/** `custom` is passed apart, already reduced to its public part by the caller. */
+export function toPublicUser(user: User, profile: Profile, tags: readonly Tag[], custom: CustomData) {
   const me = toMeView(user, profile, tags);
   return {
     id: me.id,
@@ -167,6 +182,7 @@ export function toPublicUser(user: User, profile: Profile, tags: readonly Tag[] 
     availability: me.availability,
     tags: me.tags,
     socials: me.socials,
+    custom,
     isPrivate: me.isPrivate,
     role: me.role,
     profileCompleteness: me.profileCompleteness,

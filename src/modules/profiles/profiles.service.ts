@@ -7,20 +7,28 @@ import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
-import { findUserById, findUserByUsername, type User } from '../accounts/accounts.repository.ts';
+import {
+  findUserById,
+  findUserByUsername,
+  findUsersByIds,
+  type User,
+} from '../accounts/accounts.repository.ts';
 import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
 import { completeness } from './completeness.ts';
+import type { CustomData, CustomFields } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
+import { syncProfile } from './profile-sync.ts';
 import {
   type Contact,
   emptyProfile,
   findProfile,
+  findProfiles,
   type Profile,
   type Socials,
   updateNames,
   upsertProfile,
 } from './profiles.repository.ts';
-import { listUserTags, replaceUserTags, searchTags, type Tag } from './tags.repository.ts';
+import { listTagsOfUsers, listUserTags, replaceUserTags, searchTags, type Tag } from './tags.repository.ts';
 import { MAX_TAGS, tagColor, tagKey, tagName } from './tags.ts';
 
 /** A PATCH body: every field optional; null clears. */
@@ -44,6 +52,8 @@ export interface ProfilePatch {
   readonly isPrivate?: boolean;
   /** Replaces the tags; null or [] removes them all. */
   readonly tags?: readonly string[] | null;
+  /** Merges at the top level: a key set to null is removed; null clears them all. */
+  readonly custom?: CustomData | null;
 }
 
 /** Absent keeps the old value; null or a string replaces it (strings trimmed, empty = null). */
@@ -62,14 +72,27 @@ function merge<T extends Record<string, string | null>>(
   return out;
 }
 
+function mergeCustom(old: CustomData, patch: CustomData | null | undefined): CustomData {
+  if (patch === undefined) return old;
+  if (patch === null) return {};
+  const kept = Object.entries(old).filter(([key]) => !Object.hasOwn(patch, key));
+  const set = Object.entries(patch).filter(([, value]) => value !== null);
+  return Object.fromEntries([...kept, ...set]);
+}
+
 export interface ProfileView {
   readonly user: User;
   readonly profile: Profile;
   readonly tags: Tag[];
 }
 
-export function createProfilesService(deps: { db: Executor; clock: Clock }) {
-  const { db, clock } = deps;
+/** For others: `custom` is reduced to the part the profile schema lets them see. */
+export interface PublicProfileView extends ProfileView {
+  readonly custom: CustomData;
+}
+
+export function createProfilesService(deps: { db: Executor; clock: Clock; customFields: CustomFields }) {
+  const { db, clock, customFields } = deps;
 
   async function load(userId: string): Promise<ProfileView> {
     const user = await findUserById(db, userId);
@@ -127,15 +150,34 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
     searchTags: (q: string, limit: number) => searchTags(db, tagKey(q), limit),
 
     /** Another user's profile, for the public view: only active accounts exist for others. */
-    async loadPublic(userId: string): Promise<ProfileView> {
+    async loadPublic(userId: string): Promise<PublicProfileView> {
       const found = await load(userId);
       if (found.user.status !== 'active') throw accountError('user_not_found');
-      return found;
+      return { ...found, custom: customFields.publicPart(found.profile.custom) };
+    },
+
+    /**
+     * Public views of several users (a page of a list), in the order given;
+     * accounts that are not active are left out.
+     */
+    async loadPublicMany(userIds: readonly string[]): Promise<PublicProfileView[]> {
+      const [users, profiles, tags] = await Promise.all([
+        findUsersByIds(db, userIds),
+        findProfiles(db, userIds),
+        listTagsOfUsers(db, userIds),
+      ]);
+      return userIds.flatMap((id) => {
+        const user = users.get(id);
+        if (!user || user.status !== 'active') return [];
+        const profile = profiles.get(id) ?? emptyProfile();
+        return [{ user, profile, tags: tags.get(id) ?? [], custom: customFields.publicPart(profile.custom) }];
+      });
     },
 
     async update(userId: string, patch: ProfilePatch): Promise<ProfileView> {
       const { user, profile } = await load(userId);
-      const errors = validate(patch);
+      const custom = mergeCustom(profile.custom, patch.custom);
+      const errors = [...validate(patch), ...(patch.custom === undefined ? [] : customFields.check(custom))];
       if (errors.length > 0)
         throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
       const username =
@@ -165,8 +207,8 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
         contact: merge(profile.contact, patch.contact),
         socials: merge(profile.socials, patch.socials),
         isPrivate: patch.isPrivate ?? profile.isPrivate,
+        custom,
       };
-      next.completeness = completeness({ ...next, ...names, emailVerified: user.emailVerifiedAt !== null });
       const now = clock.now().toISOString();
       try {
         await inTransaction(db, async (trx) => {
@@ -177,6 +219,7 @@ export function createProfilesService(deps: { db: Executor; clock: Clock }) {
           await updateNames(trx, userId, names, now);
           await upsertProfile(trx, userId, next, now);
           if (patch.tags !== undefined) await replaceUserTags(trx, userId, normaliseTags(patch.tags ?? []));
+          await syncProfile(trx, userId, now);
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw accountError('username_taken');

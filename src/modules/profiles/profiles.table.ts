@@ -15,6 +15,8 @@ export interface ProfilesTable {
   socials: string | null;
   /** SQLite stores 0/1. */
   is_private: boolean | number;
+  /** JSON text: the operator-defined fields (ROSTER_PROFILE_SCHEMA). */
+  custom: string | null;
   completeness: number;
   updated_at: string;
 }

@@ -17,6 +17,22 @@ export async function listUserTags(db: Executor, userId: string): Promise<Tag[]>
     .execute();
 }
 
+/** Tags of several users (a page of results), each list in the user's order. */
+export async function listTagsOfUsers(db: Executor, userIds: readonly string[]): Promise<Map<string, Tag[]>> {
+  const out = new Map<string, Tag[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('user_tags')
+    .innerJoin('tags', 'tags.key', 'user_tags.tag_key')
+    .select(['user_tags.user_id', 'tags.name', 'tags.key', 'tags.color'])
+    .where('user_tags.user_id', 'in', userIds)
+    .orderBy('user_tags.user_id')
+    .orderBy('user_tags.position')
+    .execute();
+  for (const { user_id, ...tag } of rows) out.get(user_id)?.push(tag);
+  return out;
+}
+
 /**
  * Replaces a user's tags and keeps every tag's usage count right, in the
  * caller's transaction.

@@ -3,6 +3,7 @@
 import type { UsersTable } from '../../modules/accounts/accounts.table.ts';
 import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
+import type { UserSearchTable } from '../../modules/directory/directory.table.ts';
 import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
 import type { ProfilesTable, TagsTable, UserTagsTable } from '../../modules/profiles/profiles.table.ts';
@@ -30,4 +31,5 @@ export interface Tables {
   profiles: ProfilesTable;
   tags: TagsTable;
   user_tags: UserTagsTable;
+  user_search: UserSearchTable;
 }

@@ -5,6 +5,7 @@ import { apiKeys } from './0003-api-keys.ts';
 import { mfaPhone } from './0004-mfa-phone.ts';
 import { profiles } from './0005-profiles.ts';
 import { tags } from './0006-tags.ts';
+import { directory } from './0007-directory.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -14,4 +15,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0004-mfa-phone', mfaPhone],
   ['0005-profiles', profiles],
   ['0006-tags', tags],
+  ['0007-directory', directory],
 ];

@@ -1,0 +1,58 @@
+// GET /v1/users: the searchable directory of active users (public views).
+import { Type } from 'typebox';
+import type { App } from '../../http/app-types.ts';
+import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { PageQuery, pageOf } from '../../http/pagination.ts';
+import { problemResponses } from '../../http/problem.ts';
+import { Text } from '../../http/schemas.ts';
+import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
+import type { DirectoryService } from './directory.service.ts';
+
+const Score = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description }));
+
+const DirectoryQuery = Type.Object({
+  q: Type.Optional(
+    Text(100, {
+      description:
+        'Words that must each occur in the first, last or display name, the username or the headline: ' +
+        'case-insensitive, anywhere in the word ("jer" finds Jeremy and Majerle); `%` and `_` are literal',
+      examples: ['jer'],
+    }),
+  ),
+  role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
+  tags: Type.Optional(
+    Text(500, { description: 'Comma-separated tags; a user must carry all of them', examples: ['rust,go'] }),
+  ),
+  completenessMin: Score('Lowest profile completeness (0–100)'),
+  completenessMax: Score('Highest profile completeness (0–100)'),
+  ...PageQuery.properties,
+});
+
+export function directoryRoutes(app: App, deps: { directory: DirectoryService; auth: Authenticator }): void {
+  const { directory, auth } = deps;
+
+  app.get(
+    '/v1/users',
+    {
+      preHandler: auth.required,
+      schema: {
+        tags: ['users'],
+        summary: 'Search the directory',
+        description:
+          'Active users in creation order, as public views. Filters combine; pages are keyset (`nextCursor`), ' +
+          'so users who join while you page never repeat or shift an item. A cursor not issued here is a 400.',
+        security: BEARER,
+        querystring: DirectoryQuery,
+        response: { 200: pageOf(PublicUser), ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, ...filters } = request.query;
+      const page = await directory.search(principalOf(request).userId, { ...filters, limit });
+      return {
+        items: page.items.map((v) => toPublicUser(v.user, v.profile, v.tags, v.custom)),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+}

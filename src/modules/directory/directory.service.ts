@@ -1,0 +1,76 @@
+// The directory: active users found by name, username or headline, narrowed
+// by role, tags and completeness, in keyset pages. Whoever the social graph
+// hides from the viewer (blocks, either way) is filtered in the query itself,
+// so pages stay full and counts honest.
+import { decodeCursor, toPage } from '../../http/pagination.ts';
+import type { Dialect } from '../../platform/db/database.ts';
+import type { Executor } from '../../platform/db/executor.ts';
+import type { FieldError } from '../../platform/domain-error.ts';
+import { commonError } from '../../platform/errors.ts';
+import type { UserRole } from '../accounts/accounts.table.ts';
+import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
+import { tagKey } from '../profiles/tags.ts';
+import { type HiddenUsers, searchUserIds } from './directory.repository.ts';
+import { searchTerms } from './search-document.ts';
+
+export const MAX_TERMS = 8;
+export const MAX_TAG_FILTERS = 10;
+
+export interface DirectorySearch {
+  readonly q?: string;
+  readonly role?: UserRole;
+  /** Comma-separated tag names or keys. */
+  readonly tags?: string;
+  readonly completenessMin?: number;
+  readonly completenessMax?: number;
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export function createDirectoryService(deps: {
+  db: Executor;
+  dialect: Dialect;
+  profiles: ProfilesService;
+  /** Filled by the social graph; read at each search. */
+  hidden: HiddenUsers[];
+}) {
+  const { db, dialect, profiles, hidden } = deps;
+
+  return {
+    async search(
+      viewerId: string,
+      input: DirectorySearch,
+    ): Promise<{ items: PublicProfileView[]; nextCursor: string | null }> {
+      const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
+      const errors: FieldError[] = [];
+      if (tags.length > MAX_TAG_FILTERS) {
+        errors.push({ path: 'query.tags', message: `must name at most ${MAX_TAG_FILTERS} tags` });
+      }
+      const { completenessMin: min, completenessMax: max } = input;
+      if (min !== undefined && max !== undefined && min > max) {
+        errors.push({ path: 'query.completenessMin', message: 'must not exceed completenessMax' });
+      }
+      if (errors.length > 0)
+        throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
+      const after = decodeCursor(input.cursor);
+      const ids = await searchUserIds(
+        db,
+        dialect,
+        {
+          terms: searchTerms(input.q ?? '', MAX_TERMS),
+          tags,
+          limit: input.limit,
+          ...(input.role ? { role: input.role } : {}),
+          ...(min !== undefined ? { completenessMin: min } : {}),
+          ...(max !== undefined ? { completenessMax: max } : {}),
+          ...(after !== undefined ? { after } : {}),
+        },
+        hidden.map((query) => query(db, viewerId)),
+      );
+      const page = toPage(ids, input.limit, (id) => id);
+      return { items: await profiles.loadPublicMany(page.items), nextCursor: page.nextCursor };
+    },
+  };
+}
+
+export type DirectoryService = ReturnType<typeof createDirectoryService>;

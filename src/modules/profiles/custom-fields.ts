@@ -1,0 +1,87 @@
+// Operator-defined profile fields (`custom`). Any JSON object within the size
+// and depth limits is kept; when ROSTER_PROFILE_SCHEMA names a JSON Schema
+// file, the merged object must also satisfy it. The public view is an
+// allow-list: it shows the top-level properties the schema declares, except
+// those marked `"x-private": true`. Without a schema, custom data is private.
+import { readFileSync } from 'node:fs';
+import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { fieldErrors } from '../../http/validation.ts';
+import type { FieldError } from '../../platform/domain-error.ts';
+
+export type CustomData = Record<string, unknown>;
+
+/** Serialised size of `custom` (UTF-8 bytes of its JSON). */
+export const CUSTOM_MAX_BYTES = 8192;
+/** Nesting levels below `custom` itself. */
+export const CUSTOM_MAX_DEPTH = 5;
+export const PRIVATE_KEYWORD = 'x-private';
+
+export interface CustomFields {
+  /** Problems with a whole `custom` object (after a patch is merged in); empty when it is fine. */
+  check(value: CustomData): FieldError[];
+  /** What others may see. */
+  publicPart(value: CustomData): CustomData;
+}
+
+function depthOf(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return 1 + children.reduce<number>((max, child) => Math.max(max, depthOf(child)), 0);
+}
+
+function limits(value: CustomData): FieldError[] {
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > CUSTOM_MAX_BYTES) {
+    return [{ path: 'custom', message: `must be at most ${CUSTOM_MAX_BYTES} bytes as JSON (is ${bytes})` }];
+  }
+  if (depthOf(value) > CUSTOM_MAX_DEPTH + 1) {
+    return [{ path: 'custom', message: `must nest at most ${CUSTOM_MAX_DEPTH} levels deep` }];
+  }
+  return [];
+}
+
+/** The schema's draft decides the validator: 2020-12 unless it names draft-07 or older. */
+function compile(schema: AnySchema & { $schema?: string }): ValidateFunction {
+  const options = { allErrors: true, strict: false } as const;
+  const legacy = typeof schema.$schema === 'string' && /draft-0[4-7]/.test(schema.$schema);
+  const ajv = legacy ? new Ajv(options) : new Ajv2020(options);
+  addFormats.default(ajv);
+  ajv.addKeyword({ keyword: PRIVATE_KEYWORD, schemaType: 'boolean' });
+  return ajv.compile(schema);
+}
+
+/** Reads and compiles the schema once at start-up; a bad file stops start-up with a message naming it. */
+export function loadCustomFields(path: string | null): CustomFields {
+  // Without a schema nothing is declared, so nothing is public.
+  if (path === null) return { check: limits, publicPart: () => ({}) };
+  let schema: { type?: unknown; properties?: Record<string, Record<string, unknown>> };
+  let validate: ValidateFunction;
+  try {
+    schema = JSON.parse(readFileSync(path, 'utf8'));
+    validate = compile(schema as AnySchema);
+  } catch (error) {
+    throw new Error(
+      `ROSTER_PROFILE_SCHEMA: ${path} is not a usable JSON Schema: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const visible = Object.entries(schema.properties ?? {})
+    .filter(([, property]) => property?.[PRIVATE_KEYWORD] !== true)
+    .map(([key]) => key);
+  return {
+    check(value) {
+      const errors = limits(value);
+      if (errors.length > 0 || validate(value)) return errors;
+      return fieldErrors((validate.errors ?? []) as ErrorObject[], 'custom');
+    },
+    publicPart(value) {
+      return Object.fromEntries(
+        visible.filter((key) => Object.hasOwn(value, key)).map((key) => [key, value[key]]),
+      );
+    },
+  };
+}
