@@ -137,6 +137,12 @@ describe(`profile updates (${testDialect})`, () => {
         .length,
       0,
     );
+    const searchable = await t.db.database.db
+      .selectFrom('user_search')
+      .select('doc')
+      .where('user_id', '=', id)
+      .execute();
+    assert.deepEqual(searchable, [], 'the search document goes too');
   });
 
   it('others see the public view: no email, phone, contact or locale; unknown ids are 404', async () => {

@@ -1,0 +1,187 @@
+// `custom` profile fields: size-limited JSON, checked against the operator's
+// JSON Schema (ROSTER_PROFILE_SCHEMA), private fields left out of public views.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { testDialect } from '../helpers/dialect.ts';
+
+const SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  properties: {
+    team: { type: 'string', maxLength: 40 },
+    employeeId: { type: 'string', pattern: '^E[0-9]{4}$', 'x-private': true },
+    skills: { type: 'array', items: { type: 'string' }, maxItems: 5 },
+    office: {
+      type: 'object',
+      properties: { floor: { type: 'integer', minimum: 0 }, desk: { type: 'string' } },
+      required: ['floor'],
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+};
+
+function schemaFile(schema: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'roster-schema-')), 'profile.schema.json');
+  writeFileSync(path, typeof schema === 'string' ? schema : JSON.stringify(schema));
+  return path;
+}
+
+async function signUp(t: TestApp, label: string): Promise<{ token: string; id: string }> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    payload: { email: `${label}-${Date.now()}-${Math.random()}@example.com`, password: 'custom passphrase' },
+  });
+  assert.equal(res.statusCode, 201);
+  return { token: res.json().session.accessToken, id: res.json().user.id };
+}
+
+const patch = (t: TestApp, token: string, payload: unknown) =>
+  t.app.inject({
+    method: 'PATCH',
+    url: '/v1/me',
+    headers: { authorization: `Bearer ${token}` },
+    payload: payload as object,
+  });
+
+describe(`custom profile fields with a schema (${testDialect})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({
+      env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false', ROSTER_PROFILE_SCHEMA: schemaFile(SCHEMA) },
+    });
+  });
+  after(() => t.close());
+
+  it('valid fields are kept and merged at the top level; null removes one key', async () => {
+    const { token } = await signUp(t, 'custom');
+    const first = await patch(t, token, { custom: { team: 'Platform', employeeId: 'E1234' } });
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(first.json().custom, { team: 'Platform', employeeId: 'E1234' });
+    const second = await patch(t, token, { custom: { skills: ['go'], team: null } });
+    assert.deepEqual(second.json().custom, { employeeId: 'E1234', skills: ['go'] });
+    const other = await patch(t, token, { bio: 'untouched custom' });
+    assert.deepEqual(other.json().custom, { employeeId: 'E1234', skills: ['go'] }, 'absent custom stays');
+    const cleared = await patch(t, token, { custom: null });
+    assert.deepEqual(cleared.json().custom, {});
+  });
+
+  it('values the schema refuses are a 422 with their paths, and nothing is applied', async () => {
+    const { token } = await signUp(t, 'custom-bad');
+    await patch(t, token, { custom: { team: 'Kept' } });
+    const cases: [unknown, string][] = [
+      [{ employeeId: 'x1' }, 'custom.employeeId'],
+      [{ skills: ['a', 'b', 'c', 'd', 'e', 'f'] }, 'custom.skills'],
+      [{ skills: [1] }, 'custom.skills.0'],
+      [{ office: { desk: 'A1' } }, 'custom.office.floor'],
+      [{ office: { floor: -1 } }, 'custom.office.floor'],
+      [{ office: { floor: 1, wing: 'B' } }, 'custom.office.wing'],
+      [{ unknownField: true }, 'custom.unknownField'],
+    ];
+    for (const [custom, path] of cases) {
+      const res = await patch(t, token, { custom, bio: 'must not be applied' });
+      assert.equal(res.statusCode, 422, JSON.stringify(custom));
+      assert.equal(res.json().code, 'validation_failed');
+      assert.ok(
+        res.json().errors.some((e: { path: string }) => e.path === path),
+        `${JSON.stringify(custom)}: ${JSON.stringify(res.json().errors)}`,
+      );
+    }
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.deepEqual(me.json().custom, { team: 'Kept' });
+    assert.equal(me.json().bio, null);
+  });
+
+  it('size and shape limits hold before the schema is consulted', async () => {
+    const { token } = await signUp(t, 'custom-size');
+    const big = await patch(t, token, { custom: { team: 'x'.repeat(9000) } });
+    assert.equal(big.statusCode, 422);
+    assert.match(big.json().errors[0].message, /bytes/);
+    const notObject = await patch(t, token, { custom: ['team'] });
+    assert.equal(notObject.statusCode, 422);
+    const poisoned = await t.app.inject({
+      method: 'PATCH',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: '{"custom":{"__proto__":{"role":"admin"}}}',
+    });
+    assert.ok([400, 422].includes(poisoned.statusCode), `prototype keys refused (${poisoned.statusCode})`);
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(me.json().role, 'user');
+    assert.deepEqual(me.json().custom, {});
+  });
+
+  it('the public view shows declared fields only, never those marked x-private', async () => {
+    const owner = await signUp(t, 'custom-owner');
+    const viewer = await signUp(t, 'custom-viewer');
+    const set = await patch(t, owner.token, {
+      custom: { team: 'Search', employeeId: 'E9876', office: { floor: 3 } },
+    });
+    assert.equal(set.statusCode, 200, set.body);
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/v1/users/${owner.id}`,
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    assert.deepEqual(view.json().custom, { team: 'Search', office: { floor: 3 } });
+    assert.doesNotMatch(view.body, /E9876/);
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/v1/users?q=search',
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    assert.equal(listed.statusCode, 200);
+    assert.doesNotMatch(listed.body, /E9876/);
+  });
+});
+
+describe(`custom profile fields without a schema (${testDialect})`, () => {
+  it('any object within the limits is kept, and none of it is public', async () => {
+    const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+    try {
+      const owner = await signUp(t, 'free-owner');
+      const viewer = await signUp(t, 'free-viewer');
+      const res = await patch(t, owner.token, { custom: { anything: { nested: [1, 2, { deep: true }] } } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json().custom, { anything: { nested: [1, 2, { deep: true }] } });
+      const deep = await patch(t, owner.token, {
+        custom: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } },
+      });
+      assert.equal(deep.statusCode, 422, 'nesting is bounded');
+      const view = await t.app.inject({
+        method: 'GET',
+        url: `/v1/users/${owner.id}`,
+        headers: { authorization: `Bearer ${viewer.token}` },
+      });
+      assert.deepEqual(view.json().custom, {});
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a schema file that is missing or not a schema stops start-up with a message naming it', async () => {
+    for (const path of [
+      join(tmpdir(), 'no-such-roster-schema.json'),
+      schemaFile('{ not json'),
+      schemaFile({ type: 'no-such-type' }),
+    ]) {
+      await assert.rejects(
+        buildTestApp({ env: { ROSTER_PROFILE_SCHEMA: path } }),
+        (error: Error) => error.message.includes('ROSTER_PROFILE_SCHEMA') && error.message.includes(path),
+      );
+    }
+  });
+});
