@@ -22,6 +22,7 @@ import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { socialRoutes } from './modules/social/social.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logger.ts';
@@ -99,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   usersRoutes(app, { ...identity, auth });
   profilesRoutes(app, { profiles: identity.profiles, auth });
   directoryRoutes(app, { directory: identity.directory, auth });
+  socialRoutes(app, { social: identity.social, auth });
 
   return app;
 }

@@ -7,7 +7,6 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { credentialError } from './modules/credentials/credentials.errors.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
-import type { HiddenUsers } from './modules/directory/directory.repository.ts';
 import { createDirectoryService } from './modules/directory/directory.service.ts';
 import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
@@ -20,6 +19,8 @@ import type { PostLoginHook } from './modules/sessions/login-flow.ts';
 import { createSessionState } from './modules/sessions/session-state.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 import { createKeyStore, SigningKeyError } from './modules/sessions/signing-keys.ts';
+import { hiddenFrom } from './modules/social/social.repository.ts';
+import { createSocialService } from './modules/social/social.service.ts';
 import type { Clock } from './platform/clock.ts';
 import { createEncrypter } from './platform/crypto/encryption.ts';
 import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.ts';
@@ -180,23 +181,26 @@ export function createIdentity(
   });
 
   const apiKeys = createApiKeys({ db, clock });
-  // The social graph adds its blocks here.
-  const hiddenFromDirectory: HiddenUsers[] = [];
   const profiles = createProfilesService({
     db,
+    dialect: database.dialect,
     clock,
+    isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
   });
+  const social = createSocialService({ db, dialect: database.dialect, clock, profiles });
   const directory = createDirectoryService({
     db,
     dialect: database.dialect,
     profiles,
-    hidden: hiddenFromDirectory,
+    // Blocks, either way round, hide users from each other's searches.
+    hidden: [hiddenFrom],
   });
 
   return {
     accounts,
     directory,
+    social,
     apiKeys,
     profiles,
     mfa,

@@ -29,6 +29,7 @@ import type { OtpService } from '../otp/otp.service.ts';
 import { forgetProfile, syncProfile } from '../profiles/profile-sync.ts';
 import { replaceUserTags } from '../profiles/tags.repository.ts';
 import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
+import { forgetSocial } from '../social/social.repository.ts';
 import { accountError } from './accounts.errors.ts';
 import {
   RESEND_COOLDOWN,
@@ -339,6 +340,7 @@ export function createAccountsService(deps: AccountsDeps) {
       await otp.forgetUser(trx, user.id);
       await deps.forgetSecondFactors(trx, user.id);
       await forgetProfile(trx, user.id);
+      await forgetSocial(trx, user.id);
       await replaceUserTags(trx, user.id, []);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);

@@ -33,6 +33,9 @@ export interface Profile {
   completeness: number;
   /** Operator-defined fields; see custom-fields.ts. */
   custom: CustomData;
+  /** Read-only here: the social graph keeps them with its edges. */
+  followerCount: number;
+  followingCount: number;
 }
 
 export const EMPTY_CONTACT: Contact = { country: null, state: null, city: null, address: null };
@@ -53,6 +56,8 @@ export const emptyProfile = (): Profile => ({
   isPrivate: false,
   completeness: 0,
   custom: {},
+  followerCount: 0,
+  followingCount: 0,
 });
 
 const parsed = <T>(json: string | null): Partial<T> => (json ? (JSON.parse(json) as Partial<T>) : {});
@@ -72,6 +77,8 @@ export const toProfile = (r: Selectable<ProfilesTable>): Profile => ({
   isPrivate: Boolean(r.is_private),
   completeness: Number(r.completeness),
   custom: parsed<CustomData>(r.custom) as CustomData,
+  followerCount: Number(r.follower_count),
+  followingCount: Number(r.following_count),
 });
 
 export async function findProfile(db: Executor, userId: string): Promise<Profile | null> {

@@ -56,15 +56,19 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
       schema: {
         tags: ['users'],
         summary: 'Another user (public view)',
-        description: 'No email, phone or contact details. Unknown, deleted and banned accounts are 404.',
+        description:
+          'No email, phone or contact details. Unknown, deleted and banned accounts are 404, and so is ' +
+          'a user who blocks you or whom you block.',
         security: BEARER,
         params: Type.Object({ id: Id }),
         response: { 200: PublicUser, ...problemResponses(401, 404, 422) },
       },
     },
     async (request) => {
-      // Blocks (next issue) will answer 404 here too, either way round.
-      const { user, profile, tags, custom } = await profiles.loadPublic(request.params.id);
+      const { user, profile, tags, custom } = await profiles.loadPublic(
+        request.params.id,
+        principalOf(request).userId,
+      );
       return toPublicUser(user, profile, tags, custom);
     },
   );

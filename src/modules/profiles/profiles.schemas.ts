@@ -62,8 +62,8 @@ export function toMeView(user: User, profile: Profile, tags: readonly Tag[] = []
     custom: profile.custom,
     isPrivate: profile.isPrivate,
     profileCompleteness: profile.completeness,
-    followerCount: 0, // the social graph keeps these counters (next issue)
-    followingCount: 0,
+    followerCount: profile.followerCount,
+    followingCount: profile.followingCount,
   };
 }
 

@@ -2,6 +2,7 @@
 // patches (absent stays, null clears, nested objects merge), with the
 // completeness score kept in the same transaction.
 import type { Clock } from '../../platform/clock.ts';
+import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
@@ -14,6 +15,7 @@ import {
   type User,
 } from '../accounts/accounts.repository.ts';
 import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
+import { acceptAllRequests } from '../social/social.repository.ts';
 import { completeness } from './completeness.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
@@ -91,8 +93,15 @@ export interface PublicProfileView extends ProfileView {
   readonly custom: CustomData;
 }
 
-export function createProfilesService(deps: { db: Executor; clock: Clock; customFields: CustomFields }) {
-  const { db, clock, customFields } = deps;
+export function createProfilesService(deps: {
+  db: Executor;
+  dialect: Dialect;
+  clock: Clock;
+  customFields: CustomFields;
+  /** Whether the social graph hides one user from another (a block either way). */
+  isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
+}) {
+  const { db, dialect, clock, customFields } = deps;
 
   async function load(userId: string): Promise<ProfileView> {
     const user = await findUserById(db, userId);
@@ -150,9 +159,10 @@ export function createProfilesService(deps: { db: Executor; clock: Clock; custom
     searchTags: (q: string, limit: number) => searchTags(db, tagKey(q), limit),
 
     /** Another user's profile, for the public view: only active accounts exist for others. */
-    async loadPublic(userId: string): Promise<PublicProfileView> {
+    async loadPublic(userId: string, viewerId: string): Promise<PublicProfileView> {
       const found = await load(userId);
-      if (found.user.status !== 'active') throw accountError('user_not_found');
+      if (found.user.status !== 'active' || (await deps.isHidden(viewerId, userId)))
+        throw accountError('user_not_found');
       return { ...found, custom: customFields.publicPart(found.profile.custom) };
     },
 
@@ -168,7 +178,7 @@ export function createProfilesService(deps: { db: Executor; clock: Clock; custom
       ]);
       return userIds.flatMap((id) => {
         const user = users.get(id);
-        if (!user || user.status !== 'active') return [];
+        if (user?.status !== 'active') return [];
         const profile = profiles.get(id) ?? emptyProfile();
         return [{ user, profile, tags: tags.get(id) ?? [], custom: customFields.publicPart(profile.custom) }];
       });
@@ -212,6 +222,8 @@ export function createProfilesService(deps: { db: Executor; clock: Clock; custom
       const now = clock.now().toISOString();
       try {
         await inTransaction(db, async (trx) => {
+          // First, so the row locks it takes come in id order before any other.
+          if (profile.isPrivate && !next.isPrivate) await acceptAllRequests(trx, dialect, userId, now);
           if (username !== null && username !== user.username) {
             const holder = await findUserByUsername(trx, username);
             if (holder && holder.id !== userId) throw accountError('username_taken');

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface ProfilesTable {
   user_id: string;
   display_name: string | null;
@@ -18,6 +20,9 @@ export interface ProfilesTable {
   /** JSON text: the operator-defined fields (ROSTER_PROFILE_SCHEMA). */
   custom: string | null;
   completeness: number;
+  /** Kept by the social graph in the same transaction as its edges. */
+  follower_count: Generated<number>;
+  following_count: Generated<number>;
   updated_at: string;
 }
 

@@ -13,6 +13,7 @@ import type {
   SessionsTable,
   SigningKeysTable,
 } from '../../modules/sessions/sessions.table.ts';
+import type { BlocksTable, BookmarksTable, FollowsTable } from '../../modules/social/social.table.ts';
 import type { OutboxMessagesTable } from '../outbox/outbox.table.ts';
 
 export interface Tables {
@@ -32,4 +33,7 @@ export interface Tables {
   tags: TagsTable;
   user_tags: UserTagsTable;
   user_search: UserSearchTable;
+  follows: FollowsTable;
+  blocks: BlocksTable;
+  bookmarks: BookmarksTable;
 }

@@ -6,6 +6,7 @@ import { mfaPhone } from './0004-mfa-phone.ts';
 import { profiles } from './0005-profiles.ts';
 import { tags } from './0006-tags.ts';
 import { directory } from './0007-directory.ts';
+import { social } from './0008-social.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -16,4 +17,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0005-profiles', profiles],
   ['0006-tags', tags],
   ['0007-directory', directory],
+  ['0008-social', social],
 ];

@@ -1,0 +1,340 @@
+// Edges of the social graph and the counters beside them. Every function runs
+// in the caller's transaction; the service takes the pair lock first, so two
+// users following each other at once cannot deadlock on the counters.
+import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import type { Dialect } from '../../platform/db/database.ts';
+import type { Tables } from '../../platform/db/database.types.ts';
+import type { Executor } from '../../platform/db/executor.ts';
+import { newId } from '../../platform/ids.ts';
+import type { FollowStatus, FollowsTable } from './social.table.ts';
+
+export interface FollowEdge {
+  readonly id: string;
+  readonly followerId: string;
+  readonly followeeId: string;
+  readonly status: FollowStatus;
+  readonly createdAt: string;
+  readonly since: string | null;
+}
+
+/** One item of a list: the other user's id, when, and the key of its place in the list. */
+export interface ListEntry {
+  readonly id: string;
+  readonly userId: string;
+  readonly at: string;
+}
+
+const toEdge = (r: Selectable<FollowsTable>): FollowEdge => ({
+  id: r.id,
+  followerId: r.follower_id,
+  followeeId: r.followee_id,
+  status: r.status,
+  createdAt: r.created_at,
+  since: r.since,
+});
+
+/**
+ * Serialises changes to the edges between users: PostgreSQL row locks on
+ * their profiles, always taken in id order so that no two transactions wait
+ * on each other. SQLite writers are serialised already.
+ */
+export async function lockUsers(db: Executor, dialect: Dialect, ids: readonly string[]): Promise<void> {
+  if (dialect !== 'postgres' || ids.length === 0) return;
+  await db
+    .selectFrom('profiles')
+    .select('user_id')
+    .where('user_id', 'in', ids)
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
+}
+
+export const lockPair = (db: Executor, dialect: Dialect, a: string, b: string) =>
+  lockUsers(db, dialect, [a, b]);
+
+export async function findFollow(
+  db: Executor,
+  followerId: string,
+  followeeId: string,
+): Promise<FollowEdge | null> {
+  const r = await db
+    .selectFrom('follows')
+    .selectAll()
+    .where('follower_id', '=', followerId)
+    .where('followee_id', '=', followeeId)
+    .executeTakeFirst();
+  return r ? toEdge(r) : null;
+}
+
+/** Adds the edge unless one exists; true when this call added it. */
+export async function insertFollow(
+  db: Executor,
+  followerId: string,
+  followeeId: string,
+  status: FollowStatus,
+  now: string,
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('follows')
+    .values({
+      id: newId(),
+      follower_id: followerId,
+      followee_id: followeeId,
+      status,
+      created_at: now,
+      since: status === 'following' ? now : null,
+    })
+    .onConflict((oc) => oc.columns(['follower_id', 'followee_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Counters move only for accepted follows. */
+export async function adjustCounts(
+  db: Executor,
+  followerId: string,
+  followeeId: string,
+  delta: 1 | -1,
+): Promise<void> {
+  await db
+    .updateTable('profiles')
+    .set((eb) => ({ following_count: eb('following_count', '+', delta) }))
+    .where('user_id', '=', followerId)
+    .execute();
+  await db
+    .updateTable('profiles')
+    .set((eb) => ({ follower_count: eb('follower_count', '+', delta) }))
+    .where('user_id', '=', followeeId)
+    .execute();
+}
+
+/** Removes the edge, whatever its status; the status it had, or null when there was none. */
+export async function deleteFollow(
+  db: Executor,
+  followerId: string,
+  followeeId: string,
+): Promise<FollowStatus | null> {
+  const r = await db
+    .deleteFrom('follows')
+    .where('follower_id', '=', followerId)
+    .where('followee_id', '=', followeeId)
+    .returning('status')
+    .executeTakeFirst();
+  if (r?.status === 'following') await adjustCounts(db, followerId, followeeId, -1);
+  return r?.status ?? null;
+}
+
+/** A pending request to this user, by its id. */
+export async function findRequest(db: Executor, id: string, followeeId: string): Promise<FollowEdge | null> {
+  const r = await db
+    .selectFrom('follows')
+    .selectAll()
+    .where('id', '=', id)
+    .where('followee_id', '=', followeeId)
+    .where('status', '=', 'requested')
+    .executeTakeFirst();
+  return r ? toEdge(r) : null;
+}
+
+export async function acceptFollow(db: Executor, edge: FollowEdge, now: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('follows')
+    .set({ status: 'following', since: now })
+    .where('id', '=', edge.id)
+    .where('status', '=', 'requested')
+    .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) return false;
+  await adjustCounts(db, edge.followerId, edge.followeeId, 1);
+  return true;
+}
+
+/** A private account turned public: every pending request becomes a follow. */
+export async function acceptAllRequests(
+  db: Executor,
+  dialect: Dialect,
+  followeeId: string,
+  now: string,
+): Promise<void> {
+  const pending = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('followee_id', '=', followeeId)
+    .where('status', '=', 'requested')
+    .execute();
+  if (pending.length === 0) return;
+  const followers = pending.map((r) => r.follower_id);
+  await lockUsers(db, dialect, [followeeId, ...followers]);
+  const accepted = await db
+    .updateTable('follows')
+    .set({ status: 'following', since: now })
+    .where('followee_id', '=', followeeId)
+    .where('status', '=', 'requested')
+    .returning('follower_id')
+    .execute();
+  for (const { follower_id } of accepted) await adjustCounts(db, follower_id, followeeId, 1);
+}
+
+export async function isBlocked(db: Executor, blockerId: string, blockedId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('blocks')
+    .select('id')
+    .where('blocker_id', '=', blockerId)
+    .where('blocked_id', '=', blockedId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertBlock(
+  db: Executor,
+  blockerId: string,
+  blockedId: string,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('blocks')
+    .values({ id: newId(), blocker_id: blockerId, blocked_id: blockedId, created_at: now })
+    .onConflict((oc) => oc.columns(['blocker_id', 'blocked_id']).doNothing())
+    .execute();
+}
+
+export async function deleteBlock(db: Executor, blockerId: string, blockedId: string): Promise<void> {
+  await db
+    .deleteFrom('blocks')
+    .where('blocker_id', '=', blockerId)
+    .where('blocked_id', '=', blockedId)
+    .execute();
+}
+
+/** Users hidden from the viewer: blocked by the viewer, or blocking the viewer. */
+export function hiddenFrom(
+  db: Executor,
+  viewerId: string,
+): SelectQueryBuilder<Tables, 'blocks', { id: string }> {
+  return db
+    .selectFrom('blocks')
+    .select('blocked_id as id')
+    .where('blocker_id', '=', viewerId)
+    .union(db.selectFrom('blocks').select('blocker_id as id').where('blocked_id', '=', viewerId));
+}
+
+export async function isBookmarked(db: Executor, userId: string, targetId: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('bookmarks')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('target_id', '=', targetId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function insertBookmark(
+  db: Executor,
+  userId: string,
+  targetId: string,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('bookmarks')
+    .values({ id: newId(), user_id: userId, target_id: targetId, created_at: now })
+    .onConflict((oc) => oc.columns(['user_id', 'target_id']).doNothing())
+    .execute();
+}
+
+export async function deleteBookmarks(db: Executor, userId: string, targetId: string): Promise<void> {
+  await db.deleteFrom('bookmarks').where('user_id', '=', userId).where('target_id', '=', targetId).execute();
+}
+
+/** Erasure: every edge of the user goes, and the counters of the other ends follow. */
+export async function forgetSocial(db: Executor, userId: string): Promise<void> {
+  const edges = await db
+    .selectFrom('follows')
+    .select(['follower_id', 'followee_id'])
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
+    .where('status', '=', 'following')
+    .execute();
+  for (const e of edges) await adjustCounts(db, e.follower_id, e.followee_id, -1);
+  await db
+    .deleteFrom('follows')
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
+    .execute();
+  await db
+    .deleteFrom('blocks')
+    .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)]))
+    .execute();
+  await db
+    .deleteFrom('bookmarks')
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('target_id', '=', userId)]))
+    .execute();
+}
+
+// ---- lists: keyset pages, newest first, active users the viewer may see ----
+
+export type ListKind = 'followers' | 'following' | 'requests' | 'blocks' | 'bookmarks';
+
+/** The cursor key of an entry: its time and id, so equal times still order. */
+export const entryKey = (e: ListEntry): string => `${e.at}|${e.id}`;
+
+function parseKey(key: string): { at: string; id: string } | null {
+  const [at, id, ...rest] = key.split('|');
+  return at && id && rest.length === 0 ? { at, id } : null;
+}
+
+export async function listEntries(
+  db: Executor,
+  kind: ListKind,
+  ownerId: string,
+  viewerId: string,
+  after: string | undefined,
+  limit: number,
+): Promise<ListEntry[] | null> {
+  const cursor = after === undefined ? undefined : parseKey(after);
+  if (cursor === null) return null;
+  const base = (() => {
+    switch (kind) {
+      case 'followers':
+      case 'following': {
+        const [mine, theirs] =
+          kind === 'followers'
+            ? (['followee_id', 'follower_id'] as const)
+            : (['follower_id', 'followee_id'] as const);
+        return db
+          .selectFrom('follows as e')
+          .innerJoin('users as u', 'u.id', `e.${theirs}`)
+          .select(['e.id as id', `e.${theirs} as userId`, 'e.since as at'])
+          .where(`e.${mine}`, '=', ownerId)
+          .where('e.status', '=', 'following');
+      }
+      case 'requests':
+        return db
+          .selectFrom('follows as e')
+          .innerJoin('users as u', 'u.id', 'e.follower_id')
+          .select(['e.id as id', 'e.follower_id as userId', 'e.created_at as at'])
+          .where('e.followee_id', '=', ownerId)
+          .where('e.status', '=', 'requested');
+      case 'blocks':
+        return db
+          .selectFrom('blocks as e')
+          .innerJoin('users as u', 'u.id', 'e.blocked_id')
+          .select(['e.id as id', 'e.blocked_id as userId', 'e.created_at as at'])
+          .where('e.blocker_id', '=', ownerId);
+      case 'bookmarks':
+        return db
+          .selectFrom('bookmarks as e')
+          .innerJoin('users as u', 'u.id', 'e.target_id')
+          .select(['e.id as id', 'e.target_id as userId', 'e.created_at as at'])
+          .where('e.user_id', '=', ownerId);
+    }
+  })();
+  const timeColumn = kind === 'followers' || kind === 'following' ? 'e.since' : 'e.created_at';
+  let qb = base.where('u.status', '=', 'active');
+  // Your own blocks list shows whom you blocked; every other list hides them.
+  if (kind !== 'blocks') qb = qb.where('u.id', 'not in', hiddenFrom(db, viewerId));
+  if (cursor) qb = qb.where(sql<boolean>`(${sql.ref(timeColumn)}, e.id) < (${cursor.at}, ${cursor.id})`);
+  const rows = await qb
+    .orderBy(sql.ref(timeColumn), 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  return rows.map((r) => ({ id: r.id, userId: r.userId, at: r.at as string }));
+}

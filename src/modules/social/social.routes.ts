@@ -1,0 +1,316 @@
+// Follows, follow requests, blocks, bookmarks and the relationship between two users.
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import type { App } from '../../http/app-types.ts';
+import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { PageQuery, pageOf } from '../../http/pagination.ts';
+import { problemResponses } from '../../http/problem.ts';
+import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
+import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
+import type { ListPage, SocialService } from './social.service.ts';
+
+const UserParams = Type.Object({ id: Id });
+const At = (description: string) => Type.String({ format: 'date-time', description });
+const FollowReply = Type.Object({
+  status: Type.Union([Type.Literal('following'), Type.Literal('requested')], {
+    description: '`requested` while a private account has not accepted',
+  }),
+});
+const Connection = Type.Object({ user: PublicUser, since: At('When the follow took effect') });
+const Request = Type.Object({
+  id: Type.String({ description: 'The request; accept or reject it by this id' }),
+  user: PublicUser,
+  createdAt: At('When it was asked'),
+});
+const Listed = Type.Object({ user: PublicUser, createdAt: At('When it was added') });
+const Relationship = Type.Object(
+  {
+    following: Type.Boolean({ description: 'You follow them' }),
+    followedBy: Type.Boolean({ description: 'They follow you' }),
+    requested: Type.Boolean({ description: 'You asked to follow them; not answered yet' }),
+    requestedBy: Type.Boolean({ description: 'They asked to follow you; not answered yet' }),
+    blocking: Type.Boolean({ description: 'You block them' }),
+    blockedBy: Type.Boolean({ description: 'They block you' }),
+    bookmarked: Type.Boolean({ description: 'You bookmarked them' }),
+  },
+  {
+    examples: [
+      {
+        following: true,
+        followedBy: false,
+        requested: false,
+        requestedBy: false,
+        blocking: false,
+        blockedBy: false,
+        bookmarked: true,
+      },
+    ],
+  },
+);
+
+const views = (page: ListPage) =>
+  page.items.map((i) => toPublicUser(i.view.user, i.view.profile, i.view.tags, i.view.custom));
+
+export function socialRoutes(app: App, deps: { social: SocialService; auth: Authenticator }): void {
+  const { social, auth } = deps;
+  const common = { preHandler: auth.required };
+  const doc = (summary: string, description: string) => ({
+    tags: ['social'],
+    summary,
+    description,
+    security: BEARER,
+  });
+  const done = (reply: FastifyReply) => sendEmpty(reply, 204);
+
+  app.post(
+    '/v1/users/:id/follow',
+    {
+      ...common,
+      schema: {
+        ...doc(
+          'Follow a user',
+          'A public account is followed at once; a private one gets a request. Following again answers the ' +
+            'same status. Your own account is a 422; a missing user, or one who blocks you, a 404; a user ' +
+            'you block, a 403 `blocked_by_you`.',
+        ),
+        params: UserParams,
+        response: { 200: FollowReply, ...problemResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request) => ({ status: await social.follow(principalOf(request).userId, request.params.id) }),
+  );
+
+  app.delete(
+    '/v1/users/:id/follow',
+    {
+      ...common,
+      schema: {
+        ...doc('Unfollow a user', 'Also withdraws a pending request. Nothing to undo is a 204 too.'),
+        params: UserParams,
+        response: { 204: NoContent, ...problemResponses(401, 422) },
+      },
+    },
+    async (request, reply) => {
+      await social.unfollow(principalOf(request).userId, request.params.id);
+      return done(reply);
+    },
+  );
+
+  for (const kind of ['followers', 'following'] as const) {
+    app.get(
+      `/v1/users/:id/${kind}`,
+      {
+        ...common,
+        schema: {
+          ...doc(
+            kind === 'followers' ? "A user's followers" : 'Whom a user follows',
+            "Newest first, in keyset pages. A private account's lists are for itself and its accepted " +
+              'followers (403 `private_account` for others). Users who block you, or whom you block, are ' +
+              'left out; a user hidden from you that way is a 404.',
+          ),
+          params: UserParams,
+          querystring: PageQuery,
+          response: { 200: pageOf(Connection), ...problemResponses(400, 401, 403, 404, 422) },
+        },
+      },
+      async (request) => {
+        const { limit = 20, cursor } = request.query;
+        const page = await social.connections(kind, request.params.id, principalOf(request).userId, {
+          limit,
+          cursor,
+        });
+        const users = views(page);
+        return {
+          items: page.items.map((i, n) => ({ user: users[n]!, since: i.at })),
+          nextCursor: page.nextCursor,
+        };
+      },
+    );
+  }
+
+  app.get(
+    '/v1/me/follow-requests',
+    {
+      ...common,
+      schema: {
+        ...doc('Follow requests to me', 'Pending requests, newest first. Accept or reject each by its `id`.'),
+        querystring: PageQuery,
+        response: { 200: pageOf(Request), ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (request) => {
+      const { limit = 20, cursor } = request.query;
+      const page = await social.ownList('requests', principalOf(request).userId, { limit, cursor });
+      const users = views(page);
+      return {
+        items: page.items.map((i, n) => ({ id: i.id, user: users[n]!, createdAt: i.at })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  for (const answer of ['accept', 'reject'] as const) {
+    app.post(
+      `/v1/me/follow-requests/:id/${answer}`,
+      {
+        ...common,
+        schema: {
+          ...doc(
+            answer === 'accept' ? 'Accept a follow request' : 'Reject a follow request',
+            'Only requests to you; any other id, or one already answered or withdrawn, is a 404.',
+          ),
+          params: UserParams,
+          response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+        },
+      },
+      async (request, reply) => {
+        await social.answerRequest(principalOf(request).userId, request.params.id, answer === 'accept');
+        return done(reply);
+      },
+    );
+  }
+
+  app.delete(
+    '/v1/me/followers/:userId',
+    {
+      ...common,
+      schema: {
+        ...doc('Remove a follower', 'They stop following you (a pending request of theirs goes too).'),
+        params: Type.Object({ userId: Id }),
+        response: { 204: NoContent, ...problemResponses(401, 422) },
+      },
+    },
+    async (request, reply) => {
+      await social.removeFollower(principalOf(request).userId, request.params.userId);
+      return done(reply);
+    },
+  );
+
+  app.post(
+    '/v1/users/:id/block',
+    {
+      ...common,
+      schema: {
+        ...doc(
+          'Block a user',
+          'Removes follows, requests and bookmarks both ways. While the block stands neither can follow the ' +
+            "other, your profile is a 404 to them, and each drops out of the other's searches and lists.",
+        ),
+        params: UserParams,
+        response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      await social.block(principalOf(request).userId, request.params.id);
+      return done(reply);
+    },
+  );
+
+  app.delete(
+    '/v1/users/:id/block',
+    {
+      ...common,
+      schema: {
+        ...doc(
+          'Unblock a user',
+          'Follows removed by the block do not come back. Nothing to undo is a 204 too.',
+        ),
+        params: UserParams,
+        response: { 204: NoContent, ...problemResponses(401, 422) },
+      },
+    },
+    async (request, reply) => {
+      await social.unblock(principalOf(request).userId, request.params.id);
+      return done(reply);
+    },
+  );
+
+  app.get(
+    '/v1/me/blocks',
+    {
+      ...common,
+      schema: {
+        ...doc('Users I block', 'Newest first, in keyset pages.'),
+        querystring: PageQuery,
+        response: { 200: pageOf(Listed), ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (request) =>
+      listed(await social.ownList('blocks', principalOf(request).userId, withLimit(request.query))),
+  );
+
+  app.get(
+    '/v1/users/:id/relationship',
+    {
+      ...common,
+      schema: {
+        ...doc('How I relate to a user', 'Follows and requests each way, blocks each way, and my bookmark.'),
+        params: UserParams,
+        response: { 200: Relationship, ...problemResponses(401, 404, 422) },
+      },
+    },
+    async (request) => social.relationship(principalOf(request).userId, request.params.id),
+  );
+
+  app.put(
+    '/v1/me/bookmarks/:userId',
+    {
+      ...common,
+      schema: {
+        ...doc(
+          'Bookmark a user',
+          'Bookmarking again changes nothing. Yourself is a 422; a hidden user a 404.',
+        ),
+        params: Type.Object({ userId: Id }),
+        response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      await social.bookmark(principalOf(request).userId, request.params.userId);
+      return done(reply);
+    },
+  );
+
+  app.delete(
+    '/v1/me/bookmarks/:userId',
+    {
+      ...common,
+      schema: {
+        ...doc('Remove a bookmark', 'Nothing to remove is a 204 too.'),
+        params: Type.Object({ userId: Id }),
+        response: { 204: NoContent, ...problemResponses(401, 422) },
+      },
+    },
+    async (request, reply) => {
+      await social.unbookmark(principalOf(request).userId, request.params.userId);
+      return done(reply);
+    },
+  );
+
+  app.get(
+    '/v1/me/bookmarks',
+    {
+      ...common,
+      schema: {
+        ...doc('Users I bookmarked', 'Newest first, in keyset pages; users hidden by a block are left out.'),
+        querystring: PageQuery,
+        response: { 200: pageOf(Listed), ...problemResponses(400, 401, 422) },
+      },
+    },
+    async (request) =>
+      listed(await social.ownList('bookmarks', principalOf(request).userId, withLimit(request.query))),
+  );
+}
+
+const withLimit = (query: { limit?: number; cursor?: string }) => ({
+  limit: query.limit ?? 20,
+  cursor: query.cursor,
+});
+
+function listed(page: ListPage) {
+  const users = views(page);
+  return {
+    items: page.items.map((i, n) => ({ user: users[n]!, createdAt: i.at })),
+    nextCursor: page.nextCursor,
+  };
+}

@@ -1,0 +1,218 @@
+// Follows (with requests for private accounts), blocks and bookmarks. Each
+// change runs in one transaction with the pair lock held, so the counters
+// always equal the accepted edges, whatever arrives at once.
+import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Dialect } from '../../platform/db/database.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { commonError } from '../../platform/errors.ts';
+import { accountError } from '../accounts/accounts.errors.ts';
+import { findUserById } from '../accounts/accounts.repository.ts';
+import { findProfile } from '../profiles/profiles.repository.ts';
+import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
+import { socialError } from './social.errors.ts';
+import {
+  acceptFollow,
+  adjustCounts,
+  deleteBlock,
+  deleteBookmarks,
+  deleteFollow,
+  entryKey,
+  findFollow,
+  findRequest,
+  insertBlock,
+  insertBookmark,
+  insertFollow,
+  isBlocked,
+  isBookmarked,
+  type ListKind,
+  listEntries,
+  lockPair,
+} from './social.repository.ts';
+import type { FollowStatus } from './social.table.ts';
+
+export interface Relationship {
+  following: boolean;
+  followedBy: boolean;
+  requested: boolean;
+  requestedBy: boolean;
+  blocking: boolean;
+  blockedBy: boolean;
+  bookmarked: boolean;
+}
+
+export interface ListPage {
+  items: { id: string; at: string; view: PublicProfileView }[];
+  nextCursor: string | null;
+}
+
+export function createSocialService(deps: {
+  db: Executor;
+  dialect: Dialect;
+  clock: Clock;
+  profiles: ProfilesService;
+}) {
+  const { db, dialect, clock, profiles } = deps;
+  const now = () => clock.now().toISOString();
+
+  /** An active account other than the caller's; 404 when missing, or when either blocks the other and `hidden` says so. */
+  async function other(callerId: string, targetId: string, options: { hideBlocked: boolean }): Promise<void> {
+    if (targetId === callerId) throw socialError('self_relation');
+    const target = await findUserById(db, targetId);
+    if (target?.status !== 'active') throw accountError('user_not_found');
+    if (options.hideBlocked && (await isHidden(callerId, targetId))) throw accountError('user_not_found');
+  }
+
+  async function isHidden(viewerId: string, targetId: string): Promise<boolean> {
+    if (viewerId === targetId) return false;
+    return (await isBlocked(db, targetId, viewerId)) || (await isBlocked(db, viewerId, targetId));
+  }
+
+  async function page(
+    kind: ListKind,
+    ownerId: string,
+    viewerId: string,
+    input: { limit: number; cursor?: string | undefined },
+  ): Promise<ListPage> {
+    const after = decodeCursor(input.cursor);
+    const entries = await listEntries(db, kind, ownerId, viewerId, after, input.limit);
+    if (entries === null) throw commonError('invalid_cursor');
+    const kept = entries.slice(0, input.limit);
+    const views = new Map(
+      (await profiles.loadPublicMany(kept.map((e) => e.userId))).map((v) => [v.user.id, v]),
+    );
+    return {
+      items: kept.flatMap((e) => {
+        const view = views.get(e.userId);
+        return view ? [{ id: e.id, at: e.at, view }] : [];
+      }),
+      nextCursor: entries.length > input.limit ? encodeCursor(entryKey(kept[kept.length - 1]!)) : null,
+    };
+  }
+
+  return {
+    isHidden,
+
+    /** Follows a public account at once; asks a private one. Following again changes nothing. */
+    async follow(followerId: string, followeeId: string): Promise<FollowStatus> {
+      await other(followerId, followeeId, { hideBlocked: false });
+      return inTransaction(db, async (trx) => {
+        await lockPair(trx, dialect, followerId, followeeId);
+        if (await isBlocked(trx, followeeId, followerId)) throw accountError('user_not_found');
+        if (await isBlocked(trx, followerId, followeeId)) throw socialError('blocked_by_you');
+        const existing = await findFollow(trx, followerId, followeeId);
+        if (existing) return existing.status;
+        const status = (await findProfile(trx, followeeId))?.isPrivate ? 'requested' : 'following';
+        const added = await insertFollow(trx, followerId, followeeId, status, now());
+        if (added && status === 'following') await adjustCounts(trx, followerId, followeeId, 1);
+        return added ? status : ((await findFollow(trx, followerId, followeeId))?.status ?? status);
+      });
+    },
+
+    /** Unfollows, or withdraws a pending request; nothing to undo is fine too. */
+    async unfollow(followerId: string, followeeId: string): Promise<void> {
+      if (followerId === followeeId) throw socialError('self_relation');
+      await inTransaction(db, async (trx) => {
+        await lockPair(trx, dialect, followerId, followeeId);
+        await deleteFollow(trx, followerId, followeeId);
+      });
+    },
+
+    /** Drops a follower (or their pending request) from one's own account. */
+    async removeFollower(ownerId: string, followerId: string): Promise<void> {
+      if (ownerId === followerId) throw socialError('self_relation');
+      await inTransaction(db, async (trx) => {
+        await lockPair(trx, dialect, ownerId, followerId);
+        await deleteFollow(trx, followerId, ownerId);
+      });
+    },
+
+    async answerRequest(ownerId: string, requestId: string, accept: boolean): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        const request = await findRequest(trx, requestId, ownerId);
+        if (!request) throw socialError('request_not_found');
+        await lockPair(trx, dialect, ownerId, request.followerId);
+        const done = accept
+          ? await acceptFollow(trx, request, now())
+          : (await deleteFollow(trx, request.followerId, ownerId)) !== null;
+        // Withdrawn between the read and the lock.
+        if (!done) throw socialError('request_not_found');
+      });
+    },
+
+    /** Blocking removes follows and requests both ways, and bookmarks both ways. */
+    async block(blockerId: string, blockedId: string): Promise<void> {
+      await other(blockerId, blockedId, { hideBlocked: false });
+      await inTransaction(db, async (trx) => {
+        await lockPair(trx, dialect, blockerId, blockedId);
+        await deleteFollow(trx, blockerId, blockedId);
+        await deleteFollow(trx, blockedId, blockerId);
+        await deleteBookmarks(trx, blockerId, blockedId);
+        await deleteBookmarks(trx, blockedId, blockerId);
+        await insertBlock(trx, blockerId, blockedId, now());
+      });
+    },
+
+    async unblock(blockerId: string, blockedId: string): Promise<void> {
+      if (blockerId === blockedId) throw socialError('self_relation');
+      await deleteBlock(db, blockerId, blockedId);
+    },
+
+    async bookmark(userId: string, targetId: string): Promise<void> {
+      await other(userId, targetId, { hideBlocked: true });
+      await insertBookmark(db, userId, targetId, now());
+    },
+
+    async unbookmark(userId: string, targetId: string): Promise<void> {
+      await deleteBookmarks(db, userId, targetId);
+    },
+
+    async relationship(viewerId: string, targetId: string): Promise<Relationship> {
+      await other(viewerId, targetId, { hideBlocked: false });
+      const [out, into] = await Promise.all([
+        findFollow(db, viewerId, targetId),
+        findFollow(db, targetId, viewerId),
+      ]);
+      return {
+        following: out?.status === 'following',
+        requested: out?.status === 'requested',
+        followedBy: into?.status === 'following',
+        requestedBy: into?.status === 'requested',
+        blocking: await isBlocked(db, viewerId, targetId),
+        blockedBy: await isBlocked(db, targetId, viewerId),
+        bookmarked: await isBookmarked(db, viewerId, targetId),
+      };
+    },
+
+    /**
+     * Followers or following of any user. A private account's lists are for
+     * itself and its accepted followers; a user hidden by a block is a 404.
+     */
+    async connections(
+      kind: 'followers' | 'following',
+      ownerId: string,
+      viewerId: string,
+      input: { limit: number; cursor?: string | undefined },
+    ): Promise<ListPage> {
+      if (ownerId !== viewerId) {
+        const owner = await findUserById(db, ownerId);
+        if (owner?.status !== 'active' || (await isHidden(viewerId, ownerId)))
+          throw accountError('user_not_found');
+        if ((await findProfile(db, ownerId))?.isPrivate) {
+          const edge = await findFollow(db, viewerId, ownerId);
+          if (edge?.status !== 'following') throw socialError('private_account');
+        }
+      }
+      return page(kind, ownerId, viewerId, input);
+    },
+
+    /** The caller's own lists: pending requests, blocks, bookmarks. */
+    ownList: (
+      kind: 'requests' | 'blocks' | 'bookmarks',
+      userId: string,
+      input: { limit: number; cursor?: string | undefined },
+    ) => page(kind, userId, userId, input),
+  };
+}
+
+export type SocialService = ReturnType<typeof createSocialService>;
