@@ -18,6 +18,7 @@ import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { directoryRoutes } from './modules/directory/directory.routes.ts';
+import { invitesRoutes } from './modules/invites/invites.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   profilesRoutes(app, { profiles: identity.profiles, auth });
   directoryRoutes(app, { directory: identity.directory, auth });
   socialRoutes(app, { social: identity.social, auth });
+  invitesRoutes(app, { invites: identity.invites, auth });
 
   return app;
 }

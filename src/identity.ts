@@ -8,6 +8,7 @@ import { createOperatorService } from './modules/accounts/operator.service.ts';
 import { credentialError } from './modules/credentials/credentials.errors.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
 import { createDirectoryService } from './modules/directory/directory.service.ts';
+import { createInvitesService } from './modules/invites/invites.service.ts';
 import { createMfaService } from './modules/mfa/mfa.service.ts';
 import { createOtpService } from './modules/otp/otp.service.ts';
 import { createPhoneService } from './modules/phone/phone.service.ts';
@@ -114,8 +115,15 @@ export function createIdentity(
     postLoginHooks,
     config: policy,
   });
+  const invites = createInvitesService({
+    db,
+    dialect: database.dialect,
+    clock,
+    config: { inviteOnly: config.inviteOnly, inviteQuota: config.inviteQuota },
+  });
   const accounts = createAccountsService({
     db,
+    admission: invites,
     clock,
     hasher,
     verifyPassword: credentials.verifyUserPassword,
@@ -169,7 +177,8 @@ export function createIdentity(
       await sessions.announceRevoked(revoked);
       mail.flush();
     },
-    config: { defaultRegion: config.phoneDefaultRegion, inviteOnly: config.inviteOnly, appName: 'Roster' },
+    admission: invites,
+    config: { defaultRegion: config.phoneDefaultRegion, appName: 'Roster' },
   });
   const operator = createOperatorService({
     db,
@@ -201,6 +210,7 @@ export function createIdentity(
     accounts,
     directory,
     social,
+    invites,
     apiKeys,
     profiles,
     mfa,

@@ -245,6 +245,11 @@ export const configSchema = {
     doc: 'when true, sign-up needs an unused invite code',
     parse: boolean,
   },
+  ROSTER_INVITE_QUOTA: {
+    default: '5',
+    doc: 'invite codes each user may create (admins: no limit); `0` = only admins invite',
+    parse: integerIn(0, 10_000),
+  },
   ROSTER_RATE_LIMIT_IP_FACTOR: {
     default: '1',
     doc: 'scales every per-IP limit (`10` = ten times more generous, `0` = per-IP limits off); per-account limits always apply',

@@ -45,6 +45,7 @@ export interface Config {
   readonly storage: StorageConfig;
   readonly requireEmailVerification: boolean;
   readonly inviteOnly: boolean;
+  readonly inviteQuota: number;
   readonly rateLimitIpFactor: number;
   readonly trustProxy: readonly string[] | null;
   readonly compat: readonly CompatSurface[];
@@ -140,6 +141,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     storage,
     requireEmailVerification: get('ROSTER_REQUIRE_EMAIL_VERIFICATION') as boolean,
     inviteOnly: get('ROSTER_INVITE_ONLY') as boolean,
+    inviteQuota: get('ROSTER_INVITE_QUOTA') as number,
     rateLimitIpFactor: get('ROSTER_RATE_LIMIT_IP_FACTOR') as number,
     trustProxy: Object.freeze((get('TRUST_PROXY') as string[] | undefined) ?? null),
     compat: Object.freeze(get('ROSTER_COMPAT') as CompatSurface[]),

@@ -35,7 +35,9 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
         description:
           'Creates an account and mails a verification code and link. A taken address gets the same reply ' +
           '(its owner is told by mail), so the reply never reveals whether an address has an account. ' +
-          'When email verification is off, the reply also carries session tokens (and a taken address is a 409).',
+          'When email verification is off, the reply also carries session tokens (and a taken address is a 409). ' +
+          'When the service is invite-only, a sign-up without an unused `inviteCode` is a 403 (`invite_required`, ' +
+          '`invite_invalid`); a code is used by the account it admits, once. An unknown `referralCode` is a 422.',
         body: RegisterBody,
         response: {
           201: Type.Object({
@@ -43,7 +45,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
             verificationRequired: Type.Boolean(),
             session: Type.Optional(SessionTokens),
           }),
-          ...problemResponses(409, 422, 429),
+          ...problemResponses(403, 409, 422, 429),
         },
       },
     },

@@ -62,7 +62,10 @@ export const RegisterBody = Type.Object(
     firstName: Type.Optional(Text(100)),
     lastName: Type.Optional(Text(100)),
     phone: Type.Optional(Text(32, { description: 'Phone number, E.164 preferred (+4915112345678)' })),
-    inviteCode: Type.Optional(Text(64)),
+    inviteCode: Type.Optional(
+      Text(64, { description: 'An unused invite code; required when the service is invite-only' }),
+    ),
+    referralCode: Type.Optional(Text(64, { description: 'The referral code of whoever brought you' })),
   },
   {
     additionalProperties: false,

@@ -24,6 +24,8 @@ import {
   findCredential,
   upsertCredential,
 } from '../credentials/credentials.repository.ts';
+import { forgetInvites } from '../invites/invites.repository.ts';
+import type { InvitesService } from '../invites/invites.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { forgetProfile, syncProfile } from '../profiles/profile-sync.ts';
@@ -74,6 +76,8 @@ export interface AccountsDeps {
     bySecondFactor(userId: string, code: string): Promise<void>;
     bySms(user: User, input: { code: string; oti: string }, context: RequestContext): Promise<void>;
   };
+  /** Invite and referral codes of a sign-up (invites module). */
+  readonly admission: Pick<InvitesService, 'check' | 'admit'>;
   readonly otp: OtpService;
   readonly sessions: SessionsService;
   readonly mail: MailQueue;
@@ -88,6 +92,8 @@ export interface RegisterInput {
   readonly firstName?: string | undefined;
   readonly lastName?: string | undefined;
   readonly phone?: string | undefined;
+  readonly inviteCode?: string | undefined;
+  readonly referralCode?: string | undefined;
 }
 
 export interface Registration {
@@ -162,6 +168,7 @@ export function createAccountsService(deps: AccountsDeps) {
       deletedAt: null,
     };
     const outcome = await inTransaction(db, async (trx) => {
+      const admission = await deps.admission.check(trx, input);
       if (username !== null && (await findUserByUsername(trx, username)))
         throw accountError('username_taken');
       const existing = await findUserByEmail(trx, email);
@@ -190,6 +197,7 @@ export function createAccountsService(deps: AccountsDeps) {
         if (isUniqueViolation(error)) return 'race' as const;
         throw error;
       }
+      await deps.admission.admit(trx, user.id, admission, user.createdAt);
       await upsertCredential(trx, {
         id: newId(),
         userId: user.id,
@@ -341,6 +349,7 @@ export function createAccountsService(deps: AccountsDeps) {
       await deps.forgetSecondFactors(trx, user.id);
       await forgetProfile(trx, user.id);
       await forgetSocial(trx, user.id);
+      await forgetInvites(trx, user.id);
       await replaceUserTags(trx, user.id, []);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);

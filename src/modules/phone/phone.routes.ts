@@ -23,6 +23,20 @@ const VerifyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const LoginVerifyBody = Type.Object(
+  {
+    ...VerifyBody.properties,
+    inviteCode: Type.Optional(
+      Text(64, {
+        description: 'For a new number: an unused invite code, required when the service is invite-only',
+      }),
+    ),
+    referralCode: Type.Optional(
+      Text(64, { description: 'For a new number: the referral code of whoever brought you' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 const Created = Type.Boolean({ description: 'True when this sign-in made a new account' });
 const LinkVerifyBody = Type.Object(
   {
@@ -76,7 +90,7 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
         description:
           'Creates the account on first use (`created: true`). A code allows 5 tries and works once; a number ' +
           'allows 100 failed codes a day. With a second factor on, the reply is `{mfaRequired, mfaToken, methods}`.',
-        body: VerifyBody,
+        body: LoginVerifyBody,
         response: {
           200: Type.Union([
             Type.Object({ ...Tokens.properties, created: Created }),

@@ -22,6 +22,7 @@ import {
 } from '../accounts/accounts.repository.ts';
 import { normalisePhone } from '../accounts/identifiers.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { AdmissionInput, InvitesService } from '../invites/invites.service.ts';
 import type { OtpPurpose, OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
 import type { LoginResult } from '../sessions/login-flow.ts';
@@ -44,6 +45,8 @@ export interface PhoneDeps {
   readonly otp: OtpService;
   readonly sms: SmsQueue;
   readonly guard: RateGuard;
+  /** Invite and referral codes of a new account (invites module). */
+  readonly admission: Pick<InvitesService, 'check' | 'admit'>;
   readonly completeLogin: (user: User, amr: string[], context: RequestContext) => Promise<LoginResult>;
   /** Fresh proof for a sensitive change: the password, or a second-factor code without one; throws when wrong. */
   readonly reauthenticate: (
@@ -56,7 +59,6 @@ export interface PhoneDeps {
   readonly afterCommit: (revokedSessionIds: string[]) => Promise<void>;
   readonly config: {
     readonly defaultRegion: CountryCode | null;
-    readonly inviteOnly: boolean;
     readonly appName: string;
   };
 }
@@ -138,7 +140,7 @@ export function createPhoneService(deps: PhoneDeps) {
 
     /** Signs in with the code, creating the account on first use (unless sign-up needs an invite). */
     async verifyLogin(
-      input: { phone: string; code: string; oti: string },
+      input: { phone: string; code: string; oti: string } & AdmissionInput,
       context: RequestContext,
     ): Promise<{ created: boolean; result: LoginResult }> {
       const phone = parse(input.phone);
@@ -148,8 +150,8 @@ export function createPhoneService(deps: PhoneDeps) {
         await otp.consume(trx, row);
         const existing = await findUserByVerifiedPhone(trx, phone);
         if (existing) return { user: existing, created: false };
-        // Invite codes arrive with the invites module; until then invite-only mode admits no new numbers.
-        if (config.inviteOnly) throw accountError('invite_required');
+        // A new number is a sign-up: invite-only mode wants a code here too.
+        const admission = await deps.admission.check(trx, input);
         const id = newId();
         await insertUser(trx, {
           id,
@@ -164,6 +166,7 @@ export function createPhoneService(deps: PhoneDeps) {
           now: now.toISOString(),
         });
         await syncProfile(trx, id, now.toISOString());
+        await deps.admission.admit(trx, id, admission, now.toISOString());
         await recordAudit(
           trx,
           { type: 'account.created', userId: id, context, detail: { method: 'phone' } },

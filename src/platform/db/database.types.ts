@@ -4,6 +4,11 @@ import type { UsersTable } from '../../modules/accounts/accounts.table.ts';
 import type { AuditEventsTable } from '../../modules/audit/audit.table.ts';
 import type { CredentialsTable } from '../../modules/credentials/credentials.table.ts';
 import type { UserSearchTable } from '../../modules/directory/directory.table.ts';
+import type {
+  InviteCodesTable,
+  ReferralCodesTable,
+  ReferralsTable,
+} from '../../modules/invites/invites.table.ts';
 import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
 import type { ProfilesTable, TagsTable, UserTagsTable } from '../../modules/profiles/profiles.table.ts';
@@ -36,4 +41,7 @@ export interface Tables {
   follows: FollowsTable;
   blocks: BlocksTable;
   bookmarks: BookmarksTable;
+  invite_codes: InviteCodesTable;
+  referral_codes: ReferralCodesTable;
+  referrals: ReferralsTable;
 }

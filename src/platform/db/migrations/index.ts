@@ -7,6 +7,7 @@ import { profiles } from './0005-profiles.ts';
 import { tags } from './0006-tags.ts';
 import { directory } from './0007-directory.ts';
 import { social } from './0008-social.ts';
+import { invites } from './0009-invites.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -18,4 +19,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0006-tags', tags],
   ['0007-directory', directory],
   ['0008-social', social],
+  ['0009-invites', invites],
 ];

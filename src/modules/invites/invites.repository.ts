@@ -1,0 +1,126 @@
+import type { Executor } from '../../platform/db/executor.ts';
+import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
+
+export interface InviteCode {
+  readonly code: string;
+  readonly createdAt: string;
+  readonly usedBy: string | null;
+  readonly usedAt: string | null;
+}
+
+/** False when the code exists already (pick another). */
+export async function insertInviteCode(
+  db: Executor,
+  ownerId: string,
+  code: string,
+  now: string,
+): Promise<boolean> {
+  const r = await db
+    .insertInto('invite_codes')
+    .values({ code, owner_id: ownerId, created_at: now })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returning('code')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function countInviteCodes(db: Executor, ownerId: string): Promise<number> {
+  const r = await db
+    .selectFrom('invite_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function listInviteCodes(db: Executor, ownerId: string): Promise<InviteCode[]> {
+  const rows = await db
+    .selectFrom('invite_codes')
+    .select(['code', 'created_at', 'used_by', 'used_at'])
+    .where('owner_id', '=', ownerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({ code: r.code, createdAt: r.created_at, usedBy: r.used_by, usedAt: r.used_at }));
+}
+
+export async function isUnusedInvite(db: Executor, code: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('invite_codes')
+    .select('code')
+    .where('code', '=', code)
+    .where('used_by', 'is', null)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Marks the code used by this account; false when it was used meanwhile (or never existed). */
+export async function useInvite(db: Executor, code: string, userId: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('invite_codes')
+    .set({ used_by: userId, used_at: now })
+    .where('code', '=', code)
+    .where('used_by', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+export async function findReferralCode(db: Executor, userId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('referral_codes')
+    .select('code')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r?.code ?? null;
+}
+
+/** Gives the user this code unless they have one already; false when another user holds the code. */
+export async function insertReferralCode(db: Executor, userId: string, code: string): Promise<boolean> {
+  try {
+    await db
+      .insertInto('referral_codes')
+      .values({ user_id: userId, code })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export async function findReferrer(db: Executor, code: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('referral_codes')
+    .select('user_id')
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return r?.user_id ?? null;
+}
+
+export async function insertReferral(
+  db: Executor,
+  referredId: string,
+  referrerId: string,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('referrals')
+    .values({ referred_id: referredId, referrer_id: referrerId, created_at: now })
+    .execute();
+}
+
+export async function countReferrals(db: Executor, referrerId: string): Promise<number> {
+  const r = await db
+    .selectFrom('referrals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('referrer_id', '=', referrerId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Erasure: unused codes go (used ones stay as the record of who came in by them), and the referral code. */
+export async function forgetInvites(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('invite_codes').where('owner_id', '=', userId).where('used_by', 'is', null).execute();
+  await db.deleteFrom('referral_codes').where('user_id', '=', userId).execute();
+}

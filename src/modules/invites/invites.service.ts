@@ -1,0 +1,128 @@
+// Invite codes and referrals. With ROSTER_INVITE_ONLY, every sign-up (password
+// or phone) must bring an unused invite code, which the new account uses up in
+// the transaction that creates it: a code admits exactly one account, however
+// many sign-ups race for it. A referral code names who brought the new user.
+import type { Clock } from '../../platform/clock.ts';
+import type { Dialect } from '../../platform/db/database.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { commonError } from '../../platform/errors.ts';
+import { accountError } from '../accounts/accounts.errors.ts';
+import { findUserById } from '../accounts/accounts.repository.ts';
+import { lockUsers } from '../social/social.repository.ts';
+import { displayCode, newCode, normaliseCode } from './codes.ts';
+import { inviteError } from './invites.errors.ts';
+import {
+  countInviteCodes,
+  countReferrals,
+  findReferralCode,
+  findReferrer,
+  type InviteCode,
+  insertInviteCode,
+  insertReferral,
+  insertReferralCode,
+  isUnusedInvite,
+  listInviteCodes,
+  useInvite,
+} from './invites.repository.ts';
+
+export const INVITE_CODE_LENGTH = 10;
+export const REFERRAL_CODE_LENGTH = 8;
+
+/** What a sign-up brought, checked before the account exists. */
+export interface Admission {
+  readonly inviteCode: string | null;
+  readonly referrerId: string | null;
+}
+
+export interface AdmissionInput {
+  readonly inviteCode?: string | undefined;
+  readonly referralCode?: string | undefined;
+}
+
+const shown = (c: InviteCode): InviteCode => ({ ...c, code: displayCode(c.code) });
+
+export function createInvitesService(deps: {
+  db: Executor;
+  dialect: Dialect;
+  clock: Clock;
+  config: { inviteOnly: boolean; inviteQuota: number };
+}) {
+  const { db, dialect, clock, config } = deps;
+
+  /** Tries fresh codes until one is free: a clash of 40 or 50 random bits is rare, five in a row unheard of. */
+  async function withFreshCode(length: number, insert: (code: string) => Promise<boolean>): Promise<string> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const code = newCode(length);
+      if (await insert(code)) return code;
+    }
+    throw new Error('no free code after five tries');
+  }
+
+  return {
+    /**
+     * Checks a sign-up's codes inside its transaction, before anything else:
+     * the reply for a bad code is the same whether or not the address has an
+     * account. Uses nothing up; `admit` does, once the account exists.
+     */
+    async check(trx: Executor, input: AdmissionInput): Promise<Admission> {
+      let inviteCode: string | null = null;
+      if (input.inviteCode !== undefined) {
+        inviteCode = normaliseCode(input.inviteCode);
+        if (inviteCode === null || !(await isUnusedInvite(trx, inviteCode)))
+          throw inviteError('invite_invalid');
+      } else if (config.inviteOnly) {
+        throw accountError('invite_required');
+      }
+      let referrerId: string | null = null;
+      if (input.referralCode !== undefined) {
+        const code = normaliseCode(input.referralCode);
+        referrerId = code === null ? null : await findReferrer(trx, code);
+        if (referrerId === null) {
+          throw commonError('validation_failed', {
+            detail: 'The referral code is not one of ours.',
+            errors: [{ path: 'referralCode', message: 'is not a referral code' }],
+          });
+        }
+      }
+      return { inviteCode, referrerId };
+    },
+
+    /** The new account uses its invite (refused if a racing sign-up took it first) and records its referrer. */
+    async admit(trx: Executor, userId: string, admission: Admission, now: string): Promise<void> {
+      if (admission.inviteCode !== null && !(await useInvite(trx, admission.inviteCode, userId, now)))
+        throw inviteError('invite_invalid');
+      if (admission.referrerId !== null) await insertReferral(trx, userId, admission.referrerId, now);
+    },
+
+    async createCode(userId: string): Promise<InviteCode> {
+      const user = await findUserById(db, userId);
+      const now = clock.now().toISOString();
+      const code = await inTransaction(db, async (trx) => {
+        // Two creations at once must not both pass the quota.
+        await lockUsers(trx, dialect, [userId]);
+        if (user?.role !== 'admin' && (await countInviteCodes(trx, userId)) >= config.inviteQuota)
+          throw inviteError('invite_quota_reached', {
+            detail: `Each account may create ${config.inviteQuota} invite codes.`,
+          });
+        return withFreshCode(INVITE_CODE_LENGTH, (c) => insertInviteCode(trx, userId, c, now));
+      });
+      return shown({ code, createdAt: now, usedBy: null, usedAt: null });
+    },
+
+    listCodes: async (userId: string): Promise<InviteCode[]> =>
+      (await listInviteCodes(db, userId)).map(shown),
+
+    /** The user's referral code (made on first request) and how many sign-ups named it. */
+    async referral(userId: string): Promise<{ code: string; referredCount: number }> {
+      let code = await findReferralCode(db, userId);
+      if (code === null) {
+        await withFreshCode(REFERRAL_CODE_LENGTH, (c) => insertReferralCode(db, userId, c));
+        // A concurrent first request may have won; its code is the one.
+        code = (await findReferralCode(db, userId))!;
+      }
+      return { code: displayCode(code), referredCount: await countReferrals(db, userId) };
+    },
+  };
+}
+
+export type InvitesService = ReturnType<typeof createInvitesService>;

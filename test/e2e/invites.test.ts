@@ -1,0 +1,196 @@
+// Invite codes, invite-only sign-up (password and phone) and referrals.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/platform/clock.ts';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { testDialect } from '../helpers/dialect.ts';
+import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
+
+const PASSWORD = 'invite passphrase';
+// Moved past the per-number SMS cooldown when a test sends twice to one number.
+const clock = new ManualClock(new Date());
+
+describe(`invites and referrals (${testDialect})`, () => {
+  // Two nodes on one database: `open` lets anyone sign up, `closed` is invite-only.
+  let open: TestApp;
+  let closed: TestApp;
+  let sms: TestSmsWebhook;
+  before(async () => {
+    sms = await startSmsWebhook();
+    const env = {
+      ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false',
+      ROSTER_INVITE_QUOTA: '3',
+      SMS_TRANSPORT: 'webhook',
+      SMS_WEBHOOK_URL: sms.url,
+    };
+    open = await buildTestApp({ env, clock });
+    closed = await buildTestApp({ env: { ...env, ROSTER_INVITE_ONLY: 'true' }, db: open.db, clock });
+  });
+  after(async () => {
+    await closed.close();
+    await open.close();
+    await sms.close();
+  });
+
+  const signUp = (
+    app: TestApp,
+    extra: Record<string, string> = {},
+    email = `inv-${randomUUID()}@example.com`,
+  ) =>
+    app.app.inject({ method: 'POST', url: '/v1/accounts', payload: { email, password: PASSWORD, ...extra } });
+  async function member(): Promise<{ token: string; id: string }> {
+    const res = await signUp(open);
+    assert.equal(res.statusCode, 201);
+    return { token: res.json().session.accessToken, id: res.json().user.id };
+  }
+  const call = (app: TestApp, method: 'GET' | 'POST', url: string, token: string) =>
+    app.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
+  const newCode = async (token: string): Promise<string> => {
+    const res = await call(open, 'POST', '/v1/me/invite-codes', token);
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json().code;
+  };
+
+  it('creates codes up to the quota; admins have no quota; the list shows each code once', async () => {
+    const { token, id } = await member();
+    const codes = [await newCode(token), await newCode(token), await newCode(token)];
+    for (const code of codes) assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+    assert.equal(new Set(codes).size, 3);
+    const over = await call(open, 'POST', '/v1/me/invite-codes', token);
+    assert.equal(over.statusCode, 403);
+    assert.equal(over.json().code, 'invite_quota_reached');
+    const list = await call(open, 'GET', '/v1/me/invite-codes', token);
+    assert.deepEqual(
+      list
+        .json()
+        .items.map((c: { code: string }) => c.code)
+        .sort(),
+      [...codes].sort(),
+    );
+    for (const item of list.json().items) {
+      assert.equal(item.usedBy, null);
+      assert.equal(item.usedAt, null);
+    }
+    await open.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', id).execute();
+    assert.equal(
+      (await call(open, 'POST', '/v1/me/invite-codes', token)).statusCode,
+      201,
+      'admins may go on',
+    );
+  });
+
+  it('concurrent creations cannot pass the quota', async () => {
+    const { token } = await member();
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () => call(open, 'POST', '/v1/me/invite-codes', token)),
+    );
+    assert.deepEqual(replies.map((r) => r.statusCode).sort(), [201, 201, 201, 403, 403, 403, 403, 403]);
+  });
+
+  it('invite-only sign-up needs an unused code, and a code admits one account', async () => {
+    const inviter = await member();
+    const code = await newCode(inviter.token);
+    const none = await signUp(closed);
+    assert.equal(none.statusCode, 403);
+    assert.equal(none.json().code, 'invite_required');
+    const wrong = await signUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' });
+    assert.equal(wrong.statusCode, 403);
+    assert.equal(wrong.json().code, 'invite_invalid');
+
+    // Typed in lower case, without the dash: the same code.
+    const admitted = await signUp(closed, { inviteCode: code.replace('-', '').toLowerCase() });
+    assert.equal(admitted.statusCode, 201, admitted.body);
+    const newcomer = admitted.json().user.id;
+    const again = await signUp(closed, { inviteCode: code });
+    assert.equal(again.statusCode, 403);
+    assert.equal(again.json().code, 'invite_invalid');
+
+    const [item] = (await call(open, 'GET', '/v1/me/invite-codes', inviter.token)).json().items;
+    assert.equal(item.usedBy, newcomer);
+    assert.ok(Date.parse(item.usedAt) > 0);
+  });
+
+  it('sign-ups racing for one code: exactly one account, no 5xx', async () => {
+    const inviter = await member();
+    const code = await newCode(inviter.token);
+    const replies = await Promise.all(Array.from({ length: 10 }, () => signUp(closed, { inviteCode: code })));
+    const statuses = replies.map((r) => r.statusCode).sort();
+    assert.deepEqual(statuses, [201, 403, 403, 403, 403, 403, 403, 403, 403, 403], JSON.stringify(statuses));
+    const rows = await open.db.database.db
+      .selectFrom('invite_codes')
+      .select('used_by')
+      .where('code', '=', code.replace('-', ''))
+      .execute();
+    assert.equal(rows[0]?.used_by, replies.find((r) => r.statusCode === 201)!.json().user.id);
+  });
+
+  it('a bad code is refused before the address is looked at (no enumeration)', async () => {
+    const taken = `taken-${randomUUID()}@example.com`;
+    assert.equal((await signUp(open, {}, taken)).statusCode, 201);
+    const forTaken = await signUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' }, taken);
+    const forFree = await signUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' });
+    assert.equal(forTaken.statusCode, forFree.statusCode);
+    const { instance: _a, requestId: _b, ...taken_ } = forTaken.json() as Record<string, unknown>;
+    const { instance: _c, requestId: _d, ...free_ } = forFree.json() as Record<string, unknown>;
+    assert.deepEqual(taken_, free_);
+  });
+
+  it('a new phone number needs an invite too; a known number signs in without one', async () => {
+    const inviter = await member();
+    const code = await newCode(inviter.token);
+    const phone = `+49151${String(Date.now()).slice(-8)}`;
+    const seen = new Set<unknown>();
+    const smsCode = async () => {
+      const message = await sms.waitFor((m) => m.to === phone && !seen.has(m));
+      seen.add(message);
+      return /\b(\d{6})\b/.exec(message.body)![1]!;
+    };
+    const attempt = async (extra: Record<string, string>) => {
+      const sent = await closed.app.inject({ method: 'POST', url: '/v1/phone/otp', payload: { phone } });
+      assert.equal(sent.statusCode, 202, sent.body);
+      return closed.app.inject({
+        method: 'POST',
+        url: '/v1/phone/otp/verify',
+        payload: { phone, oti: sent.json().oti, code: await smsCode(), ...extra },
+      });
+    };
+    const refused = await attempt({});
+    assert.equal(refused.statusCode, 403);
+    assert.equal(refused.json().code, 'invite_required');
+    clock.advance(61_000); // past the per-number send cooldown
+    const admitted = await attempt({ inviteCode: code });
+    assert.equal(admitted.statusCode, 200, admitted.body);
+    assert.equal(admitted.json().created, true);
+    clock.advance(61_000);
+    const known = await attempt({});
+    assert.equal(known.statusCode, 200, known.body);
+    assert.equal(known.json().created, false);
+    assert.equal(known.json().user.id, admitted.json().user.id);
+  });
+
+  it('referral codes: one per user, sign-ups that name it are counted; unknown codes are 422', async () => {
+    const referrer = await member();
+    const first = await call(open, 'GET', '/v1/me/referrals', referrer.token);
+    assert.equal(first.statusCode, 200);
+    assert.equal(first.json().referredCount, 0);
+    const { code } = first.json();
+    assert.equal((await call(open, 'GET', '/v1/me/referrals', referrer.token)).json().code, code, 'stable');
+    assert.equal((await signUp(open, { referralCode: code })).statusCode, 201);
+    assert.equal((await signUp(open, { referralCode: code.toLowerCase() })).statusCode, 201);
+    const unknown = await signUp(open, { referralCode: 'ZZZZ-ZZZZ' });
+    assert.equal(unknown.statusCode, 422);
+    assert.equal(unknown.json().errors[0].path, 'referralCode');
+    assert.equal((await call(open, 'GET', '/v1/me/referrals', referrer.token)).json().referredCount, 2);
+  });
+
+  it('every route needs a signed-in user', async () => {
+    for (const [method, url] of [
+      ['GET', '/v1/me/invite-codes'],
+      ['POST', '/v1/me/invite-codes'],
+      ['GET', '/v1/me/referrals'],
+    ] as const) {
+      assert.equal((await open.app.inject({ method, url })).statusCode, 401, url);
+    }
+  });
+});
