@@ -137,6 +137,7 @@ describe(`directory (${testDialect})`, () => {
       '%21%21garbage',
       'eyJrIjo1fQ',
       encodeURIComponent(Buffer.from('{}').toString('base64url')),
+      encodeURIComponent(Buffer.from(JSON.stringify({ k: 'not-an-id' })).toString('base64url')),
     ]) {
       const res = await search(`tags=${tag}&cursor=${garbage}`);
       assert.equal(res.statusCode, 400, garbage);

@@ -7,6 +7,7 @@ import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
+import { isId } from '../../platform/ids.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
 import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
 import { tagKey } from '../profiles/tags.ts';
@@ -53,6 +54,7 @@ export function createDirectoryService(deps: {
       if (errors.length > 0)
         throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
       const after = decodeCursor(input.cursor);
+      if (after !== undefined && !isId(after)) throw commonError('invalid_cursor');
       const ids = await searchUserIds(
         db,
         dialect,

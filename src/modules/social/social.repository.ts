@@ -5,7 +5,7 @@ import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
-import { newId } from '../../platform/ids.ts';
+import { isId, newId } from '../../platform/ids.ts';
 import type { FollowStatus, FollowsTable } from './social.table.ts';
 
 export interface FollowEdge {
@@ -275,9 +275,14 @@ export type ListKind = 'followers' | 'following' | 'requests' | 'blocks' | 'book
 /** The cursor key of an entry: its time and id, so equal times still order. */
 export const entryKey = (e: ListEntry): string => `${e.at}|${e.id}`;
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Only what entryKey makes: anything else would reach the database as a bad timestamp. */
 function parseKey(key: string): { at: string; id: string } | null {
   const [at, id, ...rest] = key.split('|');
-  return at && id && rest.length === 0 ? { at, id } : null;
+  if (!at || !id || rest.length > 0 || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at)) || !isId(id))
+    return null;
+  return { at, id };
 }
 
 export async function listEntries(
