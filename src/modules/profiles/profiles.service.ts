@@ -222,8 +222,6 @@ export function createProfilesService(deps: {
       const now = clock.now().toISOString();
       try {
         await inTransaction(db, async (trx) => {
-          // First, so the row locks it takes come in id order before any other.
-          if (profile.isPrivate && !next.isPrivate) await acceptAllRequests(trx, dialect, userId, now);
           if (username !== null && username !== user.username) {
             const holder = await findUserByUsername(trx, username);
             if (holder && holder.id !== userId) throw accountError('username_taken');
@@ -236,6 +234,10 @@ export function createProfilesService(deps: {
       } catch (error) {
         if (isUniqueViolation(error)) throw accountError('username_taken');
         throw error;
+      }
+      // Going public accepts the pending requests, once the change is visible to new follows.
+      if (profile.isPrivate && !next.isPrivate) {
+        await inTransaction(db, (trx) => acceptAllRequests(trx, dialect, userId, now));
       }
       return load(userId);
     },

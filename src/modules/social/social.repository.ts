@@ -149,7 +149,12 @@ export async function acceptFollow(db: Executor, edge: FollowEdge, now: string):
   return true;
 }
 
-/** A private account turned public: every pending request becomes a follow. */
+/**
+ * A private account turned public: every pending request becomes a follow.
+ * Runs after the change to public has committed, in its own transaction:
+ * a follow that arrives later sees a public account, and one that committed
+ * earlier as a request is found here. Locks are taken in id order.
+ */
 export async function acceptAllRequests(
   db: Executor,
   dialect: Dialect,
@@ -165,10 +170,17 @@ export async function acceptAllRequests(
   if (pending.length === 0) return;
   const followers = pending.map((r) => r.follower_id);
   await lockUsers(db, dialect, [followeeId, ...followers]);
+  const owner = await db
+    .selectFrom('profiles')
+    .select('is_private')
+    .where('user_id', '=', followeeId)
+    .executeTakeFirst();
+  if (!owner || owner.is_private) return; // private again meanwhile: the requests wait
   const accepted = await db
     .updateTable('follows')
     .set({ status: 'following', since: now })
     .where('followee_id', '=', followeeId)
+    .where('follower_id', 'in', followers)
     .where('status', '=', 'requested')
     .returning('follower_id')
     .execute();

@@ -101,8 +101,14 @@ export function createSocialService(deps: {
         if (await isBlocked(trx, followeeId, followerId)) throw accountError('user_not_found');
         if (await isBlocked(trx, followerId, followeeId)) throw socialError('blocked_by_you');
         const existing = await findFollow(trx, followerId, followeeId);
-        if (existing) return existing.status;
         const status = (await findProfile(trx, followeeId))?.isPrivate ? 'requested' : 'following';
+        // A request left pending on an account that is public now (say, the
+        // node stopped between going public and accepting) is accepted here.
+        if (existing?.status === 'requested' && status === 'following') {
+          await acceptFollow(trx, existing, now());
+          return 'following';
+        }
+        if (existing) return existing.status;
         const added = await insertFollow(trx, followerId, followeeId, status, now());
         if (added && status === 'following') await adjustCounts(trx, followerId, followeeId, 1);
         return added ? status : ((await findFollow(trx, followerId, followeeId))?.status ?? status);
