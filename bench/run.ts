@@ -5,9 +5,16 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
+import { search } from './scenarios/search.ts';
 import { startup } from './scenarios/startup.ts';
 
-const scenarios: Record<string, () => Promise<Record<string, unknown>>> = { startup, healthz, login, me };
+const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
+  startup,
+  healthz,
+  login,
+  me,
+  search,
+};
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
