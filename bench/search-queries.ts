@@ -7,7 +7,7 @@ import { type DirectoryQuery, searchQuery } from '../src/modules/directory/direc
 import { MAX_TERMS } from '../src/modules/directory/directory.service.ts';
 import { searchTerms } from '../src/modules/directory/search-document.ts';
 import { tagKey } from '../src/modules/profiles/tags.ts';
-import { hiddenFrom } from '../src/modules/social/social.repository.ts';
+import { visibleTo } from '../src/modules/social/social.repository.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { newId } from '../src/platform/ids.ts';
 
@@ -53,7 +53,7 @@ export function directoryQueryOf(params: Readonly<Record<string, string>>, curso
     tags: [...new Set((params.tags ?? '').split(',').map(tagKey).filter(Boolean))],
     limit: LIMIT,
     ...(params.completenessMin !== undefined ? { completenessMin: Number(params.completenessMin) } : {}),
-    ...(after !== undefined ? { after } : {}),
+    ...(after !== undefined ? { after: Number(after) } : {}),
   };
 }
 
@@ -61,15 +61,15 @@ export function directoryQueryOf(params: Readonly<Record<string, string>>, curso
 // of a viewer who blocks nobody and whom nobody blocks.
 const VIEWER = newId();
 const build = (database: Database, query: DirectoryQuery) =>
-  searchQuery(database.db, database.dialect, query, [hiddenFrom(database.db, VIEWER)]);
+  searchQuery(database.db, database.dialect, query, [visibleTo(database.dialect, VIEWER, 'u.id')]);
 
 /** The query of a kind; for the second page, the first page is fetched to find where it ends. */
 export async function sqlQueryOf(database: Database, kind: SearchKind): Promise<DirectoryQuery> {
   const first = directoryQueryOf(kind.params);
   if (!kind.secondPage) return first;
-  const ids = (await build(database, first).execute()).map((r) => r.id);
-  if (ids.length <= LIMIT) throw new Error(`${kind.name}: the first page is the last`);
-  return { ...first, after: ids[LIMIT - 1]! };
+  const seqs = (await build(database, first).execute()).map((r) => Number(r.seq));
+  if (seqs.length <= LIMIT) throw new Error(`${kind.name}: the first page is the last`);
+  return { ...first, after: seqs[LIMIT - 1]! };
 }
 
 /** How many users match in all (the query without its limit). */

@@ -20,7 +20,7 @@ import type { PostLoginHook } from './modules/sessions/login-flow.ts';
 import { createSessionState } from './modules/sessions/session-state.ts';
 import { createSessionsService } from './modules/sessions/sessions.service.ts';
 import { createKeyStore, SigningKeyError } from './modules/sessions/signing-keys.ts';
-import { hiddenFrom } from './modules/social/social.repository.ts';
+import { visibleTo } from './modules/social/social.repository.ts';
 import { createSocialService } from './modules/social/social.service.ts';
 import type { Clock } from './platform/clock.ts';
 import { createEncrypter } from './platform/crypto/encryption.ts';
@@ -203,7 +203,7 @@ export function createIdentity(
     dialect: database.dialect,
     profiles,
     // Blocks, either way round, hide users from each other's searches.
-    hidden: [hiddenFrom],
+    visibility: [visibleTo],
   });
 
   return {

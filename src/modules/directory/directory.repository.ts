@@ -2,11 +2,10 @@
 // trigram table on SQLite (a phrase per term), pg_trgm's GIN index on
 // PostgreSQL (a LIKE per term). Terms under three characters carry no
 // trigram, so they are checked with LIKE on the stored document instead.
-// Pages are keyset on the user id (UUIDv7, so creation order): a user added
-// while someone pages sorts after every id already handed out.
-import { type SelectQueryBuilder, sql } from 'kysely';
+// Pages are keyset on the search entry's id, given at sign-up: a user who
+// joins while someone pages sorts after every entry already handed out.
+import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
-import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
 
@@ -18,16 +17,13 @@ export interface DirectoryQuery {
   readonly tags: readonly string[];
   readonly completenessMin?: number;
   readonly completenessMax?: number;
-  /** The last id of the previous page. */
-  readonly after?: string;
+  /** The place (`user_search.id`) of the previous page's last user. */
+  readonly after?: number;
   readonly limit: number;
 }
 
-/** A query of user ids the viewer must not see; the social graph supplies blocks here. */
-export type HiddenUsers = (
-  db: Executor,
-  viewerId: string,
-) => SelectQueryBuilder<Tables, keyof Tables, { id: string }>;
+/** A condition on the user column it names: true when the viewer may see that user (the social graph supplies blocks). */
+export type Visibility = (dialect: Dialect, viewerId: string, userColumn: string) => RawBuilder<boolean>;
 
 export async function writeSearchDocument(db: Executor, userId: string, doc: string): Promise<void> {
   await db
@@ -48,40 +44,41 @@ const ftsPhrase = (term: string) => `"${term.replaceAll('"', '""')}"`;
 const TRIGRAM = 3;
 const containing = (term: string) => sql<boolean>`s.doc like ${likeContains(term)} escape '\\'`;
 
-/** The query for ids of matching active users, in id order; `limit + 1` rows tell whether a next page exists. */
+/**
+ * Matching active users in sign-up order (`user_search.id`), `limit + 1` of
+ * them so the caller knows whether a next page exists. Both engines can walk
+ * that order and stop early: SQLite walks the FTS5 matches in rowid order, and
+ * PostgreSQL chooses between walking the ids and the trigram index by its
+ * statistics (autovacuum keeps them; a bulk load wants an ANALYZE).
+ */
 export function searchQuery(
   db: Executor,
   dialect: Dialect,
   query: DirectoryQuery,
-  hidden: readonly SelectQueryBuilder<Tables, keyof Tables, { id: string }>[],
+  visible: readonly RawBuilder<boolean>[],
 ) {
   const indexed = query.terms.filter((t) => [...t].length >= TRIGRAM);
   const short = query.terms.filter((t) => [...t].length < TRIGRAM);
+  // CROSS JOIN keeps SQLite's planner walking the entries in order (it has
+  // no statistics to see that this stops after a page); PostgreSQL reads it
+  // as an ordinary join.
   let qb = db
-    .selectFrom('users as u')
+    .selectFrom('user_search as s')
+    .crossJoin('users as u')
+    .whereRef('u.id', '=', 's.user_id')
     .innerJoin('profiles as p', 'p.user_id', 'u.id')
-    .select('u.id')
+    .select(['s.id as seq', 'u.id as id'])
     .where('u.status', '=', 'active');
-
-  if (dialect === 'postgres' && indexed.length > 0) {
-    // The GIN index finds the matches first; OFFSET 0 keeps the planner from
-    // folding them into a walk of every user in id order.
-    let hits = db.selectFrom('user_search as s').select('s.user_id');
-    for (const term of query.terms) hits = hits.where(containing(term));
-    qb = qb.where('u.id', 'in', hits.offset(0));
-  } else if (query.terms.length > 0) {
-    qb = qb.innerJoin('user_search as s', 's.user_id', 'u.id');
-    if (indexed.length > 0) {
-      // SQLite: the FTS table's index answers the long terms.
-      const match = indexed.map(ftsPhrase).join(' AND ');
-      qb = qb.where(
-        sql<boolean>`s.rowid in (select rowid from user_search_fts where user_search_fts match ${match})`,
-      );
-    }
-    // Short terms have no trigram: checked on each candidate (the whole
-    // directory, in id order, when no long term narrows it first).
-    for (const term of short) qb = qb.where(containing(term));
+  if (dialect === 'sqlite' && indexed.length > 0) {
+    // The FTS index answers the long terms; SQLite walks its rowids (= s.id) in order.
+    const match = indexed.map(ftsPhrase).join(' AND ');
+    qb = qb.where(
+      sql<boolean>`s.id in (select rowid from user_search_fts where user_search_fts match ${match})`,
+    );
   }
+  // PostgreSQL's GIN index serves LIKE itself; terms under three characters
+  // have no trigram and are checked row by row on either engine.
+  for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(containing(term));
   if (query.role) qb = qb.where('u.role', '=', query.role);
   if (query.completenessMin !== undefined) qb = qb.where('p.completeness', '>=', query.completenessMin);
   if (query.completenessMax !== undefined) qb = qb.where('p.completeness', '<=', query.completenessMax);
@@ -95,11 +92,14 @@ export function searchQuery(
       ),
     );
   }
-  for (const ids of hidden) qb = qb.where('u.id', 'not in', ids);
-  if (query.after !== undefined) qb = qb.where('u.id', '>', query.after);
-  return qb.orderBy('u.id').limit(query.limit + 1);
+  for (const condition of visible) qb = qb.where(condition);
+  if (query.after !== undefined) qb = qb.where('s.id', '>', query.after);
+  return qb.orderBy('s.id').limit(query.limit + 1);
 }
 
-export async function searchUserIds(...args: Parameters<typeof searchQuery>): Promise<string[]> {
-  return (await searchQuery(...args).execute()).map((r) => r.id);
+/** The page's users, each with its place in the order (the next cursor's key). */
+export async function searchUsers(
+  ...args: Parameters<typeof searchQuery>
+): Promise<{ seq: number; id: string }[]> {
+  return (await searchQuery(...args).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
 }

@@ -7,11 +7,10 @@ import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
-import { isId } from '../../platform/ids.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
 import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
 import { tagKey } from '../profiles/tags.ts';
-import { type HiddenUsers, searchUserIds } from './directory.repository.ts';
+import { searchUsers, type Visibility } from './directory.repository.ts';
 import { searchTerms } from './search-document.ts';
 
 export const MAX_TERMS = 8;
@@ -32,10 +31,10 @@ export function createDirectoryService(deps: {
   db: Executor;
   dialect: Dialect;
   profiles: ProfilesService;
-  /** Filled by the social graph; read at each search. */
-  hidden: HiddenUsers[];
+  /** Who may see whom (the social graph: blocks, either way). */
+  visibility: Visibility[];
 }) {
-  const { db, dialect, profiles, hidden } = deps;
+  const { db, dialect, profiles, visibility } = deps;
 
   return {
     async search(
@@ -53,9 +52,11 @@ export function createDirectoryService(deps: {
       }
       if (errors.length > 0)
         throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
-      const after = decodeCursor(input.cursor);
-      if (after !== undefined && !isId(after)) throw commonError('invalid_cursor');
-      const ids = await searchUserIds(
+      const key = decodeCursor(input.cursor);
+      const after = key === undefined ? undefined : Number(key);
+      if (after !== undefined && !(/^[1-9][0-9]{0,15}$/.test(key!) && Number.isSafeInteger(after)))
+        throw commonError('invalid_cursor');
+      const found = await searchUsers(
         db,
         dialect,
         {
@@ -67,10 +68,13 @@ export function createDirectoryService(deps: {
           ...(max !== undefined ? { completenessMax: max } : {}),
           ...(after !== undefined ? { after } : {}),
         },
-        hidden.map((query) => query(db, viewerId)),
+        visibility.map((visible) => visible(dialect, viewerId, 'u.id')),
       );
-      const page = toPage(ids, input.limit, (id) => id);
-      return { items: await profiles.loadPublicMany(page.items), nextCursor: page.nextCursor };
+      const page = toPage(found, input.limit, (row) => String(row.seq));
+      return {
+        items: await profiles.loadPublicMany(page.items.map((row) => row.id)),
+        nextCursor: page.nextCursor,
+      };
     },
   };
 }

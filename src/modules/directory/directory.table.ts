@@ -3,7 +3,11 @@
  * joined by U+001F. SQLite indexes it in the FTS5 trigram table
  * `user_search_fts` (kept by triggers), PostgreSQL with a pg_trgm GIN index.
  */
+import type { Generated } from 'kysely';
+
 export interface UserSearchTable {
+  /** Sign-up order: the directory's sort key, and the FTS rowid on SQLite. */
+  id: Generated<number>;
   user_id: string;
   doc: string;
 }

@@ -1,9 +1,8 @@
 // Edges of the social graph and the counters beside them. Every function runs
 // in the caller's transaction; the service takes the pair lock first, so two
 // users following each other at once cannot deadlock on the counters.
-import { type Selectable, type SelectQueryBuilder, sql } from 'kysely';
+import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
-import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { isId, newId } from '../../platform/ids.ts';
 import type { FollowStatus, FollowsTable } from './social.table.ts';
@@ -218,16 +217,19 @@ export async function deleteBlock(db: Executor, blockerId: string, blockedId: st
     .execute();
 }
 
-/** Users hidden from the viewer: blocked by the viewer, or blocking the viewer. */
-export function hiddenFrom(
-  db: Executor,
-  viewerId: string,
-): SelectQueryBuilder<Tables, 'blocks', { id: string }> {
-  return db
-    .selectFrom('blocks')
-    .select('blocked_id as id')
-    .where('blocker_id', '=', viewerId)
-    .union(db.selectFrom('blocks').select('blocker_id as id').where('blocked_id', '=', viewerId));
+/**
+ * A condition on a user column: that user neither blocks the viewer nor is
+ * blocked by them. SQLite checks each candidate against the viewer's few
+ * blocks, read once; PostgreSQL plans two anti-joins on the blocks' keys.
+ */
+export function visibleTo(dialect: Dialect, viewerId: string, userColumn: string): RawBuilder<boolean> {
+  const user = sql.ref(userColumn);
+  if (dialect === 'sqlite') {
+    return sql<boolean>`${user} not in (select blocked_id from blocks where blocker_id = ${viewerId}
+      union all select blocker_id from blocks where blocked_id = ${viewerId})`;
+  }
+  return sql<boolean>`(not exists (select 1 from blocks b where b.blocker_id = ${viewerId} and b.blocked_id = ${user})
+    and not exists (select 1 from blocks b where b.blocker_id = ${user} and b.blocked_id = ${viewerId}))`;
 }
 
 export async function isBookmarked(db: Executor, userId: string, targetId: string): Promise<boolean> {
@@ -299,6 +301,7 @@ function parseKey(key: string): { at: string; id: string } | null {
 
 export async function listEntries(
   db: Executor,
+  dialect: Dialect,
   kind: ListKind,
   ownerId: string,
   viewerId: string,
@@ -346,7 +349,7 @@ export async function listEntries(
   const timeColumn = kind === 'followers' || kind === 'following' ? 'e.since' : 'e.created_at';
   let qb = base.where('u.status', '=', 'active');
   // Your own blocks list shows whom you blocked; every other list hides them.
-  if (kind !== 'blocks') qb = qb.where('u.id', 'not in', hiddenFrom(db, viewerId));
+  if (kind !== 'blocks') qb = qb.where(visibleTo(dialect, viewerId, 'u.id'));
   if (cursor) qb = qb.where(sql<boolean>`(${sql.ref(timeColumn)}, e.id) < (${cursor.at}, ${cursor.id})`);
   const rows = await qb
     .orderBy(sql.ref(timeColumn), 'desc')

@@ -75,7 +75,7 @@ export function createSocialService(deps: {
     input: { limit: number; cursor?: string | undefined },
   ): Promise<ListPage> {
     const after = decodeCursor(input.cursor);
-    const entries = await listEntries(db, kind, ownerId, viewerId, after, input.limit);
+    const entries = await listEntries(db, dialect, kind, ownerId, viewerId, after, input.limit);
     if (entries === null) throw commonError('invalid_cursor');
     const kept = entries.slice(0, input.limit);
     const views = new Map(

@@ -1,7 +1,8 @@
 // The directory: operator-defined custom profile fields, and a search document
 // per user (names, username, headline) indexed for substring search by the
 // engine's own tools: an FTS5 trigram table on SQLite, a pg_trgm GIN index on
-// PostgreSQL. Every user gets a profile row, so filters see every score.
+// PostgreSQL. Its id is the directory's order. Every user gets a profile row,
+// so filters see every score.
 import { sql } from 'kysely';
 import { columnTypes } from '../column-types.ts';
 import type { RosterMigration } from './migration.ts';
@@ -16,9 +17,10 @@ export const directory: RosterMigration = {
     await db.schema.alterTable('profiles').addColumn('custom', t.json).execute();
 
     if (dialect === 'sqlite') {
-      // An INTEGER PRIMARY KEY is a stable rowid for the external-content FTS table.
+      // The id is the directory's order (sign-up order) and the FTS rowid: an
+      // INTEGER PRIMARY KEY is a stable rowid, AUTOINCREMENT never reuses one.
       await sql`create table user_search (
-        id integer primary key,
+        id integer primary key autoincrement,
         user_id text not null unique references users(id) on delete cascade,
         doc text not null)`.execute(db);
       await sql`create virtual table user_search_fts using fts5(
@@ -42,7 +44,8 @@ export const directory: RosterMigration = {
         where e.extname = 'pg_trgm'`.execute(db);
       const schema = found.rows[0]!.schema;
       await sql`create table user_search (
-        user_id text primary key references users(id) on delete cascade,
+        id bigint generated always as identity primary key,
+        user_id text not null unique references users(id) on delete cascade,
         doc text not null)`.execute(db);
       await sql`create index user_search_doc_trgm on user_search
         using gin (doc ${sql.id(schema)}.gin_trgm_ops)`.execute(db);
@@ -79,6 +82,7 @@ async function backfill(db: Parameters<RosterMigration['up']>[0]): Promise<void>
       'p.headline',
     ])
     .where('u.status', '!=', 'deleted')
+    .orderBy('u.id')
     .execute();
   const now = new Date().toISOString();
   for (const r of rows) {
