@@ -64,7 +64,7 @@ export function createIdentity(
       ? new Redis(config.redisUrl, { connectionName: 'roster-rate-limit', lazyConnect: false })
       : null;
   const rateLimiter = overrides.rateLimiter ?? createRateLimiter({ redis, clock });
-  const guard = createRateGuard(rateLimiter, config.rateLimitIpFactor);
+  const guard = createRateGuard(rateLimiter, config.rateLimitIpFactor, config.rateLimitUserFactor);
   const events =
     overrides.events ??
     createEventBus(config.redisUrl, {
@@ -117,12 +117,14 @@ export function createIdentity(
   });
   const invites = createInvitesService({
     db,
+    guard,
     dialect: database.dialect,
     clock,
     config: { inviteOnly: config.inviteOnly, inviteQuota: config.inviteQuota },
   });
   const accounts = createAccountsService({
     db,
+    dialect: database.dialect,
     admission: invites,
     clock,
     hasher,
@@ -196,14 +198,16 @@ export function createIdentity(
     clock,
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
+    guard,
   });
-  const social = createSocialService({ db, dialect: database.dialect, clock, profiles });
+  const social = createSocialService({ db, dialect: database.dialect, clock, profiles, guard });
   const directory = createDirectoryService({
     db,
     dialect: database.dialect,
     profiles,
     // Blocks, either way round, hide users from each other's searches.
     visibility: [visibleTo],
+    guard,
   });
 
   return {

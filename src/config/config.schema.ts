@@ -255,6 +255,11 @@ export const configSchema = {
     doc: 'scales every per-IP limit (`10` = ten times more generous, `0` = per-IP limits off); per-account limits always apply',
     parse: nonNegativeNumber,
   },
+  ROSTER_RATE_LIMIT_USER_FACTOR: {
+    default: '1',
+    doc: 'scales the per-user activity limits (searches, follows and blocks, profile writes, invite codes); `0` = off. Sign-in and code limits always apply',
+    parse: nonNegativeNumber,
+  },
   TRUST_PROXY: {
     doc: 'proxies whose `X-Forwarded-For` is believed (addresses/CIDRs, or `loopback`); otherwise the socket address is the client',
     parse: proxyList,

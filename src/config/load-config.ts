@@ -47,6 +47,7 @@ export interface Config {
   readonly inviteOnly: boolean;
   readonly inviteQuota: number;
   readonly rateLimitIpFactor: number;
+  readonly rateLimitUserFactor: number;
   readonly trustProxy: readonly string[] | null;
   readonly compat: readonly CompatSurface[];
   readonly profileSchemaPath: string | null;
@@ -143,6 +144,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     inviteOnly: get('ROSTER_INVITE_ONLY') as boolean,
     inviteQuota: get('ROSTER_INVITE_QUOTA') as number,
     rateLimitIpFactor: get('ROSTER_RATE_LIMIT_IP_FACTOR') as number,
+    rateLimitUserFactor: get('ROSTER_RATE_LIMIT_USER_FACTOR') as number,
     trustProxy: Object.freeze((get('TRUST_PROXY') as string[] | undefined) ?? null),
     compat: Object.freeze(get('ROSTER_COMPAT') as CompatSurface[]),
     profileSchemaPath: (get('ROSTER_PROFILE_SCHEMA') as string | undefined) ?? null,

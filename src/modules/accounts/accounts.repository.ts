@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { UserRole, UserStatus, UsersTable } from './accounts.table.ts';
 
@@ -35,6 +35,21 @@ export const toUser = (r: Row): User => ({
   updatedAt: r.updated_at,
   deletedAt: r.deleted_at,
 });
+
+/**
+ * Whether others may see and reach an account (public view, directory,
+ * follows, lists): active, with a verified address or number. An unproven
+ * sign-up is nobody's yet and could impersonate anyone.
+ */
+export const isListed = (user: User | null | undefined): user is User =>
+  user?.status === 'active' && (user.emailVerifiedAt !== null || user.phoneVerifiedAt !== null);
+
+/** isListed as a condition on the users table under the alias `u`. */
+export const listedUser = (eb: ExpressionBuilder<{ u: UsersTable }, 'u'>) =>
+  eb.and([
+    eb('u.status', '=', 'active'),
+    eb.or([eb('u.email_verified_at', 'is not', null), eb('u.phone_verified_at', 'is not', null)]),
+  ]);
 
 export interface NewUser {
   id: string;

@@ -5,6 +5,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
+import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
@@ -65,6 +66,7 @@ export interface AccountsConfig {
 
 export interface AccountsDeps {
   readonly db: Executor;
+  readonly dialect: Dialect;
   readonly clock: Clock;
   readonly hasher: PasswordHasher;
   /** Re-checks a password under the login lockout (credentials module). */
@@ -187,6 +189,10 @@ export function createAccountsService(deps: AccountsDeps) {
           await otp.retire(trx, 'email_verification', email);
           await recordAudit(trx, { type: 'account.signup_contested', userId: existing.id, context }, now);
         }
+        // Spent as a new sign-up would spend it: the code must not tell taken
+        // addresses apart. (Without verification a taken address is a 409 anyway.)
+        if (config.requireEmailVerification)
+          await deps.admission.admit(trx, null, admission, now.toISOString());
         return 'duplicate' as const;
       }
       try {
@@ -347,10 +353,11 @@ export function createAccountsService(deps: AccountsDeps) {
       await deleteCredentials(trx, user.id);
       await otp.forgetUser(trx, user.id);
       await deps.forgetSecondFactors(trx, user.id);
+      // The social graph first: it locks the profile rows of everyone involved.
+      await forgetSocial(trx, deps.dialect, user.id);
+      await replaceUserTags(trx, deps.dialect, user.id, []);
       await forgetProfile(trx, user.id);
-      await forgetSocial(trx, user.id);
       await forgetInvites(trx, user.id);
-      await replaceUserTags(trx, user.id, []);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
       return ids;

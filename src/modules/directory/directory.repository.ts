@@ -7,6 +7,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import { listedUser } from '../accounts/accounts.repository.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
 
 export interface DirectoryQuery {
@@ -19,6 +20,11 @@ export interface DirectoryQuery {
   readonly completenessMax?: number;
   /** The place (`user_search.id`) of the previous page's last user. */
   readonly after?: number;
+  /**
+   * A filter few users pass, to start from instead of walking every entry
+   * (see narrowestFilter): a rare tag, or a rare completeness range.
+   */
+  readonly start?: 'tag' | 'completeness';
   readonly limit: number;
 }
 
@@ -68,7 +74,7 @@ export function searchQuery(
     .whereRef('u.id', '=', 's.user_id')
     .innerJoin('profiles as p', 'p.user_id', 'u.id')
     .select(['s.id as seq', 'u.id as id'])
-    .where('u.status', '=', 'active');
+    .where(listedUser);
   if (dialect === 'sqlite' && indexed.length > 0) {
     // The FTS index answers the long terms; SQLite walks its rowids (= s.id) in order.
     const match = indexed.map(ftsPhrase).join(' AND ');
@@ -93,6 +99,18 @@ export function searchQuery(
     );
   }
   for (const condition of visible) qb = qb.where(condition);
+  if (query.start === 'tag') {
+    qb = qb.where('s.user_id', 'in', (eb) =>
+      eb.selectFrom('user_tags').select('user_id').where('tag_key', '=', query.tags[0]!),
+    );
+  } else if (query.start === 'completeness') {
+    qb = qb.where('s.user_id', 'in', (eb) => {
+      let few = eb.selectFrom('profiles').select('user_id');
+      if (query.completenessMin !== undefined) few = few.where('completeness', '>=', query.completenessMin);
+      if (query.completenessMax !== undefined) few = few.where('completeness', '<=', query.completenessMax);
+      return few;
+    });
+  }
   if (query.after !== undefined) qb = qb.where('s.id', '>', query.after);
   return qb.orderBy('s.id').limit(query.limit + 1);
 }
@@ -102,4 +120,56 @@ export async function searchUsers(
   ...args: Parameters<typeof searchQuery>
 ): Promise<{ seq: number; id: string }[]> {
   return (await searchQuery(...args).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
+}
+
+/** Below this share of all users, a filter's own index beats walking every entry in order. */
+const RARE_SHARE = 0.02;
+const TRIGRAM_MIN = TRIGRAM;
+
+/**
+ * Picks where a search without an indexed term should start: from the tag
+ * used least (tags hold their usage counts), from the completeness index when
+ * that range is rare (counted up to a cap), or from the ordered walk. A tag
+ * nobody uses means no match at all. Tags come back rarest first.
+ */
+export async function narrowestFilter(
+  db: Executor,
+  query: DirectoryQuery,
+): Promise<{ tags: string[]; start?: 'tag' | 'completeness' } | 'none'> {
+  if (query.terms.some((t) => [...t].length >= TRIGRAM_MIN)) return { tags: [...query.tags] };
+  const total = Number(
+    (
+      await db
+        .selectFrom('user_search')
+        .select((eb) => eb.fn.max('id').as('n'))
+        .executeTakeFirst()
+    )?.n ?? 0,
+  );
+  const rare = Math.max(1, Math.floor(total * RARE_SHARE));
+  let tags = [...query.tags];
+  if (tags.length > 0) {
+    const usage = new Map(
+      (await db.selectFrom('tags').select(['key', 'usage_count']).where('key', 'in', tags).execute()).map(
+        (t) => [t.key, Number(t.usage_count)],
+      ),
+    );
+    tags = tags.sort((a, b) => (usage.get(a) ?? 0) - (usage.get(b) ?? 0));
+    const fewest = usage.get(tags[0]!) ?? 0;
+    if (fewest === 0) return 'none';
+    if (fewest <= rare) return { tags, start: 'tag' };
+  }
+  if (query.completenessMin !== undefined || query.completenessMax !== undefined) {
+    let inRange = db.selectFrom('profiles').select('user_id');
+    if (query.completenessMin !== undefined)
+      inRange = inRange.where('completeness', '>=', query.completenessMin);
+    if (query.completenessMax !== undefined)
+      inRange = inRange.where('completeness', '<=', query.completenessMax);
+    const counted = await db
+      .selectFrom(inRange.limit(rare + 1).as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(counted.n) === 0) return 'none';
+    if (Number(counted.n) <= rare) return { tags, start: 'completeness' };
+  }
+  return { tags };
 }

@@ -43,7 +43,7 @@ export function directoryRoutes(app: App, deps: { directory: DirectoryService; a
           'so users who join while you page never repeat or shift an item. A cursor not issued here is a 400.',
         security: BEARER,
         querystring: DirectoryQuery,
-        response: { 200: pageOf(PublicUser), ...problemResponses(400, 401, 422) },
+        response: { 200: pageOf(PublicUser), ...problemResponses(400, 401, 422, 429) },
       },
     },
     async (request) => {

@@ -7,10 +7,17 @@ import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
 import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
 import { tagKey } from '../profiles/tags.ts';
-import { searchUsers, type Visibility } from './directory.repository.ts';
+import { SEARCHES_PER_USER } from './directory.limits.ts';
+import {
+  type DirectoryQuery,
+  narrowestFilter,
+  searchUsers,
+  type Visibility,
+} from './directory.repository.ts';
 import { searchTerms } from './search-document.ts';
 
 export const MAX_TERMS = 8;
@@ -33,16 +40,22 @@ export function createDirectoryService(deps: {
   profiles: ProfilesService;
   /** Who may see whom (the social graph: blocks, either way). */
   visibility: Visibility[];
+  guard: RateGuard;
 }) {
-  const { db, dialect, profiles, visibility } = deps;
+  const { db, dialect, profiles, visibility, guard } = deps;
 
   return {
     async search(
       viewerId: string,
       input: DirectorySearch,
     ): Promise<{ items: PublicProfileView[]; nextCursor: string | null }> {
+      await guard.perUser('search', viewerId, SEARCHES_PER_USER);
       const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
       const errors: FieldError[] = [];
+      const terms = searchTerms(input.q ?? '', Number.POSITIVE_INFINITY);
+      if (terms.length > MAX_TERMS) {
+        errors.push({ path: 'query.q', message: `must have at most ${MAX_TERMS} words` });
+      }
       if (tags.length > MAX_TAG_FILTERS) {
         errors.push({ path: 'query.tags', message: `must name at most ${MAX_TAG_FILTERS} tags` });
       }
@@ -56,18 +69,21 @@ export function createDirectoryService(deps: {
       const after = key === undefined ? undefined : Number(key);
       if (after !== undefined && !(/^[1-9][0-9]{0,15}$/.test(key!) && Number.isSafeInteger(after)))
         throw commonError('invalid_cursor');
+      const query: DirectoryQuery = {
+        terms,
+        tags,
+        limit: input.limit,
+        ...(input.role ? { role: input.role } : {}),
+        ...(min !== undefined ? { completenessMin: min } : {}),
+        ...(max !== undefined ? { completenessMax: max } : {}),
+        ...(after !== undefined ? { after } : {}),
+      };
+      const plan = await narrowestFilter(db, query);
+      if (plan === 'none') return { items: [], nextCursor: null };
       const found = await searchUsers(
         db,
         dialect,
-        {
-          terms: searchTerms(input.q ?? '', MAX_TERMS),
-          tags,
-          limit: input.limit,
-          ...(input.role ? { role: input.role } : {}),
-          ...(min !== undefined ? { completenessMin: min } : {}),
-          ...(max !== undefined ? { completenessMax: max } : {}),
-          ...(after !== undefined ? { after } : {}),
-        },
+        { ...query, ...plan },
         visibility.map((visible) => visible(dialect, viewerId, 'u.id')),
       );
       const page = toPage(found, input.limit, (row) => String(row.seq));

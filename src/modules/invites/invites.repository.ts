@@ -33,15 +33,33 @@ export async function countInviteCodes(db: Executor, ownerId: string): Promise<n
   return Number(r.n);
 }
 
+/**
+ * The owner's codes, newest first. `usedBy` names the admitted account only
+ * once it has verified an address or number: before that, a code spent on a
+ * sign-up for a taken address looks the same as one that made an account.
+ */
 export async function listInviteCodes(db: Executor, ownerId: string): Promise<InviteCode[]> {
   const rows = await db
-    .selectFrom('invite_codes')
-    .select(['code', 'created_at', 'used_by', 'used_at'])
-    .where('owner_id', '=', ownerId)
-    .orderBy('created_at', 'desc')
-    .orderBy('code')
+    .selectFrom('invite_codes as c')
+    .leftJoin('users as u', 'u.id', 'c.used_by')
+    .select([
+      'c.code',
+      'c.created_at',
+      'c.used_by',
+      'c.used_at',
+      'u.email_verified_at',
+      'u.phone_verified_at',
+    ])
+    .where('c.owner_id', '=', ownerId)
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.code')
     .execute();
-  return rows.map((r) => ({ code: r.code, createdAt: r.created_at, usedBy: r.used_by, usedAt: r.used_at }));
+  return rows.map((r) => ({
+    code: r.code,
+    createdAt: r.created_at,
+    usedBy: r.email_verified_at !== null || r.phone_verified_at !== null ? r.used_by : null,
+    usedAt: r.used_at,
+  }));
 }
 
 export async function isUnusedInvite(db: Executor, code: string): Promise<boolean> {
@@ -49,18 +67,23 @@ export async function isUnusedInvite(db: Executor, code: string): Promise<boolea
     .selectFrom('invite_codes')
     .select('code')
     .where('code', '=', code)
-    .where('used_by', 'is', null)
+    .where('used_at', 'is', null)
     .executeTakeFirst();
   return r !== undefined;
 }
 
-/** Marks the code used by this account; false when it was used meanwhile (or never existed). */
-export async function useInvite(db: Executor, code: string, userId: string, now: string): Promise<boolean> {
+/** Marks the code used (by this account, if one was made); false when it was used meanwhile or never existed. */
+export async function useInvite(
+  db: Executor,
+  code: string,
+  userId: string | null,
+  now: string,
+): Promise<boolean> {
   const r = await db
     .updateTable('invite_codes')
     .set({ used_by: userId, used_at: now })
     .where('code', '=', code)
-    .where('used_by', 'is', null)
+    .where('used_at', 'is', null)
     .executeTakeFirst();
   return r.numUpdatedRows === 1n;
 }
@@ -110,17 +133,22 @@ export async function insertReferral(
     .execute();
 }
 
+/** Referred accounts that have verified an address or number (throwaway sign-ups do not count). */
 export async function countReferrals(db: Executor, referrerId: string): Promise<number> {
   const r = await db
-    .selectFrom('referrals')
+    .selectFrom('referrals as r')
+    .innerJoin('users as u', 'u.id', 'r.referred_id')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('referrer_id', '=', referrerId)
+    .where('r.referrer_id', '=', referrerId)
+    .where((eb) =>
+      eb.or([eb('u.email_verified_at', 'is not', null), eb('u.phone_verified_at', 'is not', null)]),
+    )
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** Erasure: unused codes go (used ones stay as the record of who came in by them), and the referral code. */
 export async function forgetInvites(db: Executor, userId: string): Promise<void> {
-  await db.deleteFrom('invite_codes').where('owner_id', '=', userId).where('used_by', 'is', null).execute();
+  await db.deleteFrom('invite_codes').where('owner_id', '=', userId).where('used_at', 'is', null).execute();
   await db.deleteFrom('referral_codes').where('user_id', '=', userId).execute();
 }

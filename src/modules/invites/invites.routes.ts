@@ -47,7 +47,7 @@ export function invitesRoutes(app: App, deps: { invites: InvitesService; auth: A
           'Each code admits one account. Every user may create `ROSTER_INVITE_QUOTA` codes in all (admins ' +
           'any number); past that, a 403 `invite_quota_reached`.',
         security: BEARER,
-        response: { 201: InviteCode, ...problemResponses(401, 403) },
+        response: { 201: InviteCode, ...problemResponses(401, 403, 429) },
       },
     },
     async (request, reply) => reply.code(201).send(await invites.createCode(principalOf(request).userId)),

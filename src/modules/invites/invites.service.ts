@@ -6,11 +6,13 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
 import { findUserById } from '../accounts/accounts.repository.ts';
-import { lockUsers } from '../social/social.repository.ts';
+import { lockProfiles } from '../profiles/profiles.repository.ts';
 import { displayCode, newCode, normaliseCode } from './codes.ts';
 import { inviteError } from './invites.errors.ts';
+import { INVITE_CODES_PER_USER } from './invites.limits.ts';
 import {
   countInviteCodes,
   countReferrals,
@@ -45,9 +47,10 @@ export function createInvitesService(deps: {
   db: Executor;
   dialect: Dialect;
   clock: Clock;
+  guard: RateGuard;
   config: { inviteOnly: boolean; inviteQuota: number };
 }) {
-  const { db, dialect, clock, config } = deps;
+  const { db, dialect, clock, config, guard } = deps;
 
   /** Tries fresh codes until one is free: a clash of 40 or 50 random bits is rare, five in a row unheard of. */
   async function withFreshCode(length: number, insert: (code: string) => Promise<boolean>): Promise<string> {
@@ -87,19 +90,28 @@ export function createInvitesService(deps: {
       return { inviteCode, referrerId };
     },
 
-    /** The new account uses its invite (refused if a racing sign-up took it first) and records its referrer. */
-    async admit(trx: Executor, userId: string, admission: Admission, now: string): Promise<void> {
+    /**
+     * The new account uses its invite (refused if a racing sign-up took it
+     * first) and records its referrer. A sign-up for a taken address passes
+     * no account (`userId` null) and still spends the invite, so the code
+     * cannot be used to learn which addresses have accounts; no referral is
+     * recorded for it, and referrals count only once the account is verified.
+     */
+    async admit(trx: Executor, userId: string | null, admission: Admission, now: string): Promise<void> {
       if (admission.inviteCode !== null && !(await useInvite(trx, admission.inviteCode, userId, now)))
         throw inviteError('invite_invalid');
-      if (admission.referrerId !== null) await insertReferral(trx, userId, admission.referrerId, now);
+      if (admission.referrerId !== null && userId !== null) {
+        await insertReferral(trx, userId, admission.referrerId, now);
+      }
     },
 
     async createCode(userId: string): Promise<InviteCode> {
+      await guard.perUser('invite-code', userId, INVITE_CODES_PER_USER);
       const user = await findUserById(db, userId);
       const now = clock.now().toISOString();
       const code = await inTransaction(db, async (trx) => {
         // Two creations at once must not both pass the quota.
-        await lockUsers(trx, dialect, [userId]);
+        await lockProfiles(trx, dialect, [userId]);
         if (user?.role !== 'admin' && (await countInviteCodes(trx, userId)) >= config.inviteQuota)
           throw inviteError('invite_quota_reached', {
             detail: `Each account may create ${config.inviteQuota} invite codes.`,

@@ -25,21 +25,67 @@ export interface CustomFields {
   publicPart(value: CustomData): CustomData;
 }
 
-function depthOf(value: unknown): number {
-  if (value === null || typeof value !== 'object') return 0;
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return 1 + children.reduce<number>((max, child) => Math.max(max, depthOf(child)), 0);
+export const CUSTOM_KEY_MAX_LENGTH = 64;
+
+/** Text both engines store as JSON: no NUL, no unpaired surrogate. */
+const storable = (text: string): boolean => !text.includes('\u0000') && text.isWellFormed();
+
+/**
+ * Shape limits, checked by an iterative walk that stops at the first problem,
+ * so a value nested thousands deep is refused without recursing into it.
+ */
+function shape(value: CustomData): FieldError | null {
+  const stack: [unknown, number, string][] = [[value, 0, 'custom']];
+  while (stack.length > 0) {
+    const [node, depth, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (!storable(node)) return { path, message: 'must not contain NUL or unpaired surrogate characters' };
+    } else if (typeof node === 'number') {
+      if (!Number.isFinite(node)) return { path, message: 'must be a finite number' };
+    } else if (node !== null && typeof node === 'object') {
+      if (depth > CUSTOM_MAX_DEPTH)
+        return { path: 'custom', message: `must nest at most ${CUSTOM_MAX_DEPTH} levels deep` };
+      const entries = Array.isArray(node)
+        ? node.map((child, i) => [String(i), child] as const)
+        : Object.entries(node);
+      for (const [key, child] of entries) {
+        if (
+          !Array.isArray(node) &&
+          (key.length === 0 || key.length > CUSTOM_KEY_MAX_LENGTH || !storable(key))
+        )
+          return { path, message: `keys must be 1–${CUSTOM_KEY_MAX_LENGTH} characters, without NUL` };
+        stack.push([child, depth + 1, `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
 }
 
 function limits(value: CustomData): FieldError[] {
+  const problem = shape(value);
+  if (problem) return [problem];
   const bytes = Buffer.byteLength(JSON.stringify(value));
   if (bytes > CUSTOM_MAX_BYTES) {
     return [{ path: 'custom', message: `must be at most ${CUSTOM_MAX_BYTES} bytes as JSON (is ${bytes})` }];
   }
-  if (depthOf(value) > CUSTOM_MAX_DEPTH + 1) {
-    return [{ path: 'custom', message: `must nest at most ${CUSTOM_MAX_DEPTH} levels deep` }];
-  }
   return [];
+}
+
+/**
+ * `x-private` counts only directly on a top-level property. Anywhere else
+ * (nested properties, `$defs`, `allOf`) it would look private and not be,
+ * so such a schema is refused at start-up rather than failing open.
+ */
+function misplacedPrivateMarks(schema: unknown, path: string[] = []): string[] {
+  if (schema === null || typeof schema !== 'object') return [];
+  const found: string[] = [];
+  for (const [key, child] of Object.entries(schema)) {
+    const here = [...path, key];
+    if (key === PRIVATE_KEYWORD && !(path.length === 2 && path[0] === 'properties'))
+      found.push(`#/${here.join('/')}`);
+    found.push(...misplacedPrivateMarks(child, here));
+  }
+  return found;
 }
 
 /** The schema's draft decides the validator: 2020-12 unless it names draft-07 or older. */
@@ -60,6 +106,12 @@ export function loadCustomFields(path: string | null): CustomFields {
   let validate: ValidateFunction;
   try {
     schema = JSON.parse(readFileSync(path, 'utf8'));
+    const misplaced = misplacedPrivateMarks(schema);
+    if (misplaced.length > 0) {
+      throw new Error(
+        `"${PRIVATE_KEYWORD}" is honoured only on top-level properties, not at ${misplaced.join(', ')}`,
+      );
+    }
     validate = compile(schema as AnySchema);
   } catch (error) {
     throw new Error(

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { CustomData } from './custom-fields.ts';
 import type { ProfilesTable } from './profiles.table.ts';
@@ -138,4 +139,21 @@ export async function updateNames(
 
 export async function deleteProfile(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('profiles').where('user_id', '=', userId).execute();
+}
+
+/**
+ * Serialises changes to users' profiles and the edges between them:
+ * PostgreSQL row locks on their profile rows (every account has one), always
+ * taken in id order so that no two transactions wait on each other. SQLite
+ * writers are serialised already.
+ */
+export async function lockProfiles(db: Executor, dialect: Dialect, ids: readonly string[]): Promise<void> {
+  if (dialect !== 'postgres' || ids.length === 0) return;
+  await db
+    .selectFrom('profiles')
+    .select('user_id')
+    .where('user_id', 'in', ids)
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
 }

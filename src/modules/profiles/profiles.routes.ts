@@ -40,7 +40,7 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
           'fields, including `role`, counts and verification flags, are a 422. A taken username is a 409.',
         security: BEARER,
         body: ProfilePatchBody,
-        response: { 200: MeView, ...problemResponses(401, 409, 422) },
+        response: { 200: MeView, ...problemResponses(401, 409, 422, 429) },
       },
     },
     async (request) => {

@@ -7,11 +7,13 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
 import {
   findUserById,
   findUserByUsername,
   findUsersByIds,
+  isListed,
   type User,
 } from '../accounts/accounts.repository.ts';
 import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
@@ -20,11 +22,13 @@ import { completeness } from './completeness.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import { syncProfile } from './profile-sync.ts';
+import { PROFILE_UPDATES_PER_USER } from './profiles.limits.ts';
 import {
   type Contact,
   emptyProfile,
   findProfile,
   findProfiles,
+  lockProfiles,
   type Profile,
   type Socials,
   updateNames,
@@ -82,6 +86,37 @@ function mergeCustom(old: CustomData, patch: CustomData | null | undefined): Cus
   return Object.fromEntries([...kept, ...set]);
 }
 
+/** The account's names and the profile after a patch: absent stays, null clears, nested objects merge. */
+function applyPatch(user: User, profile: Profile, patch: ProfilePatch, custom: CustomData) {
+  const names = {
+    firstName: pick(patch.name?.first, user.firstName),
+    lastName: pick(patch.name?.last, user.lastName),
+    username:
+      patch.username === undefined
+        ? user.username
+        : patch.username === null
+          ? null
+          : normaliseUsername(patch.username),
+  };
+  const next: Profile = {
+    ...profile,
+    displayName: pick(patch.name?.display, profile.displayName),
+    bio: pick(patch.bio, profile.bio),
+    pronouns: pick(patch.pronouns, profile.pronouns),
+    locale: patch.locale ? Intl.getCanonicalLocales(patch.locale)[0]! : pick(patch.locale, profile.locale),
+    timezone: pick(patch.timezone, profile.timezone),
+    location: pick(patch.location, profile.location),
+    headline: pick(patch.headline, profile.headline),
+    about: pick(patch.about, profile.about),
+    availability: pick(patch.availability, profile.availability),
+    contact: merge(profile.contact, patch.contact),
+    socials: merge(profile.socials, patch.socials),
+    isPrivate: patch.isPrivate ?? profile.isPrivate,
+    custom,
+  };
+  return { names, next };
+}
+
 export interface ProfileView {
   readonly user: User;
   readonly profile: Profile;
@@ -98,16 +133,17 @@ export function createProfilesService(deps: {
   dialect: Dialect;
   clock: Clock;
   customFields: CustomFields;
+  guard: RateGuard;
   /** Whether the social graph hides one user from another (a block either way). */
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
 }) {
   const { db, dialect, clock, customFields } = deps;
 
-  async function load(userId: string): Promise<ProfileView> {
-    const user = await findUserById(db, userId);
+  async function load(userId: string, ex: Executor = db): Promise<ProfileView> {
+    const user = await findUserById(ex, userId);
     if (!user || user.status === 'deleted') throw accountError('user_not_found');
-    const tags = await listUserTags(db, userId);
-    const stored = await findProfile(db, userId);
+    const tags = await listUserTags(ex, userId);
+    const stored = await findProfile(ex, userId);
     if (stored) return { user, profile: stored, tags };
     // No profile yet: the score still counts what the account itself has.
     const profile = emptyProfile();
@@ -161,7 +197,7 @@ export function createProfilesService(deps: {
     /** Another user's profile, for the public view: only active accounts exist for others. */
     async loadPublic(userId: string, viewerId: string): Promise<PublicProfileView> {
       const found = await load(userId);
-      if (found.user.status !== 'active' || (await deps.isHidden(viewerId, userId)))
+      if (!isListed(found.user) || (await deps.isHidden(viewerId, userId)))
         throw accountError('user_not_found');
       return { ...found, custom: customFields.publicPart(found.profile.custom) };
     },
@@ -178,67 +214,55 @@ export function createProfilesService(deps: {
       ]);
       return userIds.flatMap((id) => {
         const user = users.get(id);
-        if (user?.status !== 'active') return [];
+        if (!isListed(user)) return [];
         const profile = profiles.get(id) ?? emptyProfile();
         return [{ user, profile, tags: tags.get(id) ?? [], custom: customFields.publicPart(profile.custom) }];
       });
     },
 
     async update(userId: string, patch: ProfilePatch): Promise<ProfileView> {
-      const { user, profile } = await load(userId);
-      const custom = mergeCustom(profile.custom, patch.custom);
-      const errors = [...validate(patch), ...(patch.custom === undefined ? [] : customFields.check(custom))];
-      if (errors.length > 0)
-        throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
-      const username =
-        patch.username === undefined
-          ? user.username
-          : patch.username === null
-            ? null
-            : normaliseUsername(patch.username);
-      const names = {
-        firstName: pick(patch.name?.first, user.firstName),
-        lastName: pick(patch.name?.last, user.lastName),
-        username,
-      };
-      const next: Profile = {
-        ...profile,
-        displayName: pick(patch.name?.display, profile.displayName),
-        bio: pick(patch.bio, profile.bio),
-        pronouns: pick(patch.pronouns, profile.pronouns),
-        locale: patch.locale
-          ? Intl.getCanonicalLocales(patch.locale)[0]!
-          : pick(patch.locale, profile.locale),
-        timezone: pick(patch.timezone, profile.timezone),
-        location: pick(patch.location, profile.location),
-        headline: pick(patch.headline, profile.headline),
-        about: pick(patch.about, profile.about),
-        availability: pick(patch.availability, profile.availability),
-        contact: merge(profile.contact, patch.contact),
-        socials: merge(profile.socials, patch.socials),
-        isPrivate: patch.isPrivate ?? profile.isPrivate,
-        custom,
-      };
+      await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);
+      const invalid = validate(patch);
+      if (invalid.length > 0)
+        throw commonError('validation_failed', {
+          detail: 'Some fields are invalid; see errors.',
+          errors: invalid,
+        });
       const now = clock.now().toISOString();
+      let isPrivate = false;
       try {
         await inTransaction(db, async (trx) => {
-          if (username !== null && username !== user.username) {
-            const holder = await findUserByUsername(trx, username);
+          // Read and merge under the row lock: two patches at once each keep the other's fields.
+          await lockProfiles(trx, dialect, [userId]);
+          const { user, profile } = await load(userId, trx);
+          const custom = mergeCustom(profile.custom, patch.custom);
+          const errors = patch.custom === undefined ? [] : customFields.check(custom);
+          if (errors.length > 0)
+            throw commonError('validation_failed', {
+              detail: 'Some fields are invalid; see errors.',
+              errors,
+            });
+          const { names, next } = applyPatch(user, profile, patch, custom);
+          isPrivate = next.isPrivate;
+          if (names.username !== null && names.username !== user.username) {
+            const holder = await findUserByUsername(trx, names.username);
             if (holder && holder.id !== userId) throw accountError('username_taken');
           }
           await updateNames(trx, userId, names, now);
           await upsertProfile(trx, userId, next, now);
-          if (patch.tags !== undefined) await replaceUserTags(trx, userId, normaliseTags(patch.tags ?? []));
+          if (patch.tags !== undefined) {
+            await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []));
+          }
           await syncProfile(trx, userId, now);
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw accountError('username_taken');
         throw error;
       }
-      // Going public accepts the pending requests, once the change is visible to new follows.
-      if (profile.isPrivate && !next.isPrivate) {
-        await inTransaction(db, (trx) => acceptAllRequests(trx, dialect, userId, now));
-      }
+      // A public account accepts pending requests, once being public is visible
+      // to new follows. Also run when it was public already: a request left
+      // over by an interrupted earlier switch is accepted then.
+      if (!isPrivate) await acceptAllRequests(db, dialect, userId, now);
       return load(userId);
     },
   };

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 
 export interface Tag {
@@ -37,18 +38,36 @@ export async function listTagsOfUsers(db: Executor, userIds: readonly string[]):
  * Replaces a user's tags and keeps every tag's usage count right, in the
  * caller's transaction.
  */
-export async function replaceUserTags(db: Executor, userId: string, tags: readonly Tag[]): Promise<void> {
+export async function replaceUserTags(
+  db: Executor,
+  dialect: Dialect,
+  userId: string,
+  tags: readonly Tag[],
+): Promise<void> {
   const old = (
     await db.selectFrom('user_tags').select('tag_key').where('user_id', '=', userId).execute()
   ).map((r) => r.tag_key);
   const next = tags.map((t) => t.key);
   const removed = old.filter((k) => !next.includes(k));
   const added = next.filter((k) => !old.includes(k));
-  if (tags.length > 0) {
+  // Rows are created and locked in key order: two users swapping tags must not
+  // each hold one counter the other needs (PostgreSQL would abort one).
+  const byKey = [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (byKey.length > 0) {
     await db
       .insertInto('tags')
-      .values(tags.map((t) => ({ key: t.key, name: t.name, color: t.color, usage_count: 0 })))
+      .values(byKey.map((t) => ({ key: t.key, name: t.name, color: t.color, usage_count: 0 })))
       .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+  const changed = [...added, ...removed];
+  if (dialect === 'postgres' && changed.length > 0) {
+    await db
+      .selectFrom('tags')
+      .select('key')
+      .where('key', 'in', changed)
+      .orderBy('key')
+      .forUpdate()
       .execute();
   }
   await db.deleteFrom('user_tags').where('user_id', '=', userId).execute();

@@ -1,10 +1,13 @@
 // Edges of the social graph and the counters beside them. Every function runs
 // in the caller's transaction; the service takes the pair lock first, so two
 // users following each other at once cannot deadlock on the counters.
-import { type RawBuilder, type Selectable, sql } from 'kysely';
+import { type ExpressionBuilder, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
-import type { Executor } from '../../platform/db/executor.ts';
+import type { Tables } from '../../platform/db/database.types.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isId, newId } from '../../platform/ids.ts';
+import { listedUser } from '../accounts/accounts.repository.ts';
+import { lockProfiles } from '../profiles/profiles.repository.ts';
 import type { FollowStatus, FollowsTable } from './social.table.ts';
 
 export interface FollowEdge {
@@ -32,24 +35,8 @@ const toEdge = (r: Selectable<FollowsTable>): FollowEdge => ({
   since: r.since,
 });
 
-/**
- * Serialises changes to the edges between users: PostgreSQL row locks on
- * their profiles, always taken in id order so that no two transactions wait
- * on each other. SQLite writers are serialised already.
- */
-export async function lockUsers(db: Executor, dialect: Dialect, ids: readonly string[]): Promise<void> {
-  if (dialect !== 'postgres' || ids.length === 0) return;
-  await db
-    .selectFrom('profiles')
-    .select('user_id')
-    .where('user_id', 'in', ids)
-    .orderBy('user_id')
-    .forUpdate()
-    .execute();
-}
-
 export const lockPair = (db: Executor, dialect: Dialect, a: string, b: string) =>
-  lockUsers(db, dialect, [a, b]);
+  lockProfiles(db, dialect, [a, b]);
 
 export async function findFollow(
   db: Executor,
@@ -148,11 +135,15 @@ export async function acceptFollow(db: Executor, edge: FollowEdge, now: string):
   return true;
 }
 
+/** Requests accepted per transaction when an account turns public. */
+const ACCEPT_BATCH = 500;
+
 /**
- * A private account turned public: every pending request becomes a follow.
- * Runs after the change to public has committed, in its own transaction:
- * a follow that arrives later sees a public account, and one that committed
- * earlier as a request is found here. Locks are taken in id order.
+ * A public account's pending requests become follows. Called after the
+ * change to public has committed, so a follow arriving later sees a public
+ * account and one that committed earlier as a request is found here. Works in
+ * batches, each its own transaction with its locks taken in id order, so any
+ * number of requests fits; stops if the account turns private again.
  */
 export async function acceptAllRequests(
   db: Executor,
@@ -160,30 +151,53 @@ export async function acceptAllRequests(
   followeeId: string,
   now: string,
 ): Promise<void> {
-  const pending = await db
-    .selectFrom('follows')
-    .select('follower_id')
-    .where('followee_id', '=', followeeId)
-    .where('status', '=', 'requested')
-    .execute();
-  if (pending.length === 0) return;
-  const followers = pending.map((r) => r.follower_id);
-  await lockUsers(db, dialect, [followeeId, ...followers]);
-  const owner = await db
-    .selectFrom('profiles')
-    .select('is_private')
-    .where('user_id', '=', followeeId)
-    .executeTakeFirst();
-  if (!owner || owner.is_private) return; // private again meanwhile: the requests wait
-  const accepted = await db
-    .updateTable('follows')
-    .set({ status: 'following', since: now })
-    .where('followee_id', '=', followeeId)
-    .where('follower_id', 'in', followers)
-    .where('status', '=', 'requested')
-    .returning('follower_id')
-    .execute();
-  for (const { follower_id } of accepted) await adjustCounts(db, follower_id, followeeId, 1);
+  for (;;) {
+    const more = await inTransaction(db, async (trx) => {
+      const batch = await trx
+        .selectFrom('follows')
+        .select('follower_id')
+        .where('followee_id', '=', followeeId)
+        .where('status', '=', 'requested')
+        .orderBy('follower_id')
+        .limit(ACCEPT_BATCH)
+        .execute();
+      if (batch.length === 0) return false;
+      const followers = batch.map((r) => r.follower_id);
+      await lockProfiles(trx, dialect, [followeeId, ...followers]);
+      const owner = await trx
+        .selectFrom('profiles')
+        .select('is_private')
+        .where('user_id', '=', followeeId)
+        .executeTakeFirst();
+      if (!owner || owner.is_private) return false; // private again: the requests wait
+      const accepted = await trx
+        .updateTable('follows')
+        .set({ status: 'following', since: now })
+        .where('followee_id', '=', followeeId)
+        .where('follower_id', 'in', followers)
+        .where('status', '=', 'requested')
+        .returning('follower_id')
+        .execute();
+      if (accepted.length > 0) {
+        await trx
+          .updateTable('profiles')
+          .set((eb) => ({ following_count: eb('following_count', '+', 1) }))
+          .where(
+            'user_id',
+            'in',
+            accepted.map((r) => r.follower_id),
+          )
+          .execute();
+        await trx
+          .updateTable('profiles')
+          .set((eb) => ({ follower_count: eb('follower_count', '+', accepted.length) }))
+          .where('user_id', '=', followeeId)
+          .execute();
+      }
+      return batch.length === ACCEPT_BATCH;
+    });
+    if (!more) return;
+  }
 }
 
 export async function isBlocked(db: Executor, blockerId: string, blockedId: string): Promise<boolean> {
@@ -259,19 +273,31 @@ export async function deleteBookmarks(db: Executor, userId: string, targetId: st
   await db.deleteFrom('bookmarks').where('user_id', '=', userId).where('target_id', '=', targetId).execute();
 }
 
-/** Erasure: every edge of the user goes, and the counters of the other ends follow. */
-export async function forgetSocial(db: Executor, userId: string): Promise<void> {
+/**
+ * Erasure: every edge of the user goes, and the counters of the other ends
+ * follow. Everyone at the other end is locked first, in id order, like any
+ * follow would lock them; a follow waiting on the erased user then finds it gone.
+ */
+export async function forgetSocial(db: Executor, dialect: Dialect, userId: string): Promise<void> {
+  const mine = (eb: ExpressionBuilder<Tables, 'follows'>) =>
+    eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]);
   const edges = await db
     .selectFrom('follows')
+    .select(['follower_id', 'followee_id', 'status'])
+    .where(mine)
+    .execute();
+  const others = edges.map((e) => (e.follower_id === userId ? e.followee_id : e.follower_id));
+  await lockProfiles(db, dialect, [userId, ...new Set(others)]);
+  // Read again under the locks: an edge may have come or gone meanwhile.
+  for (const e of await db
+    .selectFrom('follows')
     .select(['follower_id', 'followee_id'])
-    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
+    .where(mine)
     .where('status', '=', 'following')
-    .execute();
-  for (const e of edges) await adjustCounts(db, e.follower_id, e.followee_id, -1);
-  await db
-    .deleteFrom('follows')
-    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
-    .execute();
+    .execute()) {
+    await adjustCounts(db, e.follower_id, e.followee_id, -1);
+  }
+  await db.deleteFrom('follows').where(mine).execute();
   await db
     .deleteFrom('blocks')
     .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)]))
@@ -294,8 +320,9 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Only what entryKey makes: anything else would reach the database as a bad timestamp. */
 function parseKey(key: string): { at: string; id: string } | null {
   const [at, id, ...rest] = key.split('|');
-  if (!at || !id || rest.length > 0 || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at)) || !isId(id))
-    return null;
+  if (!at || !id || rest.length > 0 || !ISO_INSTANT.test(at) || !isId(id)) return null;
+  // A date the database would refuse (February 30th) must not get that far: it round-trips exactly.
+  if (Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at) return null;
   return { at, id };
 }
 
@@ -347,7 +374,7 @@ export async function listEntries(
     }
   })();
   const timeColumn = kind === 'followers' || kind === 'following' ? 'e.since' : 'e.created_at';
-  let qb = base.where('u.status', '=', 'active');
+  let qb = base.where(listedUser);
   // Your own blocks list shows whom you blocked; every other list hides them.
   if (kind !== 'blocks') qb = qb.where(visibleTo(dialect, viewerId, 'u.id'));
   if (cursor) qb = qb.where(sql<boolean>`(${sql.ref(timeColumn)}, e.id) < (${cursor.at}, ${cursor.id})`);

@@ -74,7 +74,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
             'you block, a 403 `blocked_by_you`.',
         ),
         params: UserParams,
-        response: { 200: FollowReply, ...problemResponses(401, 403, 404, 422) },
+        response: { 200: FollowReply, ...problemResponses(401, 403, 404, 422, 429) },
       },
     },
     async (request) => ({ status: await social.follow(principalOf(request).userId, request.params.id) }),
@@ -87,7 +87,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       schema: {
         ...doc('Unfollow a user', 'Also withdraws a pending request. Nothing to undo is a 204 too.'),
         params: UserParams,
-        response: { 204: NoContent, ...problemResponses(401, 422) },
+        response: { 204: NoContent, ...problemResponses(401, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -160,7 +160,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
             'Only requests to you; any other id, or one already answered or withdrawn, is a 404.',
           ),
           params: UserParams,
-          response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+          response: { 204: NoContent, ...problemResponses(401, 404, 422, 429) },
         },
       },
       async (request, reply) => {
@@ -177,7 +177,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       schema: {
         ...doc('Remove a follower', 'They stop following you (a pending request of theirs goes too).'),
         params: Type.Object({ userId: Id }),
-        response: { 204: NoContent, ...problemResponses(401, 422) },
+        response: { 204: NoContent, ...problemResponses(401, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -197,7 +197,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
             "other, your profile is a 404 to them, and each drops out of the other's searches and lists.",
         ),
         params: UserParams,
-        response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+        response: { 204: NoContent, ...problemResponses(401, 404, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -216,7 +216,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
           'Follows removed by the block do not come back. Nothing to undo is a 204 too.',
         ),
         params: UserParams,
-        response: { 204: NoContent, ...problemResponses(401, 422) },
+        response: { 204: NoContent, ...problemResponses(401, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -262,7 +262,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
           'Bookmarking again changes nothing. Yourself is a 422; a hidden user a 404.',
         ),
         params: Type.Object({ userId: Id }),
-        response: { 204: NoContent, ...problemResponses(401, 404, 422) },
+        response: { 204: NoContent, ...problemResponses(401, 404, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -278,7 +278,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       schema: {
         ...doc('Remove a bookmark', 'Nothing to remove is a 204 too.'),
         params: Type.Object({ userId: Id }),
-        response: { 204: NoContent, ...problemResponses(401, 422) },
+        response: { 204: NoContent, ...problemResponses(401, 422, 429) },
       },
     },
     async (request, reply) => {

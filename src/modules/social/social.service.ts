@@ -6,11 +6,13 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
-import { findUserById } from '../accounts/accounts.repository.ts';
+import { findUserById, isListed } from '../accounts/accounts.repository.ts';
 import { findProfile } from '../profiles/profiles.repository.ts';
 import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
 import { socialError } from './social.errors.ts';
+import { GRAPH_CHANGES_PER_USER } from './social.limits.ts';
 import {
   acceptFollow,
   adjustCounts,
@@ -51,21 +53,31 @@ export function createSocialService(deps: {
   dialect: Dialect;
   clock: Clock;
   profiles: ProfilesService;
+  guard: RateGuard;
 }) {
-  const { db, dialect, clock, profiles } = deps;
+  const { db, dialect, clock, profiles, guard } = deps;
+  const changing = (userId: string) => guard.perUser('graph-change', userId, GRAPH_CHANGES_PER_USER);
   const now = () => clock.now().toISOString();
 
-  /** An active account other than the caller's; 404 when missing, or when either blocks the other and `hidden` says so. */
-  async function other(callerId: string, targetId: string, options: { hideBlocked: boolean }): Promise<void> {
+  /**
+   * A listed account other than the caller's (active, verified); 404 when
+   * not, or when either blocks the other and `hideBlocked` says so. Changes
+   * call it again under the pair lock: an erasure or a ban may have won the race.
+   */
+  async function other(
+    callerId: string,
+    targetId: string,
+    options: { hideBlocked: boolean },
+    ex: Executor = db,
+  ): Promise<void> {
     if (targetId === callerId) throw socialError('self_relation');
-    const target = await findUserById(db, targetId);
-    if (target?.status !== 'active') throw accountError('user_not_found');
-    if (options.hideBlocked && (await isHidden(callerId, targetId))) throw accountError('user_not_found');
+    if (!isListed(await findUserById(ex, targetId))) throw accountError('user_not_found');
+    if (options.hideBlocked && (await isHidden(callerId, targetId, ex))) throw accountError('user_not_found');
   }
 
-  async function isHidden(viewerId: string, targetId: string): Promise<boolean> {
+  async function isHidden(viewerId: string, targetId: string, ex: Executor = db): Promise<boolean> {
     if (viewerId === targetId) return false;
-    return (await isBlocked(db, targetId, viewerId)) || (await isBlocked(db, viewerId, targetId));
+    return (await isBlocked(ex, targetId, viewerId)) || (await isBlocked(ex, viewerId, targetId));
   }
 
   async function page(
@@ -95,9 +107,11 @@ export function createSocialService(deps: {
 
     /** Follows a public account at once; asks a private one. Following again changes nothing. */
     async follow(followerId: string, followeeId: string): Promise<FollowStatus> {
+      await changing(followerId);
       await other(followerId, followeeId, { hideBlocked: false });
       return inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, followerId, followeeId);
+        await other(followerId, followeeId, { hideBlocked: false }, trx);
         if (await isBlocked(trx, followeeId, followerId)) throw accountError('user_not_found');
         if (await isBlocked(trx, followerId, followeeId)) throw socialError('blocked_by_you');
         const existing = await findFollow(trx, followerId, followeeId);
@@ -117,6 +131,7 @@ export function createSocialService(deps: {
 
     /** Unfollows, or withdraws a pending request; nothing to undo is fine too. */
     async unfollow(followerId: string, followeeId: string): Promise<void> {
+      await changing(followerId);
       if (followerId === followeeId) throw socialError('self_relation');
       await inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, followerId, followeeId);
@@ -126,6 +141,7 @@ export function createSocialService(deps: {
 
     /** Drops a follower (or their pending request) from one's own account. */
     async removeFollower(ownerId: string, followerId: string): Promise<void> {
+      await changing(ownerId);
       if (ownerId === followerId) throw socialError('self_relation');
       await inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, ownerId, followerId);
@@ -134,6 +150,7 @@ export function createSocialService(deps: {
     },
 
     async answerRequest(ownerId: string, requestId: string, accept: boolean): Promise<void> {
+      await changing(ownerId);
       await inTransaction(db, async (trx) => {
         const request = await findRequest(trx, requestId, ownerId);
         if (!request) throw socialError('request_not_found');
@@ -148,9 +165,11 @@ export function createSocialService(deps: {
 
     /** Blocking removes follows and requests both ways, and bookmarks both ways. */
     async block(blockerId: string, blockedId: string): Promise<void> {
+      await changing(blockerId);
       await other(blockerId, blockedId, { hideBlocked: false });
       await inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, blockerId, blockedId);
+        await other(blockerId, blockedId, { hideBlocked: false }, trx);
         await deleteFollow(trx, blockerId, blockedId);
         await deleteFollow(trx, blockedId, blockerId);
         await deleteBookmarks(trx, blockerId, blockedId);
@@ -160,16 +179,24 @@ export function createSocialService(deps: {
     },
 
     async unblock(blockerId: string, blockedId: string): Promise<void> {
+      await changing(blockerId);
       if (blockerId === blockedId) throw socialError('self_relation');
       await deleteBlock(db, blockerId, blockedId);
     },
 
+    /** Under the pair lock, like a block: a bookmark never outlives a block made at the same moment. */
     async bookmark(userId: string, targetId: string): Promise<void> {
+      await changing(userId);
       await other(userId, targetId, { hideBlocked: true });
-      await insertBookmark(db, userId, targetId, now());
+      await inTransaction(db, async (trx) => {
+        await lockPair(trx, dialect, userId, targetId);
+        await other(userId, targetId, { hideBlocked: true }, trx);
+        await insertBookmark(trx, userId, targetId, now());
+      });
     },
 
     async unbookmark(userId: string, targetId: string): Promise<void> {
+      await changing(userId);
       await deleteBookmarks(db, userId, targetId);
     },
 
@@ -202,8 +229,7 @@ export function createSocialService(deps: {
     ): Promise<ListPage> {
       if (ownerId !== viewerId) {
         const owner = await findUserById(db, ownerId);
-        if (owner?.status !== 'active' || (await isHidden(viewerId, ownerId)))
-          throw accountError('user_not_found');
+        if (!isListed(owner) || (await isHidden(viewerId, ownerId))) throw accountError('user_not_found');
         if ((await findProfile(db, ownerId))?.isPrivate) {
           const edge = await findFollow(db, viewerId, ownerId);
           if (edge?.status !== 'following') throw socialError('private_account');
