@@ -26,3 +26,28 @@ export const SIGN_IN_BENCH_ENV = {
   ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false',
   ROSTER_RATE_LIMIT_IP_FACTOR: '0',
 };
+
+/** Signs in one of the accounts createAccounts made: its access token and user id. */
+export async function signIn(
+  baseUrl: string,
+  email: string,
+): Promise<{ accessToken: string; userId: string }> {
+  const res = await fetch(`${baseUrl}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: email, password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 200 && res.status !== 201)
+    throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+  const { accessToken } = (await res.json()) as { accessToken: string };
+  const me = await fetch(`${baseUrl}/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  if (me.status !== 200) throw new Error(`GET /v1/me answered ${me.status}: ${await me.text()}`);
+  const { id } = (await me.json()) as { id: string };
+  return { accessToken, userId: id };
+}
+
+/**
+ * Environment of a server under a benchmark of signed-in activity (searches,
+ * follows): the per-user activity limits off, as a few accounts do it all.
+ */
+export const ACTIVITY_BENCH_ENV = { ROSTER_RATE_LIMIT_USER_FACTOR: '0' };

@@ -6,6 +6,7 @@ import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
 import { search } from './scenarios/search.ts';
+import { social } from './scenarios/social.ts';
 import { startup } from './scenarios/startup.ts';
 
 const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
@@ -14,6 +15,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   login,
   me,
   search,
+  social,
 };
 
 const wanted = process.argv.slice(2);

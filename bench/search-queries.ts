@@ -105,11 +105,14 @@ export async function timeQuery(
 }
 
 /** The SQL and its plan, one line per plan row. */
-export async function explain(
+export const explain = (database: Database, query: DirectoryQuery) =>
+  explainCompiled(database, build(database, query).compile());
+
+/** A compiled query's plan: EXPLAIN QUERY PLAN on SQLite (as a tree), EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL. */
+export async function explainCompiled(
   database: Database,
-  query: DirectoryQuery,
+  compiled: CompiledQuery,
 ): Promise<{ sql: string; parameters: readonly unknown[]; plan: string[] }> {
-  const compiled = build(database, query).compile();
   if (database.dialect === 'postgres') {
     const result = await database.db.executeQuery<{ 'QUERY PLAN': string }>(
       CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]),

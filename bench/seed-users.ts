@@ -30,12 +30,16 @@ import { SEED_EMAIL_DOMAIN, seedPerson, TAG_POOL } from './search-data.ts';
 export const SEARCH_USERS = 100_000;
 const BATCH = 1_000;
 
-/** Where the search benchmark's users live: DATABASE_URL, or a SQLite file per user count. */
-export function searchDatabaseTarget(users: number): DatabaseTarget {
+/** A benchmark's seeded database: DATABASE_URL, or the SQLite file `$TMPDIR/<dir>/<file>`. */
+export function benchDatabaseTarget(dir: string, file: string): DatabaseTarget {
   const url = process.env.DATABASE_URL;
   if (url) return { dialect: 'postgres', url };
-  return { dialect: 'sqlite', path: join(tmpdir(), 'roster-bench-search', `users-${users}.db`) };
+  return { dialect: 'sqlite', path: join(tmpdir(), dir, file) };
 }
+
+/** Where the search benchmark's users live: DATABASE_URL, or a SQLite file per user count. */
+export const searchDatabaseTarget = (users: number): DatabaseTarget =>
+  benchDatabaseTarget('roster-bench-search', `users-${users}.db`);
 
 export const describeTarget = (t: DatabaseTarget): string =>
   t.dialect === 'sqlite' ? `sqlite:${t.path}` : t.url.replace(/\/\/[^@/]*@/, '//…@');

@@ -6,7 +6,7 @@
 // The users are seeded directly (bench/seed-users.ts) on first use and reused.
 
 import { openDatabase } from '../../src/platform/db/database.ts';
-import { BENCH_PASSWORD, createAccounts, SIGN_IN_BENCH_ENV } from '../accounts.ts';
+import { ACTIVITY_BENCH_ENV, BENCH_PASSWORD, createAccounts, SIGN_IN_BENCH_ENV } from '../accounts.ts';
 import {
   countMatches,
   percentile,
@@ -47,6 +47,7 @@ export async function search(): Promise<Record<string, unknown>> {
 
   const server = await startBenchServer({
     ...SIGN_IN_BENCH_ENV,
+    ...ACTIVITY_BENCH_ENV,
     ...(target.dialect === 'sqlite' ? { DATABASE_URL: `sqlite:${target.path}` } : {}),
   });
   try {
