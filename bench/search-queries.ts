@@ -3,7 +3,11 @@
 // its plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL).
 import { CompiledQuery } from 'kysely';
 import { decodeCursor } from '../src/http/pagination.ts';
-import { type DirectoryQuery, searchQuery } from '../src/modules/directory/directory.repository.ts';
+import {
+  type DirectoryQuery,
+  narrowestFilter,
+  searchQuery,
+} from '../src/modules/directory/directory.repository.ts';
 import { MAX_TERMS } from '../src/modules/directory/directory.service.ts';
 import { searchTerms } from '../src/modules/directory/search-document.ts';
 import { tagKey } from '../src/modules/profiles/tags.ts';
@@ -65,7 +69,10 @@ const build = (database: Database, query: DirectoryQuery) =>
 
 /** The query of a kind; for the second page, the first page is fetched to find where it ends. */
 export async function sqlQueryOf(database: Database, kind: SearchKind): Promise<DirectoryQuery> {
-  const first = directoryQueryOf(kind.params);
+  // Where the service starts the search (a rare tag or completeness range) is part of the query.
+  const unplanned = directoryQueryOf(kind.params);
+  const plan = await narrowestFilter(database.db, database.dialect, unplanned);
+  const first = plan === 'none' ? unplanned : { ...unplanned, ...plan };
   if (!kind.secondPage) return first;
   const seqs = (await build(database, first).execute()).map((r) => Number(r.seq));
   if (seqs.length <= LIMIT) throw new Error(`${kind.name}: the first page is the last`);

@@ -127,15 +127,18 @@ const RARE_SHARE = 0.02;
 const TRIGRAM_MIN = TRIGRAM;
 
 /**
- * Picks where a search without an indexed term should start: from the tag
+ * Picks where a search without an indexed term should start on SQLite: from the tag
  * used least (tags hold their usage counts), from the completeness index when
  * that range is rare (counted up to a cap), or from the ordered walk. A tag
  * nobody uses means no match at all. Tags come back rarest first.
  */
 export async function narrowestFilter(
   db: Executor,
+  dialect: Dialect,
   query: DirectoryQuery,
 ): Promise<{ tags: string[]; start?: 'tag' | 'completeness' } | 'none'> {
+  // PostgreSQL's planner weighs this itself from its statistics; SQLite has none.
+  const planned = dialect === 'sqlite';
   if (query.terms.some((t) => [...t].length >= TRIGRAM_MIN)) return { tags: [...query.tags] };
   const total = Number(
     (
@@ -156,9 +159,9 @@ export async function narrowestFilter(
     tags = tags.sort((a, b) => (usage.get(a) ?? 0) - (usage.get(b) ?? 0));
     const fewest = usage.get(tags[0]!) ?? 0;
     if (fewest === 0) return 'none';
-    if (fewest <= rare) return { tags, start: 'tag' };
+    if (planned && fewest <= rare) return { tags, start: 'tag' };
   }
-  if (query.completenessMin !== undefined || query.completenessMax !== undefined) {
+  if (planned && (query.completenessMin !== undefined || query.completenessMax !== undefined)) {
     let inRange = db.selectFrom('profiles').select('user_id');
     if (query.completenessMin !== undefined)
       inRange = inRange.where('completeness', '>=', query.completenessMin);

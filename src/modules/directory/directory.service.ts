@@ -78,7 +78,7 @@ export function createDirectoryService(deps: {
         ...(max !== undefined ? { completenessMax: max } : {}),
         ...(after !== undefined ? { after } : {}),
       };
-      const plan = await narrowestFilter(db, query);
+      const plan = await narrowestFilter(db, dialect, query);
       if (plan === 'none') return { items: [], nextCursor: null };
       const found = await searchUsers(
         db,
