@@ -6,6 +6,15 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
+import {
+  assertProblem,
+  codeOf,
+  type Flow,
+  freshEmail,
+  type Json,
+  SUBJECT,
+  startFlow,
+} from './flow-support.ts';
 
 const PASSWORD = 'invite passphrase';
 // Moved past the per-number SMS cooldown when a test sends twice to one number.
@@ -192,5 +201,135 @@ describe(`invites and referrals (${testDialect})`, () => {
     ] as const) {
       assert.equal((await open.app.inject({ method, url })).statusCode, 401, url);
     }
+  });
+});
+
+// With verification required (the default) a sign-up reply never carries
+// tokens, so nothing in it or in the inviter's list may tell a taken address
+// from a new one; the codes are read from real mail.
+describe(`invites and referrals with verification required (${testDialect})`, () => {
+  // `flow` is invite-only; `open` (same database, same mail server) lets anyone sign up.
+  let flow: Flow;
+  let open: TestApp;
+  before(async () => {
+    flow = await startFlow({ env: { ROSTER_INVITE_ONLY: 'true', ROSTER_INVITE_QUOTA: '5' } });
+    open = await buildTestApp({ db: flow.t.db, env: { SMTP_URL: flow.smtp.url } });
+  });
+  after(async () => {
+    await open.close();
+    await flow.close();
+  });
+
+  const openSignUp = (body: Record<string, string>) =>
+    open.app.inject({ method: 'POST', url: '/v1/accounts', payload: body });
+  const verify = async (email: string) => {
+    const mail = await flow.takeMail(email, SUBJECT.verify);
+    const res = await flow.call('POST', '/v1/accounts/verify-email', { body: { email, code: codeOf(mail) } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  };
+  /** A verified account made on the open node, signed in. */
+  async function member(): Promise<{ email: string; id: string; token: string }> {
+    const email = freshEmail('member');
+    const res = await openSignUp({ email, password: PASSWORD });
+    assert.equal(res.statusCode, 201, res.body);
+    await verify(email);
+    const tokens = await flow.login(email, PASSWORD);
+    return { email, id: tokens.user.id, token: tokens.accessToken };
+  }
+  const codes = async (token: string): Promise<Json[]> => {
+    const res = await flow.call('GET', '/v1/me/invite-codes', { token });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body.items;
+  };
+  /** A reply with what differs between any two sign-ups (ids, address, times) neutralised. */
+  const neutral = (body: Json) => ({
+    ...body,
+    user: { ...body.user, id: 0, email: 0, createdAt: 0, updatedAt: 0 },
+  });
+
+  it('a code spent on a taken address looks like one that made an account, until that one verifies', async () => {
+    const inviter = await member();
+    const taken = await member();
+    const [forTaken, forNew] = await Promise.all([
+      flow.call('POST', '/v1/me/invite-codes', { token: inviter.token }),
+      flow.call('POST', '/v1/me/invite-codes', { token: inviter.token }),
+    ]);
+    assert.equal(forTaken.status, 201);
+    assert.equal(forNew.status, 201);
+    const takenCode = forTaken.body.code as string;
+    const newCode = forNew.body.code as string;
+
+    const newEmail = freshEmail('invited');
+    const replyTaken = await flow.call('POST', '/v1/accounts', {
+      body: { email: taken.email, password: 'another invite passphrase', inviteCode: takenCode },
+    });
+    const replyNew = await flow.call('POST', '/v1/accounts', {
+      body: { email: newEmail, password: PASSWORD, inviteCode: newCode },
+    });
+    assert.equal(replyTaken.status, 201, JSON.stringify(replyTaken.body));
+    assert.equal(replyNew.status, 201, JSON.stringify(replyNew.body));
+    assert.equal('session' in replyNew.body, false, 'no tokens while verification is required');
+    assert.deepEqual(neutral(replyTaken.body), neutral(replyNew.body));
+    assert.notEqual(replyTaken.body.user.id, taken.id, 'the reply never names the real account');
+
+    // Both codes are spent: neither admits anyone else.
+    for (const code of [takenCode, newCode]) {
+      const again = await flow.call('POST', '/v1/accounts', {
+        body: { email: freshEmail('late'), password: PASSWORD, inviteCode: code },
+      });
+      assertProblem(again, 403, 'invite_invalid');
+    }
+
+    // The inviter sees both the same way: used, by nobody named yet.
+    const before = await codes(inviter.token);
+    assert.equal(before.length, 2);
+    for (const item of before) {
+      assert.ok(Date.parse(item.usedAt) > 0, JSON.stringify(item));
+      assert.equal(item.usedBy, null, JSON.stringify(item));
+    }
+
+    await verify(newEmail);
+    const newId = replyNew.body.user.id as string;
+    const after = new Map((await codes(inviter.token)).map((c: Json) => [c.code, c]));
+    assert.equal(after.get(newCode)?.usedBy, newId, 'named once it has verified');
+    assert.equal(after.get(takenCode)?.usedBy, null);
+    assert.ok(Date.parse(after.get(takenCode)?.usedAt) > 0);
+  });
+
+  it('referrals count once the referred account verifies; a taken address changes nothing', async () => {
+    const referrer = await member();
+    const taken = await member();
+    const first = await flow.call('GET', '/v1/me/referrals', { token: referrer.token });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.referredCount, 0);
+    const referralCode = first.body.code as string;
+    const count = async () =>
+      (await flow.call('GET', '/v1/me/referrals', { token: referrer.token })).body.referredCount;
+
+    const newEmail = freshEmail('referred');
+    const fresh = await openSignUp({ email: newEmail, password: PASSWORD, referralCode });
+    const dup = await openSignUp({
+      email: taken.email,
+      password: 'another referral passphrase',
+      referralCode,
+    });
+    assert.equal(fresh.statusCode, 201, fresh.body);
+    assert.equal(dup.statusCode, 201, dup.body);
+    assert.deepEqual(neutral(dup.json()), neutral(fresh.json()));
+    assert.equal(await count(), 0, 'an unverified sign-up is not counted');
+
+    const rows = await flow.t.db.database.db
+      .selectFrom('referrals')
+      .select('referred_id')
+      .where('referrer_id', '=', referrer.id)
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => r.referred_id),
+      [fresh.json().user.id],
+      'the taken address recorded nothing',
+    );
+
+    await verify(newEmail);
+    assert.equal(await count(), 1);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { createTestDatabase } from '../helpers/test-database.ts';
 
 const SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -127,7 +128,10 @@ describe(`custom profile fields with a schema (${testDialect})`, () => {
   it('the public view shows declared fields only, never those marked x-private', async () => {
     const owner = await signUp(t, 'custom-owner');
     const viewer = await signUp(t, 'custom-viewer');
+    // A headline unique to this test, so the search below finds the owner and only the owner.
+    const headline = `Searcher ${owner.id.replaceAll('-', '')}`;
     const set = await patch(t, owner.token, {
+      headline,
       custom: { team: 'Search', employeeId: 'E9876', office: { floor: 3 } },
     });
     assert.equal(set.statusCode, 200, set.body);
@@ -140,10 +144,16 @@ describe(`custom profile fields with a schema (${testDialect})`, () => {
     assert.doesNotMatch(view.body, /E9876/);
     const listed = await t.app.inject({
       method: 'GET',
-      url: '/v1/users?q=search',
+      url: `/v1/users?q=${encodeURIComponent(headline)}`,
       headers: { authorization: `Bearer ${viewer.token}` },
     });
     assert.equal(listed.statusCode, 200);
+    // The owner is in the results, so the check below looks at a real item.
+    assert.deepEqual(
+      listed.json().items.map((u: { id: string }) => u.id),
+      [owner.id],
+    );
+    assert.deepEqual(listed.json().items[0].custom, { team: 'Search', office: { floor: 3 } });
     assert.doesNotMatch(listed.body, /E9876/);
   });
 });
@@ -172,16 +182,128 @@ describe(`custom profile fields without a schema (${testDialect})`, () => {
     }
   });
 
+  it('custom data the engines cannot store, or that nests without end, is a 422 under custom', async () => {
+    const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+    try {
+      const owner = await signUp(t, 'free-bad');
+      await patch(t, owner.token, { custom: { kept: 'yes' } });
+      const raw = (json: string) =>
+        t.app.inject({
+          method: 'PATCH',
+          url: '/v1/me',
+          headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+          payload: json,
+        });
+      const deep = 5000;
+      // Raw JSON text, so the escapes and numbers reach the server exactly as written.
+      const cases: [string, string][] = [
+        ['NUL in a value', '{"custom":{"note":"a\\u0000b"}}'],
+        ['NUL in a key', '{"custom":{"a\\u0000b":1}}'],
+        ['NUL in a nested key', '{"custom":{"o":{"a\\u0000b":1}}}'],
+        ['a lone high surrogate', '{"custom":{"note":"\\ud800"}}'],
+        ['a lone low surrogate in a list', '{"custom":{"list":["ok","\\udc00x"]}}'],
+        [`a value nested ${deep} deep`, `{"custom":{"d":${'['.repeat(deep)}${']'.repeat(deep)}}}`],
+        ['a 65-character nested key', `{"custom":{"o":{"${'k'.repeat(65)}":1}}}`],
+        ['an empty nested key', '{"custom":{"o":{"":1}}}'],
+        ['a 65-character key', `{"custom":{"${'k'.repeat(65)}":1}}`],
+        ['an empty key', '{"custom":{"":1}}'],
+        ['a number too large for a double', '{"custom":{"n":1e400}}'],
+        ['a nested number too large for a double', '{"custom":{"o":{"n":-1e400}}}'],
+      ];
+      const answers: Record<string, string> = {};
+      for (const [label, json] of cases) {
+        const res = await raw(json);
+        const body = res.json();
+        const paths = (body.errors ?? []).map((e: { path: string }) => e.path);
+        answers[label] =
+          res.statusCode === 422 && paths.length > 0 && paths.every((p: string) => /^custom(\.|$)/.test(p))
+            ? '422 under custom'
+            : `${res.statusCode} ${res.body.slice(0, 200)}`;
+      }
+      assert.deepEqual(answers, Object.fromEntries(cases.map(([label]) => [label, '422 under custom'])));
+      const me = await t.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { authorization: `Bearer ${owner.token}` },
+      });
+      assert.deepEqual(me.json().custom, { kept: 'yes' }, 'nothing was applied');
+      // Well-formed pairs, escaped or not, are fine.
+      const fine = await raw('{"custom":{"emoji":"\\ud83d\\ude00 ok","key\\u00e9":"caf\u00e9"}}');
+      assert.equal(fine.statusCode, 200, fine.body);
+      assert.deepEqual(fine.json().custom, { kept: 'yes', emoji: '\u{1F600} ok', 'key\u00e9': 'caf\u00e9' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('x-private anywhere but directly on a top-level property stops start-up, naming the place', async () => {
+    const cases: [string, unknown, string][] = [
+      [
+        'in $defs',
+        {
+          type: 'object',
+          properties: { badge: { $ref: '#/$defs/secret' } },
+          $defs: { secret: { type: 'string', 'x-private': true } },
+        },
+        '#/$defs/secret/x-private',
+      ],
+      [
+        'in allOf',
+        {
+          type: 'object',
+          allOf: [{ properties: { ssn: { type: 'string', 'x-private': true } } }],
+        },
+        '#/allOf/0/properties/ssn/x-private',
+      ],
+      [
+        'on a nested property',
+        {
+          type: 'object',
+          properties: {
+            office: { type: 'object', properties: { desk: { type: 'string', 'x-private': true } } },
+          },
+        },
+        '#/properties/office/properties/desk/x-private',
+      ],
+    ];
+    // One database for the attempts, dropped here: a start-up that fails leaves its own open.
+    const db = await createTestDatabase();
+    try {
+      for (const [label, schema, place] of cases) {
+        const path = schemaFile(schema);
+        await assert.rejects(
+          buildTestApp({ db, env: { ROSTER_PROFILE_SCHEMA: path } }),
+          (error: Error) =>
+            error.message.includes('ROSTER_PROFILE_SCHEMA') &&
+            error.message.includes(path) &&
+            error.message.includes(place),
+          label,
+        );
+      }
+    } finally {
+      await db.drop();
+    }
+    // Directly on a top-level property it is honoured (the suite above shows it hidden).
+    const fine = await buildTestApp({ env: { ROSTER_PROFILE_SCHEMA: schemaFile(SCHEMA) } });
+    await fine.close();
+  });
+
   it('a schema file that is missing or not a schema stops start-up with a message naming it', async () => {
-    for (const path of [
-      join(tmpdir(), 'no-such-roster-schema.json'),
-      schemaFile('{ not json'),
-      schemaFile({ type: 'no-such-type' }),
-    ]) {
-      await assert.rejects(
-        buildTestApp({ env: { ROSTER_PROFILE_SCHEMA: path } }),
-        (error: Error) => error.message.includes('ROSTER_PROFILE_SCHEMA') && error.message.includes(path),
-      );
+    // One database for the attempts, dropped here: a start-up that fails leaves its own open.
+    const db = await createTestDatabase();
+    try {
+      for (const path of [
+        join(tmpdir(), 'no-such-roster-schema.json'),
+        schemaFile('{ not json'),
+        schemaFile({ type: 'no-such-type' }),
+      ]) {
+        await assert.rejects(
+          buildTestApp({ db, env: { ROSTER_PROFILE_SCHEMA: path } }),
+          (error: Error) => error.message.includes('ROSTER_PROFILE_SCHEMA') && error.message.includes(path),
+        );
+      }
+    } finally {
+      await db.drop();
     }
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
-import { searchQuery } from '../../src/modules/directory/directory.repository.ts';
+import { type DirectoryQuery, searchQuery } from '../../src/modules/directory/directory.repository.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
 
@@ -196,5 +196,130 @@ describe(`directory (${testDialect})`, () => {
         assert.match(lines, /user_search_doc_trgm/, lines);
       });
     }
+  });
+
+  it('q has at most 8 words: a ninth is a 422, not silently dropped', async () => {
+    const eight = 'one two three four five six seven eight';
+    assert.equal((await search(`q=${encodeURIComponent(eight)}`)).statusCode, 200);
+    const res = await search(`q=${encodeURIComponent(`${eight} nine`)}`);
+    assert.equal(res.statusCode, 422, res.body);
+    assert.equal(res.json().code, 'validation_failed');
+    assert.deepEqual(
+      res.json().errors.map((e: { path: string }) => e.path),
+      ['query.q'],
+    );
+  });
+
+  it('a tag nobody uses is an empty page, alone or with other filters', async () => {
+    await account({ tags: [`${run}-used`], headline: `${run} used` });
+    for (const query of [
+      `tags=${run}-unused`,
+      `tags=${run}-used,${run}-unused`,
+      `tags=${run}-unused&q=${run}`,
+      `tags=${run}-unused&completenessMin=0&completenessMax=100`,
+    ]) {
+      const res = await search(query);
+      assert.equal(res.statusCode, 200, `${query}: ${res.body}`);
+      assert.deepEqual(res.json(), { items: [], nextCursor: null }, query);
+    }
+  });
+
+  it('starting from a rare tag or a completeness range finds what the walk finds, page by page', async () => {
+    const { db, dialect } = t.db.database;
+    const common = `${run}-sp-common`;
+    const rare = `${run}-sp-rare`;
+    const made: string[] = [];
+    // Completeness: 10 (verified email), +10 with a bio, +10 more with a headline.
+    for (let i = 0; i < 12; i++) {
+      const tags = i % 5 === 1 ? [common, rare] : [common];
+      const extra = i % 3 === 0 ? { bio: 'b' } : i % 3 === 1 ? { bio: 'b', headline: 'h' } : {};
+      made.push((await account({ tags, ...extra })).id);
+    }
+    const admin = made[6]!;
+    await t.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin).execute();
+
+    const run_ = async (query: DirectoryQuery) =>
+      (await searchQuery(db, dialect, query, []).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
+    const cases: [string, DirectoryQuery, 'tag' | 'completeness', number][] = [
+      ['the rare tag', { terms: [], tags: [rare], limit: 50 }, 'tag', 3],
+      ['the rare tag and the common one', { terms: [], tags: [rare, common], limit: 50 }, 'tag', 3],
+      ['the rare tag, admins', { terms: [], tags: [rare, common], role: 'admin', limit: 50 }, 'tag', 1],
+      [
+        'the rare tag, completeness 20',
+        { terms: [], tags: [rare], completenessMin: 20, limit: 50 },
+        'tag',
+        2,
+      ],
+      [
+        'completeness 30 among the common tag',
+        { terms: [], tags: [common], completenessMin: 30, completenessMax: 30, limit: 50 },
+        'completeness',
+        4,
+      ],
+      [
+        'completeness up to 10 among the common tag',
+        { terms: [], tags: [common], completenessMax: 10, limit: 50 },
+        'completeness',
+        4,
+      ],
+      [
+        'completeness 20 to 30, a short term',
+        { terms: ['h'], tags: [common], completenessMin: 20, completenessMax: 30, limit: 50 },
+        'completeness',
+        4,
+      ],
+    ];
+    for (const [label, query, start, expected] of cases) {
+      const walked = await run_(query);
+      assert.equal(walked.length, expected, `${label}: ${JSON.stringify(walked)}`);
+      assert.ok(
+        walked.every((r) => made.includes(r.id)),
+        label,
+      );
+      assert.deepEqual(await run_({ ...query, start }), walked, `${label}: starting from the ${start}`);
+      // Page by page (limit 1, after the previous page's place): the same ids in the same order.
+      const paged: { seq: number; id: string }[] = [];
+      for (let after: number | undefined; paged.length <= walked.length; ) {
+        const page = await run_({ ...query, start, limit: 1, ...(after === undefined ? {} : { after }) });
+        if (page.length === 0) break;
+        paged.push(page[0]!);
+        after = page[0]!.seq;
+      }
+      assert.deepEqual(paged, walked, `${label}: paged from the ${start}`);
+    }
+
+    // Through the API as well, which starts from a tag or range only when few users (2% of
+    // them, at least one) pass it: one user alone carries this tag and this completeness.
+    const single = `${run}-sp-single`;
+    const alone = await account({
+      tags: [common, single],
+      bio: 'b',
+      headline: 'h',
+      about: 'a',
+      location: 'Lyon',
+      locale: 'fr-FR',
+      timezone: 'Europe/Paris',
+      pronouns: 'they/them',
+      contact: { city: 'Lyon' },
+      socials: { website: 'https://example.com' },
+    });
+    assert.deepEqual(await idsOf(`tags=${single}`), [alone.id]);
+    assert.deepEqual(await idsOf(`tags=${common},${single}`), [alone.id]);
+    assert.deepEqual(await idsOf(`tags=${common}&completenessMin=71&completenessMax=80`), [alone.id]);
+    assert.deepEqual(await idsOf(`tags=${rare}&completenessMin=71&completenessMax=80`), []);
+    assert.deepEqual(await idsOf(`tags=${single}&role=admin`), []);
+    // Through the API (which picks its own starting point): the walk's answer.
+    const viaApi = await idsOf(`tags=${rare}`);
+    assert.deepEqual(
+      viaApi,
+      (await run_({ terms: [], tags: [rare], limit: 50 })).map((r) => r.id),
+    );
+    const byRange = await idsOf(`tags=${common}&completenessMin=30&completenessMax=30`);
+    assert.deepEqual(
+      byRange,
+      (await run_({ terms: [], tags: [common], completenessMin: 30, completenessMax: 30, limit: 50 })).map(
+        (r) => r.id,
+      ),
+    );
   });
 });

@@ -259,4 +259,28 @@ describe(`profile updates (${testDialect})`, () => {
     assert.equal(tooMany.statusCode, 422);
     assert.equal(tooMany.json().errors[0].path, 'tags');
   });
+
+  it("two patches at the same moment each keep the other's fields, 20 rounds", async () => {
+    const { token } = await account();
+    for (let round = 0; round < 20; round++) {
+      const replies = await Promise.all([
+        patch(token, { isPrivate: true, custom: { x: round } }),
+        patch(token, { headline: `h${round}`, custom: { y: round } }),
+      ]);
+      assert.deepEqual(
+        replies.map((r) => r.statusCode),
+        [200, 200],
+        `round ${round}: ${replies.map((r) => r.body).join(' ')}`,
+      );
+      const view = await me(token);
+      assert.deepEqual(
+        { isPrivate: view.isPrivate, headline: view.headline, custom: view.custom },
+        { isPrivate: true, headline: `h${round}`, custom: { x: round, y: round } },
+        `round ${round}: one patch undid the other`,
+      );
+      // Back to public with the custom fields gone, so the next round starts from a different state.
+      const reset = await patch(token, { isPrivate: false, custom: null });
+      assert.equal(reset.statusCode, 200, reset.body);
+    }
+  });
 });

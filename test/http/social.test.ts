@@ -6,6 +6,15 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import {
+  assertProblem,
+  codeOf,
+  type Flow,
+  freshEmail,
+  freshPassword,
+  freshUsername,
+  startFlow,
+} from '../e2e/flow-support.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
 
@@ -517,6 +526,43 @@ describe(`social graph (${testDialect})`, () => {
       assert.deepEqual(answers, Object.fromEntries(paths.map((p) => [p, '400 invalid_cursor'])));
     });
 
+    /** Each list answers a forged cursor whose key carries this time; path -> "status code". */
+    async function answersToForgedTime(at: string): Promise<Record<string, string>> {
+      const owner = await account();
+      const other = await account();
+      await expectFollow(other, owner, 'following');
+      await expectFollow(owner, other, 'following');
+      const forged = encodeURIComponent(
+        Buffer.from(JSON.stringify({ k: `${at}|${randomUUID()}` })).toString('base64url'),
+      );
+      const answers: Record<string, string> = {};
+      for (const path of LIST_PATHS) {
+        const res = await call('GET', `${path.replace('{id}', owner.id)}?cursor=${forged}`, owner);
+        answers[path] = `${res.statusCode} ${res.statusCode === 200 ? 'a page' : res.json().code}`;
+      }
+      return answers;
+    }
+    const LIST_PATHS = [
+      '/v1/users/{id}/followers',
+      '/v1/users/{id}/following',
+      '/v1/me/follow-requests',
+      '/v1/me/blocks',
+      '/v1/me/bookmarks',
+    ];
+    const allInvalid = Object.fromEntries(LIST_PATHS.map((p) => [p, '400 invalid_cursor']));
+
+    it('a cursor time that is no date (February 31st, February 29th 2023) is a 400, not a 500', async () => {
+      // The ISO shape is right; only the calendar is not. PostgreSQL refused these as timestamps.
+      for (const at of ['2024-02-31T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '2024-04-31T12:00:00.000Z']) {
+        assert.deepEqual(await answersToForgedTime(at), allInvalid, at);
+      }
+    });
+
+    it('a cursor time in year 0000 is a 400, not a 500', async () => {
+      // JavaScript dates have a year 0 (it round-trips through toISOString); PostgreSQL has none.
+      assert.deepEqual(await answersToForgedTime('0000-01-01T00:00:00.000Z'), allInvalid);
+    });
+
     it("a private account's lists are for itself and its accepted followers", async () => {
       const owner = await account();
       const accepted = await account();
@@ -871,6 +917,67 @@ describe(`social graph (${testDialect})`, () => {
       left.map((rows) => rows.length),
       [0, 0, 0],
       'no follow, block or bookmark of the erased account is left',
+    );
+  });
+});
+
+// With verification required (the default), an account nobody has proved yet
+// is nobody's: it is not in the directory, its profile is a 404, and it cannot
+// be followed or bookmarked, until its address is verified.
+describe(`unverified accounts are not listed (${testDialect})`, () => {
+  let flow: Flow;
+  before(async () => {
+    flow = await startFlow();
+  });
+  after(() => flow.close());
+
+  it('search, profile, follow and bookmark treat an unverified sign-up as missing until it verifies', async () => {
+    const viewer = await flow.verifiedAccount();
+    const { accessToken: token } = await flow.login(viewer.email, viewer.password);
+    // A surname unique to this run, so only this sign-up can match.
+    const surname = `Unproven${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+    const email = freshEmail('unproven');
+    const { reply, mail } = await flow.signUp(email, freshPassword(), {
+      username: freshUsername(),
+      firstName: 'Eve',
+      lastName: surname,
+    });
+    const id = reply.body.user.id as string;
+    const searchIds = async () => {
+      const res = await flow.call('GET', `/v1/users?q=${encodeURIComponent(`eve ${surname}`)}`, { token });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.items.map((u: { id: string }) => u.id);
+    };
+
+    assert.deepEqual(await searchIds(), [], 'not in the directory');
+    assertProblem(await flow.call('GET', `/v1/users/${id}`, { token }), 404, 'user_not_found');
+    assertProblem(await flow.call('POST', `/v1/users/${id}/follow`, { token }), 404, 'user_not_found');
+    assertProblem(await flow.call('PUT', `/v1/me/bookmarks/${id}`, { token }), 404, 'user_not_found');
+    const edges = await flow.t.db.database.db
+      .selectFrom('follows')
+      .select('id')
+      .where('followee_id', '=', id)
+      .execute();
+    assert.deepEqual(edges, [], 'no edge was made');
+
+    const verified = await flow.call('POST', '/v1/accounts/verify-email', {
+      body: { email, code: codeOf(mail) },
+    });
+    assert.equal(verified.status, 200, JSON.stringify(verified.body));
+
+    assert.deepEqual(await searchIds(), [id]);
+    const profile = await flow.call('GET', `/v1/users/${id}`, { token });
+    assert.equal(profile.status, 200, JSON.stringify(profile.body));
+    assert.equal(profile.body.name.last, surname);
+    const followed = await flow.call('POST', `/v1/users/${id}/follow`, { token });
+    assert.equal(followed.status, 200, JSON.stringify(followed.body));
+    assert.deepEqual(followed.body, { status: 'following' });
+    const bookmarked = await flow.call('PUT', `/v1/me/bookmarks/${id}`, { token });
+    assert.equal(bookmarked.status, 204, JSON.stringify(bookmarked.body));
+    const following = await flow.call('GET', `/v1/users/${viewer.id}/following`, { token });
+    assert.deepEqual(
+      following.body.items.map((i: { user: { id: string } }) => i.user.id),
+      [id],
     );
   });
 });

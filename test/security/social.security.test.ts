@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
+import { type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
+import { newId } from '../../src/platform/ids.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { assertProblem, cheapHasher, freshEmail, STRONG_PASSWORD } from './support.ts';
 
 interface Account {
@@ -336,6 +339,253 @@ describe(`social graph under attack and load (${testDialect})`, () => {
     });
   });
 
+  /** Every stored counter of these users equals its accepted edges (SQL, not the API). */
+  async function assertStoredCountersMatchEdges(ids: readonly string[], label: string): Promise<void> {
+    const { db } = t.db.database;
+    const rows = await db
+      .selectFrom('profiles as p')
+      .select((eb) => [
+        'p.user_id',
+        'p.follower_count',
+        'p.following_count',
+        eb
+          .selectFrom('follows as f')
+          .select((f) => f.fn.countAll<number>().as('n'))
+          .whereRef('f.followee_id', '=', 'p.user_id')
+          .where('f.status', '=', 'following')
+          .as('followers'),
+        eb
+          .selectFrom('follows as f')
+          .select((f) => f.fn.countAll<number>().as('n'))
+          .whereRef('f.follower_id', '=', 'p.user_id')
+          .where('f.status', '=', 'following')
+          .as('following'),
+      ])
+      .where('p.user_id', 'in', ids)
+      .execute();
+    const wrong = rows.filter(
+      (r) =>
+        Number(r.follower_count) !== Number(r.followers) || Number(r.following_count) !== Number(r.following),
+    );
+    assert.deepEqual(wrong, [], `${label}: counters that differ from their edges`);
+  }
+
+  describe('races that take locks in different orders', () => {
+    it('two users swapping tags at the same moment, 30 rounds: no 5xx, usage counts right', async () => {
+      const [one, two] = (await accounts(2)) as [Account, Account];
+      const suffix = randomUUID().slice(0, 8);
+      const [a, b] = [`swap-a-${suffix}`, `swap-b-${suffix}`];
+      assert.equal((await call('PATCH', '/v1/me', one, { tags: [a] })).statusCode, 200);
+      assert.equal((await call('PATCH', '/v1/me', two, { tags: [b] })).statusCode, 200);
+      const usage = async () =>
+        Object.fromEntries(
+          (
+            await t.db.database.db
+              .selectFrom('tags')
+              .select(['key', 'usage_count'])
+              .where('key', 'in', [a, b])
+              .execute()
+          ).map((r) => [r.key, Number(r.usage_count)]),
+        );
+      for (let round = 0; round < 30; round++) {
+        // Each takes the tag the other gives up.
+        const [toOne, toTwo] = round % 2 === 0 ? [b, a] : [a, b];
+        const replies = await Promise.all([
+          call('PATCH', '/v1/me', one, { tags: [toOne] }),
+          call('PATCH', '/v1/me', two, { tags: [toTwo] }),
+        ]);
+        assertNoServerError(replies, `round ${round}`);
+        assert.deepEqual(
+          replies.map((r) => r.statusCode),
+          [200, 200],
+          `round ${round}`,
+        );
+        assert.deepEqual(await usage(), { [a]: 1, [b]: 1 }, `round ${round}: usage counts`);
+      }
+      const tagsOf = async (who: Account) =>
+        (await call('GET', '/v1/me', who)).json().tags.map((tag: { key: string }) => tag.key);
+      assert.deepEqual([await tagsOf(one), await tagsOf(two)], [[a], [b]]);
+    });
+
+    it('erasing an account while others follow and unfollow it: no 5xx, no edge to it, counters right', async () => {
+      for (let round = 0; round < 5; round++) {
+        // Ids are time-ordered: half the others sort before the leaving account, half after,
+        // so lock order by id and the order erasure meets them differ.
+        const [earlyFans, earlyStars] = [await accounts(4), await accounts(2)];
+        const leaving = await account();
+        const [lateFans, lateStars] = [await accounts(4), await accounts(2)];
+        const fans = [...earlyFans, ...lateFans];
+        const stars = [...earlyStars, ...lateStars];
+        for (const f of fans) assert.equal((await follow(f, leaving)).statusCode, 200);
+        for (const s of stars) assert.equal((await follow(leaving, s)).statusCode, 200);
+
+        // Each of the others keeps changing its edge to the leaving account, one request after
+        // another, until the erasure has answered (and once more after), so the changes overlap
+        // every step of it. Bounded: at most 100 rounds each (within the per-user hourly limit
+        // of 400 graph changes).
+        let erasing = true;
+        const erasure = call('DELETE', '/v1/me', leaving, { password: STRONG_PASSWORD }).finally(() => {
+          erasing = false;
+        });
+        const keepChanging = async (steps: () => Promise<LightMyRequestResponse>[]) => {
+          const replies: LightMyRequestResponse[] = [];
+          for (let i = 0; i < 100 && erasing; i++) for (const step of steps()) replies.push(await step);
+          for (const step of steps()) replies.push(await step);
+          return replies;
+        };
+        const [erased, changes] = await Promise.all([
+          erasure,
+          Promise.all([
+            ...fans.map((f) => keepChanging(() => [unfollow(f, leaving), follow(f, leaving)])),
+            ...stars.map((s) =>
+              keepChanging(() => [call('DELETE', `/v1/me/followers/${leaving.id}`, s), follow(s, leaving)]),
+            ),
+          ]),
+        ]);
+        assert.equal(erased.statusCode, 204, erased.body);
+        assertNoServerError(changes.flat(), `round ${round}`);
+        for (const r of changes.flat()) {
+          assert.ok([200, 204, 404].includes(r.statusCode), `round ${round}: ${r.statusCode} ${r.body}`);
+        }
+
+        const left = await t.db.database.db
+          .selectFrom('follows')
+          .select(['follower_id', 'followee_id', 'status'])
+          .where((eb) => eb.or([eb('follower_id', '=', leaving.id), eb('followee_id', '=', leaving.id)]))
+          .execute();
+        assert.deepEqual(left, [], `round ${round}: edges of the erased account remain`);
+        await assertStoredCountersMatchEdges(
+          [...fans, ...stars].map((u) => u.id),
+          `round ${round}`,
+        );
+        assertProblem(await follow(fans[0]!, leaving), 404, 'user_not_found');
+      }
+    });
+
+    it('a bookmark and a block at the same moment, 30 rounds: while the block stands, no bookmark either way', async () => {
+      const [a, b] = (await accounts(2)) as [Account, Account];
+      const bookmarks = () =>
+        t.db.database.db
+          .selectFrom('bookmarks')
+          .select(['user_id', 'target_id'])
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('user_id', '=', a.id), eb('target_id', '=', b.id)]),
+              eb.and([eb('user_id', '=', b.id), eb('target_id', '=', a.id)]),
+            ]),
+          )
+          .execute();
+      for (let round = 0; round < 30; round++) {
+        const [blocker, other] = round % 2 === 0 ? [b, a] : [a, b];
+        const replies = await Promise.all([
+          call('PUT', `/v1/me/bookmarks/${blocker.id}`, other),
+          call('POST', `/v1/users/${other.id}/block`, blocker),
+          call('PUT', `/v1/me/bookmarks/${other.id}`, blocker),
+        ]);
+        assertNoServerError(replies, `round ${round}`);
+        assert.equal(replies[1]!.statusCode, 204, replies[1]!.body);
+        for (const r of [replies[0]!, replies[2]!]) {
+          assert.ok([204, 404].includes(r.statusCode), `round ${round}: ${r.statusCode} ${r.body}`);
+        }
+        const blocked = await t.db.database.db
+          .selectFrom('blocks')
+          .select('id')
+          .where('blocker_id', '=', blocker.id)
+          .where('blocked_id', '=', other.id)
+          .execute();
+        assert.equal(blocked.length, 1, `round ${round}: the block stands`);
+        assert.deepEqual(await bookmarks(), [], `round ${round}: a bookmark outlived the block`);
+        assert.equal((await call('DELETE', `/v1/users/${other.id}/block`, blocker)).statusCode, 204);
+        await Promise.all([
+          call('DELETE', `/v1/me/bookmarks/${other.id}`, blocker),
+          call('DELETE', `/v1/me/bookmarks/${blocker.id}`, other),
+        ]);
+      }
+    });
+  });
+
+  describe('many pending requests', () => {
+    it('a private account with 1,200 pending requests turns public: all accepted, counts exact', async () => {
+      const owner = await account();
+      await setPrivate(owner, true);
+      const { db } = t.db.database;
+      const now = new Date().toISOString();
+      const requesters = Array.from({ length: 1200 }, () => newId());
+      // Made in the database directly: 1,200 sign-ups through the API would be the slow part.
+      for (let i = 0; i < requesters.length; i += 200) {
+        const ids = requesters.slice(i, i + 200);
+        await db
+          .insertInto('users')
+          .values(
+            ids.map((id) => ({
+              id,
+              email: `req-${id}@example.com`,
+              email_verified_at: now,
+              username: null,
+              phone: null,
+              phone_verified_at: null,
+              first_name: null,
+              last_name: null,
+              role: 'user' as const,
+              status: 'active' as const,
+              created_at: now,
+              updated_at: now,
+              deleted_at: null,
+            })),
+          )
+          .execute();
+        await db
+          .insertInto('profiles')
+          .values(ids.map((id) => ({ user_id: id, completeness: 10, is_private: false, updated_at: now })))
+          .execute();
+        await db
+          .insertInto('follows')
+          .values(
+            ids.map((id) => ({
+              id: newId(),
+              follower_id: id,
+              followee_id: owner.id,
+              status: 'requested' as const,
+              created_at: now,
+              since: null,
+            })),
+          )
+          .execute();
+      }
+      const pending = await call('GET', '/v1/me/follow-requests?limit=100', owner);
+      assert.equal(pending.statusCode, 200, pending.body);
+      assert.equal(pending.json().items.length, 100);
+      assert.notEqual(pending.json().nextCursor, null, 'the requests are listed');
+
+      const opened = await call('PATCH', '/v1/me', owner, { isPrivate: false });
+      assert.equal(opened.statusCode, 200, opened.body);
+      assert.equal(opened.json().isPrivate, false);
+      assert.deepEqual(await counts(owner), [1200, 0]);
+      assert.deepEqual(await requestIds(owner), []);
+      const byStatus = await db
+        .selectFrom('follows')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('followee_id', '=', owner.id)
+        .groupBy('status')
+        .execute();
+      assert.deepEqual(
+        byStatus.map((r) => [r.status, Number(r.n)]),
+        [['following', 1200]],
+      );
+      const countedOnce = await db
+        .selectFrom('profiles')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', 'in', requesters)
+        .where('following_count', '=', 1)
+        .where('follower_count', '=', 0)
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(countedOnce.n), 1200, "each requester's followingCount is 1");
+      const followers = await call('GET', `/v1/users/${owner.id}/followers?limit=100`, owner);
+      assert.equal(followers.statusCode, 200, followers.body);
+      assert.equal(followers.json().items.length, 100);
+    });
+  });
+
   describe('ids that belong to someone else', () => {
     it("the URLs only ever reach the caller's own requests, followers, blocks and bookmarks", async () => {
       const [victim, fan, asker, attacker, blockedByVictim] = (await accounts(5)) as [
@@ -426,5 +676,178 @@ describe(`social graph under attack and load (${testDialect})`, () => {
       const res = await call(method, url, someone);
       assert.equal(res.statusCode, 401, `${method} ${url} after logout: ${res.body}`);
     }
+  });
+});
+
+/**
+ * A Kysely plugin that, once armed with a predicate, lets the next matching
+ * query run and then holds its result until released: the transaction that
+ * ran it stops at a chosen point, holding what it has locked so far. Once
+ * opened it holds nothing more.
+ */
+function queryGate() {
+  let match: ((node: RootOperationNode) => boolean) | null = null;
+  let heldId: string | undefined;
+  let opened = false;
+  let onHeld = () => {};
+  let release = () => {};
+  const plugin: KyselyPlugin = {
+    transformQuery({ node, queryId }) {
+      if (!opened && match?.(node)) {
+        match = null;
+        heldId = queryId.queryId;
+      }
+      return node;
+    },
+    async transformResult({ result, queryId }) {
+      if (!opened && heldId !== undefined && queryId.queryId === heldId) {
+        heldId = undefined;
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        onHeld();
+        await released;
+      }
+      return result;
+    },
+  };
+  return {
+    plugin,
+    /** Resolves when the next query that matches has run and is being held. */
+    holdNext: (predicate: (node: RootOperationNode) => boolean) =>
+      new Promise<void>((resolve) => {
+        match = predicate;
+        onHeld = resolve;
+      }),
+    /** Lets the held query's transaction go on. */
+    release: () => release(),
+    /** Releases what is held and holds nothing from now on. */
+    open: () => {
+      opened = true;
+      match = null;
+      release();
+    },
+  };
+}
+
+const selectsFrom = (node: RootOperationNode, table: string) =>
+  node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes(`"name":"${table}"`);
+const locksRows = (node: RootOperationNode) => JSON.stringify(node).includes('"ForUpdate"');
+
+describe(`erasure meeting a follow made while it runs (${testDialect})`, {
+  // The gate holds the erasure's connection inside its transaction; SQLite has
+  // one connection (under a mutex), so nothing else could run meanwhile.
+  skip: testDialect === 'sqlite' ? 'needs a connection pool (PostgreSQL)' : false,
+}, () => {
+  const gate = queryGate();
+  let own: TestDatabase;
+  let t: TestApp;
+  before(async () => {
+    own = await createTestDatabase();
+    const database = { ...own.database, db: own.database.db.withPlugin(gate.plugin) };
+    t = await buildTestApp({
+      db: { ...own, database },
+      identity: { hasher: cheapHasher() },
+      env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' },
+    });
+  });
+  after(async () => {
+    gate.open();
+    await t.close();
+    await own.drop();
+  });
+
+  async function account(): Promise<Account> {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: freshEmail('erasure'), password: STRONG_PASSWORD },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    return { token: res.json().session.accessToken, id: res.json().user.id };
+  }
+  const call = (method: Method, url: string, who: Account, payload?: object) =>
+    t.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${who.token}` },
+      ...(payload ? { payload } : {}),
+    });
+
+  /** Whether some transaction waits for a row of this database's profiles table. */
+  async function someoneWaitsForAProfile(): Promise<boolean> {
+    const { rows } = await sql<{ n: number | string }>`
+      select count(*) as n from pg_locks w join pg_locks h on h.pid = w.pid
+      where not w.granted and h.locktype = 'tuple'
+        and h.relation = ${`${own.schema}.profiles`}::regclass`.execute(own.database.db);
+    return Number(rows[0]?.n) > 0;
+  }
+
+  /** Resolves once the request has been answered or waits for a profile's row lock (at most 10 s). */
+  async function answeredOrWaiting(reply: Promise<unknown>): Promise<void> {
+    let answered = false;
+    reply.then(
+      () => {
+        answered = true;
+      },
+      () => {
+        answered = true;
+      },
+    );
+    const deadline = Date.now() + 10_000;
+    while (!answered && Date.now() < deadline && !(await someoneWaitsForAProfile())) {
+      // polls the lock table: each round trip is the pause
+    }
+  }
+
+  it('a follow that commits between the erasure reading its edges and locking them: no 5xx, no edge left', {
+    timeout: 30_000,
+  }, async () => {
+    // The fan's id sorts before the leaving account's: its own lock comes first in id order.
+    const fan = await account();
+    const leaving = await account();
+    const other = await account();
+    assert.equal((await call('POST', `/v1/users/${leaving.id}/follow`, other)).statusCode, 200);
+
+    // 1. The erasure reads the leaving account's edges (the fan has none yet) and is held there.
+    const edgesRead = gate.holdNext((node) => selectsFrom(node, 'follows'));
+    const erasure = call('DELETE', '/v1/me', leaving, { password: STRONG_PASSWORD });
+    let followed: Promise<LightMyRequestResponse> | undefined;
+    let unfollowed: Promise<LightMyRequestResponse> | undefined;
+    try {
+      await Promise.race([edgesRead, erasure]);
+      // 2. Meanwhile the fan follows. Nothing of the fan is locked, so this commits (unless the
+      //    erasure already holds what a follow needs: then the race below cannot happen).
+      followed = call('POST', `/v1/users/${leaving.id}/follow`, fan);
+      await answeredOrWaiting(followed);
+      // 3. The erasure locks the profiles of the edges it read and is held again.
+      const locked = gate.holdNext((node) => selectsFrom(node, 'profiles') && locksRows(node));
+      gate.release();
+      await Promise.race([locked, erasure]);
+      // 4. The fan unfollows: it locks its own profile, then waits for the leaving account's.
+      unfollowed = call('DELETE', `/v1/users/${leaving.id}/follow`, fan);
+      await answeredOrWaiting(unfollowed);
+    } finally {
+      // 5. The erasure goes on: it must not wait for the fan's profile while holding the leaving one's.
+      gate.open();
+    }
+    const [erased, follow, unfollow] = await Promise.all([erasure, followed, unfollowed]);
+    assert.equal(erased.statusCode, 204, `erasure: ${erased.body}`);
+    assert.ok(
+      follow && [200, 404].includes(follow.statusCode),
+      `follow: ${follow?.statusCode} ${follow?.body}`,
+    );
+    assert.ok(
+      unfollow && [204, 404].includes(unfollow.statusCode),
+      `unfollow: ${unfollow?.statusCode} ${unfollow?.body}`,
+    );
+    const left = await own.database.db
+      .selectFrom('follows')
+      .select(['follower_id', 'followee_id'])
+      .where((eb) => eb.or([eb('follower_id', '=', leaving.id), eb('followee_id', '=', leaving.id)]))
+      .execute();
+    assert.deepEqual(left, [], 'edges of the erased account remain');
+    const me = await call('GET', '/v1/me', fan);
+    assert.deepEqual([me.json().followerCount, me.json().followingCount], [0, 0]);
   });
 });
