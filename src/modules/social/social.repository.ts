@@ -286,15 +286,24 @@ export async function forgetSocial(db: Executor, dialect: Dialect, userId: strin
     .select(['follower_id', 'followee_id', 'status'])
     .where(mine)
     .execute();
-  const others = edges.map((e) => (e.follower_id === userId ? e.followee_id : e.follower_id));
-  await lockProfiles(db, dialect, [userId, ...new Set(others)]);
-  // Read again under the locks: an edge may have come or gone meanwhile.
-  for (const e of await db
+  const other = (e: { follower_id: string; followee_id: string }) =>
+    e.follower_id === userId ? e.followee_id : e.follower_id;
+  const locked = new Set(edges.map(other));
+  await lockProfiles(db, dialect, [userId, ...locked]);
+  // Read again under the locks: an edge may have come meanwhile. Its other end
+  // is locked now, out of order; should that deadlock, PostgreSQL aborts one
+  // side and inTransaction runs it again.
+  const current = await db
     .selectFrom('follows')
-    .select(['follower_id', 'followee_id'])
+    .select(['follower_id', 'followee_id', 'status'])
     .where(mine)
-    .where('status', '=', 'following')
-    .execute()) {
+    .execute();
+  await lockProfiles(
+    db,
+    dialect,
+    [...new Set(current.map(other))].filter((id) => !locked.has(id)),
+  );
+  for (const e of current.filter((edge) => edge.status === 'following')) {
     await adjustCounts(db, e.follower_id, e.followee_id, -1);
   }
   await db.deleteFrom('follows').where(mine).execute();
@@ -320,8 +329,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Only what entryKey makes: anything else would reach the database as a bad timestamp. */
 function parseKey(key: string): { at: string; id: string } | null {
   const [at, id, ...rest] = key.split('|');
-  if (!at || !id || rest.length > 0 || !ISO_INSTANT.test(at) || !isId(id)) return null;
-  // A date the database would refuse (February 30th) must not get that far: it round-trips exactly.
+  if (!at || !id || rest.length > 0 || !ISO_INSTANT.test(at) || !isId(id) || at < '0001') return null;
+  // A date the database would refuse (February 30th, the year 0) must not get that far.
   if (Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at) return null;
   return { at, id };
 }
