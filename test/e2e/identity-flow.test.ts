@@ -94,7 +94,9 @@ describe(`identity flows over HTTP (${testDialect})`, () => {
     assert.equal(me.body.createdAt, user.createdAt);
     // Username (10) and the verified address (10), stored for the directory's filter as well.
     assert.equal(me.body.profileCompleteness, 20);
-    const listed = await call('GET', `/v1/users?q=${username}&completenessMin=20`, { token: first.accessToken });
+    const listed = await call('GET', `/v1/users?q=${username}&completenessMin=20`, {
+      token: first.accessToken,
+    });
     assert.deepEqual(
       listed.body.items.map((u: { id: string }) => u.id),
       [user.id],
