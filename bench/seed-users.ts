@@ -20,6 +20,7 @@ import type { DatabaseTarget } from '../src/config/config.schema.ts';
 import type { UsersTable } from '../src/modules/accounts/accounts.table.ts';
 import { searchDocument } from '../src/modules/directory/search-document.ts';
 import { completeness } from '../src/modules/profiles/completeness.ts';
+import { profileRow } from '../src/modules/profiles/profiles.repository.ts';
 import type { ProfilesTable, UserTagsTable } from '../src/modules/profiles/profiles.table.ts';
 import { tagColor, tagKey, tagName } from '../src/modules/profiles/tags.ts';
 import { type Database, openDatabase } from '../src/platform/db/database.ts';
@@ -96,24 +97,12 @@ function rowsOf(i: number, now: string) {
     updated_at: now,
     deleted_at: null,
   };
-  const score = completeness({ ...p, emailVerified: p.emailVerified });
   const profile: Insertable<ProfilesTable> = {
     user_id: id,
-    display_name: p.displayName,
-    bio: p.bio,
-    pronouns: p.pronouns,
-    locale: p.locale,
-    timezone: p.timezone,
-    location: p.location,
-    headline: p.headline,
-    about: p.about,
-    availability: null,
-    contact: JSON.stringify(p.contact),
-    socials: JSON.stringify(p.socials),
-    custom: JSON.stringify({}),
-    is_private: false,
-    completeness: score,
-    updated_at: now,
+    ...profileRow(
+      { ...p, availability: null, custom: {}, isPrivate: false, completeness: completeness(p) },
+      now,
+    ),
   };
   const doc = searchDocument(p);
   const tags: Insertable<UserTagsTable>[] = p.tags.map((name, position) => ({

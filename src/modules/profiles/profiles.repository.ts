@@ -94,24 +94,27 @@ export async function findProfiles(db: Executor, userIds: readonly string[]): Pr
   return new Map(rows.map((r) => [r.user_id, toProfile(r)]));
 }
 
+/** The columns a profile writes (the counters belong to the social graph and are left out). */
+export const profileRow = (p: Omit<Profile, 'followerCount' | 'followingCount'>, now: string) => ({
+  display_name: p.displayName,
+  bio: p.bio,
+  pronouns: p.pronouns,
+  locale: p.locale,
+  timezone: p.timezone,
+  location: p.location,
+  headline: p.headline,
+  about: p.about,
+  availability: p.availability,
+  contact: JSON.stringify(p.contact),
+  socials: JSON.stringify(p.socials),
+  custom: JSON.stringify(p.custom),
+  is_private: p.isPrivate,
+  completeness: p.completeness,
+  updated_at: now,
+});
+
 export async function upsertProfile(db: Executor, userId: string, p: Profile, now: string): Promise<void> {
-  const row = {
-    display_name: p.displayName,
-    bio: p.bio,
-    pronouns: p.pronouns,
-    locale: p.locale,
-    timezone: p.timezone,
-    location: p.location,
-    headline: p.headline,
-    about: p.about,
-    availability: p.availability,
-    contact: JSON.stringify(p.contact),
-    socials: JSON.stringify(p.socials),
-    custom: JSON.stringify(p.custom),
-    is_private: p.isPrivate,
-    completeness: p.completeness,
-    updated_at: now,
-  };
+  const row = profileRow(p, now);
   await db
     .insertInto('profiles')
     .values({ user_id: userId, ...row })
