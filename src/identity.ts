@@ -118,6 +118,8 @@ export function createIdentity(
   const invites = createInvitesService({
     db,
     guard,
+    codeKey: hmacSha256(config.secrets[0]!, 'roster/invite-code-key'),
+    encrypter,
     dialect: database.dialect,
     clock,
     config: { inviteOnly: config.inviteOnly, inviteQuota: config.inviteQuota },

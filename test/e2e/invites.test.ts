@@ -66,6 +66,13 @@ describe(`invites and referrals (${testDialect})`, () => {
     const codes = [await newCode(token), await newCode(token), await newCode(token)];
     for (const code of codes) assert.match(code, /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
     assert.equal(new Set(codes).size, 3);
+    // Stored like a secret: an HMAC to find it by and an encrypted copy, never the code itself.
+    const stored = JSON.stringify(
+      await open.db.database.db.selectFrom('invite_codes').selectAll().where('owner_id', '=', id).execute(),
+    );
+    for (const code of codes) {
+      assert.doesNotMatch(stored, new RegExp(code.replace('-', '-?')));
+    }
     const over = await call(open, 'POST', '/v1/me/invite-codes', token);
     assert.equal(over.statusCode, 403);
     assert.equal(over.json().code, 'invite_quota_reached');
@@ -129,7 +136,7 @@ describe(`invites and referrals (${testDialect})`, () => {
     const rows = await open.db.database.db
       .selectFrom('invite_codes')
       .select('used_by')
-      .where('code', '=', code.replace('-', ''))
+      .where('owner_id', '=', inviter.id)
       .execute();
     assert.equal(rows[0]?.used_by, replies.find((r) => r.statusCode === 201)!.json().user.id);
   });

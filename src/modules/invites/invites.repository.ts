@@ -2,6 +2,7 @@ import type { Executor } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
 export interface InviteCode {
+  /** Encrypted in storage; the service decrypts it for the owner. */
   readonly code: string;
   readonly createdAt: string;
   readonly usedBy: string | null;
@@ -12,14 +13,14 @@ export interface InviteCode {
 export async function insertInviteCode(
   db: Executor,
   ownerId: string,
-  code: string,
+  code: { hash: string; encrypted: string },
   now: string,
 ): Promise<boolean> {
   const r = await db
     .insertInto('invite_codes')
-    .values({ code, owner_id: ownerId, created_at: now })
-    .onConflict((oc) => oc.column('code').doNothing())
-    .returning('code')
+    .values({ code_hash: code.hash, code_encrypted: code.encrypted, owner_id: ownerId, created_at: now })
+    .onConflict((oc) => oc.column('code_hash').doNothing())
+    .returning('code_hash')
     .executeTakeFirst();
   return r !== undefined;
 }
@@ -38,12 +39,16 @@ export async function countInviteCodes(db: Executor, ownerId: string): Promise<n
  * once it has verified an address or number: before that, a code spent on a
  * sign-up for a taken address looks the same as one that made an account.
  */
-export async function listInviteCodes(db: Executor, ownerId: string): Promise<InviteCode[]> {
+export async function listInviteCodes(
+  db: Executor,
+  ownerId: string,
+): Promise<(InviteCode & { hash: string })[]> {
   const rows = await db
     .selectFrom('invite_codes as c')
     .leftJoin('users as u', 'u.id', 'c.used_by')
     .select([
-      'c.code',
+      'c.code_hash',
+      'c.code_encrypted',
       'c.created_at',
       'c.used_by',
       'c.used_at',
@@ -52,21 +57,22 @@ export async function listInviteCodes(db: Executor, ownerId: string): Promise<In
     ])
     .where('c.owner_id', '=', ownerId)
     .orderBy('c.created_at', 'desc')
-    .orderBy('c.code')
+    .orderBy('c.code_hash')
     .execute();
   return rows.map((r) => ({
-    code: r.code,
+    hash: r.code_hash,
+    code: r.code_encrypted,
     createdAt: r.created_at,
     usedBy: r.email_verified_at !== null || r.phone_verified_at !== null ? r.used_by : null,
     usedAt: r.used_at,
   }));
 }
 
-export async function isUnusedInvite(db: Executor, code: string): Promise<boolean> {
+export async function isUnusedInvite(db: Executor, codeHash: string): Promise<boolean> {
   const r = await db
     .selectFrom('invite_codes')
-    .select('code')
-    .where('code', '=', code)
+    .select('code_hash')
+    .where('code_hash', '=', codeHash)
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return r !== undefined;
@@ -75,14 +81,14 @@ export async function isUnusedInvite(db: Executor, code: string): Promise<boolea
 /** Marks the code used (by this account, if one was made); false when it was used meanwhile or never existed. */
 export async function useInvite(
   db: Executor,
-  code: string,
+  codeHash: string,
   userId: string | null,
   now: string,
 ): Promise<boolean> {
   const r = await db
     .updateTable('invite_codes')
     .set({ used_by: userId, used_at: now })
-    .where('code', '=', code)
+    .where('code_hash', '=', codeHash)
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return r.numUpdatedRows === 1n;

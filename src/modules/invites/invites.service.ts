@@ -3,6 +3,8 @@
 // the transaction that creates it: a code admits exactly one account, however
 // many sign-ups race for it. A referral code names who brought the new user.
 import type { Clock } from '../../platform/clock.ts';
+import type { Encrypter } from '../../platform/crypto/encryption.ts';
+import { hmacSha256 } from '../../platform/crypto/tokens.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
@@ -32,6 +34,7 @@ export const REFERRAL_CODE_LENGTH = 8;
 
 /** What a sign-up brought, checked before the account exists. */
 export interface Admission {
+  /** The invite's HMAC (its key in storage). */
   readonly inviteCode: string | null;
   readonly referrerId: string | null;
 }
@@ -48,9 +51,14 @@ export function createInvitesService(deps: {
   dialect: Dialect;
   clock: Clock;
   guard: RateGuard;
+  /** HMAC key for invite codes, and the encrypter of their copies for display. */
+  codeKey: string;
+  encrypter: Encrypter;
   config: { inviteOnly: boolean; inviteQuota: number };
 }) {
-  const { db, dialect, clock, config, guard } = deps;
+  const { db, dialect, clock, config, guard, codeKey, encrypter } = deps;
+  const hashOf = (code: string) => hmacSha256(codeKey, code);
+  const CONTEXT = (hash: string) => `invite_code:${hash}`;
 
   /** Tries fresh codes until one is free: a clash of 40 or 50 random bits is rare, five in a row unheard of. */
   async function withFreshCode(length: number, insert: (code: string) => Promise<boolean>): Promise<string> {
@@ -70,7 +78,8 @@ export function createInvitesService(deps: {
     async check(trx: Executor, input: AdmissionInput): Promise<Admission> {
       let inviteCode: string | null = null;
       if (input.inviteCode !== undefined) {
-        inviteCode = normaliseCode(input.inviteCode);
+        const code = normaliseCode(input.inviteCode);
+        inviteCode = code === null ? null : hashOf(code);
         if (inviteCode === null || !(await isUnusedInvite(trx, inviteCode)))
           throw inviteError('invite_invalid');
       } else if (config.inviteOnly) {
@@ -116,13 +125,18 @@ export function createInvitesService(deps: {
           throw inviteError('invite_quota_reached', {
             detail: `Each account may create ${config.inviteQuota} invite codes.`,
           });
-        return withFreshCode(INVITE_CODE_LENGTH, (c) => insertInviteCode(trx, userId, c, now));
+        return withFreshCode(INVITE_CODE_LENGTH, (c) => {
+          const hash = hashOf(c);
+          return insertInviteCode(trx, userId, { hash, encrypted: encrypter.encrypt(c, CONTEXT(hash)) }, now);
+        });
       });
       return shown({ code, createdAt: now, usedBy: null, usedAt: null });
     },
 
     listCodes: async (userId: string): Promise<InviteCode[]> =>
-      (await listInviteCodes(db, userId)).map(shown),
+      (await listInviteCodes(db, userId)).map(({ hash, ...c }) =>
+        shown({ ...c, code: encrypter.decrypt(c.code, CONTEXT(hash)) }),
+      ),
 
     /** The user's referral code (made on first request) and how many sign-ups named it. */
     async referral(userId: string): Promise<{ code: string; referredCount: number }> {

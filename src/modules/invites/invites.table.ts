@@ -1,6 +1,8 @@
 export interface InviteCodesTable {
-  /** Upper-case Crockford base32, no dashes. */
-  code: string;
+  /** HMAC-SHA256 of the normalised code (upper-case Crockford base32, no dashes). */
+  code_hash: string;
+  /** The code, encrypted under ROSTER_SECRET, for its owner's list. */
+  code_encrypted: string;
   owner_id: string;
   created_at: string;
   used_by: string | null;

@@ -1,5 +1,7 @@
 // Invite codes (each used at most once) and referrals: every user's shareable
-// referral code, and who referred whom.
+// referral code, and who referred whom. An invite code admits an account, so
+// it is kept like a secret: found by its HMAC, shown to its owner from an
+// encrypted copy.
 import { columnTypes } from '../column-types.ts';
 import type { RosterMigration } from './migration.ts';
 
@@ -8,7 +10,8 @@ export const invites: RosterMigration = {
     const t = columnTypes(dialect);
     await db.schema
       .createTable('invite_codes')
-      .addColumn('code', 'text', (c) => c.primaryKey()) // upper-case Crockford base32, no dashes
+      .addColumn('code_hash', 'text', (c) => c.primaryKey()) // HMAC of the normalised code
+      .addColumn('code_encrypted', 'text', (c) => c.notNull()) // for the owner's list
       .addColumn('owner_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addColumn('used_by', 'text', (c) => c.references('users.id').onDelete('set null'))
