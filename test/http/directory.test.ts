@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CompiledQuery, sql } from 'kysely';
-import { type DirectoryQuery, searchQuery } from '../../src/modules/directory/directory.repository.ts';
+import {
+  type DirectoryQuery,
+  type Start,
+  searchQuery,
+} from '../../src/modules/directory/directory.repository.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
 
@@ -224,7 +228,7 @@ describe(`directory (${testDialect})`, () => {
     }
   });
 
-  it('starting from a rare tag or a completeness range finds what the walk finds, page by page', async () => {
+  it('starting from a rare tag, role or completeness range finds what the walk finds, page by page', async () => {
     const { db, dialect } = t.db.database;
     const common = `${run}-sp-common`;
     const rare = `${run}-sp-rare`;
@@ -240,7 +244,8 @@ describe(`directory (${testDialect})`, () => {
 
     const run_ = async (query: DirectoryQuery) =>
       (await searchQuery(db, dialect, query, []).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
-    const cases: [string, DirectoryQuery, 'tag' | 'completeness', number][] = [
+    const cases: [string, DirectoryQuery, Start, number][] = [
+      ['admins among the common tag', { terms: [], tags: [common], role: 'admin', limit: 50 }, 'role', 1],
       ['the rare tag', { terms: [], tags: [rare], limit: 50 }, 'tag', 3],
       ['the rare tag and the common one', { terms: [], tags: [rare, common], limit: 50 }, 'tag', 3],
       ['the rare tag, admins', { terms: [], tags: [rare, common], role: 'admin', limit: 50 }, 'tag', 1],

@@ -4,8 +4,9 @@
 // trigram, so they are checked with LIKE on the stored document instead.
 // Pages are keyset on the search entry's id, given at sign-up: a user who
 // joins while someone pages sorts after every entry already handed out.
-import { type RawBuilder, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
+import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { listedUser } from '../accounts/accounts.repository.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
@@ -24,7 +25,7 @@ export interface DirectoryQuery {
    * A filter few users pass, to start from instead of walking every entry
    * (see narrowestFilter): a rare tag, or a rare completeness range.
    */
-  readonly start?: 'tag' | 'completeness';
+  readonly start?: Start;
   readonly limit: number;
 }
 
@@ -103,6 +104,10 @@ export function searchQuery(
     qb = qb.where('s.user_id', 'in', (eb) =>
       eb.selectFrom('user_tags').select('user_id').where('tag_key', '=', query.tags[0]!),
     );
+  } else if (query.start === 'role') {
+    qb = qb.where('s.user_id', 'in', (eb) =>
+      eb.selectFrom('users as r').select('r.id').where('r.role', '=', query.role!),
+    );
   } else if (query.start === 'completeness') {
     qb = qb.where('s.user_id', 'in', (eb) => {
       let few = eb.selectFrom('profiles').select('user_id');
@@ -122,21 +127,25 @@ export async function searchUsers(
   return (await searchQuery(...args).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
 }
 
+/** Where a search starts instead of walking every entry: a filter few users pass. */
+export type Start = 'tag' | 'role' | 'completeness';
+
 /** Below this share of all users, a filter's own index beats walking every entry in order. */
 const RARE_SHARE = 0.02;
 const TRIGRAM_MIN = TRIGRAM;
 
 /**
  * Picks where a search without an indexed term should start on SQLite: from the tag
- * used least (tags hold their usage counts), from the completeness index when
- * that range is rare (counted up to a cap), or from the ordered walk. A tag
+ * used least (tags hold their usage counts), from the role or the completeness
+ * index when that role or range is rare (counted up to a cap), or from the
+ * ordered walk. A tag
  * nobody uses means no match at all. Tags come back rarest first.
  */
 export async function narrowestFilter(
   db: Executor,
   dialect: Dialect,
   query: DirectoryQuery,
-): Promise<{ tags: string[]; start?: 'tag' | 'completeness' } | 'none'> {
+): Promise<{ tags: string[]; start?: Start } | 'none'> {
   // PostgreSQL's planner weighs this itself from its statistics; SQLite has none.
   const planned = dialect === 'sqlite';
   if (query.terms.some((t) => [...t].length >= TRIGRAM_MIN)) return { tags: [...query.tags] };
@@ -161,18 +170,27 @@ export async function narrowestFilter(
     if (fewest === 0) return 'none';
     if (planned && fewest <= rare) return { tags, start: 'tag' };
   }
+  const fewer = async (candidates: SelectQueryBuilder<Tables, keyof Tables, object>) => {
+    const counted = await db
+      .selectFrom(candidates.limit(rare + 1).as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(counted.n);
+  };
+  if (planned && query.role !== undefined) {
+    const n = await fewer(db.selectFrom('users').select('id').where('role', '=', query.role));
+    if (n === 0) return 'none';
+    if (n <= rare) return { tags, start: 'role' };
+  }
   if (planned && (query.completenessMin !== undefined || query.completenessMax !== undefined)) {
     let inRange = db.selectFrom('profiles').select('user_id');
     if (query.completenessMin !== undefined)
       inRange = inRange.where('completeness', '>=', query.completenessMin);
     if (query.completenessMax !== undefined)
       inRange = inRange.where('completeness', '<=', query.completenessMax);
-    const counted = await db
-      .selectFrom(inRange.limit(rare + 1).as('c'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    if (Number(counted.n) === 0) return 'none';
-    if (Number(counted.n) <= rare) return { tags, start: 'completeness' };
+    const n = await fewer(inRange);
+    if (n === 0) return 'none';
+    if (n <= rare) return { tags, start: 'completeness' };
   }
   return { tags };
 }
