@@ -293,8 +293,8 @@ describe(`directory (${testDialect})`, () => {
       assert.deepEqual(paged, walked, `${label}: paged from the ${start}`);
     }
 
-    // Through the API as well, which starts from a tag or range only when few users (2% of
-    // them, at least one) pass it: one user alone carries this tag and this completeness.
+    // Through the API as well, which starts from a tag or range only when few users pass it
+    // (at least one): one user alone carries this tag and this completeness.
     const single = `${run}-sp-single`;
     const alone = await account({
       tags: [common, single],
