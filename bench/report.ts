@@ -12,3 +12,18 @@ export function summarize(result: autocannon.Result, connections: number, durati
     errors: result.errors,
   };
 }
+
+/** Each call's duration in ms, one at a time, until `requests` calls or `seconds` have passed. */
+export async function timeEach(
+  call: () => Promise<unknown>,
+  bounds: { requests: number; seconds: number },
+): Promise<number[]> {
+  const times: number[] = [];
+  const end = performance.now() + bounds.seconds * 1000;
+  while (times.length < bounds.requests && performance.now() < end) {
+    const t0 = performance.now();
+    await call();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}

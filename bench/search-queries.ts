@@ -8,7 +8,6 @@ import {
   narrowestFilter,
   searchQuery,
 } from '../src/modules/directory/directory.repository.ts';
-import { MAX_TERMS } from '../src/modules/directory/directory.service.ts';
 import { searchTerms } from '../src/modules/directory/search-document.ts';
 import { tagKey } from '../src/modules/profiles/tags.ts';
 import { visibleTo } from '../src/modules/social/social.repository.ts';
@@ -53,7 +52,7 @@ export function searchPath(kind: SearchKind, cursor?: string): string {
 export function directoryQueryOf(params: Readonly<Record<string, string>>, cursor?: string): DirectoryQuery {
   const after = decodeCursor(cursor);
   return {
-    terms: searchTerms(params.q ?? '', MAX_TERMS),
+    terms: searchTerms(params.q ?? ''),
     tags: [...new Set((params.tags ?? '').split(',').map(tagKey).filter(Boolean))],
     limit: LIMIT,
     ...(params.completenessMin !== undefined ? { completenessMin: Number(params.completenessMin) } : {}),

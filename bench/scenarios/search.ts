@@ -6,7 +6,8 @@
 // The users are seeded directly (bench/seed-users.ts) on first use and reused.
 
 import { openDatabase } from '../../src/platform/db/database.ts';
-import { ACTIVITY_BENCH_ENV, BENCH_PASSWORD, createAccounts, SIGN_IN_BENCH_ENV } from '../accounts.ts';
+import { ACTIVITY_BENCH_ENV, createAccounts, SIGN_IN_BENCH_ENV, signIn } from '../accounts.ts';
+import { timeEach } from '../report.ts';
 import {
   countMatches,
   percentile,
@@ -52,12 +53,7 @@ export async function search(): Promise<Record<string, unknown>> {
   });
   try {
     const [email] = await createAccounts(server.url, 1);
-    const res = await fetch(`${server.url}/v1/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ identifier: email, password: BENCH_PASSWORD }),
-    });
-    const { accessToken } = (await res.json()) as { accessToken: string };
+    const { accessToken } = await signIn(server.url, email!);
     const headers = { authorization: `Bearer ${accessToken}` };
     const get = async (path: string) => {
       const r = await fetch(`${server.url}${path}`, { headers });
@@ -81,13 +77,7 @@ export async function search(): Promise<Record<string, unknown>> {
       const path = paths.get(kind.name)!;
       let items = 0;
       for (let i = 0; i < 5; i++) items = (await get(path)).items.length;
-      const times: number[] = [];
-      const end = performance.now() + SEQUENTIAL.seconds * 1000;
-      while (times.length < SEQUENTIAL.requests && performance.now() < end) {
-        const t0 = performance.now();
-        await get(path);
-        times.push(performance.now() - t0);
-      }
+      const times = await timeEach(() => get(path), SEQUENTIAL);
       sequential.push(...times);
       kinds[kind.name] = {
         ...sqlFigures.get(kind.name),

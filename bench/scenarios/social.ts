@@ -11,6 +11,7 @@
 import { decodeCursor, encodeCursor } from '../../src/http/pagination.ts';
 import { type Database, openDatabase } from '../../src/platform/db/database.ts';
 import { ACTIVITY_BENCH_ENV, createAccounts, SIGN_IN_BENCH_ENV, signIn } from '../accounts.ts';
+import { timeEach } from '../report.ts';
 import { prng, SEED_EMAIL_DOMAIN } from '../search-data.ts';
 import { percentile } from '../search-queries.ts';
 import { SOCIAL_EDGES, SOCIAL_USERS, seedGraph, socialDatabaseTarget } from '../seed-graph.ts';
@@ -169,13 +170,7 @@ export async function social(): Promise<Record<string, unknown>> {
           items = body.items.length;
           more = body.nextCursor !== null;
         }
-        const times: number[] = [];
-        const end = performance.now() + SEQUENTIAL.seconds * 1000;
-        while (times.length < SEQUENTIAL.requests && performance.now() < end) {
-          const t0 = performance.now();
-          await get(path);
-          times.push(performance.now() - t0);
-        }
+        const times = await timeEach(() => get(path), SEQUENTIAL);
         sequential.push(...times);
         const owner = marks[kind.owner];
         kinds[kind.name] = {

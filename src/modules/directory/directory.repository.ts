@@ -8,6 +8,7 @@ import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import { contains } from '../../platform/db/like.ts';
 import { listedUser } from '../accounts/accounts.repository.ts';
 import type { UserRole } from '../accounts/accounts.table.ts';
 
@@ -44,12 +45,10 @@ export async function deleteSearchDocument(db: Executor, userId: string): Promis
   await db.deleteFrom('user_search').where('user_id', '=', userId).execute();
 }
 
-/** `%`, `_` and the escape itself taken literally. */
-const likeContains = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /** An FTS5 phrase: the term in double quotes, inner quotes doubled. */
 const ftsPhrase = (term: string) => `"${term.replaceAll('"', '""')}"`;
-const TRIGRAM = 3;
-const containing = (term: string) => sql<boolean>`s.doc like ${likeContains(term)} escape '\\'`;
+/** Trigram indexes (FTS5's, pg_trgm's) can look up a term of three characters or more. */
+const isIndexed = (term: string) => [...term].length >= 3;
 
 /**
  * Matching active users in sign-up order (`user_search.id`), `limit + 1` of
@@ -64,8 +63,8 @@ export function searchQuery(
   query: DirectoryQuery,
   visible: readonly RawBuilder<boolean>[],
 ) {
-  const indexed = query.terms.filter((t) => [...t].length >= TRIGRAM);
-  const short = query.terms.filter((t) => [...t].length < TRIGRAM);
+  const indexed = query.terms.filter(isIndexed);
+  const short = query.terms.filter((t) => !isIndexed(t));
   // CROSS JOIN keeps SQLite's planner walking the entries in order (it has
   // no statistics to see that this stops after a page); PostgreSQL reads it
   // as an ordinary join.
@@ -85,7 +84,7 @@ export function searchQuery(
   }
   // PostgreSQL's GIN index serves LIKE itself; terms under three characters
   // have no trigram and are checked row by row on either engine.
-  for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(containing(term));
+  for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(contains('s.doc', term));
   if (query.role) qb = qb.where('u.role', '=', query.role);
   if (query.completenessMin !== undefined) qb = qb.where('p.completeness', '>=', query.completenessMin);
   if (query.completenessMax !== undefined) qb = qb.where('p.completeness', '<=', query.completenessMax);
@@ -100,22 +99,7 @@ export function searchQuery(
     );
   }
   for (const condition of visible) qb = qb.where(condition);
-  if (query.start === 'tag') {
-    qb = qb.where('s.user_id', 'in', (eb) =>
-      eb.selectFrom('user_tags').select('user_id').where('tag_key', '=', query.tags[0]!),
-    );
-  } else if (query.start === 'role') {
-    qb = qb.where('s.user_id', 'in', (eb) =>
-      eb.selectFrom('users as r').select('r.id').where('r.role', '=', query.role!),
-    );
-  } else if (query.start === 'completeness') {
-    qb = qb.where('s.user_id', 'in', (eb) => {
-      let few = eb.selectFrom('profiles').select('user_id');
-      if (query.completenessMin !== undefined) few = few.where('completeness', '>=', query.completenessMin);
-      if (query.completenessMax !== undefined) few = few.where('completeness', '<=', query.completenessMax);
-      return few;
-    });
-  }
+  if (query.start) qb = qb.where('s.user_id', 'in', candidates(db, query.start, query));
   if (query.after !== undefined) qb = qb.where('s.id', '>', query.after);
   return qb.orderBy('s.id').limit(query.limit + 1);
 }
@@ -137,14 +121,31 @@ export type Start = 'tag' | 'role' | 'completeness';
  * about 350 at 100,000 users, 1,100 at a million.
  */
 const WALK_TO_START_COST = 0.06;
-const TRIGRAM_MIN = TRIGRAM;
+
+/** The users one filter lets through, by that filter's own index. */
+function candidates(
+  db: Executor,
+  start: Start,
+  query: DirectoryQuery,
+): SelectQueryBuilder<Tables, keyof Tables, { id: string }> {
+  if (start === 'tag') {
+    return db.selectFrom('user_tags').select('user_id as id').where('tag_key', '=', query.tags[0]!);
+  }
+  if (start === 'role') return db.selectFrom('users').select('id').where('role', '=', query.role!);
+  let inRange = db.selectFrom('profiles').select('user_id as id');
+  if (query.completenessMin !== undefined)
+    inRange = inRange.where('completeness', '>=', query.completenessMin);
+  if (query.completenessMax !== undefined)
+    inRange = inRange.where('completeness', '<=', query.completenessMax);
+  return inRange;
+}
 
 /**
  * Picks where a search without an indexed term should start on SQLite: from the tag
  * used least (tags hold their usage counts), from the role or the completeness
  * index when that role or range is rare (counted up to a cap), or from the
- * ordered walk. A tag
- * nobody uses means no match at all. Tags come back rarest first.
+ * ordered walk. A tag, role or range nobody has means no match at all. Tags
+ * come back rarest first.
  */
 export async function narrowestFilter(
   db: Executor,
@@ -153,7 +154,7 @@ export async function narrowestFilter(
 ): Promise<{ tags: string[]; start?: Start } | 'none'> {
   // PostgreSQL's planner weighs this itself from its statistics; SQLite has none.
   const planned = dialect === 'sqlite';
-  if (query.terms.some((t) => [...t].length >= TRIGRAM_MIN)) return { tags: [...query.tags] };
+  if (query.terms.some(isIndexed)) return { tags: [...query.tags] };
   const total = Number(
     (
       await db
@@ -175,27 +176,31 @@ export async function narrowestFilter(
     if (fewest === 0) return 'none';
     if (planned && fewest <= rare) return { tags, start: 'tag' };
   }
-  const fewer = async (candidates: SelectQueryBuilder<Tables, keyof Tables, object>) => {
-    const counted = await db
-      .selectFrom(candidates.limit(rare + 1).as('c'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return Number(counted.n);
-  };
-  if (planned && query.role !== undefined) {
-    const n = await fewer(db.selectFrom('users').select('id').where('role', '=', query.role));
+  if (!planned) return { tags };
+  // Counted up to the cap through the filter's index: enough to tell rare from not.
+  const fewest = async (start: Start) =>
+    Number(
+      (
+        await db
+          .selectFrom(
+            candidates(db, start, query)
+              .limit(rare + 1)
+              .as('c'),
+          )
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const others: Start[] = [
+    ...(query.role !== undefined ? (['role'] as const) : []),
+    ...(query.completenessMin !== undefined || query.completenessMax !== undefined
+      ? (['completeness'] as const)
+      : []),
+  ];
+  for (const start of others) {
+    const n = await fewest(start);
     if (n === 0) return 'none';
-    if (n <= rare) return { tags, start: 'role' };
-  }
-  if (planned && (query.completenessMin !== undefined || query.completenessMax !== undefined)) {
-    let inRange = db.selectFrom('profiles').select('user_id');
-    if (query.completenessMin !== undefined)
-      inRange = inRange.where('completeness', '>=', query.completenessMin);
-    if (query.completenessMax !== undefined)
-      inRange = inRange.where('completeness', '<=', query.completenessMax);
-    const n = await fewer(inRange);
-    if (n === 0) return 'none';
-    if (n <= rare) return { tags, start: 'completeness' };
+    if (n <= rare) return { tags, start };
   }
   return { tags };
 }

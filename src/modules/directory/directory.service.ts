@@ -52,7 +52,7 @@ export function createDirectoryService(deps: {
       await guard.perUser('search', viewerId, SEARCHES_PER_USER);
       const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
       const errors: FieldError[] = [];
-      const terms = searchTerms(input.q ?? '', Number.POSITIVE_INFINITY);
+      const terms = searchTerms(input.q ?? '');
       if (terms.length > MAX_TERMS) {
         errors.push({ path: 'query.q', message: `must have at most ${MAX_TERMS} words` });
       }

@@ -19,12 +19,11 @@ export function searchDocument(f: SearchFields): string {
     .toLowerCase();
 }
 
-/** Words of a query, lower-cased, without the separator; at most `max` of them. */
-export function searchTerms(q: string, max: number): string[] {
+/** Words of a query, lower-cased, without the separator. */
+export function searchTerms(q: string): string[] {
   return q
     .toLowerCase()
     .split(/\s+/u)
     .map((term) => term.replaceAll(FIELD_SEPARATOR, ''))
-    .filter((term) => term.length > 0)
-    .slice(0, max);
+    .filter((term) => term.length > 0);
 }

@@ -76,7 +76,7 @@ export function createMfaService(deps: MfaDeps) {
 
   async function activeUser(userId: string): Promise<User> {
     const user = await findUserById(db, userId);
-    if (!user || user.status !== 'active') throw accountError('user_not_found');
+    if (user?.status !== 'active') throw accountError('user_not_found');
     return user;
   }
 

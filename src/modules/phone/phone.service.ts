@@ -224,7 +224,7 @@ export function createPhoneService(deps: PhoneDeps) {
       const { userId } = principal;
       const phone = parse(input.phone);
       const user = await findUserById(db, userId);
-      if (!user || user.status !== 'active') throw accountError('user_not_found');
+      if (user?.status !== 'active') throw accountError('user_not_found');
       const replacing = user.phoneVerifiedAt !== null && user.phone !== phone;
       if (replacing)
         await deps.reauthenticate(user, { password: input.currentPassword, code: input.mfaCode });

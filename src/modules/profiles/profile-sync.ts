@@ -1,21 +1,37 @@
 // What is derived from an account and its profile and stored for queries: the
 // completeness score (a directory filter) and the search document. Every write
 // that changes one of their inputs (sign-up, email verification, a profile
-// update) calls syncProfile inside its own transaction, so they never lag.
+// update) writes them inside its own transaction, so they never lag.
 import type { Executor } from '../../platform/db/executor.ts';
-import { findUserById } from '../accounts/accounts.repository.ts';
+import { findUserById, type User } from '../accounts/accounts.repository.ts';
 import { deleteSearchDocument, writeSearchDocument } from '../directory/directory.repository.ts';
 import { searchDocument } from '../directory/search-document.ts';
 import { completeness } from './completeness.ts';
-import { deleteProfile, emptyProfile, findProfile, upsertProfile } from './profiles.repository.ts';
+import {
+  deleteProfile,
+  emptyProfile,
+  findProfile,
+  type Profile,
+  upsertProfile,
+} from './profiles.repository.ts';
 
+/** The profile with its completeness computed from it and the account. */
+export const scored = (user: User, profile: Profile): Profile => ({
+  ...profile,
+  completeness: completeness({ ...profile, ...user, emailVerified: user.emailVerifiedAt !== null }),
+});
+
+/** Writes the profile as the account now stands, with its score and search document. */
+export async function writeProfile(db: Executor, user: User, profile: Profile, now: string): Promise<void> {
+  await upsertProfile(db, user.id, scored(user, profile), now);
+  await writeSearchDocument(db, user.id, searchDocument({ ...user, ...profile }));
+}
+
+/** After a change to the account alone (sign-up, verification): the stored profile, rescored. */
 export async function syncProfile(db: Executor, userId: string, now: string): Promise<void> {
   const user = await findUserById(db, userId);
   if (!user || user.status === 'deleted') return;
-  const profile = (await findProfile(db, userId)) ?? emptyProfile();
-  profile.completeness = completeness({ ...profile, ...user, emailVerified: user.emailVerifiedAt !== null });
-  await upsertProfile(db, userId, profile, now);
-  await writeSearchDocument(db, userId, searchDocument({ ...user, ...profile }));
+  await writeProfile(db, user, (await findProfile(db, userId)) ?? emptyProfile(), now);
 }
 
 /** Erasure: the profile and its search document go; the account row stays as a tombstone. */

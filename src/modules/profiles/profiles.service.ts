@@ -18,10 +18,9 @@ import {
 } from '../accounts/accounts.repository.ts';
 import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
 import { acceptAllRequests } from '../social/social.repository.ts';
-import { completeness } from './completeness.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
-import { syncProfile } from './profile-sync.ts';
+import { scored, writeProfile } from './profile-sync.ts';
 import { PROFILE_UPDATES_PER_USER } from './profiles.limits.ts';
 import {
   type Contact,
@@ -32,7 +31,6 @@ import {
   type Profile,
   type Socials,
   updateNames,
-  upsertProfile,
 } from './profiles.repository.ts';
 import { listTagsOfUsers, listUserTags, replaceUserTags, searchTags, type Tag } from './tags.repository.ts';
 import { MAX_TAGS, tagColor, tagKey, tagName } from './tags.ts';
@@ -143,15 +141,8 @@ export function createProfilesService(deps: {
     const user = await findUserById(ex, userId);
     if (!user || user.status === 'deleted') throw accountError('user_not_found');
     const tags = await listUserTags(ex, userId);
-    const stored = await findProfile(ex, userId);
-    if (stored) return { user, profile: stored, tags };
-    // No profile yet: the score still counts what the account itself has.
-    const profile = emptyProfile();
-    profile.completeness = completeness({
-      ...profile,
-      ...user,
-      emailVerified: user.emailVerifiedAt !== null,
-    });
+    // Every account gets a profile row at sign-up; scoring covers one made before that rule.
+    const profile = (await findProfile(ex, userId)) ?? scored(user, emptyProfile());
     return { user, profile, tags };
   }
 
@@ -249,11 +240,10 @@ export function createProfilesService(deps: {
             if (holder && holder.id !== userId) throw accountError('username_taken');
           }
           await updateNames(trx, userId, names, now);
-          await upsertProfile(trx, userId, next, now);
+          await writeProfile(trx, { ...user, ...names }, next, now);
           if (patch.tags !== undefined) {
             await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []));
           }
-          await syncProfile(trx, userId, now);
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw accountError('username_taken');

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import { startsWith } from '../../platform/db/like.ts';
 
 export interface Tag {
   name: string;
@@ -9,13 +9,7 @@ export interface Tag {
 }
 
 export async function listUserTags(db: Executor, userId: string): Promise<Tag[]> {
-  return db
-    .selectFrom('user_tags')
-    .innerJoin('tags', 'tags.key', 'user_tags.tag_key')
-    .select(['tags.name', 'tags.key', 'tags.color'])
-    .where('user_tags.user_id', '=', userId)
-    .orderBy('user_tags.position')
-    .execute();
+  return (await listTagsOfUsers(db, [userId])).get(userId)!;
 }
 
 /** Tags of several users (a page of results), each list in the user's order. */
@@ -99,11 +93,10 @@ export async function searchTags(
   prefix: string,
   limit: number,
 ): Promise<(Tag & { usageCount: number })[]> {
-  const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db
     .selectFrom('tags')
     .select(['name', 'key', 'color', 'usage_count'])
-    .where(sql<boolean>`key like ${pattern} escape '\\'`)
+    .where(startsWith('key', prefix))
     .where('usage_count', '>', 0)
     .orderBy('usage_count', 'desc')
     .orderBy('key')

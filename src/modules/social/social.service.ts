@@ -62,7 +62,7 @@ export function createSocialService(deps: {
   /**
    * A listed account other than the caller's (active, verified); 404 when
    * not, or when either blocks the other and `hideBlocked` says so. Changes
-   * call it again under the pair lock: an erasure or a ban may have won the race.
+   * call it under the pair lock, so an erasure or a ban cannot win a race.
    */
   async function other(
     callerId: string,
@@ -108,7 +108,6 @@ export function createSocialService(deps: {
     /** Follows a public account at once; asks a private one. Following again changes nothing. */
     async follow(followerId: string, followeeId: string): Promise<FollowStatus> {
       await changing(followerId);
-      await other(followerId, followeeId, { hideBlocked: false });
       return inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, followerId, followeeId);
         await other(followerId, followeeId, { hideBlocked: false }, trx);
@@ -166,7 +165,6 @@ export function createSocialService(deps: {
     /** Blocking removes follows and requests both ways, and bookmarks both ways. */
     async block(blockerId: string, blockedId: string): Promise<void> {
       await changing(blockerId);
-      await other(blockerId, blockedId, { hideBlocked: false });
       await inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, blockerId, blockedId);
         await other(blockerId, blockedId, { hideBlocked: false }, trx);
@@ -187,7 +185,6 @@ export function createSocialService(deps: {
     /** Under the pair lock, like a block: a bookmark never outlives a block made at the same moment. */
     async bookmark(userId: string, targetId: string): Promise<void> {
       await changing(userId);
-      await other(userId, targetId, { hideBlocked: true });
       await inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, userId, targetId);
         await other(userId, targetId, { hideBlocked: true }, trx);

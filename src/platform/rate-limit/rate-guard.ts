@@ -5,9 +5,9 @@
 // (sign-in, codes) are keyed by account or address and never scaled.
 
 import { ipKey } from './ip-key.ts';
-import { createIpLimiter } from './ip-rules.ts';
 import { enforce } from './rate-limit.errors.ts';
 import type { FailureCounter, RateLimiter, WindowRule } from './rate-limiter.ts';
+import { createScaledLimiter } from './scaled-rules.ts';
 
 export interface RateGuard {
   perIp(name: string, ip: string, rule: WindowRule): Promise<void>;
@@ -20,9 +20,8 @@ export interface RateGuard {
 }
 
 export function createRateGuard(limiter: RateLimiter, ipFactor: number, userFactor = 1): RateGuard {
-  const ipLimiter = createIpLimiter(limiter, ipFactor);
-  // The same scaling as per-IP rules, with its own factor.
-  const userLimiter = createIpLimiter(limiter, userFactor);
+  const ipLimiter = createScaledLimiter(limiter, ipFactor);
+  const userLimiter = createScaledLimiter(limiter, userFactor);
   return {
     async perIp(name, ip, rule) {
       enforce(await ipLimiter.consume(`${name}:ip:${ipKey(ip)}`, rule), `${name} per-IP limit`);

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { createIpLimiter } from './ip-rules.ts';
 import type { FailurePolicy, RateLimiter } from './rate-limiter.ts';
+import { createScaledLimiter } from './scaled-rules.ts';
 
 export interface LimiterHarness {
   readonly limiter: RateLimiter;
@@ -151,14 +151,14 @@ export function rateLimiterContract(
     it('scales per-IP rules by the factor: 10 is ten times the limit, 0 is off', async () => {
       const { limiter } = await makeHarness();
       const rule = { limit: 2, windowSeconds: 60 };
-      const tenfold = createIpLimiter(limiter, 10);
+      const tenfold = createScaledLimiter(limiter, 10);
       const k = key('ip10');
       const allowed = [];
       for (let i = 0; i < 21; i++) allowed.push((await tenfold.consume(k, rule)).allowed);
       assert.equal(allowed.filter(Boolean).length, 20);
       assert.equal(allowed[20], false);
 
-      const off = createIpLimiter(limiter, 0);
+      const off = createScaledLimiter(limiter, 0);
       const k0 = key('ip0');
       for (let i = 0; i < 50; i++)
         assert.equal((await off.consume(k0, { limit: 1, windowSeconds: 60 })).allowed, true);

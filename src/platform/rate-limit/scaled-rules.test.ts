@@ -2,35 +2,35 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../clock.ts';
 import { ipKey } from './ip-key.ts';
-import { createIpLimiter, scaleIpRule, UNLIMITED } from './ip-rules.ts';
 import { createRateLimiter } from './rate-limiter.ts';
+import { createScaledLimiter, scaleRule, UNLIMITED } from './scaled-rules.ts';
 
-describe('scaleIpRule', () => {
+describe('scaleRule', () => {
   const rule = { limit: 20, windowSeconds: 60 };
 
   it('multiplies the limit and keeps the window', () => {
-    assert.deepEqual(scaleIpRule(rule, 1), rule);
-    assert.deepEqual(scaleIpRule(rule, 10), { limit: 200, windowSeconds: 60 });
-    assert.deepEqual(scaleIpRule(rule, 0.5), { limit: 10, windowSeconds: 60 });
+    assert.deepEqual(scaleRule(rule, 1), rule);
+    assert.deepEqual(scaleRule(rule, 10), { limit: 200, windowSeconds: 60 });
+    assert.deepEqual(scaleRule(rule, 0.5), { limit: 10, windowSeconds: 60 });
   });
 
   it('turns per-IP limits off at 0', () => {
-    assert.equal(scaleIpRule(rule, 0), null);
+    assert.equal(scaleRule(rule, 0), null);
   });
 
   it('never scales a working rule down to nothing', () => {
-    assert.deepEqual(scaleIpRule({ limit: 1, windowSeconds: 60 }, 0.1), { limit: 1, windowSeconds: 60 });
+    assert.deepEqual(scaleRule({ limit: 1, windowSeconds: 60 }, 0.1), { limit: 1, windowSeconds: 60 });
   });
 
   it('rejects a negative or infinite factor', () => {
-    assert.throws(() => scaleIpRule(rule, -1), RangeError);
-    assert.throws(() => scaleIpRule(rule, Number.POSITIVE_INFINITY), RangeError);
-    assert.throws(() => createIpLimiter(createRateLimiter(), Number.NaN), RangeError);
+    assert.throws(() => scaleRule(rule, -1), RangeError);
+    assert.throws(() => scaleRule(rule, Number.POSITIVE_INFINITY), RangeError);
+    assert.throws(() => createScaledLimiter(createRateLimiter(), Number.NaN), RangeError);
   });
 
   it('answers UNLIMITED without touching the store when off', async () => {
     const limiter = createRateLimiter({ clock: new ManualClock() });
-    const ip = createIpLimiter(limiter, 0);
+    const ip = createScaledLimiter(limiter, 0);
     assert.equal(await ip.consume('ip:1', { limit: 0, windowSeconds: 1 }), UNLIMITED);
   });
 });
