@@ -292,6 +292,30 @@ export const configSchema = {
     doc: 'seconds after sign-in a session ends whatever its use (30 days)',
     parse: durationSeconds,
   },
+  ROSTER_UNVERIFIED_TTL: {
+    default: '604800',
+    doc: 'seconds an unverified sign-up keeps its address and username before it is purged (7 days)',
+    parse: durationSeconds,
+  },
+  ROSTER_REAUTH_MAX_AGE: {
+    default: '300',
+    doc: 'seconds after a full sign-in during which surfaces without a re-authentication field (the seed APIs) allow sensitive changes such as linking a phone or turning on 2FA (5 minutes)',
+    parse: integerIn(0, 86_400),
+  },
+  ROSTER_METRICS_TOKEN: {
+    doc: 'bearer token that `GET /metrics` on the main listener requires; in production /metrics is served only with this token or on `METRICS_PORT`',
+    secret: true,
+    parse: text,
+  },
+  METRICS_PORT: {
+    doc: 'serve `/metrics` on a listener of its own on this port (and not on the main one)',
+    parse: integerIn(0, 65535),
+  },
+  METRICS_HOST: {
+    default: '127.0.0.1',
+    doc: 'address the `METRICS_PORT` listener binds to (loopback by default)',
+    parse: text,
+  },
   ROSTER_SHUTDOWN_TIMEOUT: {
     default: '10',
     doc: 'seconds to finish in-flight requests after SIGTERM before closing anyway',

@@ -58,6 +58,16 @@ export interface Config {
   readonly sessionIdleTtlSeconds: number;
   readonly sessionAbsoluteTtlSeconds: number;
   readonly shutdownTimeoutSeconds: number;
+  /** Unverified sign-ups are purged this long after they were made. */
+  readonly unverifiedTtlSeconds: number;
+  /** How recent a full sign-in must be for sensitive changes on surfaces without a re-authentication field. */
+  readonly reauthMaxAgeSeconds: number;
+  /** /metrics: a bearer token on the main listener, or a listener of its own. */
+  readonly metrics: {
+    readonly token: string | null;
+    readonly port: number | null;
+    readonly host: string;
+  };
   readonly logLevel: string;
 }
 
@@ -154,6 +164,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     sessionIdleTtlSeconds: get('ROSTER_SESSION_IDLE_TTL') as number,
     sessionAbsoluteTtlSeconds: get('ROSTER_SESSION_ABSOLUTE_TTL') as number,
     shutdownTimeoutSeconds: get('ROSTER_SHUTDOWN_TIMEOUT') as number,
+    unverifiedTtlSeconds: get('ROSTER_UNVERIFIED_TTL') as number,
+    reauthMaxAgeSeconds: get('ROSTER_REAUTH_MAX_AGE') as number,
+    metrics: Object.freeze({
+      token: (get('ROSTER_METRICS_TOKEN') as string | undefined) ?? null,
+      port: (get('METRICS_PORT') as number | undefined) ?? null,
+      host: get('METRICS_HOST') as string,
+    }),
     logLevel: (get('LOG_LEVEL') as string | undefined) ?? (rosterEnv === 'test' ? 'silent' : 'info'),
   });
 }
