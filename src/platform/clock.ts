@@ -17,10 +17,12 @@ const quiet = (task: () => Promise<void>) => task().catch(() => {});
 export const systemClock: Clock = {
   now: () => new Date(),
   every(intervalMs, task) {
-    let running: Promise<void> | undefined;
+    let running = false;
     const timer = setInterval(() => {
-      running ??= quiet(task).finally(() => {
-        running = undefined;
+      if (running) return;
+      running = true;
+      void quiet(task).finally(() => {
+        running = false;
       });
     }, intervalMs);
     // Periodic work alone does not keep the process alive.
