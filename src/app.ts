@@ -12,6 +12,7 @@ import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { REQUEST_ID_HEADER, requestId } from './http/request-id.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
+import { registerTextRule } from './http/text-rule.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { createIdentity, type IdentityOverrides } from './identity.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
+  registerTextRule(app);
   registerErrorHandling(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);

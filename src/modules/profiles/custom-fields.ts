@@ -27,20 +27,17 @@ export interface CustomFields {
 
 export const CUSTOM_KEY_MAX_LENGTH = 64;
 
-/** Text both engines store as JSON: no NUL, no unpaired surrogate. */
-const storable = (text: string): boolean => !text.includes('\u0000') && text.isWellFormed();
-
 /**
  * Shape limits, checked by an iterative walk that stops at the first problem,
  * so a value nested thousands deep is refused without recursing into it.
+ * (Text no storage keeps, NUL or a lone surrogate, never gets this far: the
+ * request's text rule, src/http/text-rule.ts, refuses it at the edge.)
  */
 function shape(value: CustomData): FieldError | null {
   const stack: [unknown, number, string][] = [[value, 0, 'custom']];
   while (stack.length > 0) {
     const [node, depth, path] = stack.pop()!;
-    if (typeof node === 'string') {
-      if (!storable(node)) return { path, message: 'must not contain NUL or unpaired surrogate characters' };
-    } else if (typeof node === 'number') {
+    if (typeof node === 'number') {
       if (!Number.isFinite(node)) return { path, message: 'must be a finite number' };
     } else if (node !== null && typeof node === 'object') {
       if (depth > CUSTOM_MAX_DEPTH)
@@ -49,11 +46,8 @@ function shape(value: CustomData): FieldError | null {
         ? node.map((child, i) => [String(i), child] as const)
         : Object.entries(node);
       for (const [key, child] of entries) {
-        if (
-          !Array.isArray(node) &&
-          (key.length === 0 || key.length > CUSTOM_KEY_MAX_LENGTH || !storable(key))
-        )
-          return { path, message: `keys must be 1–${CUSTOM_KEY_MAX_LENGTH} characters, without NUL` };
+        if (!Array.isArray(node) && (key.length === 0 || key.length > CUSTOM_KEY_MAX_LENGTH))
+          return { path, message: `keys must be 1–${CUSTOM_KEY_MAX_LENGTH} characters` };
         stack.push([child, depth + 1, `${path}.${key}`]);
       }
     }
