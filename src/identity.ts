@@ -14,7 +14,7 @@ import { createOtpService } from './modules/otp/otp.service.ts';
 import { createPhoneService } from './modules/phone/phone.service.ts';
 import { loadCustomFields } from './modules/profiles/custom-fields.ts';
 import { createProfilesService } from './modules/profiles/profiles.service.ts';
-import { createAccessTokens } from './modules/sessions/access-token.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './modules/sessions/access-token.ts';
 import { createApiKeys } from './modules/sessions/api-keys.ts';
 import type { PostLoginHook } from './modules/sessions/login-flow.ts';
 import { createSessionState } from './modules/sessions/session-state.ts';
@@ -83,7 +83,13 @@ export function createIdentity(
   const sms = createSmsQueue({ clock, wake: () => worker.wake() });
   const hasher = overrides.hasher ?? createPasswordHasher();
   const encrypter = createEncrypter(config.secrets);
-  const keys = createKeyStore({ db, encrypter, clock });
+  const keys = createKeyStore({
+    db,
+    encrypter,
+    clock,
+    tokenLifetimeMs: ACCESS_TOKEN_TTL_SECONDS * 1000,
+    onReloadError: (err) => logger.warn({ err }, 'signing keys could not be reloaded'),
+  });
   const state = createSessionState({ db, clock, events });
   const sessions = createSessionsService({
     db,
@@ -230,11 +236,11 @@ export function createIdentity(
     /** Background parts: session-revocation subscription, signing key, outbox worker. */
     async start(): Promise<void> {
       await state.start();
-      // Generates the first signing key on a fresh database. A database that is
-      // down now is /readyz's to report; the key is loaded on first use then.
-      // A changed ROSTER_SECRET stops start-up with a message saying so; a
-      // database that is down does not (the key then loads on first use).
-      await keys.jwks().catch((err: unknown) => {
+      // Loads the signing keys (generating the first on a fresh database) and
+      // starts their periodic reload. A changed ROSTER_SECRET stops start-up
+      // with a message saying so; a database that is down does not: /readyz
+      // reports it, and the reload task loads the keys when it answers.
+      await keys.start().catch((err: unknown) => {
         if (err instanceof SigningKeyError) throw err;
         logger.warn({ err }, 'signing keys not loaded yet');
       });
@@ -244,6 +250,7 @@ export function createIdentity(
       worker.start();
     },
     async stop(): Promise<void> {
+      keys.stop();
       await worker.stop();
       await state.stop();
       await events.close();

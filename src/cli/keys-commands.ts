@@ -1,5 +1,6 @@
 // `roster keys …`: the Ed25519 keys that sign access tokens.
 import type { Config } from '../config/load-config.ts';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../modules/sessions/access-token.ts';
 import { createKeyStore } from '../modules/sessions/signing-keys.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEncrypter } from '../platform/crypto/encryption.ts';
@@ -26,7 +27,9 @@ export async function keysCommand(
       db: database.db,
       encrypter: createEncrypter(config.secrets),
       clock: systemClock,
+      tokenLifetimeMs: ACCESS_TOKEN_TTL_SECONDS * 1000,
     });
+    await keys.reload();
     switch (args[0]) {
       case 'list':
         out(JSON.stringify(await keys.jwks(), null, 2));

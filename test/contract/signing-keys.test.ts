@@ -19,17 +19,27 @@ describe(`signing keys (${testDialect})`, () => {
   });
   after(() => t.drop());
 
-  const store = () => createKeyStore({ db: t.database.db, encrypter: createEncrypter([TEST_SECRET]), clock });
+  const TOKEN_LIFETIME_MS = 15 * 60_000;
+  const store = async () => {
+    const keys = createKeyStore({
+      db: t.database.db,
+      encrypter: createEncrypter([TEST_SECRET]),
+      clock,
+      tokenLifetimeMs: TOKEN_LIFETIME_MS,
+    });
+    await keys.start();
+    return keys;
+  };
 
   it('generates one key on first use and stores the private half encrypted', async () => {
-    const jwks = await store().jwks();
+    const jwks = (await store()).jwks();
     assert.equal(jwks.keys.length, 1);
     assert.equal(jwks.keys[0]!.crv, 'Ed25519');
     assert.equal('d' in jwks.keys[0]!, false, 'the JWKS never carries the private key');
     const row = await t.database.db.selectFrom('signing_keys').selectAll().executeTakeFirstOrThrow();
     assert.match(row.private_key, /^v1\./);
     assert.doesNotMatch(row.private_key, /"d"/);
-    assert.equal((await store().jwks()).keys.length, 1, 'a second node reuses the key');
+    assert.equal((await store()).jwks().keys.length, 1, 'a second node reuses the key');
   });
 
   it('a different ROSTER_SECRET cannot load the private key', async () => {
@@ -37,8 +47,9 @@ describe(`signing keys (${testDialect})`, () => {
       db: t.database.db,
       encrypter: createEncrypter(['another-secret-0123456789-abcdefghij']),
       clock,
+      tokenLifetimeMs: TOKEN_LIFETIME_MS,
     });
-    await assert.rejects(other.signingKey(), (error: Error) => {
+    await assert.rejects(other.start(), (error: Error) => {
       assert.ok(error instanceof SigningKeyError);
       assert.match(error.message, /cannot be decrypted with ROSTER_SECRET/);
       return true;
@@ -46,7 +57,7 @@ describe(`signing keys (${testDialect})`, () => {
   });
 
   it('rotation: new tokens use the new key, tokens of the old key still verify', async () => {
-    const keys = store();
+    const keys = await store();
     const tokens = createAccessTokens({ keys, clock, issuer: 'http://roster.test' });
     const before = await tokens.sign({ sub: 'u1', sid: 's1', scope: 'user' });
     const oldKid = decodeProtectedHeader(before.token).kid;
@@ -55,9 +66,15 @@ describe(`signing keys (${testDialect})`, () => {
     const afterRotation = await tokens.sign({ sub: 'u1', sid: 's1', scope: 'user' });
     assert.equal(decodeProtectedHeader(afterRotation.token).kid, newKid);
     // A fresh store (another node) verifies both.
-    const verifier = createAccessTokens({ keys: store(), clock, issuer: 'http://roster.test' });
+    const verifier = createAccessTokens({ keys: await store(), clock, issuer: 'http://roster.test' });
     assert.equal((await verifier.verify(before.token))?.sub, 'u1');
     assert.equal((await verifier.verify(afterRotation.token))?.sub, 'u1');
-    assert.deepEqual((await store().jwks()).keys.map((k) => k.kid).sort(), [oldKid, newKid].sort());
+    assert.deepEqual(
+      (await store())
+        .jwks()
+        .keys.map((k) => k.kid)
+        .sort(),
+      [oldKid, newKid].sort(),
+    );
   });
 });

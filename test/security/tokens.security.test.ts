@@ -129,8 +129,11 @@ describe(`access token forgery (${testDialect})`, () => {
       db: t.db.database.db,
       encrypter: createEncrypter(t.config.secrets),
       clock,
+      tokenLifetimeMs: 15 * 60_000,
     });
-    const { kid, key } = await keys.signingKey();
+    await keys.start();
+    keys.stop();
+    const { kid, key } = keys.signingKey();
     const sign = (claims: Record<string, unknown>, typ = 'at+jwt') =>
       new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', typ, kid }).sign(key);
     const base = claimsOf(mine.accessToken);

@@ -34,7 +34,7 @@ export function createAccessTokens(deps: { keys: KeyStore; clock: Clock; issuer:
 
   return {
     async sign(claims: { sub: string; sid: string; scope: string }): Promise<{ token: string; exp: number }> {
-      const { kid, key } = await keys.signingKey();
+      const { kid, key } = keys.signingKey();
       const iat = Math.floor(clock.now().getTime() / 1000);
       const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
       const token = await new SignJWT({ sid: claims.sid, scope: claims.scope })

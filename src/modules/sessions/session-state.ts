@@ -18,6 +18,10 @@ const MAX_ENTRIES = 50_000;
 export interface LiveSession {
   readonly userId: string;
   readonly scope: string;
+  /** When the session's sign-in happened (ISO): how fresh its authentication is. */
+  readonly authTime: string;
+  /** How the user signed in (RFC 8176: pwd, sms, otp, mfa, ...). */
+  readonly amr: readonly string[];
 }
 
 interface Entry {
@@ -47,7 +51,7 @@ export function createSessionState(deps: { db: Executor; clock: Clock; events: E
     },
 
     async lookup(sessionId: string): Promise<LiveSession | null> {
-      const nowMs = Date.now();
+      const nowMs = deps.clock.now().getTime();
       const hit = cache.get(sessionId);
       if (hit && hit.until > nowMs) return hit.value;
       const started = epoch;
@@ -55,7 +59,7 @@ export function createSessionState(deps: { db: Executor; clock: Clock; events: E
       const now = deps.clock.now().toISOString();
       const live =
         session && session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now
-          ? { userId: session.userId, scope: session.scope }
+          ? { userId: session.userId, scope: session.scope, authTime: session.createdAt, amr: session.amr }
           : null;
       if (epoch !== started) return live;
       if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);

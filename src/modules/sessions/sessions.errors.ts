@@ -7,6 +7,10 @@ export const sessionErrors = defineErrors({
     title: 'The refresh token is invalid, expired or revoked',
   },
   session_not_found: { kind: 'not_found', title: 'No such session' },
+  signing_unavailable: {
+    kind: 'unavailable',
+    title: 'Token signing keys are not loaded yet (the database was unreachable); retry shortly',
+  },
 });
 
 export const sessionError = errorFactory(sessionErrors);

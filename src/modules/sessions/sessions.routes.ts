@@ -220,7 +220,7 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
     },
     async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=300');
-      return (await keys.jwks()) as never;
+      return keys.jwks() as never;
     },
   );
 }

@@ -36,6 +36,20 @@ export interface Principal {
   readonly userId: string;
   readonly sessionId: string;
   readonly scope: string;
+  /** When this session's sign-in happened (ISO). Refreshing does not move it. */
+  readonly authTime: string;
+  /** How the user signed in (RFC 8176). */
+  readonly amr: readonly string[];
+}
+
+/**
+ * Whether the principal's sign-in happened within `maxAgeSeconds`: for
+ * surfaces whose clients send no re-authentication with a sensitive change
+ * (the seed APIs), the change is allowed only this soon after a full sign-in.
+ */
+export function isFreshSignIn(principal: Principal, now: Date, maxAgeSeconds: number): boolean {
+  const age = now.getTime() - new Date(principal.authTime).getTime();
+  return age >= 0 && age <= maxAgeSeconds * 1000;
 }
 
 export interface SessionTokens {
@@ -195,7 +209,13 @@ export function createSessionsService(deps: SessionsDeps) {
       const live = await state.lookup(claims.sid);
       if (!live || live.userId !== claims.sub)
         throw sessionError('invalid_token', { internal: 'session ended' });
-      return { userId: claims.sub, sessionId: claims.sid, scope: claims.scope };
+      return {
+        userId: claims.sub,
+        sessionId: claims.sid,
+        scope: claims.scope,
+        authTime: live.authTime,
+        amr: live.amr,
+      };
     },
 
     async listSessions(

@@ -1,16 +1,27 @@
 // Ed25519 keys that sign access tokens. Generated at first start, stored with
 // the private half encrypted under ROSTER_SECRET, published at
-// /.well-known/jwks.json. Rotation: a new key signs from then on; retired keys
-// still verify until the tokens they signed have expired.
+// /.well-known/jwks.json. Rotation: a new key signs from then on; a retired
+// key still verifies until every token it can have signed has expired.
+//
+// Signing happens inside the sign-in's transaction, so the keys live in
+// memory: start() loads them, and a periodic task (off the request path,
+// outside any transaction) reloads them to learn of rotations made elsewhere.
+// Only a token with a kid this node has not seen asks the database at request
+// time, and at most every few seconds.
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock } from '../../platform/clock.ts';
 import type { Encrypter } from '../../platform/crypto/encryption.ts';
-import type { Executor } from '../../platform/db/executor.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
+import { sessionError } from './sessions.errors.ts';
 
 export const TOKEN_ALG = 'EdDSA';
 /** How often a node re-reads the keys, to learn of rotations made elsewhere. */
-const RELOAD_MS = 5 * 60_000;
+export const KEY_RELOAD_MS = 5 * 60_000;
+/** How often the reload task looks; it reloads when KEY_RELOAD_MS has passed or nothing is loaded. */
+const KEY_CHECK_MS = 5_000;
+/** A token naming an unknown kid makes this node reload at most this often. */
+const UNKNOWN_KID_RELOAD_MS = 5_000;
 
 type KeyLike = Awaited<ReturnType<typeof importJWK>>;
 
@@ -19,7 +30,8 @@ interface LoadedKey {
   publicJwk: JWK;
   publicKey: KeyLike;
   privateKey: KeyLike | null; // null for retired keys
-  createdAt: string;
+  /** When it was retired (ms), or null while it signs. */
+  retiredAt: number | null;
 }
 
 /** The stored keys cannot be used with this configuration (a changed ROSTER_SECRET). */
@@ -31,23 +43,45 @@ export class SigningKeyError extends Error {
 }
 
 export interface KeyStore {
-  /** The newest active key, for signing. */
-  signingKey(): Promise<{ kid: string; key: KeyLike }>;
-  /** The key with this kid, for verifying; undefined when unknown. */
+  /** Loads the keys (generating the first one) and starts the periodic reload. */
+  start(): Promise<void>;
+  stop(): void;
+  /** The newest active key, for signing; from memory. */
+  signingKey(): { kid: string; key: KeyLike };
+  /** The key with this kid, for verifying; undefined when unknown or retired too long ago. */
   verificationKey(kid: string): Promise<KeyLike | undefined>;
   /** Public keys of every key that may still verify a token. */
-  jwks(): Promise<{ keys: JWK[] }>;
+  jwks(): { keys: JWK[] };
   /** Generates a new signing key; the previous ones retire. */
   rotate(): Promise<string>;
+  /** Re-reads the keys now. */
+  reload(): Promise<void>;
 }
 
-export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock: Clock }): KeyStore {
+export interface KeyStoreDeps {
+  readonly db: Executor;
+  readonly encrypter: Encrypter;
+  readonly clock: Clock;
+  /**
+   * Longest lifetime of a token these keys sign. A retired key verifies for
+   * that long plus one reload interval (another node may sign with it until
+   * it next reloads), then no more.
+   */
+  readonly tokenLifetimeMs: number;
+  readonly onReloadError?: (error: unknown) => void;
+}
+
+export function createKeyStore(deps: KeyStoreDeps): KeyStore {
   const { db, encrypter, clock } = deps;
+  const retiredKeyVerifiesMs = deps.tokenLifetimeMs + KEY_RELOAD_MS;
   let keys: LoadedKey[] = [];
-  let loadedAt = 0;
+  let loadedAt = Number.NEGATIVE_INFINITY;
   let loading: Promise<void> | undefined;
+  let stopReload: (() => void) | undefined;
 
   const context = (kid: string) => `signing_key:${kid}`;
+  const nowMs = () => clock.now().getTime();
+  const verifies = (k: LoadedKey) => k.retiredAt === null || nowMs() - k.retiredAt < retiredKeyVerifiesMs;
 
   function decryptKey(ciphertext: string, kid: string): string {
     try {
@@ -61,12 +95,12 @@ export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock
     }
   }
 
-  async function generate(): Promise<string> {
+  async function insertNewKey(ex: Executor): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(TOKEN_ALG, { crv: 'Ed25519', extractable: true });
     const kid = newId();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: TOKEN_ALG, use: 'sig' };
     const privateJwk = await exportJWK(privateKey);
-    await db
+    await ex
       .insertInto('signing_keys')
       .values({
         kid,
@@ -80,14 +114,18 @@ export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock
     return kid;
   }
 
+  const readRows = () => db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
+
   async function load(): Promise<void> {
-    let rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
+    let rows = await readRows();
     if (!rows.some((r) => r.retired_at === null)) {
-      await generate();
-      rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
+      await insertNewKey(db);
+      rows = await readRows();
     }
+    const oldest = nowMs() - retiredKeyVerifiesMs;
+    const usable = rows.filter((r) => r.retired_at === null || new Date(r.retired_at).getTime() > oldest);
     keys = await Promise.all(
-      rows.map(async (r) => {
+      usable.map(async (r) => {
         const publicJwk = JSON.parse(r.public_jwk) as JWK;
         return {
           kid: r.kid,
@@ -97,48 +135,72 @@ export function createKeyStore(deps: { db: Executor; encrypter: Encrypter; clock
             r.retired_at === null
               ? await importJWK(JSON.parse(decryptKey(r.private_key, r.kid)) as JWK, TOKEN_ALG)
               : null,
-          createdAt: r.created_at,
+          retiredAt: r.retired_at === null ? null : new Date(r.retired_at).getTime(),
         };
       }),
     );
-    loadedAt = Date.now();
+    loadedAt = nowMs();
   }
 
-  async function ensureLoaded(force = false): Promise<void> {
-    if (!force && keys.length > 0 && Date.now() - loadedAt < RELOAD_MS) return;
+  function reload(): Promise<void> {
     loading ??= load().finally(() => {
       loading = undefined;
     });
-    await loading;
+    return loading;
+  }
+
+  function active(): LoadedKey {
+    const key = keys.find((k) => k.privateKey !== null);
+    // Only before the first load succeeded (the database was down at start);
+    // the periodic task keeps trying every few seconds.
+    if (!key) throw sessionError('signing_unavailable');
+    return key;
   }
 
   return {
-    async signingKey() {
-      await ensureLoaded();
-      const active = keys.find((k) => k.privateKey !== null)!;
-      return { kid: active.kid, key: active.privateKey! };
+    async start() {
+      stopReload ??= clock.every(KEY_CHECK_MS, async () => {
+        if (keys.length > 0 && nowMs() - loadedAt < KEY_RELOAD_MS) return;
+        await reload().catch((error: unknown) => deps.onReloadError?.(error));
+      });
+      await reload();
+    },
+    stop() {
+      stopReload?.();
+      stopReload = undefined;
+    },
+    signingKey() {
+      const key = active();
+      return { kid: key.kid, key: key.privateKey! };
     },
     async verificationKey(kid) {
-      await ensureLoaded();
       let key = keys.find((k) => k.kid === kid);
-      // A kid this node has not seen may come from a rotation on another node;
-      // reload once, at most every few seconds, so junk kids cannot force a query each.
-      if (!key && Date.now() - loadedAt > 5_000) {
-        await ensureLoaded(true);
+      // A kid this node has not seen may come from a rotation on another node
+      // or the CLI; reload, at most every few seconds, so junk kids cannot
+      // force a query each.
+      if (!key && nowMs() - loadedAt > UNKNOWN_KID_RELOAD_MS) {
+        await reload();
         key = keys.find((k) => k.kid === kid);
       }
-      return key?.publicKey;
+      return key && verifies(key) ? key.publicKey : undefined;
     },
-    async jwks() {
-      await ensureLoaded();
-      return { keys: keys.map((k) => k.publicJwk) };
+    jwks() {
+      if (keys.length === 0) throw sessionError('signing_unavailable');
+      return { keys: keys.filter(verifies).map((k) => k.publicJwk) };
     },
     async rotate() {
       const now = clock.now().toISOString();
-      await db.updateTable('signing_keys').set({ retired_at: now }).where('retired_at', 'is', null).execute();
-      const kid = await generate();
-      await ensureLoaded(true);
+      const kid = await inTransaction(db, async (trx) => {
+        await trx
+          .updateTable('signing_keys')
+          .set({ retired_at: now })
+          .where('retired_at', 'is', null)
+          .execute();
+        return insertNewKey(trx);
+      });
+      await reload();
       return kid;
     },
+    reload,
   };
 }

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../../config/config.schema.ts';
 import type { Tables } from './database.types.ts';
+import { GuardedDialect } from './guarded-dialect.ts';
 import { NodeSqliteDialect, openSqlite } from './sqlite-dialect.ts';
 
 export type Dialect = DatabaseTarget['dialect'];
@@ -44,7 +45,7 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
   if (target.dialect === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
     const { database } = openSqlite(target.path);
-    const db = new Kysely<Tables>({ dialect: new NodeSqliteDialect(database) });
+    const db = new Kysely<Tables>({ dialect: new GuardedDialect(new NodeSqliteDialect(database)) });
     return {
       db,
       dialect: 'sqlite',
@@ -65,7 +66,7 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
   // An idle client losing its connection must not crash the process; the
   // pool replaces it and /readyz reports the outage.
   pool.on('error', () => {});
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({ dialect: new GuardedDialect(new PostgresDialect({ pool })) });
   return {
     db,
     dialect: 'postgres',
