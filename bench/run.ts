@@ -6,6 +6,7 @@ import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
 import { search } from './scenarios/search.ts';
+import { soak } from './scenarios/soak.ts';
 import { social } from './scenarios/social.ts';
 import { startup } from './scenarios/startup.ts';
 
@@ -16,10 +17,13 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   me,
   search,
   social,
+  soak,
 };
+/** Run only when named: the soak takes 10 minutes. */
+const ON_REQUEST = new Set(['soak']);
 
 const wanted = process.argv.slice(2);
-const names = wanted.length > 0 ? wanted : Object.keys(scenarios);
+const names = wanted.length > 0 ? wanted : Object.keys(scenarios).filter((n) => !ON_REQUEST.has(n));
 const unknown = names.filter((n) => !scenarios[n]);
 if (unknown.length > 0) {
   process.stderr.write(

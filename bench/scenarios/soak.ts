@@ -1,0 +1,217 @@
+// Soak: modest mixed traffic (about 24 requests a second of eight kinds, see
+// bench/soak-traffic.ts) against one server process for 10 minutes
+// (SOAK_SECONDS overrides), sent at a fixed rate whatever the answers, so a
+// server that stalls shows as timeouts rather than as a client that slows
+// down. Every request has a 10 s client timeout. Prints one JSON line per
+// minute as it goes (requests counted in the minute they were sent, printed
+// once all of them have settled) and RSS every 30 s; the result is the
+// totals, RSS growth from the first sample after the warm-up to the last, and
+// a verdict.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ACTIVITY_BENCH_ENV, SIGN_IN_BENCH_ENV } from '../accounts.ts';
+import { rssMiB, startBenchServer } from '../server.ts';
+import { compactKinds, figures, isTimeout, merge, newTally, outcomeOf, type Tally } from '../soak-tally.ts';
+import { KINDS, type Kind, RATES, REQUEST_TIMEOUT_MS, soakTraffic } from '../soak-traffic.ts';
+
+const DURATION_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
+/** RSS before this is start-up and caches filling; growth is measured from the first sample at or after it. */
+const WARM_UP_SECONDS = 30;
+const RSS_EVERY_SECONDS = 30;
+const POOL_ACCOUNTS = 40;
+/** A bound on open requests: with the server stalled, at most rate × timeout (about 240) would be open. */
+const MAX_IN_FLIGHT = 500;
+const TICK_MS = 20;
+const MAX_RSS_GROWTH_PERCENT = 25;
+
+interface Minute {
+  readonly index: number;
+  readonly fromSecond: number;
+  readonly toSecond: number;
+  readonly tally: Tally;
+  readonly pending: Set<Promise<void>>;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export async function soak(): Promise<Record<string, unknown>> {
+  if (!(DURATION_SECONDS > 0))
+    throw new Error(`SOAK_SECONDS must be a positive number (got ${DURATION_SECONDS})`);
+  const server = await startBenchServer({
+    ...SIGN_IN_BENCH_ENV,
+    ...ACTIVITY_BENCH_ENV,
+  });
+  const pid = server.process.pid!;
+  const startedAt = performance.now();
+  let stopped: Record<string, unknown> = {};
+  try {
+    const traffic = soakTraffic(server.url, Date.now().toString(36));
+    await traffic.fillPool(POOL_ACCOUNTS);
+    const setupSeconds = round1((performance.now() - startedAt) / 1000);
+
+    const minutes: Minute[] = Array.from({ length: Math.ceil(DURATION_SECONDS / 60) }, (_, i) => ({
+      index: i,
+      fromSecond: i * 60,
+      toSecond: Math.min((i + 1) * 60, DURATION_SECONDS),
+      tally: newTally(),
+      pending: new Set(),
+    }));
+    const examples: Record<string, unknown>[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const t0 = performance.now();
+    const atSecond = () => (performance.now() - t0) / 1000;
+    let firstTimeoutAtSecond: number | null = null;
+
+    const launch = (kind: Kind, minute: Minute) => {
+      const tally = minute.tally[kind];
+      if (inFlight.size >= MAX_IN_FLIGHT) {
+        tally.counts.skipped++;
+        return;
+      }
+      const sentAt = atSecond();
+      const note = (what: Record<string, unknown>) => {
+        if (examples.length < 10) examples.push({ kind, atSecond: round1(sentAt), ...what });
+      };
+      const done = (async () => {
+        const start = performance.now();
+        try {
+          const answer = await traffic.run(kind);
+          if (!answer) {
+            tally.counts.skipped++;
+            return;
+          }
+          tally.latencies.push(performance.now() - start);
+          const outcome = outcomeOf(answer);
+          tally.counts[outcome]++;
+          if (outcome !== 'successes')
+            note({ status: answer.status, body: JSON.stringify(answer.body).slice(0, 300) });
+        } catch (error) {
+          if (isTimeout(error)) {
+            tally.counts.timeouts++;
+            firstTimeoutAtSecond ??= round1(sentAt);
+          } else {
+            tally.counts.errors++;
+            note({ error: String((error as Error).cause ?? error).slice(0, 300) });
+          }
+        }
+      })();
+      minute.pending.add(done);
+      inFlight.add(done);
+      void done.finally(() => inFlight.delete(done));
+    };
+
+    // RSS at 0, 30, 60 s … and at the end.
+    const rss: { atSecond: number; mib: number | null }[] = [];
+    const sampleRss = async () => {
+      const times = Array.from(
+        { length: Math.floor(DURATION_SECONDS / RSS_EVERY_SECONDS) + 1 },
+        (_, k) => k * RSS_EVERY_SECONDS,
+      );
+      if (times.at(-1) !== DURATION_SECONDS) times.push(DURATION_SECONDS);
+      for (const at of times) {
+        await sleep(Math.max(0, t0 + at * 1000 - performance.now()));
+        let mib: number | null = null;
+        try {
+          mib = await rssMiB(pid);
+        } catch {
+          // the process is gone: the minute lines show what that did to the traffic
+        }
+        rss.push({ atSecond: at, mib });
+      }
+    };
+
+    // One line per minute, once every request sent in it has settled (at most the timeout after its end).
+    const minuteLines: Record<string, unknown>[] = [];
+    const report = async () => {
+      for (const m of minutes) {
+        await sleep(Math.max(0, t0 + m.toSecond * 1000 - performance.now()));
+        await Promise.all(m.pending);
+        const f = figures(m.tally);
+        const { kinds, ...all } = f;
+        const line = {
+          soakMinute: m.index + 1,
+          seconds: [m.fromSecond, m.toSecond],
+          ...all,
+          rssMiB: rss.filter((s) => s.atSecond <= m.toSecond).at(-1)?.mib ?? null,
+        };
+        minuteLines.push(line);
+        process.stdout.write(`${JSON.stringify({ ...line, kinds: compactKinds(f) })}\n`);
+      }
+    };
+
+    // Fixed-rate sending: each tick sends every request of each kind that has come due.
+    const send = async () => {
+      const sent = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
+      for (let s = atSecond(); s < DURATION_SECONDS; s = atSecond()) {
+        const minute = minutes[Math.floor(s / 60)]!;
+        for (const kind of KINDS) {
+          const due = Math.floor(s * RATES[kind]) + 1;
+          while (sent[kind] < due) {
+            sent[kind]++;
+            launch(kind, minute);
+          }
+        }
+        await sleep(TICK_MS);
+      }
+    };
+
+    await Promise.all([send(), sampleRss(), report()]);
+    await Promise.all(inFlight);
+
+    const totals = figures(merge(minutes.map((m) => m.tally)));
+    const measured = rss.filter((s) => s.mib !== null) as { atSecond: number; mib: number }[];
+    const baseline =
+      measured.find((s) => s.atSecond >= Math.min(WARM_UP_SECONDS, DURATION_SECONDS)) ?? measured[0];
+    const last = measured.at(-1);
+    const growth =
+      baseline && last && last !== baseline ? round1(((last.mib - baseline.mib) / baseline.mib) * 100) : null;
+    const checks = {
+      noTimeouts: totals.timeouts === 0,
+      no5xx: totals.status5xx === 0,
+      noUnexpected4xx: totals.status4xx === 0,
+      noNetworkErrors: totals.errors === 0,
+      allSent: totals.skipped === 0,
+      serverAliveToTheEnd: rss.at(-1)?.mib != null,
+      rssGrowthUnder25Percent: growth !== null && growth < MAX_RSS_GROWTH_PERCENT,
+    };
+    stopped = await stop(server);
+    return {
+      durationSeconds: DURATION_SECONDS,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      ratesPerSecond: RATES,
+      poolAccounts: POOL_ACCOUNTS,
+      setupSeconds,
+      minutes: minuteLines,
+      rss: {
+        samples: rss,
+        baselineAtSecond: baseline?.atSecond ?? null,
+        baselineMiB: baseline?.mib ?? null,
+        lastMiB: last?.mib ?? null,
+        growthPercent: growth,
+      },
+      totals,
+      firstTimeoutAtSecond,
+      examples,
+      serverErrorLogs: server.logs.filter((l) => Number(l.level) >= 50).length,
+      shutdown: stopped,
+      verdict: { pass: Object.values(checks).every(Boolean), ...checks },
+    };
+  } finally {
+    if (!('exitCode' in stopped)) await stop(server);
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited 30 s later (a server stalled on its database may not). */
+async function stop(server: Awaited<ReturnType<typeof startBenchServer>>) {
+  const t = performance.now();
+  server.process.kill('SIGTERM');
+  const exited = await Promise.race([server.exited().then(() => true), sleep(30_000).then(() => false)]);
+  if (!exited) server.process.kill('SIGKILL');
+  const exitCode = await server.exited();
+  const stoppedLog = server.logs.find((l) => l.msg === 'roster stopped');
+  return {
+    ms: Math.round(performance.now() - t),
+    exitCode,
+    forcedClose: stoppedLog ? stoppedLog.forced === true : null,
+    killed: !exited,
+  };
+}

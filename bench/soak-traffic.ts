@@ -1,0 +1,225 @@
+// The soak's traffic: eight kinds of request a real client mix sends, each one
+// HTTP request with a client timeout, over a pool of signed-in accounts. An
+// operation that changes an account's tokens or follows holds that account
+// while it runs, so a rotated refresh token is never presented twice (which
+// would revoke the session, as it should) and follow state stays known.
+import { BENCH_PASSWORD } from './accounts.ts';
+import { prng } from './search-data.ts';
+
+/** Every request gives up after this long; a give-up is a timeout, counted apart from errors. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+export const KINDS = [
+  'signUp',
+  'login',
+  'refresh',
+  'getMe',
+  'patchMe',
+  'follow',
+  'search',
+  'readyz',
+] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Requests per second of each kind: about 24 in all, two argon2id hashes a second among them. */
+export const RATES: Record<Kind, number> = {
+  signUp: 0.5,
+  login: 1.5,
+  refresh: 2,
+  getMe: 8,
+  patchMe: 2,
+  follow: 4,
+  search: 5,
+  readyz: 1,
+};
+
+export interface Answer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** One request; rejects with a TimeoutError after REQUEST_TIMEOUT_MS (headers or body). */
+export async function request(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(url, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text for the report
+  }
+  return { status: res.status, body };
+}
+
+export interface PoolAccount {
+  readonly email: string;
+  readonly userId: string;
+  accessToken: string;
+  /** Null after a refresh whose outcome is unknown (timed out, failed): the next login brings a new one. */
+  refreshToken: string | null;
+  busy: boolean;
+  readonly following: Set<string>;
+}
+
+interface Tokens {
+  accessToken: string;
+  refreshToken: string;
+}
+
+function tokensOf(body: unknown): Tokens {
+  const t = body as Partial<Tokens> | null;
+  if (typeof t?.accessToken !== 'string' || typeof t.refreshToken !== 'string')
+    throw new Error(`no tokens in ${JSON.stringify(body).slice(0, 200)}`);
+  return { accessToken: t.accessToken, refreshToken: t.refreshToken };
+}
+
+const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken'];
+const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson'];
+const WORDS = ['compilers', 'databases', 'networks', 'typography', 'kernels', 'graphs', 'proofs', 'caches'];
+const TERMS = ['ada', 'hopper', 'turing', 'soak', 'compilers', 'graphs', 'lovelace grace', 'zzqx'];
+
+export interface Traffic {
+  readonly pool: PoolAccount[];
+  /** Fills the pool with `count` new signed-in accounts, a few sign-ups at a time. */
+  fillPool(count: number): Promise<void>;
+  /** One request of the kind, or null when no pool account was free for it. */
+  run(kind: Kind): Promise<Answer | null>;
+}
+
+export function soakTraffic(baseUrl: string, runId: string): Traffic {
+  const rand = prng(7);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const pool: PoolAccount[] = [];
+  let signUps = 0;
+
+  const signUp = async (): Promise<{ answer: Answer; account?: PoolAccount }> => {
+    const n = signUps++;
+    const email = `soak-${runId}-${n}@example.com`;
+    const answer = await request(`${baseUrl}/v1/accounts`, {
+      method: 'POST',
+      body: {
+        email,
+        password: BENCH_PASSWORD,
+        username: `soak_${runId}_${n}`,
+        firstName: pick(FIRST),
+        lastName: pick(LAST),
+      },
+    });
+    if (answer.status !== 201) return { answer };
+    const { user, session } = answer.body as { user: { id: string }; session?: unknown };
+    const tokens = tokensOf(session);
+    return {
+      answer,
+      account: { email, userId: user.id, ...tokens, busy: false, following: new Set() },
+    };
+  };
+
+  /** A free account (held until `release`), or null. */
+  const hold = (ok: (a: PoolAccount) => boolean = () => true): PoolAccount | null => {
+    const start = Math.floor(rand() * pool.length);
+    for (let i = 0; i < pool.length; i++) {
+      const a = pool[(start + i) % pool.length]!;
+      if (!a.busy && ok(a)) {
+        a.busy = true;
+        return a;
+      }
+    }
+    return null;
+  };
+  const held = async (account: PoolAccount | null, work: (a: PoolAccount) => Promise<Answer>) => {
+    if (!account) return null;
+    try {
+      return await work(account);
+    } finally {
+      account.busy = false;
+    }
+  };
+
+  const kinds: Record<Kind, () => Promise<Answer | null>> = {
+    signUp: async () => (await signUp()).answer,
+    login: () =>
+      held(hold(), async (a) => {
+        const answer = await request(`${baseUrl}/v1/sessions`, {
+          method: 'POST',
+          body: { identifier: a.email, password: BENCH_PASSWORD },
+        });
+        if (answer.status === 200) Object.assign(a, tokensOf(answer.body));
+        return answer;
+      }),
+    refresh: () =>
+      held(
+        hold((a) => a.refreshToken !== null),
+        async (a) => {
+          const presented = a.refreshToken;
+          a.refreshToken = null;
+          const answer = await request(`${baseUrl}/v1/sessions/refresh`, {
+            method: 'POST',
+            body: { refreshToken: presented },
+          });
+          if (answer.status === 200) Object.assign(a, tokensOf(answer.body));
+          return answer;
+        },
+      ),
+    getMe: () => request(`${baseUrl}/v1/me`, { token: pick(pool).accessToken }),
+    patchMe: () => {
+      const word = pick(WORDS);
+      return request(`${baseUrl}/v1/me`, {
+        method: 'PATCH',
+        token: pick(pool).accessToken,
+        body:
+          rand() < 0.5
+            ? { headline: `Works on ${word}` }
+            : { bio: `Soak profile, into ${word} since ${Math.floor(rand() * 40) + 1980}.` },
+      });
+    },
+    follow: () =>
+      held(hold(), async (a) => {
+        let target = pick(pool);
+        while (target === a) target = pick(pool);
+        const following = a.following.has(target.userId);
+        const answer = await request(`${baseUrl}/v1/users/${target.userId}/follow`, {
+          method: following ? 'DELETE' : 'POST',
+          token: a.accessToken,
+        });
+        if (answer.status >= 200 && answer.status < 300) {
+          if (following) a.following.delete(target.userId);
+          else a.following.add(target.userId);
+        }
+        return answer;
+      }),
+    search: () =>
+      request(`${baseUrl}/v1/users?${new URLSearchParams({ q: pick(TERMS), limit: '20' })}`, {
+        token: pick(pool).accessToken,
+      }),
+    readyz: () => request(`${baseUrl}/readyz`),
+  };
+
+  return {
+    pool,
+    async fillPool(count) {
+      let left = count;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (left-- > 0) {
+            const { answer, account } = await signUp();
+            if (!account)
+              throw new Error(`sign-up answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+            pool.push(account);
+          }
+        }),
+      );
+    },
+    run: (kind) => kinds[kind](),
+  };
+}
