@@ -1,7 +1,9 @@
 // The part of a client address a per-IP limit should count. One IPv6 host
 // usually holds a whole /64 and can rotate through 2^64 addresses, so IPv6 is
 // counted per /64; IPv4-mapped IPv6 (::ffff:a.b.c.d, as dual-stack sockets
-// report IPv4 clients) is counted as the IPv4 address it is.
+// report IPv4 clients) is counted as the IPv4 address it is. networkKey() is
+// coarser: the network a client is in (IPv4 /24, IPv6 /64), for budgets that
+// are shared per network rather than per address.
 import { isIPv4, isIPv6 } from 'node:net';
 
 export function ipKey(address: string): string {
@@ -14,6 +16,13 @@ export function ipKey(address: string): string {
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
+}
+
+/** The client's network: `a.b.c.0/24` for IPv4 (mapped IPv6 included), the /64 for IPv6. */
+export function networkKey(address: string): string {
+  const key = ipKey(address);
+  if (!isIPv4(key)) return key;
+  return `${key.slice(0, key.lastIndexOf('.'))}.0/24`;
 }
 
 /** Eight 16-bit groups of a valid IPv6 address (`::` and a dotted IPv4 tail expanded). */

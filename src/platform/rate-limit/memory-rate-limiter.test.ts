@@ -69,5 +69,18 @@ describe('memory rate limiter', () => {
     await assert.rejects(limiter.consume('k', { limit: 1.5, windowSeconds: 1 }), RangeError);
     await assert.rejects(limiter.consume('k', { limit: 1, windowSeconds: 0 }), RangeError);
     await assert.rejects(limiter.failures.recordFailure('k', { freeAttempts: 0 }), RangeError);
+    await assert.rejects(limiter.failures.reserve('k', { baseBlockSeconds: 0 }), RangeError);
+    await assert.rejects(limiter.cooldown('k', 0), RangeError);
+    await assert.rejects(limiter.cooldown('k', Number.NaN), RangeError);
+  });
+
+  it('a refused cooldown does not move its end', async () => {
+    const clock = new ManualClock();
+    const limiter = new MemoryRateLimiter(clock);
+    assert.ok((await limiter.cooldown('k', 30)).allowed);
+    clock.advance(29_000);
+    assert.deepEqual(await limiter.cooldown('k', 30), { allowed: false, remaining: 0, retryAfterSeconds: 1 });
+    clock.advance(1000);
+    assert.ok((await limiter.cooldown('k', 30)).allowed);
   });
 });

@@ -3,7 +3,7 @@
 // from the injected Clock, so tests move it with ManualClock.
 import type { Clock } from '../clock.ts';
 import { ExpiringMap } from './expiring-map.ts';
-import { blockMs, resolveFailurePolicy } from './failure-backoff.ts';
+import { blockMs, type ResolvedFailurePolicy, resolveFailurePolicy } from './failure-backoff.ts';
 import type {
   FailureCounter,
   FailurePolicy,
@@ -12,7 +12,7 @@ import type {
   RateLimitResult,
   WindowRule,
 } from './rate-limiter.ts';
-import { slideWindow, toRetryAfterSeconds, type WindowState } from './sliding-window.ts';
+import { cooldownMs, slideWindow, toRetryAfterSeconds, type WindowState } from './sliding-window.ts';
 
 export interface MemoryRateLimiterOptions {
   readonly maxEntries?: number; // per kind; default 100_000
@@ -31,6 +31,8 @@ export class MemoryRateLimiter implements RateLimiter {
   readonly #clock: Clock;
   readonly #windows: ExpiringMap<WindowState>;
   readonly #failureStates: ExpiringMap<FailureState>;
+  /** Cooldown end (ms) per key. */
+  readonly #cooldowns: ExpiringMap<number>;
 
   constructor(clock: Clock, options: MemoryRateLimiterOptions = {}) {
     const mapOptions = {
@@ -40,6 +42,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#clock = clock;
     this.#windows = new ExpiringMap(mapOptions);
     this.#failureStates = new ExpiringMap(mapOptions);
+    this.#cooldowns = new ExpiringMap(mapOptions);
     this.failures = new MemoryFailureCounter(clock, this.#failureStates);
   }
 
@@ -54,9 +57,20 @@ export class MemoryRateLimiter implements RateLimiter {
     return { allowed: true, remaining: decision.remaining, retryAfterSeconds: 0 };
   }
 
-  /** Keys held, windows and failures together; for tests of the memory bound. */
+  async cooldown(key: string, seconds: number): Promise<RateLimitResult> {
+    const ms = cooldownMs(seconds);
+    const now = this.#clock.now().getTime();
+    const mapKey = `${seconds}:${key}`;
+    const until = this.#cooldowns.get(mapKey, now);
+    if (until !== undefined)
+      return { allowed: false, remaining: 0, retryAfterSeconds: toRetryAfterSeconds(until - now) };
+    this.#cooldowns.set(mapKey, now + ms, now + ms, now);
+    return { allowed: true, remaining: 0, retryAfterSeconds: 0 };
+  }
+
+  /** Keys held, windows, failures and cooldowns together; for tests of the memory bound. */
   get size(): number {
-    return this.#windows.size + this.#failureStates.size;
+    return this.#windows.size + this.#failureStates.size + this.#cooldowns.size;
   }
 }
 
@@ -74,17 +88,35 @@ class MemoryFailureCounter implements FailureCounter {
     return status(this.#states.get(key, now), now);
   }
 
-  async recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
+  async reserve(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
     const resolved = resolveFailurePolicy(policy);
     const now = this.#clock.now().getTime();
     const previous = this.#states.get(key, now);
+    // Check and count in one synchronous step: no other call can run between them.
+    if (previous !== undefined && previous.blockedUntil > now) return status(previous, now);
+    this.#count(key, previous, resolved, now);
+    return NOT_BLOCKED;
+  }
+
+  async recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
+    const resolved = resolveFailurePolicy(policy);
+    const now = this.#clock.now().getTime();
+    return status(this.#count(key, this.#states.get(key, now), resolved, now), now);
+  }
+
+  #count(
+    key: string,
+    previous: FailureState | undefined,
+    policy: ResolvedFailurePolicy,
+    now: number,
+  ): FailureState {
     const failures = (previous?.failures ?? 0) + 1;
-    const block = blockMs(failures, resolved);
+    const block = blockMs(failures, policy);
     // A failure never shortens a block already in force.
     const blockedUntil = Math.max(previous?.blockedUntil ?? 0, block > 0 ? now + block : 0);
     const state = { failures, blockedUntil };
-    this.#states.set(key, state, Math.max(now + resolved.forgetAfterMs, blockedUntil), now);
-    return status(state, now);
+    this.#states.set(key, state, Math.max(now + policy.forgetAfterMs, blockedUntil), now);
+    return state;
   }
 
   async reset(key: string): Promise<void> {

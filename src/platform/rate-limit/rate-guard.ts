@@ -8,6 +8,7 @@ import { ipKey } from './ip-key.ts';
 import { enforce } from './rate-limit.errors.ts';
 import type { FailureCounter, RateLimiter, WindowRule } from './rate-limiter.ts';
 import { createScaledLimiter } from './scaled-rules.ts';
+import { type SharedBudget, spendSharedBudget, usedOf } from './shared-budget.ts';
 
 export interface RateGuard {
   perIp(name: string, ip: string, rule: WindowRule): Promise<void>;
@@ -16,6 +17,12 @@ export interface RateGuard {
   perUser(name: string, userId: string, rule: WindowRule): Promise<void>;
   /** Like perKey, but answers instead of throwing (for work that may be skipped quietly). */
   allows(name: string, key: string, rule: WindowRule): Promise<boolean>;
+  /** Like perKey (never scaled); answers how many of the rule's requests are used, this one included. */
+  countPerKey(name: string, key: string, rule: WindowRule): Promise<number>;
+  /** A fixed cooldown per key (see RateLimiter.cooldown); throws while it runs. */
+  cooldown(name: string, key: string, seconds: number): Promise<void>;
+  /** Spends a budget shared by everyone that degrades per network (shared-budget.ts); throws when refused. */
+  sharedBudget(name: string, scope: string, networkUsed: number, budget: SharedBudget): Promise<void>;
   readonly failures: FailureCounter;
 }
 
@@ -34,6 +41,17 @@ export function createRateGuard(limiter: RateLimiter, ipFactor: number, userFact
     },
     async allows(name, key, rule) {
       return (await limiter.consume(`${name}:${key}`, rule)).allowed;
+    },
+    async countPerKey(name, key, rule) {
+      const result = await limiter.consume(`${name}:${key}`, rule);
+      enforce(result, `${name} limit`);
+      return usedOf(rule, result);
+    },
+    async cooldown(name, key, seconds) {
+      enforce(await limiter.cooldown(`${name}:${key}`, seconds), `${name} cooldown`);
+    },
+    async sharedBudget(name, scope, networkUsed, budget) {
+      enforce(await spendSharedBudget(limiter, `${name}:${scope}`, networkUsed, budget), `${name} budget`);
     },
     failures: limiter.failures,
   };

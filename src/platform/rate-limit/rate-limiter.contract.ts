@@ -148,6 +148,54 @@ export function rateLimiterContract(
       assert.equal((await limiter.failures.recordFailure(k, FAST)).blocked, true);
     });
 
+    it('reserve lets exactly the free attempts through among 50 concurrent ones, and counts no refusal', async () => {
+      const { limiter, advance } = await makeHarness();
+      const k = key('reserve-race');
+      const results = await Promise.all(Array.from({ length: 50 }, () => limiter.failures.reserve(k, FAST)));
+      assert.equal(results.filter((r) => !r.blocked).length, 10);
+      assert.ok(results.filter((r) => r.blocked).every((r) => r.retryAfterSeconds === 1));
+      // The 40 refusals were not counted: the block is the first one's (1 s), not a doubled one.
+      assert.deepEqual(await limiter.failures.check(k), { blocked: true, retryAfterSeconds: 1 });
+      await advance(1000);
+      // After the block, the next reservation goes ahead and earns the next, longer block.
+      assert.deepEqual(await limiter.failures.reserve(k, FAST), { blocked: false, retryAfterSeconds: 0 });
+      assert.deepEqual(await limiter.failures.check(k), { blocked: true, retryAfterSeconds: 2 });
+    });
+
+    it('reserve counts like recordFailure and is cleared by reset', async () => {
+      const { limiter } = await makeHarness();
+      const k = key('reserve');
+      for (let i = 0; i < 5; i++) assert.equal((await limiter.failures.reserve(k, FAST)).blocked, false);
+      for (let i = 0; i < 4; i++)
+        assert.equal((await limiter.failures.recordFailure(k, FAST)).blocked, false);
+      assert.equal((await limiter.failures.reserve(k, FAST)).blocked, false); // the 10th goes ahead...
+      assert.equal((await limiter.failures.reserve(k, FAST)).blocked, true); // ...and blocks the 11th
+      await limiter.failures.reset(k);
+      assert.deepEqual(await limiter.failures.reserve(k, FAST), { blocked: false, retryAfterSeconds: 0 });
+    });
+
+    it('a cooldown allows one request, then refuses until exactly its length has passed', async () => {
+      const { limiter, advance } = await makeHarness();
+      const k = key('cooldown');
+      assert.deepEqual(await limiter.cooldown(k, 1), { allowed: true, remaining: 0, retryAfterSeconds: 0 });
+      const refused = await limiter.cooldown(k, 1);
+      assert.deepEqual(refused, { allowed: false, remaining: 0, retryAfterSeconds: 1 });
+      // Other keys, and other lengths on one key, are apart.
+      assert.equal((await limiter.cooldown(key('other'), 1)).allowed, true);
+      assert.equal((await limiter.cooldown(k, 2)).allowed, true);
+      await advance(1000);
+      assert.equal((await limiter.cooldown(k, 1)).allowed, true);
+      assert.equal((await limiter.cooldown(k, 1)).allowed, false);
+    });
+
+    it('a cooldown allows exactly one of 20 concurrent requests', async () => {
+      const { limiter } = await makeHarness();
+      const k = key('cooldown-race');
+      const results = await Promise.all(Array.from({ length: 20 }, () => limiter.cooldown(k, 30)));
+      assert.equal(results.filter((r) => r.allowed).length, 1);
+      assert.ok(results.filter((r) => !r.allowed).every((r) => r.retryAfterSeconds === 30));
+    });
+
     it('scales per-IP rules by the factor: 10 is ten times the limit, 0 is off', async () => {
       const { limiter } = await makeHarness();
       const rule = { limit: 2, windowSeconds: 60 };

@@ -1,7 +1,8 @@
-// The one rate limiter of the product. Two questions, one port:
+// The one rate limiter of the product. Three questions, one port:
 // - windowed limits ("at most 5 codes per phone per hour"), and
 // - consecutive-failure lockout with backoff, for anything that guards a
-//   secret per account (passwords, one-time codes, TOTP).
+//   secret per account (passwords, one-time codes, TOTP), and
+// - fixed cooldowns ("one code per number every 30 s").
 // Single node: counters live in memory. With REDIS_URL they live in Redis so
 // every app node sees the same counts.
 import type { Redis } from 'ioredis';
@@ -40,16 +41,20 @@ export interface LockoutStatus {
 }
 
 /**
- * Consecutive-failure lockout per key (e.g. `login:<userId>`). Use:
- * `check` before verifying the secret (refuse when blocked), then
- * `recordFailure` on a wrong secret or `reset` on success.
+ * Consecutive-failure lockout per key (e.g. `mfa:<userId>`). Use `reserve`
+ * before verifying the secret: atomically, it refuses when the key is blocked
+ * and otherwise counts this attempt as a failure in advance, so however many
+ * requests race, no more secrets are evaluated than the policy allows. Then
+ * `reset` on success; a failure needs nothing more (it is already counted).
  *
- * check-then-record is not atomic across concurrent requests: a burst sent
- * before the first failure lands all pass `check`. Pair every lockout with a
- * per-account windowed `consume` taken before the verification, which is
- * atomic and so bounds such bursts.
+ * `check` answers without counting (e.g. to refuse early, or before spending
+ * another limit); `recordFailure` counts a failure after the fact, for callers
+ * that learn only afterwards whether an attempt counts. Neither pair is
+ * atomic: a burst sent before the first failure lands all pass `check`.
  */
 export interface FailureCounter {
+  /** Blocked: refuses, counting nothing. Otherwise counts one failure and lets this attempt through. */
+  reserve(key: string, policy?: FailurePolicy): Promise<LockoutStatus>;
   check(key: string): Promise<LockoutStatus>;
   recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus>;
   reset(key: string): Promise<void>;
@@ -58,6 +63,13 @@ export interface FailureCounter {
 export interface RateLimiter {
   /** Counts one request against `rule` for `key`; denied requests are not counted. */
   consume(key: string, rule: WindowRule): Promise<RateLimitResult>;
+  /**
+   * A fixed cooldown: allowed when no cooldown of `key` runs, which then starts
+   * one of `seconds`; denied (with the time left) while it runs. Unlike a
+   * window with a limit of 1, the wait never exceeds `seconds` after the last
+   * allowed request.
+   */
+  cooldown(key: string, seconds: number): Promise<RateLimitResult>;
   readonly failures: FailureCounter;
 }
 

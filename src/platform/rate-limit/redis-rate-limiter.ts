@@ -14,8 +14,14 @@ import type {
   RateLimitResult,
   WindowRule,
 } from './rate-limiter.ts';
-import { CHECK_FAILURES_SCRIPT, CONSUME_SCRIPT, RECORD_FAILURE_SCRIPT } from './redis-scripts.ts';
-import { toRetryAfterSeconds, windowMs } from './sliding-window.ts';
+import {
+  CHECK_FAILURES_SCRIPT,
+  CONSUME_SCRIPT,
+  COOLDOWN_SCRIPT,
+  RECORD_FAILURE_SCRIPT,
+  RESERVE_FAILURE_SCRIPT,
+} from './redis-scripts.ts';
+import { cooldownMs, toRetryAfterSeconds, windowMs } from './sliding-window.ts';
 
 export class RedisRateLimiter implements RateLimiter {
   readonly failures: FailureCounter;
@@ -40,6 +46,15 @@ export class RedisRateLimiter implements RateLimiter {
       ? { allowed: true, remaining, retryAfterSeconds: 0 }
       : { allowed: false, remaining: 0, retryAfterSeconds: toRetryAfterSeconds(wait) };
   }
+
+  async cooldown(key: string, seconds: number): Promise<RateLimitResult> {
+    const ms = cooldownMs(seconds);
+    const redisKey = `${this.#prefix}c:${seconds}:${key}`;
+    const wait = Number(await runScript(this.#redis, COOLDOWN_SCRIPT, redisKey, [ms]));
+    return wait === 0
+      ? { allowed: true, remaining: 0, retryAfterSeconds: 0 }
+      : { allowed: false, remaining: 0, retryAfterSeconds: toRetryAfterSeconds(wait) };
+  }
 }
 
 class RedisFailureCounter implements FailureCounter {
@@ -55,15 +70,26 @@ class RedisFailureCounter implements FailureCounter {
     return status(await runScript(this.#redis, CHECK_FAILURES_SCRIPT, this.#prefix + key, []));
   }
 
+  async reserve(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
+    return status(
+      await runScript(this.#redis, RESERVE_FAILURE_SCRIPT, this.#prefix + key, policyArgs(policy)),
+    );
+  }
+
   async recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
-    const p = resolveFailurePolicy(policy);
-    const args = [p.freeAttempts, p.baseBlockMs, p.maxBlockMs, p.forgetAfterMs];
-    return status(await runScript(this.#redis, RECORD_FAILURE_SCRIPT, this.#prefix + key, args));
+    return status(
+      await runScript(this.#redis, RECORD_FAILURE_SCRIPT, this.#prefix + key, policyArgs(policy)),
+    );
   }
 
   async reset(key: string): Promise<void> {
     await this.#redis.del(this.#prefix + key);
   }
+}
+
+function policyArgs(policy?: FailurePolicy): number[] {
+  const p = resolveFailurePolicy(policy);
+  return [p.freeAttempts, p.baseBlockMs, p.maxBlockMs, p.forgetAfterMs];
 }
 
 function status(blockedMs: unknown): LockoutStatus {

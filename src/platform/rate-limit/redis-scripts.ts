@@ -46,25 +46,50 @@ else
 end
 return {0, 0, wait}`;
 
-/**
- * Mirrors MemoryFailureCounter.recordFailure and blockMs() in failure-backoff.ts.
- * KEYS[1] hash {n: failures, u: blocked until (ms)}
- * ARGV free attempts, base block ms, max block ms, forget after ms.
- * Returns the remaining block in ms (0 = not blocked).
- */
-export const RECORD_FAILURE_SCRIPT = `${NOW_MS}
-local free = tonumber(ARGV[1])
+// Counts one failure on KEYS[1] (hash {n: failures, u: blocked until (ms)})
+// and sets the block it earns in the local blocked_until. ARGV free
+// attempts, base block ms, max block ms, forget after ms.
+const COUNT_FAILURE = `local free = tonumber(ARGV[1])
 local failures = redis.call('HINCRBY', KEYS[1], 'n', 1)
-local blocked_until = tonumber(redis.call('HGET', KEYS[1], 'u')) or 0
 if failures >= free then
   local block = math.min(tonumber(ARGV[2]) * 2 ^ (failures - free), tonumber(ARGV[3]))
   blocked_until = math.max(blocked_until, now + block)
   redis.call('HSET', KEYS[1], 'u', string.format('%d', blocked_until))
 end
-redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[4]), blocked_until - now))
+redis.call('PEXPIRE', KEYS[1], math.max(tonumber(ARGV[4]), blocked_until - now))`;
+
+/**
+ * Mirrors MemoryFailureCounter.recordFailure and blockMs() in failure-backoff.ts.
+ * KEYS and ARGV as COUNT_FAILURE. Returns the remaining block in ms (0 = not blocked).
+ */
+export const RECORD_FAILURE_SCRIPT = `${NOW_MS}
+local blocked_until = tonumber(redis.call('HGET', KEYS[1], 'u')) or 0
+${COUNT_FAILURE}
 return math.max(0, blocked_until - now)`;
+
+/**
+ * Mirrors MemoryFailureCounter.reserve: while blocked, returns the remaining
+ * block in ms and counts nothing; otherwise counts one failure and returns 0
+ * (this attempt may go ahead), all in one atomic step.
+ */
+export const RESERVE_FAILURE_SCRIPT = `${NOW_MS}
+local blocked_until = tonumber(redis.call('HGET', KEYS[1], 'u')) or 0
+if blocked_until > now then
+  return blocked_until - now
+end
+${COUNT_FAILURE}
+return 0`;
 
 /** KEYS[1] as above. Returns the remaining block in ms (0 = not blocked). */
 export const CHECK_FAILURES_SCRIPT = `${NOW_MS}
 local blocked_until = tonumber(redis.call('HGET', KEYS[1], 'u')) or 0
 return math.max(0, blocked_until - now)`;
+
+/**
+ * Mirrors MemoryRateLimiter.cooldown. KEYS[1] the cooldown's key; ARGV its
+ * length in ms. Returns 0 when allowed (the cooldown starts now), else the ms left.
+ */
+export const COOLDOWN_SCRIPT = `if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then
+  return 0
+end
+return math.max(1, redis.call('PTTL', KEYS[1]))`;

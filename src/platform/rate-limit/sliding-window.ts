@@ -78,6 +78,13 @@ function waitMs(limit: number, size: number, elapsed: number, count: number, pre
   return size - elapsed + (size - Math.floor(((limit - 1) * size) / count));
 }
 
+/** A cooldown's length in integer milliseconds; throws unless positive. */
+export function cooldownMs(seconds: number): number {
+  const ms = Math.round(seconds * 1000);
+  if (!(ms >= 1) || !Number.isFinite(ms)) throw new RangeError(`cooldown must be positive (got ${seconds}s)`);
+  return ms;
+}
+
 /** Whole seconds a client should wait, never 0 for a denial. */
 export function toRetryAfterSeconds(waitMs: number): number {
   return Math.max(1, Math.ceil(waitMs / 1000));
