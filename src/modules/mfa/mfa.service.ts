@@ -73,6 +73,8 @@ export function createMfaService(deps: MfaDeps) {
   const iso = () => clock.now().toISOString();
   const secretContext = (userId: string) => `mfa_totp:${userId}`;
   const enabled = (factors: Factor[]) => factors.filter((f) => f.enabled_at !== null);
+  /** One lockout per account for every second-factor code, at sign-in and when signed in. */
+  const lockKey = (userId: string) => `mfa:${userId}`;
 
   async function activeUser(userId: string): Promise<User> {
     const user = await findUserById(db, userId);
@@ -107,19 +109,18 @@ export function createMfaService(deps: MfaDeps) {
 
   /** A code from one of the user's second factors: guards turning factors off and new recovery codes. */
   async function checkCurrentCode(user: User, type: FactorType, code: string): Promise<void> {
-    enforce(await guard.failures.check(`mfa:${user.id}`), 'mfa lockout');
     const factor = await findFactor(db, user.id, type);
+    // Counted as a failure before the code is checked, atomically: parallel
+    // guesses cannot evaluate more codes than the lockout allows.
+    enforce(await guard.failures.reserve(lockKey(user.id)), 'mfa lockout');
     let ok = false;
     if (factor && type === 'totp') ok = await checkTotp(factor, code);
     if (factor && type === 'email' && user.email) {
       ok = await useEmailCode('mfa_email_setup', user.email, code);
     }
-    if (!ok) {
-      await guard.failures.recordFailure(`mfa:${user.id}`);
-      // 422, not 401: a signed-in user mistyped a code; their session is fine.
-      throw otp.refuse();
-    }
-    await guard.failures.reset(`mfa:${user.id}`);
+    // 422, not 401: a signed-in user mistyped a code; their session is fine.
+    if (!ok) throw otp.refuse();
+    await guard.failures.reset(lockKey(user.id));
   }
 
   /** The first factor brings 10 recovery codes; later ones keep the existing set. */
@@ -339,8 +340,12 @@ export function createMfaService(deps: MfaDeps) {
       context: RequestContext,
     ): Promise<LoginResult> {
       const { challenge, user } = await liveChallenge(input.mfaToken);
-      enforce(await guard.failures.check(`mfa:${user.id}`), 'mfa lockout');
-      // The try is taken before the code is checked, atomically: parallel guesses cannot exceed the limit.
+      const factor = input.method === 'recovery_code' ? null : await findFactor(db, user.id, input.method);
+      if (input.method !== 'recovery_code' && !factor?.enabled_at) throw mfaError('mfa_method_unavailable');
+      // Both tries are taken before the code is checked, atomically: parallel
+      // guesses cannot exceed the challenge's tries, nor, over many
+      // challenges at once, the account's lockout.
+      enforce(await guard.failures.reserve(lockKey(user.id)), 'mfa lockout');
       if (!(await countChallengeAttempt(db, challenge.id, CHALLENGE_ATTEMPTS)))
         throw mfaError('invalid_mfa_token');
       let ok = false;
@@ -351,16 +356,13 @@ export function createMfaService(deps: MfaDeps) {
           hashRecoveryCode(normaliseRecoveryCode(input.code), deps.recoveryKey),
           iso(),
         );
-      } else {
-        const factor = await findFactor(db, user.id, input.method);
-        if (!factor?.enabled_at) throw mfaError('mfa_method_unavailable');
+      } else if (factor) {
         if (input.method === 'totp') ok = await checkTotp(factor, input.code);
         else if (user.email) {
           ok = await useEmailCode('mfa_email', user.email, input.code);
         }
       }
       if (!ok) {
-        await guard.failures.recordFailure(`mfa:${user.id}`);
         await recordAudit(
           db,
           { type: 'login.failed', userId: user.id, context, detail: { method: input.method, step: 'mfa' } },
@@ -369,7 +371,7 @@ export function createMfaService(deps: MfaDeps) {
         throw mfaError('invalid_mfa_code');
       }
       if (!(await consumeChallenge(db, challenge.id, iso()))) throw mfaError('invalid_mfa_token');
-      await guard.failures.reset(`mfa:${user.id}`);
+      await guard.failures.reset(lockKey(user.id));
       const amr = [
         ...(JSON.parse(challenge.amr) as string[]),
         input.method === 'totp' ? 'otp' : input.method,
