@@ -23,6 +23,7 @@ import { invitesRoutes } from './modules/invites/invites.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
+import { securityChangesRoutes } from './modules/security-changes/security-changes.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   directoryRoutes(app, { directory: identity.directory, auth });
   socialRoutes(app, { social: identity.social, auth });
   invitesRoutes(app, { invites: identity.invites, auth });
+  securityChangesRoutes(app, { securityChanges: identity.securityChanges });
 
   return app;
 }

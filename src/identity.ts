@@ -5,8 +5,8 @@ import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOperatorService } from './modules/accounts/operator.service.ts';
-import { credentialError } from './modules/credentials/credentials.errors.ts';
 import { createCredentialsService } from './modules/credentials/credentials.service.ts';
+import { createReauthenticator } from './modules/credentials/reauthentication.ts';
 import { createDirectoryService } from './modules/directory/directory.service.ts';
 import { createInvitesService } from './modules/invites/invites.service.ts';
 import { createMfaService } from './modules/mfa/mfa.service.ts';
@@ -14,6 +14,7 @@ import { createOtpService } from './modules/otp/otp.service.ts';
 import { createPhoneService } from './modules/phone/phone.service.ts';
 import { loadCustomFields } from './modules/profiles/custom-fields.ts';
 import { createProfilesService } from './modules/profiles/profiles.service.ts';
+import { createSecurityChanges } from './modules/security-changes/security-changes.service.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './modules/sessions/access-token.ts';
 import { createApiKeys } from './modules/sessions/api-keys.ts';
 import type { PostLoginHook } from './modules/sessions/login-flow.ts';
@@ -30,7 +31,6 @@ import type { Database } from './platform/db/database.ts';
 import { createEventBus, type EventBus } from './platform/events/event-bus.ts';
 import { createMailer } from './platform/mailer/create-mailer.ts';
 import type { Mailer } from './platform/mailer/mailer.ts';
-import { mfaChanged } from './platform/mailer/templates/index.ts';
 import { createMailQueue } from './platform/outbox/mail-queue.ts';
 import { mailSender } from './platform/outbox/outbox.service.ts';
 import { createOutboxWorker, type OutboxLogger } from './platform/outbox/outbox-worker.ts';
@@ -119,6 +119,7 @@ export function createIdentity(
     mail,
     guard,
     postLoginHooks,
+    security: () => securityChanges,
     config: policy,
   });
   const invites = createInvitesService({
@@ -138,7 +139,10 @@ export function createIdentity(
     hasher,
     verifyPassword: credentials.verifyUserPassword,
     // mfa and phone are made below; these run only at request time.
-    forgetSecondFactors: (trx, userId) => mfa.forgetUser(trx, userId),
+    forgetSecondFactors: async (trx, userId) => {
+      await mfa.forgetUser(trx, userId);
+      await securityChanges.forgetUser(trx, userId);
+    },
     reauthenticate: {
       bySecondFactor: (userId, code) => mfa.verifyFreshCode(userId, code),
       bySms: (user, input, context) => phone.confirmOwnNumber(user, input, context),
@@ -150,6 +154,22 @@ export function createIdentity(
     config: policy,
   });
 
+  const securityChanges = createSecurityChanges({
+    db,
+    clock,
+    mail,
+    publicUrl: config.publicUrl,
+    revokeAllSessionsIn: (trx, userId, reason) => sessions.revokeUserSessionsIn(trx, userId, reason),
+    announceRevoked: (ids) => sessions.announceRevoked(ids),
+  });
+  const reauth = createReauthenticator({
+    clock,
+    maxAgeSeconds: config.reauthMaxAgeSeconds,
+    hasPassword: (userId) => credentials.hasPassword(userId),
+    verifyPassword: (user, password) => credentials.verifyUserPassword(user, password),
+    verifyFactorCode: (user, code, before) => mfa.verifyFactorCode(user, code, before),
+    confirmOwnNumber: (user, input, context) => phone.confirmOwnNumber(user, input, context),
+  });
   const mfa = createMfaService({
     db,
     clock,
@@ -157,6 +177,8 @@ export function createIdentity(
     otp,
     mail,
     guard,
+    reauth: () => reauth,
+    security: securityChanges,
     recoveryKey: hmacSha256(config.secrets[0]!, 'roster/recovery-code-key'),
     issuer: 'Roster',
     openSession: credentials.openSession,
@@ -169,18 +191,8 @@ export function createIdentity(
     sms,
     guard,
     completeLogin: credentials.completeLogin,
-    reauthenticate: async (user, proof) => {
-      if (await credentials.hasPassword(user.id)) {
-        if (proof.password === undefined || !(await credentials.verifyUserPassword(user, proof.password))) {
-          throw credentialError('invalid_password', { detail: 'Confirm with the current password.' });
-        }
-      } else {
-        await mfa.verifyFreshCode(user.id, proof.code ?? '');
-      }
-    },
-    notifyChange: async (trx, user, change) => {
-      if (user.email) await mail.queue(trx, user.email, mfaChanged({ change }));
-    },
+    reauth: () => reauth,
+    security: securityChanges,
     revokeOtherSessions: (trx, userId, keep) =>
       sessions.revokeUserSessionsIn(trx, userId, 'phone_changed', keep),
     afterCommit: async (revoked) => {
@@ -223,6 +235,7 @@ export function createIdentity(
     directory,
     social,
     invites,
+    securityChanges,
     apiKeys,
     profiles,
     mfa,

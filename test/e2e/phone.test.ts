@@ -119,9 +119,14 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
     assert.equal(sent.status, 202);
     const linked = await flow.call('POST', '/v1/me/phone/verify', {
       token,
-      body: { phone: phone.e164, oti: sent.body.oti, code: await codeFor(phone.e164) },
+      body: {
+        phone: phone.e164,
+        oti: sent.body.oti,
+        code: await codeFor(phone.e164),
+        currentPassword: account.password,
+      },
     });
-    assert.equal(linked.status, 200);
+    assert.equal(linked.status, 200, JSON.stringify(linked.body));
     assert.equal(linked.body.phone, phone.e164);
     assert.equal(linked.body.phoneVerified, true);
     // The number now signs in to this account.
@@ -199,7 +204,7 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
     assert.equal((await requestCode(phone.e164)).status, 202, 'the number is not locked out');
   });
 
-  it('replacing a verified number needs the password; other sessions end and the change is mailed', async () => {
+  it('linking or replacing a number needs the password; replacing ends the other sessions; both are mailed', async () => {
     const account = await flow.verifiedAccount();
     const main = await flow.login(account.email, account.password);
     const other = await flow.login(account.email, account.password);
@@ -213,9 +218,11 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
       });
     };
     const first = freshPhone();
-    assert.equal((await link(first.e164)).status, 200, 'a first number needs no password');
+    assertProblem(await link(first.e164), 403, 'reauthentication_required');
+    assert.equal((await link(first.e164, { currentPassword: account.password })).status, 200);
+    await flow.takeMail(account.email, /sign-in security changed/);
     const second = freshPhone();
-    assertProblem(await link(second.e164), 403, 'invalid_password');
+    assertProblem(await link(second.e164), 403, 'reauthentication_required');
     assertProblem(await link(second.e164, { currentPassword: 'not my password' }), 403, 'invalid_password');
     const replaced = await link(second.e164, { currentPassword: account.password });
     assert.equal(replaced.status, 200);

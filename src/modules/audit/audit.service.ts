@@ -19,7 +19,8 @@ export type AuditEventType =
   | 'password.changed'
   | 'password.reset'
   | 'session.revoked'
-  | 'session.refresh_reused';
+  | 'session.refresh_reused'
+  | 'security.change_undone';
 
 export interface AuditEvent {
   readonly type: AuditEventType;

@@ -6,6 +6,7 @@ import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
 import { toPrivateUser } from '../accounts/accounts.schemas.ts';
+import { ReauthFields, reauthOf } from '../credentials/reauthentication.schemas.ts';
 import { Tokens } from '../sessions/sessions.schemas.ts';
 import type { MfaService } from './mfa.service.ts';
 
@@ -20,6 +21,21 @@ const CodeBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A change to the factors: the factor's code, and fresh proof of who asks. */
+const ChangeBody = Type.Object(
+  {
+    code: CodeBody.properties.code,
+    ...ReauthFields,
+  },
+  {
+    additionalProperties: false,
+    examples: [{ code: '123456', currentPassword: 'correct horse battery staple' }],
+  },
+);
+const changeOf = (body: { code: string } & Parameters<typeof reauthOf>[0]) => ({
+  code: body.code,
+  reauth: reauthOf(body),
+});
 const RecoveryCodes = Type.Object({
   recoveryCodes: Type.Array(Type.String(), {
     description: 'Shown once; each works once. Empty when the account already has codes.',
@@ -83,16 +99,18 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
       schema: {
         tags,
         summary: 'Turn the authenticator app on',
-        description: 'With a current code. The first factor also returns 10 recovery codes.',
+        description:
+          'With a current code of the app and fresh proof (`currentPassword`, or for an account without one `confirmCode`). ' +
+          'The first factor also returns 10 recovery codes. The change is mailed with a link that undoes it.',
         security: BEARER,
-        body: CodeBody,
-        response: { 200: RecoveryCodes, ...problemResponses(401, 409, 422, 429) },
+        body: ChangeBody,
+        response: { 200: RecoveryCodes, ...problemResponses(401, 403, 409, 422, 429) },
       },
     },
     async (request) => ({
       recoveryCodes: await mfa.activateTotp(
-        principalOf(request).userId,
-        request.body.code,
+        principalOf(request),
+        changeOf(request.body),
         requestContext(request),
       ),
     }),
@@ -105,14 +123,15 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
       schema: {
         tags,
         summary: 'Turn the authenticator app off',
-        description: 'Needs a current code from the app.',
+        description:
+          'Needs a current code from the app and fresh proof (`currentPassword`, or `confirmCode`). Mailed with an undo link.',
         security: BEARER,
-        body: CodeBody,
-        response: { 204: NoContent, ...problemResponses(401, 422, 429) },
+        body: ChangeBody,
+        response: { 204: NoContent, ...problemResponses(401, 403, 422, 429) },
       },
     },
     async (request, reply) => {
-      await mfa.disableTotp(principalOf(request).userId, request.body.code, requestContext(request));
+      await mfa.disableTotp(principalOf(request), changeOf(request.body), requestContext(request));
       return sendEmpty(reply, 204);
     },
   );
@@ -141,15 +160,17 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
       schema: {
         tags,
         summary: 'Turn sign-in codes by email on',
+        description:
+          'With the code from POST /v1/me/mfa/email and fresh proof (`currentPassword`, or `confirmCode`). Mailed with an undo link.',
         security: BEARER,
-        body: CodeBody,
-        response: { 200: RecoveryCodes, ...problemResponses(401, 409, 422, 429) },
+        body: ChangeBody,
+        response: { 200: RecoveryCodes, ...problemResponses(401, 403, 409, 422, 429) },
       },
     },
     async (request) => ({
       recoveryCodes: await mfa.activateEmail(
-        principalOf(request).userId,
-        request.body.code,
+        principalOf(request),
+        changeOf(request.body),
         requestContext(request),
       ),
     }),
@@ -162,14 +183,15 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
       schema: {
         tags,
         summary: 'Turn sign-in codes by email off',
-        description: 'Needs a code from POST /v1/me/mfa/email.',
+        description:
+          'Needs a code from POST /v1/me/mfa/email and fresh proof (`currentPassword`, or `confirmCode`). Mailed with an undo link.',
         security: BEARER,
-        body: CodeBody,
-        response: { 204: NoContent, ...problemResponses(401, 422, 429) },
+        body: ChangeBody,
+        response: { 204: NoContent, ...problemResponses(401, 403, 422, 429) },
       },
     },
     async (request, reply) => {
-      await mfa.disableEmail(principalOf(request).userId, request.body.code, requestContext(request));
+      await mfa.disableEmail(principalOf(request), changeOf(request.body), requestContext(request));
       return sendEmpty(reply, 204);
     },
   );
@@ -182,16 +204,17 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
         tags,
         summary: 'Replace my recovery codes',
         description:
-          'Needs a current code (the authenticator app when on, otherwise an email code). The old codes stop working.',
+          'Needs a current code (the authenticator app when on, otherwise an email code) and fresh proof ' +
+          '(`currentPassword`, or `confirmCode`). The old codes stop working; the change is mailed with an undo link.',
         security: BEARER,
-        body: CodeBody,
-        response: { 200: RecoveryCodes, ...problemResponses(401, 422, 429) },
+        body: ChangeBody,
+        response: { 200: RecoveryCodes, ...problemResponses(401, 403, 422, 429) },
       },
     },
     async (request) => ({
       recoveryCodes: await mfa.regenerateRecoveryCodes(
-        principalOf(request).userId,
-        request.body.code,
+        principalOf(request),
+        changeOf(request.body),
         requestContext(request),
       ),
     }),

@@ -22,8 +22,11 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
 import { findUserById, type User } from '../accounts/accounts.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { Reauthentication, Reauthenticator } from '../credentials/reauthentication.ts';
 import type { OtpService } from '../otp/otp.service.ts';
+import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
 import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
+import type { Principal } from '../sessions/sessions.service.ts';
 import { mfaError } from './mfa.errors.ts';
 import {
   consumeChallenge,
@@ -43,15 +46,12 @@ import {
   useRecoveryCode,
   useTotpStep,
 } from './mfa.repository.ts';
+import { FACTOR_NAMES, listRecoveryCodeRows, registerMfaUndo, removedFactorData } from './mfa-undo.ts';
 
 export type MfaMethod = FactorType | 'recovery_code';
 const CHALLENGE_TTL_MS = 5 * 60_000;
 const CHALLENGE_ATTEMPTS = 5;
 const EMAIL_CODE_MINUTES = 10;
-const FACTOR_NAMES: Record<FactorType, string> = {
-  totp: 'An authenticator app',
-  email: 'Sign-in codes by email',
-};
 
 export interface MfaDeps {
   readonly db: Executor;
@@ -64,8 +64,18 @@ export interface MfaDeps {
   readonly recoveryKey: string;
   /** Shown in authenticator apps. */
   readonly issuer: string;
+  /** Fresh proof for turning factors on or off (credentials module; read at request time). */
+  readonly reauth: () => Reauthenticator;
+  /** Records each change with its undo link. */
+  readonly security: SecurityChanges;
   /** Opens the session once every step is done (credentials module). */
   readonly openSession: (user: User, amr: string[], context: RequestContext) => Promise<LoginResult>;
+}
+
+/** A change to the factors: a current code of the factor, and fresh proof of who asks. */
+export interface ChangeInput {
+  readonly code: string;
+  readonly reauth: Reauthentication;
 }
 
 export function createMfaService(deps: MfaDeps) {
@@ -75,6 +85,7 @@ export function createMfaService(deps: MfaDeps) {
   const enabled = (factors: Factor[]) => factors.filter((f) => f.enabled_at !== null);
   /** One lockout per account for every second-factor code, at sign-in and when signed in. */
   const lockKey = (userId: string) => `mfa:${userId}`;
+  registerMfaUndo(deps.security, iso);
 
   async function activeUser(userId: string): Promise<User> {
     const user = await findUserById(db, userId);
@@ -136,35 +147,52 @@ export function createMfaService(deps: MfaDeps) {
     return codes;
   }
 
-  async function changed(
+  /** Audits and mails a change, with the link that undoes it. */
+  function record(
     trx: Executor,
     user: User,
-    change: string,
-    type: string,
+    principal: Principal,
+    change: { kind: 'factor.enabled' | 'factor.disabled' | 'recovery_codes.replaced'; type: string },
+    description: string,
+    data: Record<string, unknown>,
     context: RequestContext,
   ): Promise<void> {
-    await recordAudit(
-      trx,
-      { type: 'mfa.changed', userId: user.id, context, detail: { change: type } },
-      clock.now(),
-    );
-    if (user.email) await mail.queue(trx, user.email, mfaChanged({ change }));
+    return deps.security.record(trx, {
+      user,
+      kind: change.kind,
+      data,
+      description,
+      audit: 'mfa.changed',
+      auditDetail: { change: change.type },
+      sessionId: principal.sessionId,
+      context,
+    });
   }
 
   async function activate(
-    userId: string,
+    principal: Principal,
     type: FactorType,
-    code: string,
+    input: { code: string; reauth: Reauthentication },
     context: RequestContext,
   ): Promise<string[]> {
+    const { userId } = principal;
     const user = await activeUser(userId);
     const factor = await findFactor(db, userId, type);
     if (!factor) throw mfaError('mfa_not_pending');
     if (factor.enabled_at !== null) throw mfaError('mfa_already_enabled');
-    await checkCurrentCode(user, type, code);
+    await deps.reauth().confirm(user, principal, input.reauth, context);
+    await checkCurrentCode(user, type, input.code);
     const codes = await inTransaction(db, async (trx) => {
       if (!(await enableFactor(trx, factor.id, factor.secret, iso()))) throw mfaError('mfa_already_enabled');
-      await changed(trx, user, `${FACTOR_NAMES[type]} was turned on`, `${type}.enabled`, context);
+      await record(
+        trx,
+        user,
+        principal,
+        { kind: 'factor.enabled', type: `${type}.enabled` },
+        `${FACTOR_NAMES[type]} was turned on`,
+        { factorId: factor.id, type },
+        context,
+      );
       return issueRecoveryCodes(trx, userId, false);
     });
     mail.flush();
@@ -172,21 +200,34 @@ export function createMfaService(deps: MfaDeps) {
   }
 
   async function disable(
-    userId: string,
+    principal: Principal,
     type: FactorType,
-    code: string,
+    input: { code: string; reauth: Reauthentication },
     context: RequestContext,
   ): Promise<void> {
+    const { userId } = principal;
     const user = await activeUser(userId);
     const factor = await findFactor(db, userId, type);
     if (!factor || factor.enabled_at === null) throw mfaError('mfa_method_unavailable');
-    await checkCurrentCode(user, type, code);
+    await deps.reauth().confirm(user, principal, input.reauth, context);
+    await checkCurrentCode(user, type, input.code);
     await inTransaction(db, async (trx) => {
       await deleteFactor(trx, factor.id);
       // With no factor left, recovery codes would be a way in without a second factor's purpose.
-      if (enabled(await listFactors(trx, userId)).length === 0)
+      let removedCodes = null;
+      if (enabled(await listFactors(trx, userId)).length === 0) {
+        removedCodes = await listRecoveryCodeRows(trx, userId);
         await replaceRecoveryCodes(trx, userId, [], iso());
-      await changed(trx, user, `${FACTOR_NAMES[type]} was turned off`, `${type}.disabled`, context);
+      }
+      await record(
+        trx,
+        user,
+        principal,
+        { kind: 'factor.disabled', type: `${type}.disabled` },
+        `${FACTOR_NAMES[type]} was turned off`,
+        removedFactorData(factor, removedCodes),
+        context,
+      );
     });
     mail.flush();
   }
@@ -254,10 +295,10 @@ export function createMfaService(deps: MfaDeps) {
       });
       return { secret, otpauthUrl, qrSvg: await totpQrSvg(otpauthUrl) };
     },
-    activateTotp: (userId: string, code: string, context: RequestContext) =>
-      activate(userId, 'totp', code, context),
-    disableTotp: (userId: string, code: string, context: RequestContext) =>
-      disable(userId, 'totp', code, context),
+    activateTotp: (principal: Principal, input: ChangeInput, context: RequestContext) =>
+      activate(principal, 'totp', input, context),
+    disableTotp: (principal: Principal, input: ChangeInput, context: RequestContext) =>
+      disable(principal, 'totp', input, context),
 
     /** Mails a code that turns email codes on, or off once they are on. */
     async sendSetupCode(userId: string): Promise<void> {
@@ -278,10 +319,10 @@ export function createMfaService(deps: MfaDeps) {
       });
       mail.flush();
     },
-    activateEmail: (userId: string, code: string, context: RequestContext) =>
-      activate(userId, 'email', code, context),
-    disableEmail: (userId: string, code: string, context: RequestContext) =>
-      disable(userId, 'email', code, context),
+    activateEmail: (principal: Principal, input: ChangeInput, context: RequestContext) =>
+      activate(principal, 'email', input, context),
+    disableEmail: (principal: Principal, input: ChangeInput, context: RequestContext) =>
+      disable(principal, 'email', input, context),
 
     /** A fresh code of one of the user's factors (the app when on, else email): re-authentication without a password. */
     async verifyFreshCode(userId: string, code: string): Promise<void> {
@@ -294,20 +335,43 @@ export function createMfaService(deps: MfaDeps) {
       await checkCurrentCode(user, factors.some((f) => f.type === 'totp') ? 'totp' : 'email', code);
     },
 
+    /**
+     * Re-authentication of an account without a password: a current code of a
+     * factor enabled before `before` (the session's sign-in), so a factor set
+     * up with a stolen token cannot vouch for the thief.
+     */
+    async verifyFactorCode(user: User, code: string, before: string): Promise<void> {
+      const factors = enabled(await listFactors(db, user.id)).filter((f) => f.enabled_at! < before);
+      if (factors.length === 0)
+        throw mfaError('mfa_method_unavailable', {
+          detail: 'The account has no second factor from before this sign-in to confirm with.',
+        });
+      await checkCurrentCode(user, factors.some((f) => f.type === 'totp') ? 'totp' : 'email', code);
+    },
+
     /** Replaces the recovery codes; needs a current code of an enabled factor. */
-    async regenerateRecoveryCodes(userId: string, code: string, context: RequestContext): Promise<string[]> {
+    async regenerateRecoveryCodes(
+      principal: Principal,
+      input: ChangeInput,
+      context: RequestContext,
+    ): Promise<string[]> {
+      const { userId } = principal;
       const user = await activeUser(userId);
       const factors = enabled(await listFactors(db, userId));
       if (factors.length === 0)
         throw mfaError('mfa_method_unavailable', { detail: 'Turn a second factor on first.' });
       const type = (factors.some((f) => f.type === 'totp') ? 'totp' : 'email') as FactorType;
-      await checkCurrentCode(user, type, code);
+      await deps.reauth().confirm(user, principal, input.reauth, context);
+      await checkCurrentCode(user, type, input.code);
       const codes = await inTransaction(db, async (trx) => {
-        await changed(
+        const previous = await listRecoveryCodeRows(trx, userId);
+        await record(
           trx,
           user,
+          principal,
+          { kind: 'recovery_codes.replaced', type: 'recovery_codes.replaced' },
           'New recovery codes were made (the old ones no longer work)',
-          'recovery_codes.replaced',
+          { previous },
           context,
         );
         return issueRecoveryCodes(trx, userId, true);

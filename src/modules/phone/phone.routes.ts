@@ -6,6 +6,7 @@ import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Text } from '../../http/schemas.ts';
 import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
+import { ReauthFields, reauthOf } from '../credentials/reauthentication.schemas.ts';
 import { MfaRequired, Tokens } from '../sessions/sessions.schemas.ts';
 import type { PhoneService } from './phone.service.ts';
 
@@ -41,18 +42,19 @@ const Created = Type.Boolean({ description: 'True when this sign-in made a new a
 const LinkVerifyBody = Type.Object(
   {
     ...VerifyBody.properties,
-    currentPassword: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 512, description: 'Needed to replace a verified number' }),
-    ),
-    mfaCode: Type.Optional(
-      Type.String({
-        minLength: 1,
-        maxLength: 40,
-        description: 'Instead of the password, for accounts without one',
-      }),
-    ),
+    ...ReauthFields,
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        phone: '+4915112345678',
+        code: '123456',
+        oti: '0193…',
+        currentPassword: 'correct horse battery staple',
+      },
+    ],
+  },
 );
 const CodeSent = Type.Object({
   oti: Type.String({ description: 'One-time id: send it back with the code' }),
@@ -135,14 +137,19 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
         tags: ['me'],
         summary: 'Link the phone number with the SMS code',
         description:
-          'Replacing a verified number also needs `currentPassword` (or, for an account without a password, ' +
-          '`mfaCode` from a second factor); the other sessions end and the change is mailed.',
+          'Linking a number (the first, or one that replaces another) also needs fresh proof: `currentPassword`, ' +
+          'or for an account without a password `confirmCode` (a code of a second factor set up before this ' +
+          'sign-in, or an SMS code sent to the account’s own number, with its `confirmOti`). The change is ' +
+          'mailed with a link that undoes it; replacing a number also ends the other sessions.',
         security: BEARER,
         body: LinkVerifyBody,
-        response: { 200: PrivateUser, ...problemResponses(401, 409, 422, 429) },
+        response: { 200: PrivateUser, ...problemResponses(401, 403, 409, 422, 429) },
       },
     },
-    async (request) =>
-      toPrivateUser(await phone.verifyLink(principalOf(request), request.body, requestContext(request))),
+    async (request) => {
+      const { phone: number, code, oti } = request.body;
+      const input = { phone: number, code, oti, reauth: reauthOf(request.body) };
+      return toPrivateUser(await phone.verifyLink(principalOf(request), input, requestContext(request)));
+    },
   );
 }

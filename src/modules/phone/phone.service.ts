@@ -22,10 +22,13 @@ import {
 } from '../accounts/accounts.repository.ts';
 import { normalisePhone } from '../accounts/identifiers.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { Reauthentication, Reauthenticator } from '../credentials/reauthentication.ts';
 import type { AdmissionInput, InvitesService } from '../invites/invites.service.ts';
 import type { OtpPurpose, OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
+import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
 import type { LoginResult } from '../sessions/login-flow.ts';
+import type { Principal } from '../sessions/sessions.service.ts';
 import { phoneError } from './phone.errors.ts';
 import {
   LINK_REQUESTS_PER_USER,
@@ -36,6 +39,7 @@ import {
   SENDS_PER_PHONE,
   VERIFY_PER_IP,
 } from './phone.limits.ts';
+import { registerPhoneUndo } from './phone-undo.ts';
 
 const CODE_MINUTES = 5;
 
@@ -48,12 +52,10 @@ export interface PhoneDeps {
   /** Invite and referral codes of a new account (invites module). */
   readonly admission: Pick<InvitesService, 'check' | 'admit'>;
   readonly completeLogin: (user: User, amr: string[], context: RequestContext) => Promise<LoginResult>;
-  /** Fresh proof for a sensitive change: the password, or a second-factor code without one; throws when wrong. */
-  readonly reauthenticate: (
-    user: User,
-    proof: { password?: string | undefined; code?: string | undefined },
-  ) => Promise<void>;
-  readonly notifyChange: (trx: Executor, user: User, change: string) => Promise<void>;
+  /** Fresh proof for linking a number (credentials module; read at request time). */
+  readonly reauth: () => Reauthenticator;
+  /** Records each change with its undo link. */
+  readonly security: SecurityChanges;
   readonly revokeOtherSessions: (trx: Executor, userId: string, keepSessionId: string) => Promise<string[]>;
   /** After commit: announce revoked sessions, send queued mail. */
   readonly afterCommit: (revokedSessionIds: string[]) => Promise<void>;
@@ -71,6 +73,7 @@ export interface CodeSent {
 export function createPhoneService(deps: PhoneDeps) {
   const { db, clock, otp, sms, guard, config } = deps;
   const failureKey = (phone: string) => `phone-otp:${phone}`;
+  registerPhoneUndo(deps.security, () => clock.now().toISOString());
 
   function parse(input: string): string {
     const phone = normalisePhone(input, config.defaultRegion);
@@ -205,20 +208,15 @@ export function createPhoneService(deps: PhoneDeps) {
     },
 
     /**
-     * Links the number. Replacing a verified number changes how the account
-     * signs in, so it also needs the password (or, without one, a
-     * second-factor code); the other sessions end and the change is audited
-     * and mailed.
+     * Links the number. Linking decides who can sign in by SMS, so it needs
+     * fresh proof (the password, or without one a code from a channel the
+     * account had before this session signed in), whether it is the first
+     * number or replaces one. The change is audited and mailed with an undo
+     * link; replacing a number also ends the other sessions.
      */
     async verifyLink(
-      principal: { userId: string; sessionId: string },
-      input: {
-        phone: string;
-        code: string;
-        oti: string;
-        currentPassword?: string | undefined;
-        mfaCode?: string | undefined;
-      },
+      principal: Principal,
+      input: { phone: string; code: string; oti: string; reauth: Reauthentication },
       context: RequestContext,
     ): Promise<User> {
       const { userId } = principal;
@@ -226,8 +224,8 @@ export function createPhoneService(deps: PhoneDeps) {
       const user = await findUserById(db, userId);
       if (user?.status !== 'active') throw accountError('user_not_found');
       const replacing = user.phoneVerifiedAt !== null && user.phone !== phone;
-      if (replacing)
-        await deps.reauthenticate(user, { password: input.currentPassword, code: input.mfaCode });
+      const relinking = user.phoneVerifiedAt !== null && user.phone === phone;
+      if (!relinking) await deps.reauth().confirm(user, principal, input.reauth, context);
       const row = await checkCode('phone_link', phone, input.oti, input.code, context);
       if (row.userId !== userId)
         throw commonError('validation_failed', {
@@ -241,10 +239,25 @@ export function createPhoneService(deps: PhoneDeps) {
           const holder = await findUserByVerifiedPhone(trx, phone);
           if (holder && holder.id !== userId) throw phoneError('phone_taken');
           await setVerifiedPhone(trx, userId, phone, now.toISOString());
-          if (!replacing) return [];
-          await recordAudit(trx, { type: 'phone.changed', userId, context }, now);
-          await deps.notifyChange(trx, user, 'Your sign-in phone number was changed');
-          return deps.revokeOtherSessions(trx, userId, principal.sessionId);
+          await syncProfile(trx, userId, now.toISOString());
+          if (relinking) return [];
+          await deps.security.record(trx, {
+            user,
+            kind: 'phone.linked',
+            data: {
+              phone,
+              previousPhone: user.phoneVerifiedAt === null ? null : user.phone,
+              previousVerifiedAt: user.phoneVerifiedAt,
+            },
+            description: replacing
+              ? 'Your sign-in phone number was changed'
+              : 'A phone number was linked for signing in by SMS',
+            audit: 'phone.changed',
+            auditDetail: { change: replacing ? 'replaced' : 'linked' },
+            sessionId: principal.sessionId,
+            context,
+          });
+          return replacing ? deps.revokeOtherSessions(trx, userId, principal.sessionId) : [];
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw phoneError('phone_taken');

@@ -8,6 +8,8 @@ import { tags } from './0006-tags.ts';
 import { directory } from './0007-directory.ts';
 import { social } from './0008-social.ts';
 import { invites } from './0009-invites.ts';
+import { publicCompleteness } from './0010-public-completeness.ts';
+import { securityChanges } from './0012-security-changes.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -20,4 +22,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0007-directory', directory],
   ['0008-social', social],
   ['0009-invites', invites],
+  ['0010-public-completeness', publicCompleteness],
+  ['0012-security-changes', securityChanges],
 ];

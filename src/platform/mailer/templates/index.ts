@@ -1,6 +1,7 @@
 // Every mail the service sends, in one place. Each template returns
 // { subject, text, html }; links arrive fully built (from PUBLIC_URL).
 export { accountDeleted } from './account-deleted.ts';
+export { changesUndone } from './changes-undone.ts';
 export { escapeHtml, html, SafeHtml } from './html.ts';
 export type { MailContent } from './layout.ts';
 export { loginCode } from './login-code.ts';

@@ -1,0 +1,97 @@
+// Fresh proof for a change that decides who can sign in (linking a phone
+// number, turning a second factor on or off, new recovery codes). An access
+// token alone is not enough: a stolen one is seconds old, so how recently the
+// session signed in proves nothing in the native API. The request itself
+// carries the proof: the current password, or for an account without one a
+// code from a channel it had before this session signed in (a factor enrolled
+// or a number linked with the stolen token must not vouch for itself).
+//
+// Surfaces whose clients send no such field (the seed APIs) ask instead for a
+// full sign-in of the same session within ROSTER_REAUTH_MAX_AGE.
+import type { Clock } from '../../platform/clock.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import type { User } from '../accounts/accounts.repository.ts';
+import { isFreshSignIn, type Principal } from '../sessions/sessions.service.ts';
+import { credentialError } from './credentials.errors.ts';
+
+export interface ReauthProof {
+  readonly currentPassword?: string | undefined;
+  /** Without a password: a code of a factor, or an SMS code sent to the account's own number (with its oti). */
+  readonly confirmCode?: string | undefined;
+  readonly confirmOti?: string | undefined;
+}
+
+export type Reauthentication =
+  | { readonly kind: 'proof'; readonly proof: ReauthProof }
+  /** Only for surfaces that document no re-authentication field. */
+  | { readonly kind: 'recent-sign-in' };
+
+export interface ReauthenticatorDeps {
+  readonly clock: Clock;
+  readonly maxAgeSeconds: number;
+  readonly hasPassword: (userId: string) => Promise<boolean>;
+  readonly verifyPassword: (user: User, password: string) => Promise<boolean>;
+  /** Throws unless `code` is current for a factor enabled before `before`. */
+  readonly verifyFactorCode: (user: User, code: string, before: string) => Promise<void>;
+  /** Throws unless the code (sent to the user's verified number by POST /v1/me/phone) is right. */
+  readonly confirmOwnNumber: (
+    user: User,
+    input: { code: string; oti: string },
+    context: RequestContext,
+  ) => Promise<void>;
+}
+
+/** The reply to a change that came without the proof it needs. */
+export const reauthenticationRequired = (detail: string, path: string) =>
+  credentialError('reauthentication_required', {
+    detail,
+    errors: [{ path, message: 'is required to confirm this change' }],
+  });
+
+export function createReauthenticator(deps: ReauthenticatorDeps) {
+  return {
+    async confirm(
+      user: User,
+      principal: Principal,
+      how: Reauthentication,
+      context: RequestContext,
+    ): Promise<void> {
+      if (how.kind === 'recent-sign-in') {
+        if (!isFreshSignIn(principal, deps.clock.now(), deps.maxAgeSeconds))
+          throw credentialError('reauthentication_required', {
+            detail: 'Sign in again to make this change.',
+          });
+        return;
+      }
+      const { proof } = how;
+      if (await deps.hasPassword(user.id)) {
+        if (proof.currentPassword === undefined)
+          throw reauthenticationRequired(
+            'Confirm this change with your current password.',
+            'currentPassword',
+          );
+        if (!(await deps.verifyPassword(user, proof.currentPassword)))
+          throw credentialError('invalid_password', { detail: 'Confirm with the current password.' });
+        return;
+      }
+      if (proof.confirmCode === undefined)
+        throw reauthenticationRequired(
+          'Confirm this change with a code: one of a second factor, or one sent to your number (POST /v1/me/phone with it) with its oti.',
+          'confirmCode',
+        );
+      if (proof.confirmOti !== undefined) {
+        // The number must have been the account's before this session signed in.
+        if (user.phoneVerifiedAt === null || user.phoneVerifiedAt >= principal.authTime)
+          throw reauthenticationRequired(
+            'The account has no number verified before this sign-in.',
+            'confirmOti',
+          );
+        await deps.confirmOwnNumber(user, { code: proof.confirmCode, oti: proof.confirmOti }, context);
+        return;
+      }
+      await deps.verifyFactorCode(user, proof.confirmCode, principal.authTime);
+    },
+  };
+}
+
+export type Reauthenticator = ReturnType<typeof createReauthenticator>;
