@@ -1,5 +1,6 @@
 // The one composition root: builds the Fastify app from its dependencies and
 // wires every module. It never listens; src/server.ts does.
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
@@ -76,6 +77,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       maxAge: 600,
     });
   }
+  // Cookies (the device cookie of sign-in): HttpOnly, SameSite=Lax, Secure outside development.
+  await app.register(cookie, {
+    parseOptions: { httpOnly: true, sameSite: 'lax', secure: config.env !== 'development' },
+  });
   await registerOpenApi(app, config.publicUrl);
   const metrics = registerMetrics(app);
 

@@ -74,7 +74,12 @@ export function createIdentity(
   const smsSender = overrides.smsSender ?? createSmsSender(config, clock);
   const worker = createOutboxWorker({
     database,
-    senders: { mail: mailSender(mailer), sms: smsOutboxSender(smsSender) },
+    senders: {
+      mail: mailSender(mailer),
+      sms: smsOutboxSender(smsSender),
+      // credentials is made below; the worker sends only once started.
+      password_reset: (payload, context) => credentials.sendPasswordReset(payload, context),
+    },
     clock,
     logger,
     pollIntervalMs: overrides.outboxPollMs ?? 1_000,
@@ -119,6 +124,7 @@ export function createIdentity(
     mail,
     guard,
     postLoginHooks,
+    deviceKey: hmacSha256(config.secrets[0]!, 'roster/device-cookie-key'),
     security: () => securityChanges,
     config: policy,
   });

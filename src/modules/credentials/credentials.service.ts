@@ -1,14 +1,17 @@
 // Passwords: the password login strategy, change, forgotten-password reset.
-// An unknown identifier costs the same work as a wrong password (a dummy
-// argon2 verification) and gets the same reply.
+// An unknown identifier takes the same path as a wrong password (the same
+// statements, a dummy argon2 verification, one audit row) and gets the same
+// reply; a forgotten-password request does the same work for every address.
+// Which lockout judges an attempt: password-lockout.ts.
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { passwordChanged, passwordResetCode } from '../../platform/mailer/templates/index.ts';
+import { passwordChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
+import { enqueue } from '../../platform/outbox/outbox.service.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -21,7 +24,7 @@ import {
   type User,
 } from '../accounts/accounts.repository.ts';
 import { normaliseEmail, parseIdentifier } from '../accounts/identifiers.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { type AuditEventType, recordAudit } from '../audit/audit.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
@@ -32,13 +35,19 @@ import {
   FORGOT_PER_ADDRESS,
   FORGOT_PER_IP,
   LOGIN_LOCKOUT,
-  LOGIN_PER_ACCOUNT,
   LOGIN_PER_IP,
   RESET_PER_IP,
 } from './credentials.limits.ts';
 import { findCredential, upsertCredential } from './credentials.repository.ts';
+import { createDeviceTokens } from './device-token.ts';
+import { createPasswordLockout } from './password-lockout.ts';
+import { createPasswordResetSender, type PasswordResetJob } from './password-reset-mail.ts';
 
-export const RESET_MINUTES = 15;
+export { RESET_MINUTES } from './password-reset-mail.ts';
+
+/** Matches no account: unknown names look their credential up too, so both paths run the same statements. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+const RESET_REQUESTED = 'password.reset_requested' as AuditEventType;
 
 export interface CredentialsDeps {
   readonly db: Executor;
@@ -49,6 +58,8 @@ export interface CredentialsDeps {
   readonly mail: MailQueue;
   readonly guard: RateGuard;
   readonly postLoginHooks: readonly PostLoginHook[];
+  /** Key of the device-token HMAC (derived from ROSTER_SECRET). */
+  readonly deviceKey: string;
   readonly config: {
     readonly requireEmailVerification: boolean;
     readonly publicUrl: string;
@@ -58,6 +69,8 @@ export interface CredentialsDeps {
 
 export function createCredentialsService(deps: CredentialsDeps) {
   const { db, clock, hasher, otp, sessions, mail, guard, config } = deps;
+  const devices = createDeviceTokens(deps.deviceKey);
+  const lockout = createPasswordLockout(guard.failures);
 
   function assertPolicy(password: string, user: User | null, path: string): void {
     const errors = checkPassword(password, {
@@ -72,31 +85,41 @@ export function createCredentialsService(deps: CredentialsDeps) {
       });
   }
 
-  /** Verifies a password under the account's lockout; unknown accounts do the same work and fail alike. */
-  async function verifyPassword(user: User | null, lockKey: string, password: string): Promise<boolean> {
-    enforce(await guard.failures.check(`login:${lockKey}`), 'login lockout');
-    await guard.perKey('login-burst', lockKey, LOGIN_PER_ACCOUNT);
-    const hash = user && user.status !== 'deleted' ? await findCredential(db, user.id, 'password') : null;
-    if (!hash) {
+  /** Whether the password is the account's; an unknown or deleted account does the same work and fails. */
+  async function matchesPassword(user: User | null, password: string): Promise<boolean> {
+    const account = user && user.status !== 'deleted' ? user : null;
+    const hash = await findCredential(db, account?.id ?? NO_ACCOUNT, 'password');
+    if (!account || !hash) {
       await hasher.verifyDummy(password);
-    } else {
-      const result = await hasher.verify(hash, password);
-      if (result.ok) {
-        await guard.failures.reset(`login:${lockKey}`);
-        if (result.needsRehash) {
-          await upsertCredential(db, {
-            id: newId(),
-            userId: user!.id,
-            type: 'password',
-            secret: await hasher.hash(password),
-            now: clock.now().toISOString(),
-          });
-        }
-        return true;
-      }
+      return false;
     }
-    await guard.failures.recordFailure(`login:${lockKey}`, LOGIN_LOCKOUT);
-    return false;
+    const result = await hasher.verify(hash, password);
+    if (!result.ok) return false;
+    if (result.needsRehash) {
+      await upsertCredential(db, {
+        id: newId(),
+        userId: account.id,
+        type: 'password',
+        secret: await hasher.hash(password),
+        now: clock.now().toISOString(),
+      });
+    }
+    return true;
+  }
+
+  /** Re-checks a signed-in user's password (sensitive actions) under a lockout of its own, counted before the check. */
+  async function verifySignedInPassword(user: User, password: string): Promise<boolean> {
+    const key = `login:user:${user.id}`;
+    enforce(await guard.failures.reserve(key, LOGIN_LOCKOUT), 'password lockout');
+    const ok = await matchesPassword(user, password);
+    if (ok) await guard.failures.reset(key);
+    return ok;
+  }
+
+  async function findBySignInName(id: ReturnType<typeof parseIdentifier>): Promise<User | null> {
+    if (id.kind === 'email') return findUserByEmail(db, id.value);
+    if (id.kind === 'username') return findUserByUsername(db, id.value);
+    return null;
   }
 
   /** Stores a hash made beforehand: hashing inside a transaction would hold SQLite's write lock for its duration. */
@@ -108,37 +131,47 @@ export function createCredentialsService(deps: CredentialsDeps) {
       secret: hash,
       now: clock.now().toISOString(),
     });
+    // Open reset codes die with the password they were meant to replace.
+    const user = await findUserById(trx, userId);
+    if (user?.email) await otp.retire(trx, 'password_reset', user.email);
   }
 
   return {
-    /** The password strategy, then post-login hooks (MFA), then a session. */
+    /**
+     * The password strategy, then post-login hooks (MFA), then a session.
+     * `deviceToken` is the device cookie the caller presented; the result
+     * carries the one to set (renewed, or new after a correct password).
+     */
     async login(
       input: { identifier: string; password: string },
       context: RequestContext,
-    ): Promise<LoginResult> {
-      await guard.perIp('login', context.ip, LOGIN_PER_IP);
+      deviceToken: string | null = null,
+    ): Promise<LoginResult & { readonly deviceToken: string | null }> {
+      const claimed = devices.verify(deviceToken);
+      if (!claimed) await guard.perIp('login', context.ip, LOGIN_PER_IP);
       const id = parseIdentifier(input.identifier);
-      const user =
-        id.kind === 'email' ? await findUserByEmail(db, id.value) : await findUserByUsername(db, id.value);
-      // Keyed by the identifier as typed, for real and unknown accounts alike:
-      // a key per account would let a lockout reached through a public
-      // username tell which email belongs to it.
-      const lockKey = `${id.kind}:${id.value}`;
-      if (!(await verifyPassword(user, lockKey, input.password))) {
-        if (user)
-          await recordAudit(
-            db,
-            { type: 'login.failed', userId: user.id, context, detail: { method: 'password' } },
-            clock.now(),
-          );
+      const user = await findBySignInName(id);
+      // A known device is judged by its own failures alone, whatever others did from its address.
+      const device = claimed && user && claimed.userId === user.id ? claimed : null;
+      if (claimed && !device) await guard.perIp('login', context.ip, LOGIN_PER_IP);
+      const cleared = await lockout.admit({ name: `${id.kind}:${id.value}`, ip: context.ip, device });
+      if (!(await matchesPassword(user, input.password))) {
+        // One row for known and unknown names alike, without the name: the same work either way.
+        await recordAudit(
+          db,
+          { type: 'login.failed', userId: user?.id ?? null, context, detail: { method: 'password' } },
+          clock.now(),
+        );
         throw credentialError('invalid_credentials');
       }
+      await lockout.succeeded(cleared);
       const known = user!;
       // Only now, after a correct password, may the reply say more about the account.
       if (known.status === 'banned') throw accountError('account_disabled');
       if (config.requireEmailVerification && known.emailVerifiedAt === null)
         throw accountError('email_not_verified');
-      return completeLogin(known, ['pwd'], context);
+      const result = await completeLogin(known, ['pwd'], context);
+      return { ...result, deviceToken: device ? deviceToken : devices.issue(known.id) };
     },
 
     async changePassword(
@@ -148,7 +181,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     ): Promise<void> {
       const user = await findUserById(db, principal.userId);
       if (user?.status !== 'active') throw accountError('user_not_found');
-      if (!(await verifyPassword(user, `user:${user.id}`, input.currentPassword)))
+      if (!(await verifySignedInPassword(user, input.currentPassword)))
         throw credentialError('invalid_password');
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
@@ -174,24 +207,22 @@ export function createCredentialsService(deps: CredentialsDeps) {
       mail.flush();
     },
 
-    /** Always the same 202: a code and link go out only when the address has an active account. */
+    /**
+     * Always the same 202 after the same work, known address or not: one
+     * audit row and one queued job, whose sender (password-reset-mail.ts)
+     * mails a code and a link only when the address has an active account.
+     */
     async forgotPassword(emailInput: string, context: RequestContext): Promise<void> {
       const email = normaliseEmail(emailInput);
       await guard.perIp('forgot', context.ip, FORGOT_PER_IP);
       await guard.perKey('forgot', email, FORGOT_PER_ADDRESS);
+      const now = clock.now();
       await inTransaction(db, async (trx) => {
         const user = await findUserByEmail(trx, email);
-        if (user?.status !== 'active') return;
-        const issued = await otp.issueCode(trx, {
-          purpose: 'password_reset',
-          userId: user.id,
-          target: email,
-          codeTtlSeconds: RESET_MINUTES * 60,
-          tokenTtlSeconds: RESET_MINUTES * 60,
-        });
-        const link = `${config.publicUrl}/reset-password?token=${encodeURIComponent(issued.token!)}`;
-        await mail.queue(trx, email, passwordResetCode({ code: issued.code, link, minutes: RESET_MINUTES }));
+        await recordAudit(trx, { type: RESET_REQUESTED, userId: user?.id ?? null, context }, now);
+        await enqueue(trx, 'password_reset', { email } satisfies PasswordResetJob, now);
       });
+      // Wakes the outbox worker, which carries the job as it carries mail.
       mail.flush();
     },
 
@@ -227,9 +258,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
         );
         return ids;
       });
-      // A new password lifts the lockouts of both sign-in names.
-      await guard.failures.reset(`login:email:${user.email}`);
-      if (user.username) await guard.failures.reset(`login:username:${user.username}`);
+      // A new password lifts the lockouts of both sign-in names (everywhere, and at this address).
+      const names = [`email:${user.email}`, ...(user.username ? [`username:${user.username}`] : [])];
+      await lockout.lift(names, context.ip);
       await sessions.announceRevoked(revoked);
       mail.flush();
     },
@@ -238,8 +269,10 @@ export function createCredentialsService(deps: CredentialsDeps) {
     completeLogin,
     openSession,
     hasPassword: async (userId: string) => (await findCredential(db, userId, 'password')) !== null,
-    /** Re-checks a signed-in user's password (sensitive actions), under the login lockout. */
-    verifyUserPassword: (user: User, password: string) => verifyPassword(user, `user:${user.id}`, password),
+    /** Re-checks a signed-in user's password (sensitive actions), under a lockout of its own. */
+    verifyUserPassword: verifySignedInPassword,
+    /** The outbox sender of `password_reset` jobs (forgotPassword queues them). */
+    sendPasswordReset: createPasswordResetSender({ db, otp, mail, publicUrl: config.publicUrl }),
   };
 
   /** Runs the post-login hooks, then opens a session. Strategies end here. */

@@ -409,9 +409,9 @@ export function createMfaService(deps: MfaDeps) {
       // Both tries are taken before the code is checked, atomically: parallel
       // guesses cannot exceed the challenge's tries, nor, over many
       // challenges at once, the account's lockout.
-      enforce(await guard.failures.reserve(lockKey(user.id)), 'mfa lockout');
       if (!(await countChallengeAttempt(db, challenge.id, CHALLENGE_ATTEMPTS)))
         throw mfaError('invalid_mfa_token');
+      enforce(await guard.failures.reserve(lockKey(user.id)), 'mfa lockout');
       let ok = false;
       if (input.method === 'recovery_code') {
         ok = await useRecoveryCode(

@@ -2,6 +2,7 @@
 // channel's sender, records the outcome. Delivery is at least once: a node
 // that dies after sending but before recording it leaves a lease that expires,
 // and the message goes out again (with the same id, for receivers to dedupe).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
@@ -82,6 +83,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let inFlight: Promise<void> | undefined;
   let wakeRequested = false;
   let lastPrune = Number.NEGATIVE_INFINITY;
+  // Polls run in the async context the worker was made in, never in that of
+  // the request whose commit woke it: their work is no part of that request.
+  const inWorkerContext = AsyncLocalStorage.snapshot();
 
   async function deliver(row: OutboxMessage, result: DrainResult): Promise<void> {
     const fields = { outboxId: row.id, channel: row.channel, attempt: row.attempts };
@@ -147,7 +151,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   function schedule(delayMs: number): void {
     clearTimeout(timer);
-    timer = setTimeout(poll, delayMs);
+    timer = setTimeout(() => inWorkerContext(poll), delayMs);
     // An idle worker alone does not keep the process alive.
     timer.unref();
   }

@@ -8,8 +8,12 @@ import { type Mailer, type MailMessage, MailRejectedError } from '../mailer/mail
 import { insertOutboxMessage } from './outbox.repository.ts';
 import { type OutboxSender, PermanentSendError } from './outbox-sender.ts';
 
-/** Channels the outbox carries; each has one sender registered on the worker. */
-export type OutboxChannel = 'mail' | 'sms' | 'webhook';
+/**
+ * Channels the outbox carries; each has one sender registered on the worker.
+ * Besides messages, a channel may carry work to do off the request path
+ * (`password_reset`: look an address up, then issue a code and queue its mail).
+ */
+export type OutboxChannel = 'mail' | 'sms' | 'webhook' | 'password_reset';
 
 /** Queues any channel's payload (JSON-serialisable); returns the outbox id. */
 export async function enqueue(
