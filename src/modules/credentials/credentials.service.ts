@@ -9,7 +9,7 @@ import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { passwordChanged } from '../../platform/mailer/templates/index.ts';
+import { changesUndone, passwordChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import { enqueue } from '../../platform/outbox/outbox.service.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
@@ -28,6 +28,7 @@ import { type AuditEventType, recordAudit } from '../audit/audit.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
+import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
 import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
 import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
 import { credentialError } from './credentials.errors.ts';
@@ -60,6 +61,8 @@ export interface CredentialsDeps {
   readonly postLoginHooks: readonly PostLoginHook[];
   /** Key of the device-token HMAC (derived from ROSTER_SECRET). */
   readonly deviceKey: string;
+  /** Reverses changes added since the last full sign-in, at a reset (read at request time). */
+  readonly security: () => Pick<SecurityChanges, 'reverseAdditionsSince'>;
   readonly config: {
     readonly requireEmailVerification: boolean;
     readonly publicUrl: string;
@@ -250,7 +253,21 @@ export function createCredentialsService(deps: CredentialsDeps) {
         await markEmailVerified(trx, user.id, now.toISOString());
         await syncProfile(trx, user.id, now.toISOString());
         const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
-        await recordAudit(trx, { type: 'password.reset', userId: user.id, context }, now);
+        // The mailbox owner is the owner: what was added since the last full
+        // sign-in (a number, a factor, codes: perhaps with a stolen token) goes.
+        const since = (await sessions.lastPasswordSignIn(trx, user.id)) ?? user.createdAt;
+        const reversed = await deps.security().reverseAdditionsSince(trx, user.id, since);
+        if (reversed.length > 0)
+          await mail.queue(
+            trx,
+            user.email!,
+            changesUndone({ removed: reversed, reason: 'your password was reset' }),
+          );
+        await recordAudit(
+          trx,
+          { type: 'password.reset', userId: user.id, context, detail: { reversed: reversed.length } },
+          now,
+        );
         await mail.queue(
           trx,
           user.email!,
