@@ -80,8 +80,9 @@ export function createReauthenticator(deps: ReauthenticatorDeps) {
           'confirmCode',
         );
       if (proof.confirmOti !== undefined) {
-        // The number must have been the account's before this session signed in.
-        if (user.phoneVerifiedAt === null || user.phoneVerifiedAt >= principal.authTime)
+        // The number must have been the account's when this session signed in
+        // (a phone sign-up proves its number in that very sign-in).
+        if (user.phoneVerifiedAt === null || user.phoneVerifiedAt > principal.authTime)
           throw reauthenticationRequired(
             'The account has no number verified before this sign-in.',
             'confirmOti',
