@@ -59,6 +59,11 @@ const LinkVerifyBody = Type.Object(
 const CodeSent = Type.Object({
   oti: Type.String({ description: 'One-time id: send it back with the code' }),
   expiresAt: Type.String({ format: 'date-time', description: 'The code expires then (5 minutes)' }),
+  retryAfter: Type.Integer({
+    minimum: 0,
+    description: 'Seconds until the next code to this number may be asked for from here (the 30 s cooldown)',
+  }),
+  nextSendAt: Type.String({ format: 'date-time', description: 'When the next code may be asked for' }),
 });
 
 export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authenticator }): void {
@@ -71,8 +76,9 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
         tags: ['phone'],
         summary: 'Send a sign-in code by SMS',
         description:
-          'Always the same reply for known and new numbers. One SMS per number every 30 s and 5 an hour; ' +
-          'per-IP and service-wide limits guard against SMS pumping.',
+          'Always the same reply for known and new numbers; `retryAfter` and `nextSendAt` say when the next code ' +
+          'may be asked for. From one network, one SMS per number every 30 s and 5 an hour; per-IP, per-number ' +
+          'and service-wide limits guard against SMS pumping, and a flood from elsewhere does not spend them.',
         body: PhoneBody,
         response: { 202: CodeSent, ...problemResponses(422, 429) },
       },

@@ -1,13 +1,14 @@
 // Phone numbers: sign-in by SMS code (creating the account on first use) and
 // linking a number to a signed-in account. A code is bound to its one-time id
 // (`oti`), its purpose and its number; 5 tries per code, 100 failures per
-// number a day, sends throttled per number, per IP and globally.
+// number a day; sends throttled as phone.limits.ts explains.
 import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { networkKey } from '../../platform/rate-limit/ip-key.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -33,10 +34,12 @@ import { phoneError } from './phone.errors.ts';
 import {
   LINK_REQUESTS_PER_USER,
   PHONE_FAILURES,
-  SEND_COOLDOWN_PER_PHONE,
+  SEND_COOLDOWN_SECONDS,
   SENDS_GLOBAL,
   SENDS_PER_IP,
+  SENDS_PER_NETWORK,
   SENDS_PER_PHONE,
+  SENDS_PER_PHONE_PER_NETWORK,
   VERIFY_PER_IP,
 } from './phone.limits.ts';
 import { registerPhoneUndo } from './phone-undo.ts';
@@ -68,6 +71,10 @@ export interface PhoneDeps {
 export interface CodeSent {
   readonly oti: string;
   readonly expiresAt: string;
+  /** Seconds until this client may ask for the next code to the number (the cooldown). */
+  readonly retryAfter: number;
+  /** When that is. */
+  readonly nextSendAt: string;
 }
 
 export function createPhoneService(deps: PhoneDeps) {
@@ -92,11 +99,20 @@ export function createPhoneService(deps: PhoneDeps) {
     userId: string | null,
     context: RequestContext,
   ): Promise<CodeSent> {
-    enforce(await guard.failures.check(failureKey(phone)), 'phone failures per day');
-    await guard.perKey('sms-cooldown', phone, SEND_COOLDOWN_PER_PHONE);
-    await guard.perKey('sms-phone', phone, SENDS_PER_PHONE);
+    // The caller's own limits first: a refused flood spends nothing of the number's.
     await guard.perIp('sms', context.ip, SENDS_PER_IP);
-    await guard.perKey('sms-global', 'all', SENDS_GLOBAL);
+    enforce(await guard.failures.check(failureKey(phone)), 'phone failures per day');
+    // Then the number as seen from the caller's network.
+    const network = networkKey(context.ip);
+    await guard.cooldown('sms-cooldown', `${phone}:${network}`, SEND_COOLDOWN_SECONDS);
+    const sentFromHere = await guard.countPerKey(
+      'sms-phone',
+      `${phone}:${network}`,
+      SENDS_PER_PHONE_PER_NETWORK,
+    );
+    await guard.sharedBudget('sms-phone-all', phone, sentFromHere, SENDS_PER_PHONE);
+    const sentByNetwork = await guard.countPerKey('sms-network', network, SENDS_PER_NETWORK);
+    await guard.sharedBudget('sms-global', 'all', sentByNetwork, SENDS_GLOBAL);
     const issued = await inTransaction(db, async (trx) => {
       const code = await otp.issueCode(trx, {
         purpose,
@@ -112,7 +128,8 @@ export function createPhoneService(deps: PhoneDeps) {
       return code;
     });
     sms.flush();
-    return { oti: issued.id, expiresAt: issued.expiresAt };
+    const nextSendAt = new Date(clock.now().getTime() + SEND_COOLDOWN_SECONDS * 1000).toISOString();
+    return { oti: issued.id, expiresAt: issued.expiresAt, retryAfter: SEND_COOLDOWN_SECONDS, nextSendAt };
   }
 
   /** Checks a code by its oti; a wrong try at a real code counts towards the number's daily failures. */
