@@ -40,7 +40,11 @@ export function createPasswordResetSender(deps: {
         tokenTtlSeconds: RESET_MINUTES * 60,
       });
       const link = `${deps.publicUrl}/reset-password?token=${encodeURIComponent(issued.token!)}`;
-      await deps.mail.queue(trx, email, passwordResetCode({ code: issued.code, link, minutes: RESET_MINUTES }));
+      await deps.mail.queue(
+        trx,
+        email,
+        passwordResetCode({ code: issued.code, link, minutes: RESET_MINUTES }),
+      );
       return true;
     });
     if (queued) deps.mail.flush();
