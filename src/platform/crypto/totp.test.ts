@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HOTP, Secret } from 'otpauth';
+import { HOTP, Secret, URI } from 'otpauth';
 import { generateTotpSecret, totpCodeAt, totpQrSvg, totpStepAt, totpUri, verifyTotp } from './totp.ts';
 
 // RFC 6238 appendix B: the SHA-1 seed is the ASCII string "12345678901234567890".
@@ -121,11 +121,25 @@ describe('totpUri', () => {
     assert.equal(parsed.searchParams.get('secret'), secret);
   });
 
-  test('refuses colons, empty names and corrupt secrets', () => {
+  test('an account with colons is encoded, and the label still splits after the issuer', () => {
     const secret = generateTotpSecret();
-    assert.throws(() => totpUri({ secret, account: 'a:b', issuer: 'Acme' }), RangeError);
+    const uri = totpUri({ secret, account: 'boss:attacker2@evil.com', issuer: 'Roster' });
+    const label = new URL(uri).pathname.replace(/^\/\/totp\//, '').replace(/^\//, '');
+    assert.equal(label, 'Roster:boss%3Aattacker2%40evil.com');
+    const [issuer, ...rest] = decodeURIComponent(label).split(':');
+    assert.equal(issuer, 'Roster');
+    assert.equal(rest.join(':'), 'boss:attacker2@evil.com');
+    // otpauth, the library apps' parsers are modelled on, reads the same names.
+    const parsed = URI.parse(uri);
+    assert.equal(parsed.issuer, 'Roster');
+    assert.equal(parsed.label, 'boss:attacker2@evil.com');
+  });
+
+  test('refuses an issuer with a colon, empty names and corrupt secrets', () => {
+    const secret = generateTotpSecret();
     assert.throws(() => totpUri({ secret, account: 'ann', issuer: 'Acme: EU' }), RangeError);
     assert.throws(() => totpUri({ secret, account: ' ', issuer: 'Acme' }), RangeError);
+    assert.throws(() => totpUri({ secret, account: 'ann', issuer: '' }), RangeError);
     assert.throws(() => totpUri({ secret: '!!', account: 'ann', issuer: 'Acme' }));
   });
 });

@@ -43,8 +43,11 @@ export interface TotpUriInput {
 export function totpUri({ secret, account, issuer }: TotpUriInput): string {
   // Parsing also validates: a corrupt secret fails here, not in the user's app.
   const base32 = Secret.fromBase32(secret).base32;
-  assertLabelPart('issuer', issuer);
-  assertLabelPart('account', account);
+  assertIssuer(issuer);
+  if (typeof account !== 'string' || account.trim().length === 0)
+    throw new RangeError('totpUri: account must be a non-empty string');
+  // Every part is percent-encoded, a colon in the account too (`%3A`): apps
+  // split the label at its first colon, which is the one after the issuer.
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
   const query = [
     `secret=${base32}`,
@@ -56,12 +59,12 @@ export function totpUri({ secret, account, issuer }: TotpUriInput): string {
   return `otpauth://totp/${label}?${query}`;
 }
 
-// The label is `issuer:account`, and apps split it at the first colon, literal
-// or encoded; a colon inside either part would show the wrong names.
-function assertLabelPart(name: string, value: string): void {
-  if (typeof value !== 'string' || value.trim().length === 0)
-    throw new RangeError(`totpUri: ${name} must be a non-empty string`);
-  if (value.includes(':')) throw new RangeError(`totpUri: ${name} must not contain ':'`);
+// The issuer is the deployment's fixed name, not user input, and it comes
+// before the label's first colon: one of its own would split it there.
+function assertIssuer(issuer: string): void {
+  if (typeof issuer !== 'string' || issuer.trim().length === 0)
+    throw new RangeError('totpUri: issuer must be a non-empty string');
+  if (issuer.includes(':')) throw new RangeError("totpUri: issuer must not contain ':'");
 }
 
 /** The URI as a standalone SVG QR code, to inline in the enrolment page. */
