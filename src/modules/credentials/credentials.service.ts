@@ -114,7 +114,14 @@ export function createCredentialsService(deps: CredentialsDeps) {
   async function verifySignedInPassword(user: User, password: string): Promise<boolean> {
     const key = `login:user:${user.id}`;
     enforce(await guard.failures.reserve(key, LOGIN_LOCKOUT), 'password lockout');
-    const ok = await matchesPassword(user, password);
+    let ok: boolean;
+    try {
+      ok = await matchesPassword(user, password);
+    } catch (error) {
+      // Not judged (e.g. shed by the busy hasher): not a failure.
+      await guard.failures.release(key, LOGIN_LOCKOUT);
+      throw error;
+    }
     if (ok) await guard.failures.reset(key);
     return ok;
   }
@@ -157,8 +164,13 @@ export function createCredentialsService(deps: CredentialsDeps) {
       // A known device is judged by its own failures alone, whatever others did from its address.
       const device = claimed && user && claimed.userId === user.id ? claimed : null;
       if (claimed && !device) await guard.perIp('login', context.ip, LOGIN_PER_IP);
-      const cleared = await lockout.admit({ name: `${id.kind}:${id.value}`, ip: context.ip, device });
-      if (!(await matchesPassword(user, input.password))) {
+      const admission = await lockout.admit({ name: `${id.kind}:${id.value}`, ip: context.ip, device });
+      const matches = await matchesPassword(user, input.password).catch(async (error: unknown) => {
+        // Not judged (e.g. shed by the busy hasher): not a failure.
+        await lockout.release(admission);
+        throw error;
+      });
+      if (!matches) {
         // One row for known and unknown names alike, without the name: the same work either way.
         await recordAudit(
           db,
@@ -167,7 +179,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
         );
         throw credentialError('invalid_credentials');
       }
-      await lockout.succeeded(cleared);
+      await lockout.succeeded(admission);
       const known = user!;
       // Only now, after a correct password, may the reply say more about the account.
       if (known.status === 'banned') throw accountError('account_disabled');

@@ -12,7 +12,7 @@
 // get more evaluations than the lockouts allow.
 import { ipKey } from '../../platform/rate-limit/ip-key.ts';
 import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
-import type { FailureCounter } from '../../platform/rate-limit/rate-limiter.ts';
+import type { FailureCounter, FailurePolicy } from '../../platform/rate-limit/rate-limiter.ts';
 import { LOGIN_LOCKOUT, LOGIN_NAME_LOCKOUT } from './credentials.limits.ts';
 import type { Device } from './device-token.ts';
 
@@ -20,11 +20,16 @@ const nameKey = (name: string) => `login:${name}`;
 const clientKey = (name: string, ip: string) => `login:${name}:ip:${ipKey(ip)}`;
 const deviceKey = (device: Device) => `login:device:${device.nonce}`;
 
+/** The counts an admitted attempt reserved. */
+export type Admission = readonly { readonly key: string; readonly policy: FailurePolicy }[];
+
 export interface PasswordLockout {
-  /** Throws rate_limited when the attempt may not be checked; otherwise counts it. Returns what a success clears. */
-  admit(attempt: { name: string; ip: string; device: Device | null }): Promise<readonly string[]>;
-  /** A correct password: clears the counts `admit` returned. */
-  succeeded(keys: readonly string[]): Promise<void>;
+  /** Throws rate_limited when the attempt may not be checked; otherwise counts it. */
+  admit(attempt: { name: string; ip: string; device: Device | null }): Promise<Admission>;
+  /** A correct password: clears the counts. */
+  succeeded(admission: Admission): Promise<void>;
+  /** The password could not be checked (the hasher shed it): the attempt does not count. */
+  release(admission: Admission): Promise<void>;
   /** A new password (a reset): lifts the names' lockouts, everywhere and from this address. */
   lift(names: readonly string[], ip: string): Promise<void>;
 }
@@ -34,16 +39,24 @@ export function createPasswordLockout(failures: FailureCounter): PasswordLockout
     async admit({ name, ip, device }) {
       if (device) {
         enforce(await failures.reserve(deviceKey(device), LOGIN_LOCKOUT), 'login lockout (device)');
-        return [deviceKey(device)];
+        return [{ key: deviceKey(device), policy: LOGIN_LOCKOUT }];
       }
       // Refused first without counting anything of this address's.
       enforce(await failures.check(nameKey(name)), 'login lockout (every address)');
-      enforce(await failures.reserve(clientKey(name, ip), LOGIN_LOCKOUT), 'login lockout (address)');
-      enforce(await failures.reserve(nameKey(name), LOGIN_NAME_LOCKOUT), 'login lockout (every address)');
-      return [clientKey(name, ip), nameKey(name)];
+      const client = { key: clientKey(name, ip), policy: LOGIN_LOCKOUT };
+      enforce(await failures.reserve(client.key, client.policy), 'login lockout (address)');
+      const everywhere = { key: nameKey(name), policy: LOGIN_NAME_LOCKOUT };
+      const status = await failures.reserve(everywhere.key, everywhere.policy);
+      // Refused by the ceiling in a race after the check above: the address's count is taken back.
+      if (status.blocked) await failures.release(client.key, client.policy);
+      enforce(status, 'login lockout (every address)');
+      return [client, everywhere];
     },
-    async succeeded(keys) {
-      for (const key of keys) await failures.reset(key);
+    async succeeded(admission) {
+      for (const { key } of admission) await failures.reset(key);
+    },
+    async release(admission) {
+      for (const { key, policy } of admission) await failures.release(key, policy);
     },
     async lift(names, ip) {
       for (const name of names) {

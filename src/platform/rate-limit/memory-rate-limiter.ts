@@ -98,6 +98,21 @@ class MemoryFailureCounter implements FailureCounter {
     return NOT_BLOCKED;
   }
 
+  async release(key: string, policy?: FailurePolicy): Promise<void> {
+    const resolved = resolveFailurePolicy(policy);
+    const now = this.#clock.now().getTime();
+    const previous = this.#states.get(key, now);
+    if (previous === undefined || previous.failures <= 0) return;
+    const failures = previous.failures - 1;
+    const blockedUntil = failures < resolved.freeAttempts ? 0 : previous.blockedUntil;
+    this.#states.set(
+      key,
+      { failures, blockedUntil },
+      Math.max(now + resolved.forgetAfterMs, blockedUntil),
+      now,
+    );
+  }
+
   async recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {
     const resolved = resolveFailurePolicy(policy);
     const now = this.#clock.now().getTime();

@@ -174,6 +174,23 @@ export function rateLimiterContract(
       assert.deepEqual(await limiter.failures.reserve(k, FAST), { blocked: false, retryAfterSeconds: 0 });
     });
 
+    it('release takes back one reservation, and the block it set when below the free attempts', async () => {
+      const { limiter } = await makeHarness();
+      const k = key('release');
+      for (let i = 0; i < 10; i++) await limiter.failures.reserve(k, FAST);
+      assert.equal((await limiter.failures.check(k)).blocked, true);
+      await limiter.failures.release(k, FAST);
+      assert.deepEqual(await limiter.failures.check(k), { blocked: false, retryAfterSeconds: 0 });
+      // Nine left: one more reservation goes ahead and blocks again.
+      assert.equal((await limiter.failures.reserve(k, FAST)).blocked, false);
+      assert.equal((await limiter.failures.check(k)).blocked, true);
+      // Nothing to take back on a key without failures.
+      const empty = key('release-empty');
+      await limiter.failures.release(empty, FAST);
+      for (let i = 0; i < 9; i++) await limiter.failures.reserve(empty, FAST);
+      assert.equal((await limiter.failures.check(empty)).blocked, false);
+    });
+
     it('a cooldown allows one request, then refuses until exactly its length has passed', async () => {
       const { limiter, advance } = await makeHarness();
       const k = key('cooldown');

@@ -55,6 +55,12 @@ export interface LockoutStatus {
 export interface FailureCounter {
   /** Blocked: refuses, counting nothing. Otherwise counts one failure and lets this attempt through. */
   reserve(key: string, policy?: FailurePolicy): Promise<LockoutStatus>;
+  /**
+   * Takes back one reservation whose attempt was never judged (the check
+   * itself failed, e.g. the password hasher shed it): the count drops by one,
+   * and a block goes only when the count falls below the free attempts.
+   */
+  release(key: string, policy?: FailurePolicy): Promise<void>;
   check(key: string): Promise<LockoutStatus>;
   recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus>;
   reset(key: string): Promise<void>;

@@ -19,6 +19,7 @@ import {
   CONSUME_SCRIPT,
   COOLDOWN_SCRIPT,
   RECORD_FAILURE_SCRIPT,
+  RELEASE_FAILURE_SCRIPT,
   RESERVE_FAILURE_SCRIPT,
 } from './redis-scripts.ts';
 import { cooldownMs, toRetryAfterSeconds, windowMs } from './sliding-window.ts';
@@ -74,6 +75,10 @@ class RedisFailureCounter implements FailureCounter {
     return status(
       await runScript(this.#redis, RESERVE_FAILURE_SCRIPT, this.#prefix + key, policyArgs(policy)),
     );
+  }
+
+  async release(key: string, policy?: FailurePolicy): Promise<void> {
+    await runScript(this.#redis, RELEASE_FAILURE_SCRIPT, this.#prefix + key, policyArgs(policy));
   }
 
   async recordFailure(key: string, policy?: FailurePolicy): Promise<LockoutStatus> {

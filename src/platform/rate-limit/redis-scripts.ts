@@ -80,6 +80,20 @@ end
 ${COUNT_FAILURE}
 return 0`;
 
+/**
+ * Mirrors MemoryFailureCounter.release: one failure fewer; the block goes
+ * when the count falls below ARGV[1] (free attempts). Returns 0.
+ */
+export const RELEASE_FAILURE_SCRIPT = `local n = tonumber(redis.call('HGET', KEYS[1], 'n'))
+if n == nil or n <= 0 then
+  return 0
+end
+n = redis.call('HINCRBY', KEYS[1], 'n', -1)
+if n < tonumber(ARGV[1]) then
+  redis.call('HSET', KEYS[1], 'u', '0')
+end
+return 0`;
+
 /** KEYS[1] as above. Returns the remaining block in ms (0 = not blocked). */
 export const CHECK_FAILURES_SCRIPT = `${NOW_MS}
 local blocked_until = tonumber(redis.call('HGET', KEYS[1], 'u')) or 0
