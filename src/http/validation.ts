@@ -5,6 +5,7 @@ import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FieldError } from '../platform/domain-error.ts';
+import { PLAIN_TEXT_MESSAGE, PLAIN_TEXT_PATTERN } from './plain-text.ts';
 
 function ajv(options: Options): Ajv {
   const instance = new Ajv({ allErrors: true, useDefaults: true, strict: false, ...options });
@@ -32,6 +33,9 @@ const PART_PREFIX: Record<string, string> = {
   headers: 'headers',
 };
 
+/** Patterns whose meaning a person can read, in place of Ajv's `must match pattern "…"`. */
+const PATTERN_MESSAGES: ReadonlyMap<unknown, string> = new Map([[PLAIN_TEXT_PATTERN, PLAIN_TEXT_MESSAGE]]);
+
 /** Ajv's errors as `{path, message}`, paths dotted (`name.first`, `query.limit`). */
 export function fieldErrors(issues: readonly AjvIssue[], part: string | undefined): FieldError[] {
   const prefix = PART_PREFIX[part ?? 'body'] ?? part ?? '';
@@ -50,7 +54,9 @@ export function fieldErrors(issues: readonly AjvIssue[], part: string | undefine
         ? 'is required'
         : issue.keyword === 'additionalProperties'
           ? 'is not a known field'
-          : (issue.message ?? 'is invalid');
+          : ((issue.keyword === 'pattern' ? PATTERN_MESSAGES.get(issue.params.pattern) : undefined) ??
+            issue.message ??
+            'is invalid');
     const key = `${path}\u0000${message}`;
     if (!seen.has(key)) {
       seen.add(key);

@@ -105,3 +105,109 @@ describe(`NUL and lone surrogates are refused at the edge (${testDialect})`, () 
     assert.equal(res.json().custom.emoji, '𝔸𝕕𝕒');
   });
 });
+
+// Names and headlines are shown beside other people's: characters that are
+// invisible or reorder the text around them would let one name pass for
+// another. Each is a 422 naming the field, at sign-up and in a profile patch.
+const HIDDEN = {
+  'U+202A LRE': '\u202A',
+  'U+202B RLE': '\u202B',
+  'U+202C PDF': '\u202C',
+  'U+202D LRO': '\u202D',
+  'U+202E RLO': '\u202E',
+  'U+2066 LRI': '\u2066',
+  'U+2067 RLI': '\u2067',
+  'U+2068 FSI': '\u2068',
+  'U+2069 PDI': '\u2069',
+  'U+200E LRM': '\u200E',
+  'U+200F RLM': '\u200F',
+  'U+200B ZWSP': '\u200B',
+  'U+200C ZWNJ': '\u200C',
+  'U+200D ZWJ': '\u200D',
+  'U+2060 WJ': '\u2060',
+  'U+FEFF BOM': '\uFEFF',
+  'U+2028 LS': '\u2028',
+  'U+2029 PS': '\u2029',
+  'U+000A LF': '\n',
+  'U+0009 TAB': '\t',
+  'U+0085 NEL': '\u0085',
+  'U+001B ESC': '\u001B',
+};
+
+describe(`names and headlines refuse invisible and text-direction characters (${testDialect})`, () => {
+  let t: TestApp;
+  let token: string;
+
+  before(async () => {
+    t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: freshEmail('names'), password: STRONG_PASSWORD },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    token = res.json().session.accessToken;
+  });
+  after(() => t.close());
+
+  const patchMe = (payload: unknown): Promise<Reply> =>
+    t.app.inject({
+      method: 'PATCH',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+      payload: payload as object,
+    });
+
+  function assertRefusedField(res: Reply, path: string, label: string): void {
+    const body = assertProblem(res, 422, 'validation_failed');
+    const errors = body.errors as { path: string; message: string }[];
+    // A nullable field also reports its other branch (`must be null`): same path.
+    assert.deepEqual([...new Set(errors.map((e) => e.path))], [path], `${label}: ${res.body}`);
+    assert.ok(
+      errors.some((e) => /invisible or text-direction/.test(e.message)),
+      res.body,
+    );
+  }
+
+  it('sign-up: first and last name', async () => {
+    const count = await countUsers(t);
+    for (const [label, char] of Object.entries(HIDDEN)) {
+      for (const field of ['firstName', 'lastName']) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/v1/accounts',
+          payload: { email: freshEmail('hidden'), password: STRONG_PASSWORD, [field]: `Ada${char}Byron` },
+        });
+        assertRefusedField(res, field, `${label} in ${field}`);
+      }
+    }
+    assert.equal(await countUsers(t), count);
+  });
+
+  it('profile: first, last and display name, and headline; nothing applied', async () => {
+    for (const [label, char] of Object.entries(HIDDEN)) {
+      const text = `evil${char}moc.elgoog`;
+      assertRefusedField(await patchMe({ name: { first: text } }), 'name.first', label);
+      assertRefusedField(await patchMe({ name: { last: text } }), 'name.last', label);
+      assertRefusedField(await patchMe({ name: { display: text } }), 'name.display', label);
+      assertRefusedField(await patchMe({ headline: text }), 'headline', label);
+    }
+    const me = (
+      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    assert.deepEqual(me.name, { first: null, last: null, display: null });
+    assert.equal(me.headline, null);
+  });
+
+  it('names in any script are kept, and longer texts may still carry direction marks', async () => {
+    const res = await patchMe({
+      name: { first: 'José-María', last: 'Nuñez 李 محمد', display: 'Zoë ßtraße' },
+      headline: 'Mathématicienne · 数学家',
+      bio: 'שלום\u200F (Hebrew, then a right-to-left mark)',
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const me = res.json();
+    assert.equal(me.name.display, 'Zoë ßtraße');
+    assert.equal(me.headline, 'Mathématicienne · 数学家');
+  });
+});

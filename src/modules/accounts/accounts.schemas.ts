@@ -1,6 +1,7 @@
 // The user as the API shows it. The response schema is an allow-list: any
 // field not named here (hashes, internal status) can never be serialised.
 import { type Static, Type } from 'typebox';
+import { PlainText } from '../../http/plain-text.ts';
 import { Email, Password, Text } from '../../http/schemas.ts';
 import type { User } from './accounts.repository.ts';
 
@@ -59,8 +60,9 @@ export const RegisterBody = Type.Object(
         description: '3–30 of a–z, 0–9, _ (case-insensitive)',
       }),
     ),
-    firstName: Type.Optional(Text(100)),
-    lastName: Type.Optional(Text(100)),
+    // Names are shown to others: no invisible or text-direction characters.
+    firstName: Type.Optional(PlainText(100)),
+    lastName: Type.Optional(PlainText(100)),
     phone: Type.Optional(Text(32, { description: 'Phone number, E.164 preferred (+4915112345678)' })),
     inviteCode: Type.Optional(
       Text(64, { description: 'An unused invite code; required when the service is invite-only' }),

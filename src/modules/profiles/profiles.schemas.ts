@@ -1,6 +1,7 @@
 // The signed-in user's full view (identity + profile) and the PATCH body.
 // Both are closed: unknown fields (role, counts, verification flags) are 422.
 import { type TSchema, Type } from 'typebox';
+import { PlainText } from '../../http/plain-text.ts';
 import { Text } from '../../http/schemas.ts';
 import type { User } from '../accounts/accounts.repository.ts';
 import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
@@ -69,6 +70,9 @@ export function toMeView(user: User, profile: Profile, tags: readonly Tag[] = []
 
 const Field = (max: number, description?: string) =>
   Type.Optional(Nullable(Text(max, description ? { description } : {})));
+/** Names and the headline are shown beside each other's: no invisible or text-direction characters. */
+const ShownField = (max: number, description?: string) =>
+  Type.Optional(Nullable(PlainText(max, description ? { description } : {})));
 const Url = (description: string) => Type.Optional(Nullable(Type.String({ maxLength: 300, description })));
 
 export const ProfilePatchBody = Type.Object(
@@ -78,7 +82,11 @@ export const ProfilePatchBody = Type.Object(
     ),
     name: Type.Optional(
       Type.Object(
-        { first: Field(100), last: Field(100), display: Field(100, 'Shown instead of first and last') },
+        {
+          first: ShownField(100),
+          last: ShownField(100),
+          display: ShownField(100, 'Shown instead of first and last'),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -87,7 +95,7 @@ export const ProfilePatchBody = Type.Object(
     locale: Field(35, 'BCP 47, e.g. en-GB'),
     timezone: Field(64, 'IANA, e.g. Europe/Berlin'),
     location: Field(100),
-    headline: Field(120),
+    headline: ShownField(120),
     about: Field(5000),
     availability: Type.Optional(Nullable(Availability)),
     contact: Type.Optional(
