@@ -18,6 +18,7 @@ export type AuditEventType =
   | 'phone.changed'
   | 'password.changed'
   | 'password.reset'
+  | 'password.reset_requested'
   | 'session.revoked'
   | 'session.refresh_reused'
   | 'security.change_undone';

@@ -24,7 +24,7 @@ import {
   type User,
 } from '../accounts/accounts.repository.ts';
 import { normaliseEmail, parseIdentifier } from '../accounts/identifiers.ts';
-import { type AuditEventType, recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
@@ -48,7 +48,6 @@ export { RESET_MINUTES } from './password-reset-mail.ts';
 
 /** Matches no account: unknown names look their credential up too, so both paths run the same statements. */
 const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
-const RESET_REQUESTED = 'password.reset_requested' as AuditEventType;
 
 export interface CredentialsDeps {
   readonly db: Executor;
@@ -234,7 +233,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const now = clock.now();
       await inTransaction(db, async (trx) => {
         const user = await findUserByEmail(trx, email);
-        await recordAudit(trx, { type: RESET_REQUESTED, userId: user?.id ?? null, context }, now);
+        await recordAudit(trx, { type: 'password.reset_requested', userId: user?.id ?? null, context }, now);
         await enqueue(trx, 'password_reset', { email } satisfies PasswordResetJob, now);
       });
       // Wakes the outbox worker, which carries the job as it carries mail.

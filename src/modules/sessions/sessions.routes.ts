@@ -10,6 +10,7 @@ import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
 import { toPrivateUser } from '../accounts/accounts.schemas.ts';
 import type { AccountsService } from '../accounts/accounts.service.ts';
 import type { CredentialsService } from '../credentials/credentials.service.ts';
+import { deviceTokenOf, rememberDevice } from '../credentials/device-cookie.ts';
 import {
   Introspection,
   Jwks,
@@ -42,15 +43,17 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
         summary: 'Sign in with a password',
         description:
           'By email or username. An unknown account and a wrong password get the same 401 `invalid_credentials` ' +
-          'after the same work. After 10 consecutive failures the account answers 429 with Retry-After, backing ' +
-          'off. `email_not_verified` and `account_disabled` (403) come only after a correct password. When the ' +
+          'after the same work. 10 consecutive failures for a sign-in name from one address answer 429 with ' +
+          'Retry-After, backing off; 100 from all addresses together lock the name everywhere, except for a browser ' +
+          'that presents the `roster_device` cookie of an earlier correct sign-in. `email_not_verified` and `account_disabled` (403) come only after a correct password. When the ' +
           'account has a second factor the reply is `{mfaRequired, mfaToken, methods}` instead of tokens.',
         body: LoginBody,
         response: { 200: Type.Union([Tokens, MfaRequired]), ...problemResponses(401, 403, 422, 429, 503) },
       },
     },
-    async (request) => {
-      const result = await credentials.login(request.body, requestContext(request));
+    async (request, reply) => {
+      const result = await credentials.login(request.body, requestContext(request), deviceTokenOf(request));
+      rememberDevice(reply, result.deviceToken);
       if (result.kind === 'challenge') return { ...result.challenge, methods: [...result.challenge.methods] };
       return { ...result.tokens, user: toPrivateUser(result.user) };
     },
