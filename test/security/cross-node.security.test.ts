@@ -3,8 +3,13 @@
 // live, and a password guesser's failures count across nodes. Without
 // REDIS_URL (the single-node default) the other node keeps its cached answer
 // for up to the cache TTL; that limitation is documented here too.
+// Both nodes share one ManualClock that stands still unless a test moves it:
+// the session cache reads that clock, so a cached entry can never expire by
+// itself, and a refusal on the other node can only come from the revocation
+// event, however slowly a busy machine runs the test.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { ManualClock } from '../../src/platform/clock.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
@@ -45,9 +50,16 @@ async function sharedDatabase(): Promise<[TestDatabase, TestDatabase, () => Prom
   ];
 }
 
-async function twoNodes(env: Record<string, string>): Promise<{ a: TestApp; b: TestApp }> {
+/** The session cache's TTL (session-state.ts): how long a node may believe a revoked session without the event. */
+const CACHE_TTL_MS = 10_000;
+
+async function twoNodes(
+  env: Record<string, string>,
+): Promise<{ a: TestApp; b: TestApp; clock: ManualClock }> {
   const [dbA, dbB, drop] = await sharedDatabase();
-  const options = { env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0', ...env } };
+  // Starts at the real time: the account helpers write real timestamps.
+  const clock = new ManualClock(new Date());
+  const options = { env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0', ...env }, clock };
   const a = await buildTestApp({ ...options, db: dbA, identity: { hasher: cheapHasher() } });
   const b = await buildTestApp({ ...options, db: dbB, identity: { hasher: cheapHasher() } });
   cleanups.push(async () => {
@@ -55,7 +67,7 @@ async function twoNodes(env: Record<string, string>): Promise<{ a: TestApp; b: T
     await b.close();
     await drop();
   });
-  return { a, b };
+  return { a, b, clock };
 }
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -63,8 +75,12 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-/** Polls until `check` holds; returns the milliseconds it took, or null after `timeoutMs`. */
-async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number | null> {
+/**
+ * Polls until `check` holds; returns the milliseconds it took, or null after
+ * `timeoutMs`. The bound is generous: the frozen clock, not the bound, is what
+ * rules out an expired cache entry.
+ */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<number | null> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (await check()) return performance.now() - started;
@@ -88,9 +104,10 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
     });
     assert.equal(out.statusCode, 204);
 
-    // Pub/sub delivery is asynchronous; allow it a moment, far below B's 10 s cache TTL.
-    const ms = await within(1_000, async () => (await get(b, '/v1/me', s.accessToken)).statusCode === 401);
-    assert.notEqual(ms, null, 'node B still accepted the revoked token after 1 s');
+    // Pub/sub delivery is asynchronous. B's clock stands still, so its cache entry is as
+    // fresh as when it was made: only the event can make B refuse.
+    const ms = await eventually(async () => (await get(b, '/v1/me', s.accessToken)).statusCode === 401);
+    assert.notEqual(ms, null, 'node B still accepted the revoked token after 10 s');
     ctx.diagnostic(`node B refused the revoked token after ${ms!.toFixed(1)} ms`);
     assertProblem(await get(b, '/v1/me', s.accessToken), 401, 'invalid_token');
     assertProblem(await get(a, '/v1/me', s.accessToken), 401, 'invalid_token');
@@ -110,7 +127,7 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
     });
     assert.equal(all.statusCode, 204);
     for (const s of sessions) {
-      const ms = await within(1_000, async () => (await get(a, '/v1/me', s.accessToken)).statusCode === 401);
+      const ms = await eventually(async () => (await get(a, '/v1/me', s.accessToken)).statusCode === 401);
       assert.notEqual(ms, null, `session ${s.sessionId} still live on node A`);
     }
   });
@@ -130,7 +147,7 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
 
 describe(`documents the single-node default: no REDIS_URL (${testDialect})`, () => {
   it('without REDIS_URL, node B keeps accepting a token revoked on node A while its cache entry lives (≤ 10 s)', async () => {
-    const { a, b } = await twoNodes({});
+    const { a, b, clock } = await twoNodes({});
     const email = freshEmail('no-redis');
     await verifiedAccount(a, email);
     const s = await session(a, email);
@@ -143,12 +160,16 @@ describe(`documents the single-node default: no REDIS_URL (${testDialect})`, () 
     });
     assert.equal(out.statusCode, 204);
     assertProblem(await get(a, '/v1/me', s.accessToken), 401, 'invalid_token');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Up to the last millisecond of its cache entry's life, B has not heard of the revocation.
+    await clock.tick(CACHE_TTL_MS - 1);
     assert.equal(
       (await get(b, '/v1/me', s.accessToken)).statusCode,
       200,
       'the limitation: node B has not heard of the revocation (multi-node deployments need REDIS_URL)',
     );
+    // Then the entry expires and B asks the database: the limitation is bounded by the TTL.
+    await clock.tick(1);
+    assertProblem(await get(b, '/v1/me', s.accessToken), 401, 'invalid_token');
     // What B has not cached it asks the database about, so a fresh session is refused there at once.
     const t = await session(a, email);
     await a.app.inject({
