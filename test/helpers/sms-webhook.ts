@@ -3,7 +3,7 @@
 // codes from `messages`. It can be told to answer with an error, or late.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitForMessage } from './wait-for.ts';
+import { DEFAULT_WAIT_MS, waitForMessage } from './wait-for.ts';
 
 export interface ReceivedSms {
   readonly to: string;
@@ -93,7 +93,7 @@ export async function startSmsWebhook(): Promise<TestSmsWebhook> {
     respondWith(next) {
       answer = typeof next === 'number' ? { status: next } : next;
     },
-    waitFor: (predicate = () => true, timeoutMs = 5_000) =>
+    waitFor: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
       waitForMessage(messages, waiters, predicate, timeoutMs, 'SMS'),
     close() {
       for (const timer of delays) clearTimeout(timer);

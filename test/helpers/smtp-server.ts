@@ -3,7 +3,7 @@
 // (mailparser is not a dependency; this reads what nodemailer writes).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { waitForMessage } from './wait-for.ts';
+import { DEFAULT_WAIT_MS, waitForMessage } from './wait-for.ts';
 
 export interface ParsedMail {
   /** Lower-cased names; folded lines joined; encoded words decoded. */
@@ -85,7 +85,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     reject(error) {
       rejection = error;
     },
-    waitFor: (predicate = () => true, timeoutMs = 5_000) =>
+    waitFor: (predicate = () => true, timeoutMs = DEFAULT_WAIT_MS) =>
       waitForMessage(messages, waiters, predicate, timeoutMs, 'mail'),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

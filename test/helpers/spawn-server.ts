@@ -37,7 +37,8 @@ export async function spawnServer(options: {
   });
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s: ${stderr}`)), 20_000);
+    // Start-up takes a second or two; the bound only turns a hang into a message.
+    const timer = setTimeout(() => reject(new Error(`server did not start in 45 s: ${stderr}`)), 45_000);
     exit.then((code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {

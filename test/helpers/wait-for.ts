@@ -1,5 +1,14 @@
 // Waiting for a message that a test server receives: resolves with the first
 // match, already there or arriving later; rejects after the timeout.
+
+/**
+ * How long a test waits for a message by default. Delivery takes milliseconds
+ * on an idle machine; the bound only turns a message that never comes into a
+ * failure, so it is generous enough for a busy machine running test files
+ * side by side. Waiting long costs nothing when the message does come.
+ */
+export const DEFAULT_WAIT_MS = 30_000;
+
 export function waitForMessage<T>(
   messages: readonly T[],
   waiters: Set<() => void>,
