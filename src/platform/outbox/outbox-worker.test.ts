@@ -15,7 +15,8 @@ import { createOutboxWorker, type OutboxLogger, type OutboxWorkerOptions } from 
 const mail = { to: 'ada@example.com', subject: 'Hi', text: 'code 123456', html: '<p>code 123456</p>' };
 const SEC = 1000;
 
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+/** Polls until `check` holds; the bound is generous (a busy machine), it only ends a hang. */
+async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not met in time');
@@ -177,21 +178,27 @@ describe(`outbox worker (${testDialect})`, () => {
     const released = new Promise<void>((r) => {
       release = r;
     });
-    behaviour = () => released;
+    const held = { ...mail, to: 'held@example.com' };
+    behaviour = async (payload) => {
+      if ((payload as typeof mail).to === held.to) await released;
+    };
+    const first = await enqueueMail(t.database.db, mail, clock.now());
     const w = worker({ pollIntervalMs: 60_000 });
     w.start();
-    await new Promise((r) => setTimeout(r, 50)); // first (empty) poll done; next one is a minute away
-    const id = await enqueueMail(t.database.db, mail, clock.now());
+    // The first poll runs at once and sends what is there.
+    await waitUntil(async () => (await findOutboxMessage(t.database.db, first))?.status === 'sent');
+    // That poll's claim is over and the next poll is a minute away: only wake() sends this one.
+    const id = await enqueueMail(t.database.db, held, clock.now());
     w.wake();
-    await waitUntil(() => calls.length === 1);
-    let stopped = false;
-    const stopping = w.stop().then(() => {
-      stopped = true;
-    });
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(stopped, false, 'stop() waits for the send in flight');
+    await waitUntil(() => calls.length === 2);
+    const order: string[] = [];
+    const stopping = w.stop().then(() => order.push('stopped'));
+    // One turn of the event loop: a stop() that did not wait for the send would be done by now.
+    await new Promise((r) => setImmediate(r));
+    order.push('released');
     release();
     await stopping;
+    assert.deepEqual(order, ['released', 'stopped'], 'stop() waits for the send in flight');
     assert.equal((await findOutboxMessage(t.database.db, id))?.status, 'sent', 'and records its outcome');
   });
 
