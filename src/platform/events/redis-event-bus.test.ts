@@ -46,8 +46,12 @@ if (skip) {
 
   it('redis: closes even when Redis cannot be reached', async () => {
     const bus = createEventBus('redis://127.0.0.1:1', { onError: () => {} });
-    const started = Date.now();
+    const started = performance.now();
     await bus.close();
-    assert.ok(Date.now() - started < 1000);
+    // Closing drops connections that are not ready at once; waiting for a Redis that never
+    // answers would last as long as ioredis keeps retrying. The bound tells the two apart
+    // while sitting far above an instant close, so a busy machine does not trip it.
+    const ms = performance.now() - started;
+    assert.ok(ms < 5_000, `close took ${ms.toFixed(0)} ms`);
   });
 }
