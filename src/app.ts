@@ -82,7 +82,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     parseOptions: { httpOnly: true, sameSite: 'lax', secure: config.env !== 'development' },
   });
   await registerOpenApi(app, config.publicUrl);
-  const metrics = registerMetrics(app);
+  const metrics = registerMetrics(app, config);
 
   let draining = false;
   app.addHook('preClose', async () => {

@@ -1,16 +1,17 @@
 // Liveness and readiness. /healthz answers while the process runs; /readyz
 // also asks the database (bounded by a timeout, so a hung database makes the
 // probe fail instead of hang) and fails while the node drains for shutdown.
+// /metrics is here when the main listener serves it (see metrics.ts).
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
 import { Type } from 'typebox';
 import { commonError } from '../platform/errors.ts';
+import { type Metrics, metricsRoute } from './metrics.ts';
 import { problemResponses } from './problem.ts';
 
 export interface HealthDeps {
   ping(): Promise<void>;
   isDraining(): boolean;
-  metrics: Registry;
+  metrics: Metrics;
 }
 
 const READY_TIMEOUT_MS = 2_000;
@@ -64,21 +65,5 @@ export function healthRoutes(app: FastifyInstance, deps: HealthDeps): void {
     },
   );
 
-  app.get(
-    '/metrics',
-    {
-      schema: {
-        tags: ['service'],
-        summary: 'Prometheus metrics',
-        description:
-          'Prometheus text format: `http_request_duration_seconds` by method, route and status, and process metrics.',
-        produces: ['text/plain'],
-        response: { 200: { type: 'string', description: 'Prometheus exposition format' } },
-      },
-    },
-    async (_request, reply) => {
-      reply.type(deps.metrics.contentType);
-      return deps.metrics.metrics();
-    },
-  );
+  if (deps.metrics.onMain) metricsRoute(app, deps.metrics);
 }
