@@ -125,7 +125,7 @@ describe(`/metrics on a listener of its own (${testDialect})`, () => {
       assert.equal((await fetch(server.metricsUrl)).status, 401);
       const wrong = await fetch(server.metricsUrl, { headers: { authorization: 'Bearer nope' } });
       assert.equal(wrong.status, 401);
-      assert.equal((await wrong.json()).code, 'unauthenticated');
+      assert.equal(((await wrong.json()) as { code: string }).code, 'unauthenticated');
       const ok = await fetch(server.metricsUrl, { headers: { authorization: `Bearer ${TOKEN}` } });
       assert.equal(ok.status, 200);
       assert.equal(
