@@ -61,7 +61,7 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   const schema = uniqueName('test');
   await withAdmin((c) => c.query(`create schema ${schema}`));
   const target: DatabaseTarget = { dialect: 'postgres', url: postgresAdminUrl };
-  const database = openDatabase(target, { schema, poolSize: 5 });
+  const database = openDatabase(target, { schema, poolSize: 5, connectionTimeoutMs: 30_000 });
   if (migrate) await withSchemaLock(() => migrateToLatest(database));
   return {
     database,

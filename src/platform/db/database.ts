@@ -23,6 +23,8 @@ export interface OpenDatabaseOptions {
   readonly schema?: string;
   /** PostgreSQL pool size. */
   readonly poolSize?: number;
+  /** How long a query waits for a free PostgreSQL connection before failing (ms). */
+  readonly connectionTimeoutMs?: number;
 }
 
 // pg's defaults turn timestamptz into Date, int8 into string and jsonb into
@@ -58,7 +60,7 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
   const pool = new pg.Pool({
     connectionString: target.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     types: pgTypes,
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),

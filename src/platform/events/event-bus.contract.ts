@@ -30,7 +30,7 @@ async function inbox(bus: EventBus, channel: string): Promise<Inbox> {
       const timer = setTimeout(() => {
         waiters.delete(check);
         reject(new Error(`got ${JSON.stringify(received)}, waited for ${count} messages`));
-      }, 2000);
+      }, 30_000);
       const check = () => {
         if (received.length < count) return;
         clearTimeout(timer);
