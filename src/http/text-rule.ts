@@ -40,13 +40,16 @@ const BAD_KEY = Symbol('bad key');
 export function unstorableText(root: unknown, prefix: string): FieldError[] {
   const errors: FieldError[] = [];
   const stack: [unknown, string][] = [[root, prefix]];
+  // JSON has no cycles, but parsed multipart bodies do (each part points back at all fields).
+  const seen = new WeakSet<object>();
   while (stack.length > 0 && errors.length < MAX_ERRORS) {
     const [node, path] = stack.pop()!;
     if (node === BAD_KEY) {
       errors.push({ path, message: KEY_MESSAGE });
     } else if (typeof node === 'string') {
       if (!isStorableText(node)) errors.push({ path: path || '(root)', message: MESSAGE });
-    } else if (isContainer(node)) {
+    } else if (isContainer(node) && !seen.has(node)) {
+      seen.add(node);
       const entries = Array.isArray(node)
         ? node.map((child, i) => [String(i), child] as const)
         : Object.entries(node);
