@@ -174,7 +174,7 @@ describe(`malformed input changes nothing (${testDialect})`, () => {
 
   it('SQL metacharacters in a well-formed address are data, not code', async () => {
     const before = await countUsers(t);
-    const email = `o'brien"--;${Date.now()}@example.com`;
+    const email = `o'brien--%_*${Date.now()}@example.com`;
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/accounts',
