@@ -19,7 +19,7 @@ import pg from 'pg';
 import type { DatabaseTarget } from '../src/config/config.schema.ts';
 import type { UsersTable } from '../src/modules/accounts/accounts.table.ts';
 import { searchDocument } from '../src/modules/directory/search-document.ts';
-import { completeness } from '../src/modules/profiles/completeness.ts';
+import { scores } from '../src/modules/profiles/completeness.ts';
 import { profileRow } from '../src/modules/profiles/profiles.repository.ts';
 import type { ProfilesTable, UserTagsTable } from '../src/modules/profiles/profiles.table.ts';
 import { tagColor, tagKey, tagName } from '../src/modules/profiles/tags.ts';
@@ -100,7 +100,13 @@ function rowsOf(i: number, now: string) {
   const profile: Insertable<ProfilesTable> = {
     user_id: id,
     ...profileRow(
-      { ...p, availability: null, custom: {}, isPrivate: false, completeness: completeness(p) },
+      {
+        ...p,
+        availability: null,
+        custom: {},
+        isPrivate: false,
+        ...scores({ ...p, verified: p.emailVerified }),
+      },
       now,
     ),
   };

@@ -90,12 +90,18 @@ describe(`directory (${testDialect})`, () => {
 
     assert.deepEqual(await idsOf(`tags=${tag}-a`), [both.id, onlyA.id, admin.id]);
     assert.deepEqual(await idsOf(`tags=${tag}-a,${encodeURIComponent(`${tag} b`)}`), [both.id]);
-    assert.deepEqual(await idsOf(`tags=${tag}-a&role=admin`), [admin.id]);
-    assert.deepEqual(await idsOf(`tags=${tag}-a&role=user`), [both.id, onlyA.id]);
-    // A verified email (10) + bio (10) + headline (10) = 30; the others have 10.
+    // Staff roles are not public: to a user, an admin is a `user` and a filter by `admin` finds nobody.
+    assert.deepEqual(await idsOf(`tags=${tag}-a&role=admin`), []);
+    assert.deepEqual(await idsOf(`tags=${tag}-a&role=user`), [both.id, onlyA.id, admin.id]);
+    const asAdmin = async (query: string) =>
+      (await search(query, admin.token)).json().items.map((u: { id: string }) => u.id);
+    assert.deepEqual(await asAdmin(`tags=${tag}-a&role=admin`), [admin.id]);
+    assert.deepEqual(await asAdmin(`tags=${tag}-a&role=user`), [both.id, onlyA.id]);
+    // The public score: a verified account (10) + bio (10) + headline (10) = 30 of the 85
+    // others can see, 35; the others have 10 of 85, 12.
     assert.deepEqual(await idsOf(`tags=${tag}-a&completenessMin=30`), [both.id]);
-    assert.deepEqual(await idsOf(`tags=${tag}-a&completenessMax=10`), [onlyA.id, admin.id]);
-    assert.deepEqual(await idsOf(`tags=${tag}-a&completenessMin=10&completenessMax=10`), [
+    assert.deepEqual(await idsOf(`tags=${tag}-a&completenessMax=12`), [onlyA.id, admin.id]);
+    assert.deepEqual(await idsOf(`tags=${tag}-a&completenessMin=12&completenessMax=12`), [
       onlyA.id,
       admin.id,
     ]);
@@ -233,7 +239,7 @@ describe(`directory (${testDialect})`, () => {
     const common = `${run}-sp-common`;
     const rare = `${run}-sp-rare`;
     const made: string[] = [];
-    // Completeness: 10 (verified email), +10 with a bio, +10 more with a headline.
+    // Public completeness: 12 (a verified account), 24 with a bio, 35 with a headline too.
     for (let i = 0; i < 12; i++) {
       const tags = i % 5 === 1 ? [common, rare] : [common];
       const extra = i % 3 === 0 ? { bio: 'b' } : i % 3 === 1 ? { bio: 'b', headline: 'h' } : {};
@@ -245,31 +251,31 @@ describe(`directory (${testDialect})`, () => {
     const run_ = async (query: DirectoryQuery) =>
       (await searchQuery(db, dialect, query, []).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));
     const cases: [string, DirectoryQuery, Start, number][] = [
-      ['admins among the common tag', { terms: [], tags: [common], role: 'admin', limit: 50 }, 'role', 1],
+      ['admins among the common tag', { terms: [], tags: [common], roles: ['admin'], limit: 50 }, 'role', 1],
       ['the rare tag', { terms: [], tags: [rare], limit: 50 }, 'tag', 3],
       ['the rare tag and the common one', { terms: [], tags: [rare, common], limit: 50 }, 'tag', 3],
-      ['the rare tag, admins', { terms: [], tags: [rare, common], role: 'admin', limit: 50 }, 'tag', 1],
+      ['the rare tag, admins', { terms: [], tags: [rare, common], roles: ['admin'], limit: 50 }, 'tag', 1],
       [
-        'the rare tag, completeness 20',
+        'the rare tag, completeness 20 and up',
         { terms: [], tags: [rare], completenessMin: 20, limit: 50 },
         'tag',
         2,
       ],
       [
-        'completeness 30 among the common tag',
-        { terms: [], tags: [common], completenessMin: 30, completenessMax: 30, limit: 50 },
+        'completeness 35 among the common tag',
+        { terms: [], tags: [common], completenessMin: 35, completenessMax: 35, limit: 50 },
         'completeness',
         4,
       ],
       [
-        'completeness up to 10 among the common tag',
-        { terms: [], tags: [common], completenessMax: 10, limit: 50 },
+        'completeness up to 12 among the common tag',
+        { terms: [], tags: [common], completenessMax: 12, limit: 50 },
         'completeness',
         4,
       ],
       [
-        'completeness 20 to 30, a short term',
-        { terms: ['h'], tags: [common], completenessMin: 20, completenessMax: 30, limit: 50 },
+        'completeness 20 to 35, a short term',
+        { terms: ['h'], tags: [common], completenessMin: 20, completenessMax: 35, limit: 50 },
         'completeness',
         4,
       ],
@@ -319,10 +325,10 @@ describe(`directory (${testDialect})`, () => {
       viaApi,
       (await run_({ terms: [], tags: [rare], limit: 50 })).map((r) => r.id),
     );
-    const byRange = await idsOf(`tags=${common}&completenessMin=30&completenessMax=30`);
+    const byRange = await idsOf(`tags=${common}&completenessMin=35&completenessMax=35`);
     assert.deepEqual(
       byRange,
-      (await run_({ terms: [], tags: [common], completenessMin: 30, completenessMax: 30, limit: 50 })).map(
+      (await run_({ terms: [], tags: [common], completenessMin: 35, completenessMax: 35, limit: 50 })).map(
         (r) => r.id,
       ),
     );

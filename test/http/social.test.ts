@@ -643,7 +643,8 @@ describe(`social graph (${testDialect})`, () => {
       await expectCounts(a, 0, 0, 'blocker');
       await expectCounts(b, 0, 0, 'blocked');
       assert.deepEqual(await relationship(a, b), { ...NONE, blocking: true });
-      assert.deepEqual(await relationship(b, a), { ...NONE, blockedBy: true });
+      // Like the blocker's profile: a 404, never `blockedBy: true`.
+      expectProblem(await call('GET', `/v1/users/${a.id}/relationship`, b), 404, 'user_not_found');
 
       expectProblem(await follow(b, a.id), 404, 'user_not_found');
       expectProblem(await follow(a, b.id), 403, 'blocked_by_you');
@@ -789,14 +790,15 @@ describe(`social graph (${testDialect})`, () => {
 
       assert.equal((await block(a, b.id)).statusCode, 204);
       assert.deepEqual(await relationship(a, b), { ...NONE, blocking: true });
-      assert.deepEqual(await relationship(b, a), { ...NONE, blockedBy: true });
+      expectProblem(await call('GET', `/v1/users/${a.id}/relationship`, b), 404, 'user_not_found');
 
+      // Each sees their own block, and nothing of the other's.
       assert.equal((await block(b, a.id)).statusCode, 204, 'a blocked user may block back');
-      assert.deepEqual(await relationship(a, b), { ...NONE, blocking: true, blockedBy: true });
-      assert.deepEqual(await relationship(b, a), { ...NONE, blocking: true, blockedBy: true });
+      assert.deepEqual(await relationship(a, b), { ...NONE, blocking: true });
+      assert.deepEqual(await relationship(b, a), { ...NONE, blocking: true });
 
       assert.equal((await unblock(a, b.id)).statusCode, 204);
-      assert.deepEqual(await relationship(a, b), { ...NONE, blockedBy: true });
+      expectProblem(await call('GET', `/v1/users/${b.id}/relationship`, a), 404, 'user_not_found');
       expectProblem(await follow(a, b.id), 404, 'user_not_found');
       expectProblem(await follow(b, a.id), 403, 'blocked_by_you');
     });

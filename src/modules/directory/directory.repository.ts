@@ -15,9 +15,11 @@ import type { UserRole } from '../accounts/accounts.table.ts';
 export interface DirectoryQuery {
   /** Lower-cased words; each must occur in the user's search document. */
   readonly terms: readonly string[];
-  readonly role?: UserRole;
+  /** The roles a user may hold to match (the service decides which a viewer may filter by). */
+  readonly roles?: readonly UserRole[];
   /** Tag keys; the user must carry all of them. */
   readonly tags: readonly string[];
+  /** On the public score (profiles.public_completeness): what others can see. */
   readonly completenessMin?: number;
   readonly completenessMax?: number;
   /** The place (`user_search.id`) of the previous page's last user. */
@@ -85,9 +87,11 @@ export function searchQuery(
   // PostgreSQL's GIN index serves LIKE itself; terms under three characters
   // have no trigram and are checked row by row on either engine.
   for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(contains('s.doc', term));
-  if (query.role) qb = qb.where('u.role', '=', query.role);
-  if (query.completenessMin !== undefined) qb = qb.where('p.completeness', '>=', query.completenessMin);
-  if (query.completenessMax !== undefined) qb = qb.where('p.completeness', '<=', query.completenessMax);
+  if (query.roles) qb = qb.where('u.role', 'in', query.roles);
+  if (query.completenessMin !== undefined)
+    qb = qb.where('p.public_completeness', '>=', query.completenessMin);
+  if (query.completenessMax !== undefined)
+    qb = qb.where('p.public_completeness', '<=', query.completenessMax);
   for (const key of query.tags) {
     qb = qb.where(({ exists, selectFrom }) =>
       exists(
@@ -131,12 +135,12 @@ function candidates(
   if (start === 'tag') {
     return db.selectFrom('user_tags').select('user_id as id').where('tag_key', '=', query.tags[0]!);
   }
-  if (start === 'role') return db.selectFrom('users').select('id').where('role', '=', query.role!);
+  if (start === 'role') return db.selectFrom('users').select('id').where('role', 'in', query.roles!);
   let inRange = db.selectFrom('profiles').select('user_id as id');
   if (query.completenessMin !== undefined)
-    inRange = inRange.where('completeness', '>=', query.completenessMin);
+    inRange = inRange.where('public_completeness', '>=', query.completenessMin);
   if (query.completenessMax !== undefined)
-    inRange = inRange.where('completeness', '<=', query.completenessMax);
+    inRange = inRange.where('public_completeness', '<=', query.completenessMax);
   return inRange;
 }
 
@@ -192,7 +196,7 @@ export async function narrowestFilter(
       ).n,
     );
   const others: Start[] = [
-    ...(query.role !== undefined ? (['role'] as const) : []),
+    ...(query.roles !== undefined ? (['role'] as const) : []),
     ...(query.completenessMin !== undefined || query.completenessMax !== undefined
       ? (['completeness'] as const)
       : []),

@@ -19,12 +19,18 @@ const DirectoryQuery = Type.Object({
       examples: ['jer'],
     }),
   ),
-  role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
+  role: Type.Optional(
+    Type.Union([Type.Literal('user'), Type.Literal('admin')], {
+      description:
+        'Staff roles (`admin`) are not public: to anyone but staff, `admin` matches nobody and `user` ' +
+        'matches staff accounts too',
+    }),
+  ),
   tags: Type.Optional(
     Text(500, { description: 'Comma-separated tags; a user must carry all of them', examples: ['rust,go'] }),
   ),
-  completenessMin: Score('Lowest profile completeness (0–100)'),
-  completenessMax: Score('Highest profile completeness (0–100)'),
+  completenessMin: Score('Lowest public profile completeness (0–100; what others can see)'),
+  completenessMax: Score('Highest public profile completeness (0–100; what others can see)'),
   ...PageQuery.properties,
 });
 

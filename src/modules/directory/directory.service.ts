@@ -1,14 +1,18 @@
 // The directory: active users found by name, username or headline, narrowed
 // by role, tags and completeness, in keyset pages. Whoever the social graph
 // hides from the viewer (blocks, either way) is filtered in the query itself,
-// so pages stay full and counts honest.
+// so pages stay full and counts honest. Completeness is the public score, and
+// staff roles are not public: to everyone but staff, a staff account is a
+// `user`, and a filter by a staff role finds nobody (an empty page, not a 403,
+// which would itself tell something).
 import { decodeCursor, toPage } from '../../http/pagination.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import type { UserRole } from '../accounts/accounts.table.ts';
+import { findUserById } from '../accounts/accounts.repository.ts';
+import { isStaffRole, publicRole, USER_ROLES, type UserRole } from '../accounts/accounts.table.ts';
 import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
 import { tagKey } from '../profiles/tags.ts';
 import { SEARCHES_PER_USER } from './directory.limits.ts';
@@ -44,6 +48,19 @@ export function createDirectoryService(deps: {
 }) {
   const { db, dialect, profiles, visibility, guard } = deps;
 
+  /**
+   * The roles a match may hold for this viewer's role filter: as asked for
+   * staff; for others, every role shown to them as the one asked ('user'
+   * takes in staff accounts), none for a staff role. Undefined: no filter.
+   */
+  async function rolesFor(viewerId: string, role: UserRole | undefined) {
+    if (role === undefined) return undefined;
+    const viewer = await findUserById(db, viewerId);
+    const roles =
+      viewer !== null && isStaffRole(viewer.role) ? [role] : USER_ROLES.filter((r) => publicRole(r) === role);
+    return roles.length === USER_ROLES.length ? undefined : roles;
+  }
+
   return {
     async search(
       viewerId: string,
@@ -69,11 +86,13 @@ export function createDirectoryService(deps: {
       const after = key === undefined ? undefined : Number(key);
       if (after !== undefined && !(/^[1-9][0-9]{0,15}$/.test(key!) && Number.isSafeInteger(after)))
         throw commonError('invalid_cursor');
+      const roles = await rolesFor(viewerId, input.role);
+      if (roles?.length === 0) return { items: [], nextCursor: null };
       const query: DirectoryQuery = {
         terms,
         tags,
         limit: input.limit,
-        ...(input.role ? { role: input.role } : {}),
+        ...(roles ? { roles } : {}),
         ...(min !== undefined ? { completenessMin: min } : {}),
         ...(max !== undefined ? { completenessMax: max } : {}),
         ...(after !== undefined ? { after } : {}),
@@ -88,7 +107,10 @@ export function createDirectoryService(deps: {
       );
       const page = toPage(found, input.limit, (row) => String(row.seq));
       return {
-        items: await profiles.loadPublicMany(page.items.map((row) => row.id)),
+        items: await profiles.loadPublicMany(
+          page.items.map((row) => row.id),
+          viewerId,
+        ),
         nextCursor: page.nextCursor,
       };
     },

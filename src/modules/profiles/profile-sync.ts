@@ -6,7 +6,7 @@ import type { Executor } from '../../platform/db/executor.ts';
 import { findUserById, type User } from '../accounts/accounts.repository.ts';
 import { deleteSearchDocument, writeSearchDocument } from '../directory/directory.repository.ts';
 import { searchDocument } from '../directory/search-document.ts';
-import { completeness } from './completeness.ts';
+import { scores } from './completeness.ts';
 import {
   deleteProfile,
   emptyProfile,
@@ -15,10 +15,15 @@ import {
   upsertProfile,
 } from './profiles.repository.ts';
 
-/** The profile with its completeness computed from it and the account. */
+/** The profile with both completeness scores computed from it and the account. */
 export const scored = (user: User, profile: Profile): Profile => ({
   ...profile,
-  completeness: completeness({ ...profile, ...user, emailVerified: user.emailVerifiedAt !== null }),
+  ...scores({
+    ...profile,
+    ...user,
+    emailVerified: user.emailVerifiedAt !== null,
+    verified: user.emailVerifiedAt !== null || user.phoneVerifiedAt !== null,
+  }),
 });
 
 /** Writes the profile as the account now stands, with its score and search document. */

@@ -31,7 +31,9 @@ export interface Profile {
   contact: Contact;
   socials: Socials;
   isPrivate: boolean;
+  /** The owner's score; others see `publicCompleteness` (completeness.ts). */
   completeness: number;
+  publicCompleteness: number;
   /** Operator-defined fields; see custom-fields.ts. */
   custom: CustomData;
   /** Read-only here: the social graph keeps them with its edges. */
@@ -56,6 +58,7 @@ export const emptyProfile = (): Profile => ({
   socials: { ...EMPTY_SOCIALS },
   isPrivate: false,
   completeness: 0,
+  publicCompleteness: 0,
   custom: {},
   followerCount: 0,
   followingCount: 0,
@@ -77,6 +80,7 @@ export const toProfile = (r: Selectable<ProfilesTable>): Profile => ({
   socials: { ...EMPTY_SOCIALS, ...parsed<Socials>(r.socials) },
   isPrivate: Boolean(r.is_private),
   completeness: Number(r.completeness),
+  publicCompleteness: Number(r.public_completeness),
   custom: parsed<CustomData>(r.custom) as CustomData,
   followerCount: Number(r.follower_count),
   followingCount: Number(r.following_count),
@@ -110,6 +114,7 @@ export const profileRow = (p: Omit<Profile, 'followerCount' | 'followingCount'>,
   custom: JSON.stringify(p.custom),
   is_private: p.isPrivate,
   completeness: p.completeness,
+  public_completeness: p.publicCompleteness,
   updated_at: now,
 });
 

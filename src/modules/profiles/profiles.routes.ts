@@ -37,7 +37,9 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         summary: 'Update my profile',
         description:
           'Absent fields stay, `null` clears, nested objects (`name`, `contact`, `socials`) merge. Unknown ' +
-          'fields, including `role`, counts and verification flags, are a 422. A taken username is a 409.',
+          'fields, including `role`, counts and verification flags, are a 422. A taken username is a 409, ' +
+          'whoever holds it: a name held by a sign-up nobody has verified yet is taken too, until that ' +
+          'sign-up is verified or removed (ROSTER_UNVERIFIED_TTL).',
         security: BEARER,
         body: ProfilePatchBody,
         response: { 200: MeView, ...problemResponses(401, 409, 422, 429) },
@@ -58,7 +60,8 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         summary: 'Another user (public view)',
         description:
           'No email, phone or contact details. Unknown, deleted and banned accounts are 404, and so is ' +
-          'a user who blocks you or whom you block.',
+          'a user who blocks you or whom you block. `profileCompleteness` is the public score: only the ' +
+          'parts shown here count, scaled to 0–100. A staff role (`admin`) shows as `user` except to staff.',
         security: BEARER,
         params: Type.Object({ id: Id }),
         response: { 200: PublicUser, ...problemResponses(401, 404, 422) },

@@ -16,6 +16,7 @@ import {
   isListed,
   type User,
 } from '../accounts/accounts.repository.ts';
+import { isStaffRole, publicRole } from '../accounts/accounts.table.ts';
 import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
 import { acceptAllRequests } from '../social/social.repository.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
@@ -121,7 +122,11 @@ export interface ProfileView {
   readonly tags: Tag[];
 }
 
-/** For others: `custom` is reduced to the part the profile schema lets them see. */
+/**
+ * For others: `custom` is reduced to the part the profile schema lets them
+ * see, the completeness is the public score (profile.completeness holds it
+ * here), and a staff role shows as the business role, except to staff.
+ */
 export interface PublicProfileView extends ProfileView {
   readonly custom: CustomData;
 }
@@ -136,6 +141,22 @@ export function createProfilesService(deps: {
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
 }) {
   const { db, dialect, clock, customFields } = deps;
+
+  /** Whether the viewer may see staff roles: staff themselves. */
+  const seesStaff = async (viewerId: string) => {
+    const viewer = await findUserById(db, viewerId);
+    return viewer !== null && isStaffRole(viewer.role);
+  };
+
+  function forOthers(view: ProfileView, staffViewer: boolean): PublicProfileView {
+    const { user, profile } = view;
+    return {
+      ...view,
+      user: staffViewer ? user : { ...user, role: publicRole(user.role) },
+      profile: { ...profile, completeness: profile.publicCompleteness },
+      custom: customFields.publicPart(profile.custom),
+    };
+  }
 
   async function load(userId: string, ex: Executor = db): Promise<ProfileView> {
     const user = await findUserById(ex, userId);
@@ -190,24 +211,25 @@ export function createProfilesService(deps: {
       const found = await load(userId);
       if (!isListed(found.user) || (await deps.isHidden(viewerId, userId)))
         throw accountError('user_not_found');
-      return { ...found, custom: customFields.publicPart(found.profile.custom) };
+      return forOthers(found, await seesStaff(viewerId));
     },
 
     /**
-     * Public views of several users (a page of a list), in the order given;
-     * accounts that are not active are left out.
+     * Public views of several users (a page of a list) as the viewer may see
+     * them, in the order given; accounts that are not listed are left out.
      */
-    async loadPublicMany(userIds: readonly string[]): Promise<PublicProfileView[]> {
-      const [users, profiles, tags] = await Promise.all([
+    async loadPublicMany(userIds: readonly string[], viewerId: string): Promise<PublicProfileView[]> {
+      const [users, profiles, tags, staffViewer] = await Promise.all([
         findUsersByIds(db, userIds),
         findProfiles(db, userIds),
         listTagsOfUsers(db, userIds),
+        seesStaff(viewerId),
       ]);
       return userIds.flatMap((id) => {
         const user = users.get(id);
         if (!isListed(user)) return [];
-        const profile = profiles.get(id) ?? emptyProfile();
-        return [{ user, profile, tags: tags.get(id) ?? [], custom: customFields.publicPart(profile.custom) }];
+        const profile = profiles.get(id) ?? scored(user, emptyProfile());
+        return [forOthers({ user, profile, tags: tags.get(id) ?? [] }, staffViewer)];
       });
     },
 
@@ -236,6 +258,9 @@ export function createProfilesService(deps: {
           const { names, next } = applyPatch(user, profile, patch, custom);
           isPrivate = next.isPrivate;
           if (names.username !== null && names.username !== user.username) {
+            // Held by anyone: a verified account, an unverified sign-up or the
+            // placeholder of a sign-up for a taken address, alike until the
+            // purge frees it; the 409 cannot tell an unverified account exists.
             const holder = await findUserByUsername(trx, names.username);
             if (holder && holder.id !== userId) throw accountError('username_taken');
           }

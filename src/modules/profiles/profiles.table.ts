@@ -19,7 +19,10 @@ export interface ProfilesTable {
   is_private: boolean | number;
   /** JSON text: the operator-defined fields (ROSTER_PROFILE_SCHEMA). */
   custom: string | null;
+  /** The owner's score (GET /v1/me). */
   completeness: number;
+  /** The score others see and the directory filters on: public parts only. */
+  public_completeness: Generated<number>;
   /** Kept by the social graph in the same transaction as its edges. */
   follower_count: Generated<number>;
   following_count: Generated<number>;

@@ -30,7 +30,10 @@ const Relationship = Type.Object(
     requested: Type.Boolean({ description: 'You asked to follow them; not answered yet' }),
     requestedBy: Type.Boolean({ description: 'They asked to follow you; not answered yet' }),
     blocking: Type.Boolean({ description: 'You block them' }),
-    blockedBy: Type.Boolean({ description: 'They block you' }),
+    blockedBy: Type.Boolean({
+      description:
+        'Always false: a user who blocks you is a 404 here, as their profile is, so nothing tells a block apart from an account you cannot see',
+    }),
     bookmarked: Type.Boolean({ description: 'You bookmarked them' }),
   },
   {
@@ -244,7 +247,11 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
     {
       ...common,
       schema: {
-        ...doc('How I relate to a user', 'Follows and requests each way, blocks each way, and my bookmark.'),
+        ...doc(
+          'How I relate to a user',
+          'Follows and requests each way, my block, and my bookmark. A user who blocks you is a 404, like ' +
+            'their profile (unless you block them too: then you see your own block).',
+        ),
         params: UserParams,
         response: { 200: Relationship, ...problemResponses(401, 404, 422) },
       },

@@ -91,7 +91,12 @@ export function createSocialService(deps: {
     if (entries === null) throw commonError('invalid_cursor');
     const kept = entries.slice(0, input.limit);
     const views = new Map(
-      (await profiles.loadPublicMany(kept.map((e) => e.userId))).map((v) => [v.user.id, v]),
+      (
+        await profiles.loadPublicMany(
+          kept.map((e) => e.userId),
+          viewerId,
+        )
+      ).map((v) => [v.user.id, v]),
     );
     return {
       items: kept.flatMap((e) => {
@@ -197,8 +202,16 @@ export function createSocialService(deps: {
       await deleteBookmarks(db, userId, targetId);
     },
 
+    /**
+     * How the viewer relates to a user. A user who blocks the viewer is a 404,
+     * as their profile is: `blockedBy` would tell what the 404 hides, so it is
+     * always false. A user the viewer blocks answers (the viewer knows), with
+     * `blocking` true whether or not they block back.
+     */
     async relationship(viewerId: string, targetId: string): Promise<Relationship> {
       await other(viewerId, targetId, { hideBlocked: false });
+      const blocking = await isBlocked(db, viewerId, targetId);
+      if (!blocking && (await isBlocked(db, targetId, viewerId))) throw accountError('user_not_found');
       const [out, into] = await Promise.all([
         findFollow(db, viewerId, targetId),
         findFollow(db, targetId, viewerId),
@@ -208,8 +221,8 @@ export function createSocialService(deps: {
         requested: out?.status === 'requested',
         followedBy: into?.status === 'following',
         requestedBy: into?.status === 'requested',
-        blocking: await isBlocked(db, viewerId, targetId),
-        blockedBy: await isBlocked(db, targetId, viewerId),
+        blocking,
+        blockedBy: false,
         bookmarked: await isBookmarked(db, viewerId, targetId),
       };
     },
