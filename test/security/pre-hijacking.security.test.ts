@@ -1,11 +1,22 @@
-// Account pre-hijacking: two sign-ups for one address nobody has verified.
-// One of them may be a squatter hoping the owner verifies an account whose
-// password the squatter chose. Whatever the order, neither password survives;
-// the mailbox owner sets one through the reset link of the notice mail.
+// Account pre-hijacking: a sign-up with someone else's address, hoping its
+// owner verifies an account whose password the squatter chose. Two sign-ups
+// for one unverified address: whatever the order, neither password survives.
+// The owner clicking the link of a sign-up they never made: the password of
+// that sign-up does not survive either. Either way the mailbox owner sets one
+// through "forgot password".
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codeOf, type Flow, freshEmail, SUBJECT, startFlow } from '../e2e/flow-support.ts';
+import {
+  codeOf,
+  type Flow,
+  freshEmail,
+  freshUsername,
+  linkOf,
+  SUBJECT,
+  startFlow,
+} from '../e2e/flow-support.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { accountsOf } from './unverified-support.ts';
 
 describe(`pre-hijacking (${testDialect})`, () => {
   let flow: Flow;
@@ -60,6 +71,40 @@ describe(`pre-hijacking (${testDialect})`, () => {
       assert.equal(rows.length, 1);
     });
   }
+
+  it("the owner clicks the verification link of the squatter's sign-up: the squatter's password is dead", async () => {
+    const email = freshEmail('clicked');
+    const username = freshUsername();
+    const squatter = await flow.signUp(email, 'squatter pass 1', { username });
+    const { token } = linkOf(squatter.mail, '/verify-email');
+
+    const verified = await flow.call('POST', '/v1/accounts/verify-email', { body: { token } });
+    assert.equal(verified.status, 200);
+    assert.equal(verified.body.user.emailVerified, true);
+    for (const identifier of [email, username])
+      assert.equal((await login(identifier, 'squatter pass 1')).status, 401, identifier);
+
+    await ownerTakesOver(email, 'owner final passphrase');
+    const signedIn = await flow.login(email, 'owner final passphrase');
+    assert.equal(signedIn.user.id, squatter.reply.body.user.id, 'still the one account');
+    for (const identifier of [email, username])
+      assert.equal((await login(identifier, 'squatter pass 1')).status, 401, identifier);
+  });
+
+  it('the link keeps the password chosen at sign-up when that password comes with it', async () => {
+    const email = freshEmail('own-link');
+    const { reply, mail } = await flow.signUp(email, 'my own pass 77');
+    const { token } = linkOf(mail, '/verify-email');
+    const accounts = accountsOf(flow);
+    const context = { ip: '127.0.0.1', userAgent: 'roster-e2e' };
+    // A wrong one changes nothing: the link still works.
+    await assert.rejects(accounts.verifyEmail({ token, password: 'not my pass 77' }, context), {
+      code: 'invalid_password',
+    });
+    const user = await accounts.verifyEmail({ token, password: 'my own pass 77' }, context);
+    assert.equal(user.id, reply.body.user.id);
+    assert.equal((await flow.login(email, 'my own pass 77')).user.emailVerified, true);
+  });
 
   it('a verified account is never touched by a later sign-up', async () => {
     const email = freshEmail('owner');

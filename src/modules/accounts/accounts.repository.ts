@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { UserRole, UserStatus, UsersTable } from './accounts.table.ts';
 
@@ -162,6 +163,56 @@ export async function eraseUser(db: Executor, id: string, now: string): Promise<
     })
     .where('id', '=', id)
     .execute();
+}
+
+/** Never proven: no verified address, no verified number (the purge's rule; users_unverified_idx). */
+const unverifiedBefore = (cutoff: string) => (eb: ExpressionBuilder<{ users: UsersTable }, 'users'>) =>
+  eb.and([
+    eb('status', '=', 'active'),
+    eb('email_verified_at', 'is', null),
+    eb('phone_verified_at', 'is', null),
+    eb('created_at', '<', cutoff),
+  ]);
+
+/** Ids of unverified sign-ups made before `cutoff`, in id order after `afterId`. */
+export async function listUnverifiedBefore(
+  db: Executor,
+  cutoff: string,
+  afterId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select('id')
+    .where(unverifiedBefore(cutoff))
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Those of `ids` still unverified and made before `cutoff`, locked (PostgreSQL) until the transaction ends. */
+export async function lockUnverifiedBefore(
+  db: Executor,
+  dialect: Dialect,
+  ids: readonly string[],
+  cutoff: string,
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  let query = db
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', ids)
+    .where(unverifiedBefore(cutoff))
+    .orderBy('id');
+  if (dialect === 'postgres') query = query.forUpdate();
+  return (await query.execute()).map((r) => r.id);
+}
+
+/** Removes account rows outright; what references them goes by its foreign keys. */
+export async function deleteUsers(db: Executor, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.deleteFrom('users').where('id', 'in', ids).execute();
 }
 
 /** Newest first, keyset-paginated by id (UUIDv7 ids sort by creation time). */

@@ -34,7 +34,9 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
         summary: 'Sign up',
         description:
           'Creates an account and mails a verification code and link. A taken address gets the same reply ' +
-          '(its owner is told by mail), so the reply never reveals whether an address has an account. ' +
+          '(its owner is told by mail), so the reply never reveals whether an address has an account; its ' +
+          '`username` is held alike (409 `username_taken` for the next sign-up asking for it). A sign-up ' +
+          'nobody verifies is removed after ROSTER_UNVERIFIED_TTL (7 days), freeing its address and username. ' +
           'When email verification is off, the reply also carries session tokens (and a taken address is a 409). ' +
           'When the service is invite-only, a sign-up without an unused `inviteCode` is a 403 (`invite_required`, ' +
           '`invite_invalid`); a code is used by the account it admits, once. An unknown `referralCode` is a 422.',
@@ -68,7 +70,9 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
         summary: 'Verify an email address',
         description:
           'With the address and the 6-digit code (valid 15 minutes, 5 tries) or the token of the mail link ' +
-          '(valid 24 hours). Each works once.',
+          '(valid 24 hours). Each works once. The link proves the mailbox, not the password chosen at sign-up ' +
+          '(its owner may be confirming a sign-up someone else made with their address), so an account ' +
+          'verified by the link alone keeps no password: its owner sets one with POST /v1/password/forgot.',
         body: VerifyEmailBody,
         response: { 200: Type.Object({ user: PrivateUser }), ...problemResponses(404, 422, 429) },
       },

@@ -4,55 +4,35 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
-import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
-import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import {
-  accountDeleted,
-  signupAttempt,
-  verifyEmail as verifyEmailMail,
-} from '../../platform/mailer/templates/index.ts';
+import { accountDeleted, verifyEmail as verifyEmailMail } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { credentialError } from '../credentials/credentials.errors.ts';
-import {
-  deleteCredentials,
-  findCredential,
-  upsertCredential,
-} from '../credentials/credentials.repository.ts';
-import { forgetInvites } from '../invites/invites.repository.ts';
+import { deleteCredentials, findCredential } from '../credentials/credentials.repository.ts';
 import type { InvitesService } from '../invites/invites.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
-import { forgetProfile, syncProfile } from '../profiles/profile-sync.ts';
-import { replaceUserTags } from '../profiles/tags.repository.ts';
-import type { SessionsService, SessionTokens } from '../sessions/sessions.service.ts';
-import { forgetSocial } from '../social/social.repository.ts';
+import { syncProfile } from '../profiles/profile-sync.ts';
+import type { SessionsService } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
-import {
-  RESEND_COOLDOWN,
-  RESEND_PER_ADDRESS,
-  RESEND_PER_IP,
-  SIGNUP_NOTICE_PER_ADDRESS,
-  SIGNUP_PER_IP,
-  VERIFY_PER_IP,
-} from './accounts.limits.ts';
+import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import {
   eraseUser,
   findUserByEmail,
   findUserById,
-  findUserByUsername,
-  insertUser,
   markEmailVerified,
   type User,
 } from './accounts.repository.ts';
 import type { UserRole } from './accounts.table.ts';
-import { normaliseEmail, normalisePhone, normaliseUsername } from './identifiers.ts';
+import { forgetAccountData } from './erasure.ts';
+import { normaliseEmail } from './identifiers.ts';
+import { createRegistration } from './registration.ts';
+import { createUnverifiedPurge } from './unverified-purge.ts';
 
 export const VERIFY_CODE_MINUTES = 15;
 export const VERIFY_LINK_HOURS = 24;
@@ -62,7 +42,12 @@ export interface AccountsConfig {
   readonly phoneDefaultRegion?: CountryCode | null;
   readonly publicUrl: string;
   readonly passwordMinLength: number;
+  /** ROSTER_UNVERIFIED_TTL: how long an unverified sign-up holds its address and username. */
+  readonly unverifiedTtlSeconds?: number;
 }
+
+/** ROSTER_UNVERIFIED_TTL's default: 7 days. */
+export const DEFAULT_UNVERIFIED_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface AccountsDeps {
   readonly db: Executor;
@@ -87,25 +72,8 @@ export interface AccountsDeps {
   readonly config: AccountsConfig;
 }
 
-export interface RegisterInput {
-  readonly email: string;
-  readonly password: string;
-  readonly username?: string | undefined;
-  readonly firstName?: string | undefined;
-  readonly lastName?: string | undefined;
-  readonly phone?: string | undefined;
-  readonly inviteCode?: string | undefined;
-  readonly referralCode?: string | undefined;
-}
-
-export interface Registration {
-  readonly user: User;
-  readonly verificationRequired: boolean;
-  readonly session?: SessionTokens;
-}
-
 export function createAccountsService(deps: AccountsDeps) {
-  const { db, clock, hasher, otp, sessions, mail, guard, config } = deps;
+  const { db, clock, otp, sessions, mail, guard, config } = deps;
   const link = (path: string, token: string) =>
     `${config.publicUrl}${path}?token=${encodeURIComponent(token)}`;
 
@@ -128,132 +96,27 @@ export function createAccountsService(deps: AccountsDeps) {
     );
   }
 
-  function validateRegistration(input: RegisterInput) {
-    const email = normaliseEmail(input.email);
-    const username = input.username === undefined ? null : normaliseUsername(input.username);
-    const phone = input.phone === undefined ? null : normalisePhone(input.phone, config.phoneDefaultRegion);
-    const errors = checkPassword(input.password, {
-      minLength: config.passwordMinLength,
-      context: [email, email.split('@')[0], username],
-    });
-    if (input.phone !== undefined && phone === null)
-      errors.push({ path: 'phone', message: 'is not a valid phone number' });
-    if (errors.length > 0)
-      throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
-    return { email, username, phone };
-  }
-
-  /**
-   * A new account gets a verification mail. A taken address gets the same
-   * reply (a user object that was never stored) while its owner is told by
-   * mail; nothing of a verified account changes. An unverified one loses its
-   * password (see below).
-   */
-  async function register(input: RegisterInput, context: RequestContext): Promise<Registration> {
-    await guard.perIp('signup', context.ip, SIGNUP_PER_IP);
-    const { email, username, phone } = validateRegistration(input);
-    const secret = await hasher.hash(input.password);
-    const now = clock.now();
-    const user: User = {
-      id: newId(),
-      email,
-      emailVerifiedAt: config.requireEmailVerification ? null : now.toISOString(),
-      username,
-      phone,
-      phoneVerifiedAt: null,
-      firstName: input.firstName?.trim() || null,
-      lastName: input.lastName?.trim() || null,
-      role: 'user',
-      status: 'active',
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      deletedAt: null,
-    };
-    const outcome = await inTransaction(db, async (trx) => {
-      const admission = await deps.admission.check(trx, input);
-      if (username !== null && (await findUserByUsername(trx, username)))
-        throw accountError('username_taken');
-      const existing = await findUserByEmail(trx, email);
-      if (existing) {
-        // A second sign-up for an address nobody has proved yet: one of the two
-        // may be a squatter hoping the owner verifies an account whose
-        // password the squatter chose (pre-hijacking). Neither password
-        // survives: the mailbox owner sets one through the reset link of the
-        // notice mail, which also verifies the address.
-        if (
-          config.requireEmailVerification &&
-          existing.emailVerifiedAt === null &&
-          existing.status === 'active'
-        ) {
-          await deleteCredentials(trx, existing.id);
-          await otp.retire(trx, 'email_verification', email);
-          await recordAudit(trx, { type: 'account.signup_contested', userId: existing.id, context }, now);
-        }
-        // Spent as a new sign-up would spend it: the code must not tell taken
-        // addresses apart. (Without verification a taken address is a 409 anyway.)
-        if (config.requireEmailVerification)
-          await deps.admission.admit(trx, null, admission, now.toISOString());
-        return 'duplicate' as const;
-      }
-      try {
-        await insertUser(trx, { ...user, now: user.createdAt });
-        await syncProfile(trx, user.id, user.createdAt);
-      } catch (error) {
-        // A concurrent sign-up with the same address (or username) won the race.
-        if (isUniqueViolation(error)) return 'race' as const;
-        throw error;
-      }
-      await deps.admission.admit(trx, user.id, admission, user.createdAt);
-      await upsertCredential(trx, {
-        id: newId(),
-        userId: user.id,
-        type: 'password',
-        secret,
-        now: user.createdAt,
-      });
-      await recordAudit(trx, { type: 'account.created', userId: user.id, context }, now);
-      if (config.requireEmailVerification) await queueVerification(trx, { id: user.id, email });
-      return 'created' as const;
-    });
-    if (
-      outcome === 'race' &&
-      username !== null &&
-      (await findUserByUsername(db, username))?.email !== email
-    ) {
-      throw accountError('username_taken');
-    }
-    if (outcome !== 'created') {
-      // With verification off the reply carries tokens, so a duplicate cannot be disguised.
-      if (!config.requireEmailVerification) throw accountError('email_taken');
-      if (!(await guard.allows('signup-notice', email, SIGNUP_NOTICE_PER_ADDRESS)))
-        return { user, verificationRequired: true };
-      await inTransaction(db, (trx) =>
-        mail.queue(
-          trx,
-          email,
-          signupAttempt({
-            loginLink: `${config.publicUrl}/login`,
-            resetLink: `${config.publicUrl}/forgot-password`,
-          }),
-        ),
-      );
-      mail.flush();
-      return { user, verificationRequired: true };
-    }
-    mail.flush();
-    if (config.requireEmailVerification) return { user, verificationRequired: true };
-    const session = await inTransaction(db, (trx) =>
-      sessions.startSession(trx, { userId: user.id, amr: ['pwd'], context }),
-    );
-    return { user, verificationRequired: false, session };
-  }
+  const register = createRegistration({ ...deps, queueVerification });
+  const purgeUnverified = createUnverifiedPurge({
+    ...deps,
+    ttlSeconds: config.unverifiedTtlSeconds ?? DEFAULT_UNVERIFIED_TTL_SECONDS,
+  });
 
   return {
     register,
 
-    /** Verifies with the 6-digit code (and the address) or the link token; each works once. */
+    /**
+     * Verifies with the 6-digit code (and the address) or the link token; each
+     * works once. The link proves the mailbox, not the password chosen at
+     * sign-up: its owner may be confirming a sign-up someone else made with
+     * their address (pre-hijacking). So an account nobody has proven yet
+     * keeps that password through the link only when `password` comes along
+     * and matches; otherwise it loses it, and the owner sets one through
+     * "forgot password". The code is typed into the client that signed up,
+     * which holds the password; `password` is checked when given there too.
+     */
     async verifyEmail(
-      input: { email?: string; code?: string; token?: string },
+      input: { email?: string; code?: string; token?: string; password?: string | undefined },
       context: RequestContext,
     ): Promise<User> {
       await guard.perIp('verify-email', context.ip, VERIFY_PER_IP);
@@ -262,6 +125,12 @@ export function createAccountsService(deps: AccountsDeps) {
         proof.kind === 'token'
           ? await otp.checkToken(db, 'email_verification', proof.token)
           : await otp.checkCode(db, 'email_verification', normaliseEmail(proof.email), proof.code);
+      if (input.password !== undefined) {
+        const holder = row.userId ? await findUserById(db, row.userId) : null;
+        if (!holder || !(await deps.verifyPassword(holder, input.password)))
+          throw credentialError('invalid_password');
+      }
+      const keepsPassword = input.password !== undefined || proof.kind === 'code';
       const now = clock.now();
       return inTransaction(db, async (trx) => {
         await otp.consume(trx, row);
@@ -269,10 +138,24 @@ export function createAccountsService(deps: AccountsDeps) {
         // The address may have changed (or the account gone) since the code was sent.
         if (!user || user.email !== row.target || user.status === 'deleted')
           throw accountError('user_not_found');
+        const unproven = user.emailVerifiedAt === null && user.phoneVerifiedAt === null;
+        if (unproven && !keepsPassword) await deleteCredentials(trx, user.id);
         await markEmailVerified(trx, user.id, now.toISOString());
         await syncProfile(trx, user.id, now.toISOString());
-        await recordAudit(trx, { type: 'account.email_verified', userId: user.id, context }, now);
-        return (await findUserById(trx, user.id))!;
+        await recordAudit(
+          trx,
+          {
+            type: 'account.email_verified',
+            userId: user.id,
+            context,
+            ...(unproven && !keepsPassword ? { detail: { passwordRemoved: true } } : {}),
+          },
+          now,
+        );
+        const verified = await findUserById(trx, user.id);
+        // Purged between the look-up and the update (verified just past the TTL).
+        if (!verified || verified.status === 'deleted') throw accountError('user_not_found');
+        return verified;
       });
     },
 
@@ -343,6 +226,14 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     eraseAccount,
+
+    /**
+     * Periodic work (schedule it with clock.every, off the request path):
+     * removes unverified sign-ups older than ROSTER_UNVERIFIED_TTL, in
+     * batches of their own short transactions; returns how many went. Without
+     * required verification nothing is unverified that way, so nothing goes.
+     */
+    purgeUnverified: async (): Promise<number> => (config.requireEmailVerification ? purgeUnverified() : 0),
   };
 
   async function eraseAccount(user: User, context: RequestContext): Promise<void> {
@@ -350,14 +241,7 @@ export function createAccountsService(deps: AccountsDeps) {
     const revoked = await inTransaction(db, async (trx) => {
       const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'account_deleted');
       if (user.email) await mail.queue(trx, user.email, accountDeleted());
-      await deleteCredentials(trx, user.id);
-      await otp.forgetUser(trx, user.id);
-      await deps.forgetSecondFactors(trx, user.id);
-      // The social graph first: it locks the profile rows of everyone involved.
-      await forgetSocial(trx, deps.dialect, user.id);
-      await replaceUserTags(trx, deps.dialect, user.id, []);
-      await forgetProfile(trx, user.id);
-      await forgetInvites(trx, user.id);
+      await forgetAccountData(trx, deps, user.id);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
       return ids;
@@ -368,4 +252,5 @@ export function createAccountsService(deps: AccountsDeps) {
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
+export type { RegisterInput, Registration } from './registration.ts';
 export type { UserRole };
