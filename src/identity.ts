@@ -51,6 +51,9 @@ export interface IdentityOverrides {
   readonly outboxPollMs?: number;
 }
 
+/** Unverified sign-ups older than ROSTER_UNVERIFIED_TTL are purged this often. */
+const PURGE_EVERY_MS = 60 * 60_000;
+
 export function createIdentity(
   config: Config,
   database: Database,
@@ -59,6 +62,7 @@ export function createIdentity(
   overrides: IdentityOverrides = {},
 ) {
   const { db } = database;
+  let stopPurge: (() => void) | undefined;
   const redis =
     config.redisUrl && !overrides.rateLimiter
       ? new Redis(config.redisUrl, { connectionName: 'roster-rate-limit', lazyConnect: false })
@@ -112,6 +116,7 @@ export function createIdentity(
     publicUrl: config.publicUrl,
     passwordMinLength: config.passwordMinLength,
     phoneDefaultRegion: config.phoneDefaultRegion,
+    unverifiedTtlSeconds: config.unverifiedTtlSeconds,
   };
   // Hooks are read at each sign-in, so the MFA hook can join once MFA exists.
   const postLoginHooks: PostLoginHook[] = [...(overrides.postLoginHooks ?? [])];
@@ -267,9 +272,18 @@ export function createIdentity(
       // so the first such sign-in costs no more than any other.
       await hasher.verifyDummy('warm-up');
       worker.start();
+      stopPurge = clock.every(PURGE_EVERY_MS, async () => {
+        try {
+          const purged = await accounts.purgeUnverified();
+          if (purged > 0) logger.info({ purged }, 'unverified sign-ups purged');
+        } catch (err) {
+          logger.warn({ err }, 'unverified sign-ups not purged');
+        }
+      });
     },
     async stop(): Promise<void> {
       keys.stop();
+      stopPurge?.();
       await worker.stop();
       await state.stop();
       await events.close();

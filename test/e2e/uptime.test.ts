@@ -12,7 +12,16 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { createEncrypter } from '../../src/platform/crypto/encryption.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { type Account, assertProblem, assertTokens, type Flow, startFlow } from './flow-support.ts';
+import {
+  type Account,
+  assertProblem,
+  assertTokens,
+  type Flow,
+  freshEmail,
+  freshPassword,
+  freshUsername,
+  startFlow,
+} from './flow-support.ts';
 
 const clock = new ManualClock(new Date());
 const MINUTE = 60_000;
@@ -111,5 +120,25 @@ describe(`a server up for a day (${testDialect})`, () => {
     assert.ok((await published()).includes(newKid));
     const latest = await flow.login(account.email, account.password);
     assert.equal((await flow.call('GET', '/v1/me', { token: latest.accessToken })).status, 200);
+  });
+
+  it('purges unverified sign-ups once ROSTER_UNVERIFIED_TTL (7 days) has passed, by its hourly task', async () => {
+    const username = freshUsername();
+    const { reply } = await flow.signUp(freshEmail('unverified'), freshPassword(), { username });
+    const id = reply.body.user.id as string;
+    const held = await flow.call('POST', '/v1/accounts', {
+      body: { email: freshEmail('other'), password: freshPassword(), username },
+    });
+    assertProblem(held, 409, 'username_taken');
+    const exists = async () =>
+      (await flow.t.db.database.db.selectFrom('users').select('id').where('id', '=', id).execute()).length;
+    await clock.tick(6 * 24 * 60 * MINUTE);
+    assert.equal(await exists(), 1, 'kept before the TTL');
+    await clock.tick(24 * 60 * MINUTE + 60 * MINUTE + 1);
+    assert.equal(await exists(), 0, 'purged after it');
+    const free = await flow.call('POST', '/v1/accounts', {
+      body: { email: freshEmail('taker'), password: freshPassword(), username },
+    });
+    assert.equal(free.status, 201, JSON.stringify(free.body));
   });
 });

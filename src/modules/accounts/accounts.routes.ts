@@ -74,7 +74,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
           '(its owner may be confirming a sign-up someone else made with their address), so an account ' +
           'verified by the link alone keeps no password: its owner sets one with POST /v1/password/forgot.',
         body: VerifyEmailBody,
-        response: { 200: Type.Object({ user: PrivateUser }), ...problemResponses(404, 422, 429) },
+        response: { 200: Type.Object({ user: PrivateUser }), ...problemResponses(403, 404, 422, 429) },
       },
     },
     async (request) => ({

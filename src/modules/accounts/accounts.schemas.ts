@@ -89,7 +89,18 @@ export const LinkToken = Type.String({
 
 /** `email` + `code`, or `token` (checked by the service: a union here would report both branches' errors). */
 export const VerifyEmailBody = Type.Object(
-  { email: Type.Optional(Email), code: Type.Optional(Code), token: Type.Optional(LinkToken) },
+  {
+    email: Type.Optional(Email),
+    code: Type.Optional(Code),
+    token: Type.Optional(LinkToken),
+    password: Type.Optional(
+      Password(
+        'With `token`: the password chosen at sign-up, which keeps it. A link alone verifies the address ' +
+          'but removes that password (the mailbox owner then sets one through forgot-password), so a squatter ' +
+          'who signed up with somebody else’s address cannot keep a way in.',
+      ),
+    ),
+  },
   { additionalProperties: false, examples: [{ email: 'ada@example.com', code: '123456' }] },
 );
 

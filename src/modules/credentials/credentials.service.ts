@@ -169,7 +169,16 @@ export function createCredentialsService(deps: CredentialsDeps) {
         await lockout.release(admission);
         throw error;
       });
-      if (!matches) {
+      // An address nobody has verified answers as a wrong password does: a
+      // sign-up with somebody's address and a password of one's own, then a
+      // sign-in with both, would otherwise tell a new address (403) from a
+      // taken one (401). The attempt keeps its count, as a failure does.
+      const unverified =
+        matches &&
+        config.requireEmailVerification &&
+        user!.emailVerifiedAt === null &&
+        user!.phoneVerifiedAt === null;
+      if (!matches || unverified) {
         // One row for known and unknown names alike, without the name: the same work either way.
         await recordAudit(
           db,
@@ -182,8 +191,6 @@ export function createCredentialsService(deps: CredentialsDeps) {
       const known = user!;
       // Only now, after a correct password, may the reply say more about the account.
       if (known.status === 'banned') throw accountError('account_disabled');
-      if (config.requireEmailVerification && known.emailVerifiedAt === null)
-        throw accountError('email_not_verified');
       const result = await completeLogin(known, ['pwd'], context);
       return { ...result, deviceToken: device ? deviceToken : devices.issue(known.id) };
     },

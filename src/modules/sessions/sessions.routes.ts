@@ -45,7 +45,7 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
           'By email or username. An unknown account and a wrong password get the same 401 `invalid_credentials` ' +
           'after the same work. 10 consecutive failures for a sign-in name from one address answer 429 with ' +
           'Retry-After, backing off; 100 from all addresses together lock the name everywhere, except for a browser ' +
-          'that presents the `roster_device` cookie of an earlier correct sign-in. `email_not_verified` and `account_disabled` (403) come only after a correct password. When the ' +
+          'that presents the `roster_device` cookie of an earlier correct sign-in. An account whose address is not verified yet answers 401 `invalid_credentials` too (a 403 would tell a new address from a taken one); `account_disabled` (403) comes only after a correct password. When the ' +
           'account has a second factor the reply is `{mfaRequired, mfaToken, methods}` instead of tokens.',
         body: LoginBody,
         response: { 200: Type.Union([Tokens, MfaRequired]), ...problemResponses(401, 403, 422, 429, 503) },
