@@ -95,8 +95,9 @@ describe(`unverified sign-ups hold a username like any other (${testDialect})`, 
     for (const reply of replies) assert.deepEqual(reply, replies[0]);
     assert.equal(replies[0]!.status, 409);
 
+    // Moving past the TTL runs the server's own hourly purge; purge() makes sure.
     await clock.tick(TTL_MS + MINUTE);
-    assert.ok((await purge()) >= 2);
+    await purge();
     assert.equal((await rename(unverified)).status, 200);
     assert.equal((await rename(placeholder)).status, 200);
     assert.equal((await rename(verified.username!)).status, 409, 'a verified holder keeps it');
