@@ -14,7 +14,7 @@ import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import { generateTotpSecret, totpQrSvg, totpUri, verifyTotp } from '../../platform/crypto/totp.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
-import { loginCode, mfaChanged, mfaSetupCode } from '../../platform/mailer/templates/index.ts';
+import { loginCode, mfaSetupCode } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';

@@ -11,8 +11,8 @@ import type {
 } from '../../modules/invites/invites.table.ts';
 import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
-import type { SecurityChangesTable } from '../../modules/security-changes/security-changes.table.ts';
 import type { ProfilesTable, TagsTable, UserTagsTable } from '../../modules/profiles/profiles.table.ts';
+import type { SecurityChangesTable } from '../../modules/security-changes/security-changes.table.ts';
 import type {
   ApiKeysTable,
   RefreshTokensTable,
