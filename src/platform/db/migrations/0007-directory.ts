@@ -4,6 +4,7 @@
 // PostgreSQL. Its id is the directory's order. Every user gets a profile row,
 // so filters see every score.
 import { sql } from 'kysely';
+import { systemClock } from '../../clock.ts';
 import { columnTypes } from '../column-types.ts';
 import type { RosterMigration } from './migration.ts';
 
@@ -87,7 +88,7 @@ async function backfill(db: Parameters<RosterMigration['up']>[0]): Promise<void>
     .where('u.status', '!=', 'deleted')
     .orderBy('u.id')
     .execute();
-  const now = new Date().toISOString();
+  const now = systemClock.now().toISOString();
   for (const r of rows) {
     if (!r.has_profile) {
       const score =
