@@ -3,26 +3,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshPhone, smsCodeReader } from '../helpers/phones.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
 import { assertProblem, type Flow, startFlow } from './flow-support.ts';
 
 // Moves only when told, so the per-number send cooldown can be passed without waiting.
 const clock = new ManualClock(new Date());
-let counter = 0;
-/** A fresh, valid German mobile number in E.164 and typed with spaces. */
-function freshPhone(): { e164: string; typed: string } {
-  const digits = String(10_000_000 + (((Date.now() % 9_000_000) + counter++ * 7919) % 89_999_999)).padStart(
-    8,
-    '0',
-  );
-  return { e164: `+49151${digits}`, typed: `+49 (151) ${digits.slice(0, 4)} ${digits.slice(4)}` };
-}
 
 describe(`phone sign-in and linking (${testDialect})`, () => {
   let flow: Flow;
   let sms: TestSmsWebhook;
+  let readCode: (phone: string) => Promise<string>;
   before(async () => {
     sms = await startSmsWebhook();
+    readCode = smsCodeReader(sms);
     flow = await startFlow({ clock, env: { SMS_TRANSPORT: 'webhook', SMS_WEBHOOK_URL: sms.url } });
   });
   after(async () => {
@@ -30,14 +24,7 @@ describe(`phone sign-in and linking (${testDialect})`, () => {
     await sms.close();
   });
 
-  const seen = new Set<unknown>();
-  async function codeFor(phone: string): Promise<string> {
-    const message = await sms.waitFor((m) => m.to === phone && !seen.has(m));
-    seen.add(message);
-    const code = /\b(\d{6})\b/.exec(message.body)?.[1];
-    assert.ok(code, 'the SMS carries a 6-digit code');
-    return code;
-  }
+  const codeFor = (phone: string) => readCode(phone);
   const requestCode = (phone: string) => flow.call('POST', '/v1/phone/otp', { body: { phone } });
   const verify = (phone: string, oti: string, code: string) =>
     flow.call('POST', '/v1/phone/otp/verify', { body: { phone, oti, code } });

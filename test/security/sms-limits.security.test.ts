@@ -4,6 +4,7 @@
 // number, for the whole service) degrade per network instead of closing.
 // The cooldown is a fixed 30 s, and the 202 says when the next send is allowed.
 // Client addresses come from X-Forwarded-For, believed from TRUST_PROXY.
+
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SENDS_GLOBAL } from '../../src/modules/phone/phone.limits.ts';
@@ -12,6 +13,7 @@ import { createRateGuard } from '../../src/platform/rate-limit/rate-guard.ts';
 import { createRateLimiter, type RateLimiter } from '../../src/platform/rate-limit/rate-limiter.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshPhone as freshNumber } from '../helpers/phones.ts';
 import {
   assertRateLimited,
   cheapHasher,
@@ -21,12 +23,7 @@ import {
   verifiedAccount,
 } from './support.ts';
 
-let counter = 0;
-/** A fresh, valid German mobile number in E.164. */
-function freshPhone(): string {
-  const digits = String(10_000_000 + (((Date.now() % 9_000_000) + counter++ * 7919) % 89_999_999));
-  return `+49151${digits.padStart(8, '0')}`;
-}
+const freshPhone = () => freshNumber().e164;
 
 /** Starts each test at the top of an hour, two hours after the last: hourly windows start empty. */
 function nextHour(clock: ManualClock): void {

@@ -10,20 +10,21 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
 import { assertProblem, codeOf, type Flow, linkOf, startFlow } from '../e2e/flow-support.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshPhone as freshNumber, smsCodeReader } from '../helpers/phones.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
 
 const clock = new ManualClock(new Date());
 const CHANGED = /sign-in security changed$/;
 const REVERSED = /sign-in were reversed$/;
-let counter = 0;
-const freshPhone = () =>
-  `+49151${String(20_000_000 + (((Date.now() % 9_000_000) + counter++ * 7919) % 79_999_999)).padStart(8, '0')}`;
+const freshPhone = () => freshNumber().e164;
 
 describe(`a stolen access token (${testDialect})`, () => {
   let flow: Flow;
   let sms: TestSmsWebhook;
+  let readCode: (phone: string) => Promise<string>;
   before(async () => {
     sms = await startSmsWebhook();
+    readCode = smsCodeReader(sms);
     flow = await startFlow({ clock, env: { SMS_TRANSPORT: 'webhook', SMS_WEBHOOK_URL: sms.url } });
   });
   after(async () => {
@@ -31,12 +32,7 @@ describe(`a stolen access token (${testDialect})`, () => {
     await sms.close();
   });
 
-  const seen = new Set<unknown>();
-  async function smsCode(phone: string): Promise<string> {
-    const message = await sms.waitFor((m) => m.to === phone && !seen.has(m));
-    seen.add(message);
-    return /\b(\d{6})\b/.exec(message.body)![1]!;
-  }
+  const smsCode = (phone: string) => readCode(phone);
   async function sendLinkCode(token: string, phone: string): Promise<string> {
     clock.advance(61_000); // past the per-number cooldown
     const sent = await flow.call('POST', '/v1/me/phone', { token, body: { phone } });
