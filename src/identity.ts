@@ -154,10 +154,7 @@ export function createIdentity(
       await mfa.forgetUser(trx, userId);
       await securityChanges.forgetUser(trx, userId);
     },
-    reauthenticate: {
-      bySecondFactor: (userId, code) => mfa.verifyFreshCode(userId, code),
-      bySms: (user, input, context) => phone.confirmOwnNumber(user, input, context),
-    },
+    reauth: () => reauth,
     otp,
     sessions,
     mail,
@@ -169,6 +166,8 @@ export function createIdentity(
     db,
     clock,
     mail,
+    sms,
+    guard,
     publicUrl: config.publicUrl,
     revokeAllSessionsIn: (trx, userId, reason) => sessions.revokeUserSessionsIn(trx, userId, reason),
     announceRevoked: (ids) => sessions.announceRevoked(ids),
@@ -177,7 +176,7 @@ export function createIdentity(
     clock,
     maxAgeSeconds: config.reauthMaxAgeSeconds,
     hasPassword: (userId) => credentials.hasPassword(userId),
-    verifyPassword: (user, password) => credentials.verifyUserPassword(user, password),
+    verifyPassword: (user, password, ip) => credentials.verifyUserPassword(user, password, ip),
     verifyFactorCode: (user, code, before) => mfa.verifyFactorCode(user, code, before),
     confirmOwnNumber: (user, input, context) => phone.confirmOwnNumber(user, input, context),
   });

@@ -161,8 +161,9 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
       const password = freshPassword();
       const username = options.username ? freshUsername() : undefined;
       const { reply, mail } = await signUp(email, password, username ? { username } : {});
+      // The sign-up's client keeps its password by sending it with the code.
       const verified = await call('POST', '/v1/accounts/verify-email', {
-        body: { email, code: codeOf(mail) },
+        body: { email, code: codeOf(mail), password },
       });
       assert.equal(verified.status, 200, JSON.stringify(verified.body));
       return { email, password, id: reply.body.user.id as string, ...(username ? { username } : {}) };

@@ -67,7 +67,7 @@ describe(`identity flows over HTTP (${testDialect})`, () => {
     assertProblem(byName, 401, 'invalid_credentials');
 
     const verified = await call('POST', '/v1/accounts/verify-email', {
-      body: { email: ` ${email.toUpperCase()} `, code },
+      body: { email: ` ${email.toUpperCase()} `, code, password },
     });
     assert.equal(verified.status, 200);
     assert.equal(verified.body.user.id, user.id);
@@ -304,7 +304,7 @@ describe(`identity flows over HTTP (${testDialect})`, () => {
     assert.notEqual(newId, account.id);
     assert.equal(reply.body.user.emailVerified, false);
     const verified = await call('POST', '/v1/accounts/verify-email', {
-      body: { email: account.email, code: codeOf(mail) },
+      body: { email: account.email, code: codeOf(mail), password },
     });
     assert.equal(verified.status, 200);
     assert.equal(verified.body.user.id, newId);

@@ -229,9 +229,11 @@ describe(`invites and referrals with verification required (${testDialect})`, ()
 
   const openSignUp = (body: Record<string, string>) =>
     open.app.inject({ method: 'POST', url: '/v1/accounts', payload: body });
-  const verify = async (email: string) => {
+  const verify = async (email: string, password?: string) => {
     const mail = await flow.takeMail(email, SUBJECT.verify);
-    const res = await flow.call('POST', '/v1/accounts/verify-email', { body: { email, code: codeOf(mail) } });
+    const res = await flow.call('POST', '/v1/accounts/verify-email', {
+      body: { email, code: codeOf(mail), ...(password ? { password } : {}) },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   };
   /** A verified account made on the open node, signed in. */
@@ -239,7 +241,7 @@ describe(`invites and referrals with verification required (${testDialect})`, ()
     const email = freshEmail('member');
     const res = await openSignUp({ email, password: PASSWORD });
     assert.equal(res.statusCode, 201, res.body);
-    await verify(email);
+    await verify(email, PASSWORD);
     const tokens = await flow.login(email, PASSWORD);
     return { email, id: tokens.user.id, token: tokens.accessToken };
   }

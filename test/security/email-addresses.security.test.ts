@@ -90,7 +90,7 @@ describe(`email addresses are mailboxes (${testDialect})`, () => {
     const mail = await mailTo(stored, SUBJECT.verify);
 
     const verified = await flow.call('POST', '/v1/accounts/verify-email', {
-      body: { email: 'ada.lovelace@XN--BCHER-KVA.example.', code: codeOf(mail) },
+      body: { email: 'ada.lovelace@XN--BCHER-KVA.example.', code: codeOf(mail), password },
     });
     assert.equal(verified.status, 200, JSON.stringify(verified.body));
 

@@ -91,6 +91,18 @@ describe(`pre-hijacking (${testDialect})`, () => {
       assert.equal((await login(identifier, 'squatter pass 1')).status, 401, identifier);
   });
 
+  it("the owner types the code of the squatter's sign-up: the squatter's password is dead too", async () => {
+    const email = freshEmail('typed');
+    const squatter = await flow.signUp(email, 'squatter pass 1');
+    const verified = await flow.call('POST', '/v1/accounts/verify-email', {
+      body: { email, code: codeOf(squatter.mail) },
+    });
+    assert.equal(verified.status, 200);
+    assert.equal((await login(email, 'squatter pass 1')).status, 401);
+    await ownerTakesOver(email, 'owner final passphrase');
+    assert.equal((await flow.login(email, 'owner final passphrase')).user.id, squatter.reply.body.user.id);
+  });
+
   it('the link keeps the password chosen at sign-up when that password comes with it', async () => {
     const email = freshEmail('own-link');
     const { reply, mail } = await flow.signUp(email, 'my own pass 77');
@@ -109,7 +121,9 @@ describe(`pre-hijacking (${testDialect})`, () => {
   it('a verified account is never touched by a later sign-up', async () => {
     const email = freshEmail('owner');
     const first = await flow.signUp(email, 'first owner passphrase');
-    await flow.call('POST', '/v1/accounts/verify-email', { body: { email, code: codeOf(first.mail) } });
+    await flow.call('POST', '/v1/accounts/verify-email', {
+      body: { email, code: codeOf(first.mail), password: 'first owner passphrase' },
+    });
     const again = await flow.call('POST', '/v1/accounts', {
       body: { email, password: 'intruder passphrase 9' },
     });

@@ -127,6 +127,20 @@ export async function setVerifiedPhone(db: Executor, id: string, phone: string, 
     .execute();
 }
 
+/** Puts a number back as it was (verified at `verifiedAt`), or removes it (null). */
+export async function restorePhone(
+  db: Executor,
+  id: string,
+  phone: { number: string; verifiedAt: string | null } | null,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ phone: phone?.number ?? null, phone_verified_at: phone?.verifiedAt ?? null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function markEmailVerified(db: Executor, id: string, now: string): Promise<void> {
   await db
     .updateTable('users')

@@ -117,7 +117,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
       },
     },
     async (request, reply) => {
-      await accounts.deleteAccount(principalOf(request).userId, request.body, requestContext(request));
+      await accounts.deleteAccount(principalOf(request), request.body, requestContext(request));
       return sendEmpty(reply, 204);
     },
   );

@@ -1,6 +1,7 @@
 // Accounts: registration with email verification, the current user, erasure,
 // and the operator's actions. Replies never tell an anonymous caller whether
 // an address has an account.
+
 import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
@@ -14,11 +15,12 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { credentialError } from '../credentials/credentials.errors.ts';
 import { deleteCredentials, findCredential } from '../credentials/credentials.repository.ts';
+import type { Reauthenticator } from '../credentials/reauthentication.ts';
 import type { InvitesService } from '../invites/invites.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
-import type { SessionsService } from '../sessions/sessions.service.ts';
+import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
 import { accountError } from './accounts.errors.ts';
 import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import {
@@ -55,14 +57,11 @@ export interface AccountsDeps {
   readonly clock: Clock;
   readonly hasher: PasswordHasher;
   /** Re-checks a password under the login lockout (credentials module). */
-  readonly verifyPassword: (user: User, password: string) => Promise<boolean>;
+  readonly verifyPassword: (user: User, password: string, ip: string) => Promise<boolean>;
   /** Erasure: second factors and recovery codes go too (mfa module). */
   readonly forgetSecondFactors: (trx: Executor, userId: string) => Promise<void>;
-  /** Other proofs for accounts without a password (mfa and phone modules); throw when wrong. */
-  readonly reauthenticate: {
-    bySecondFactor(userId: string, code: string): Promise<void>;
-    bySms(user: User, input: { code: string; oti: string }, context: RequestContext): Promise<void>;
-  };
+  /** Fresh proof for accounts without a password (credentials module; read at request time). */
+  readonly reauth: () => Reauthenticator;
   /** Invite and referral codes of a sign-up (invites module). */
   readonly admission: Pick<InvitesService, 'check' | 'admit'>;
   readonly otp: OtpService;
@@ -127,10 +126,13 @@ export function createAccountsService(deps: AccountsDeps) {
           : await otp.checkCode(db, 'email_verification', normaliseEmail(proof.email), proof.code);
       if (input.password !== undefined) {
         const holder = row.userId ? await findUserById(db, row.userId) : null;
-        if (!holder || !(await deps.verifyPassword(holder, input.password)))
+        if (!holder || !(await deps.verifyPassword(holder, input.password, context.ip)))
           throw credentialError('invalid_password');
       }
-      const keepsPassword = input.password !== undefined || proof.kind === 'code';
+      // Neither proof tells the mailbox owner from whoever signed up with the
+      // address: the password chosen at sign-up is kept only when the request
+      // proves it, so a squatter's pending account never keeps the squatter's way in.
+      const keepsPassword = input.password !== undefined;
       const now = clock.now();
       return inTransaction(db, async (trx) => {
         await otp.consume(trx, row);
@@ -200,21 +202,22 @@ export function createAccountsService(deps: AccountsDeps) {
      * second factor or an SMS code to its own number (`code` + `oti`).
      */
     async deleteAccount(
-      userId: string,
+      principal: Principal,
       proof: { password?: string | undefined; code?: string | undefined; oti?: string | undefined },
       context: RequestContext,
     ): Promise<void> {
-      const user = await findUserById(db, userId);
+      const user = await findUserById(db, principal.userId);
       if (!user || user.status === 'deleted') throw accountError('user_not_found');
       if (await findCredential(db, user.id, 'password')) {
         if (proof.password === undefined) {
           throw commonError('validation_failed', { errors: [{ path: 'password', message: 'is required' }] });
         }
-        if (!(await deps.verifyPassword(user, proof.password))) throw credentialError('invalid_password');
-      } else if (proof.code !== undefined && proof.oti !== undefined) {
-        await deps.reauthenticate.bySms(user, { code: proof.code, oti: proof.oti }, context);
+        if (!(await deps.verifyPassword(user, proof.password, context.ip)))
+          throw credentialError('invalid_password');
       } else if (proof.code !== undefined) {
-        await deps.reauthenticate.bySecondFactor(user.id, proof.code);
+        // A factor or number from before this session's sign-in, as for every sensitive change.
+        const confirm = { confirmCode: proof.code, confirmOti: proof.oti };
+        await deps.reauth().confirm(user, principal, { kind: 'proof', proof: confirm }, context);
       } else {
         throw commonError('validation_failed', {
           detail:

@@ -13,7 +13,6 @@ import { changesUndone, passwordChanged } from '../../platform/mailer/templates/
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import { enqueue } from '../../platform/outbox/outbox.service.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { accountError } from '../accounts/accounts.errors.ts';
 import {
@@ -32,13 +31,7 @@ import type { SecurityChanges } from '../security-changes/security-changes.servi
 import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
 import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
 import { credentialError } from './credentials.errors.ts';
-import {
-  FORGOT_PER_ADDRESS,
-  FORGOT_PER_IP,
-  LOGIN_LOCKOUT,
-  LOGIN_PER_IP,
-  RESET_PER_IP,
-} from './credentials.limits.ts';
+import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, LOGIN_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
 import { findCredential, upsertCredential } from './credentials.repository.ts';
 import { createDeviceTokens } from './device-token.ts';
 import { createPasswordLockout } from './password-lockout.ts';
@@ -61,7 +54,7 @@ export interface CredentialsDeps {
   /** Key of the device-token HMAC (derived from ROSTER_SECRET). */
   readonly deviceKey: string;
   /** Reverses changes added since the last full sign-in, at a reset (read at request time). */
-  readonly security: () => Pick<SecurityChanges, 'reverseAdditionsSince'>;
+  readonly security: () => Pick<SecurityChanges, 'removeAdditionsSince'>;
   readonly config: {
     readonly requireEmailVerification: boolean;
     readonly publicUrl: string;
@@ -109,19 +102,23 @@ export function createCredentialsService(deps: CredentialsDeps) {
     return true;
   }
 
-  /** Re-checks a signed-in user's password (sensitive actions) under a lockout of its own, counted before the check. */
-  async function verifySignedInPassword(user: User, password: string): Promise<boolean> {
-    const key = `login:user:${user.id}`;
-    enforce(await guard.failures.reserve(key, LOGIN_LOCKOUT), 'password lockout');
+  /**
+   * Re-checks a signed-in user's password (sensitive actions), counted before
+   * the check under the same two lockouts as sign-in, keyed by the account:
+   * 10 wrong per client address, 100 over every address. A thief with a
+   * stolen token who guesses from one place locks only that place out.
+   */
+  async function verifySignedInPassword(user: User, password: string, ip: string): Promise<boolean> {
+    const admission = await lockout.admit({ name: `user:${user.id}`, ip, device: null });
     let ok: boolean;
     try {
       ok = await matchesPassword(user, password);
     } catch (error) {
       // Not judged (e.g. shed by the busy hasher): not a failure.
-      await guard.failures.release(key, LOGIN_LOCKOUT);
+      await lockout.release(admission);
       throw error;
     }
-    if (ok) await guard.failures.reset(key);
+    if (ok) await lockout.succeeded(admission);
     return ok;
   }
 
@@ -202,7 +199,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     ): Promise<void> {
       const user = await findUserById(db, principal.userId);
       if (user?.status !== 'active') throw accountError('user_not_found');
-      if (!(await verifySignedInPassword(user, input.currentPassword)))
+      if (!(await verifySignedInPassword(user, input.currentPassword, context.ip)))
         throw credentialError('invalid_password');
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
@@ -274,7 +271,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
         // The mailbox owner is the owner: what was added since the last full
         // sign-in (a number, a factor, codes: perhaps with a stolen token) goes.
         const since = (await sessions.lastPasswordSignIn(trx, user.id)) ?? user.createdAt;
-        const reversed = await deps.security().reverseAdditionsSince(trx, user.id, since);
+        const reversed = await deps.security().removeAdditionsSince(trx, user.id, since);
         if (reversed.length > 0)
           await mail.queue(
             trx,

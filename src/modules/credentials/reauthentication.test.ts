@@ -26,7 +26,7 @@ function reauth(hasPassword: boolean) {
     clock,
     maxAgeSeconds: 300,
     hasPassword: async () => hasPassword,
-    verifyPassword: async (_u, password) => password === 'right',
+    verifyPassword: async (_u, password, _ip) => password === 'right',
     verifyFactorCode: async (_u, code, before) => {
       calls.push(`factor:${code}:${before}`);
     },

@@ -30,7 +30,7 @@ export interface ReauthenticatorDeps {
   readonly clock: Clock;
   readonly maxAgeSeconds: number;
   readonly hasPassword: (userId: string) => Promise<boolean>;
-  readonly verifyPassword: (user: User, password: string) => Promise<boolean>;
+  readonly verifyPassword: (user: User, password: string, ip: string) => Promise<boolean>;
   /** Throws unless `code` is current for a factor enabled before `before`. */
   readonly verifyFactorCode: (user: User, code: string, before: string) => Promise<void>;
   /** Throws unless the code (sent to the user's verified number by POST /v1/me/phone) is right. */
@@ -70,7 +70,7 @@ export function createReauthenticator(deps: ReauthenticatorDeps) {
             'Confirm this change with your current password.',
             'currentPassword',
           );
-        if (!(await deps.verifyPassword(user, proof.currentPassword)))
+        if (!(await deps.verifyPassword(user, proof.currentPassword, context.ip)))
           throw credentialError('invalid_password', { detail: 'Confirm with the current password.' });
         return;
       }

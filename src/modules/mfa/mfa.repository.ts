@@ -162,3 +162,65 @@ export async function consumeChallenge(db: Executor, id: string, now: string): P
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+export interface StoredRecoveryCode {
+  readonly id: string;
+  readonly hash: string;
+  readonly usedAt: string | null;
+  readonly createdAt: string;
+}
+
+/** The recovery codes as stored (hashes), to put them back when a replacement is undone. */
+export async function listRecoveryCodeRows(db: Executor, userId: string): Promise<StoredRecoveryCode[]> {
+  const rows = await db
+    .selectFrom('recovery_codes')
+    .select(['id', 'code_hash', 'used_at', 'created_at'])
+    .where('user_id', '=', userId)
+    .execute();
+  return rows.map((r) => ({ id: r.id, hash: r.code_hash, usedAt: r.used_at, createdAt: r.created_at }));
+}
+
+export async function restoreRecoveryCodes(
+  db: Executor,
+  userId: string,
+  codes: readonly StoredRecoveryCode[],
+): Promise<void> {
+  await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+  if (codes.length === 0) return;
+  await db
+    .insertInto('recovery_codes')
+    .values(
+      codes.map((c) => ({
+        id: c.id,
+        user_id: userId,
+        code_hash: c.hash,
+        used_at: c.usedAt,
+        created_at: c.createdAt,
+      })),
+    )
+    .execute();
+}
+
+/** Removes the recovery codes made at or after an instant; returns how many. */
+export async function deleteRecoveryCodesSince(db: Executor, userId: string, since: string): Promise<number> {
+  const r = await db
+    .deleteFrom('recovery_codes')
+    .where('user_id', '=', userId)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Puts a removed factor back, enabled, as it was (its last used TOTP step included). */
+export async function restoreFactor(db: Executor, userId: string, f: Factor): Promise<void> {
+  await db
+    .insertInto('mfa_factors')
+    .values({ ...f, user_id: userId })
+    .execute();
+}
+
+/** Deletes a factor by id; false when it was gone already. */
+export async function deleteFactorById(db: Executor, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('mfa_factors').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}

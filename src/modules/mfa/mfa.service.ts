@@ -41,12 +41,13 @@ import {
   findFactor,
   insertChallenge,
   listFactors,
+  listRecoveryCodeRows,
   replaceRecoveryCodes,
   upsertPendingFactor,
   useRecoveryCode,
   useTotpStep,
 } from './mfa.repository.ts';
-import { FACTOR_NAMES, listRecoveryCodeRows, registerMfaUndo, removedFactorData } from './mfa-undo.ts';
+import { FACTOR_NAMES, registerMfaUndo, removedFactorData } from './mfa-undo.ts';
 
 export type MfaMethod = FactorType | 'recovery_code';
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -166,6 +167,7 @@ export function createMfaService(deps: MfaDeps) {
       auditDetail: { change: change.type },
       sessionId: principal.sessionId,
       context,
+      notifyPhone: user.phoneVerifiedAt === null ? null : user.phone,
     });
   }
 
@@ -323,17 +325,6 @@ export function createMfaService(deps: MfaDeps) {
       activate(principal, 'email', input, context),
     disableEmail: (principal: Principal, input: ChangeInput, context: RequestContext) =>
       disable(principal, 'email', input, context),
-
-    /** A fresh code of one of the user's factors (the app when on, else email): re-authentication without a password. */
-    async verifyFreshCode(userId: string, code: string): Promise<void> {
-      const user = await activeUser(userId);
-      const factors = enabled(await listFactors(db, userId));
-      if (factors.length === 0)
-        throw mfaError('mfa_method_unavailable', {
-          detail: 'The account has no second factor to confirm with.',
-        });
-      await checkCurrentCode(user, factors.some((f) => f.type === 'totp') ? 'totp' : 'email', code);
-    },
 
     /**
      * Re-authentication of an account without a password: a current code of a

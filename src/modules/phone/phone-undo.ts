@@ -1,8 +1,9 @@
-// How the undo link of a security-change mail (and a password reset) reverses
-// a phone number linked to an account: the number no longer signs in to it,
-// and a number it replaced comes back when nobody has verified it since.
+// How a phone number linked to an account is reversed: by the mailed undo
+// link, the number no longer signs in to the account and a number it replaced
+// comes back when nobody has verified it since; at a password reset the
+// number is only removed (a reset never brings back a replaced number).
 import type { Executor } from '../../platform/db/executor.ts';
-import { findUserById, findUserByVerifiedPhone } from '../accounts/accounts.repository.ts';
+import { findUserById, findUserByVerifiedPhone, restorePhone } from '../accounts/accounts.repository.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
 import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
 
@@ -12,38 +13,36 @@ export interface LinkedPhoneData {
   readonly previousVerifiedAt: string | null;
 }
 
-async function setPhone(
-  db: Executor,
-  userId: string,
-  phone: string | null,
-  verifiedAt: string | null,
-  now: string,
-): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ phone, phone_verified_at: verifiedAt, updated_at: now })
-    .where('id', '=', userId)
-    .execute();
-  // A verified number lists the account and counts towards completeness.
-  await syncProfile(db, userId, now);
-}
-
-const masked = (phone: string) => `${phone.slice(0, 3)}…${phone.slice(-2)}`;
+export const maskedPhone = (phone: string) => `${phone.slice(0, 3)}…${phone.slice(-2)}`;
 
 export function registerPhoneUndo(security: SecurityChanges, now: () => string): void {
+  /** Sets the number (or none) and rescores the profile: a verified number lists the account. */
+  async function setPhone(trx: Executor, userId: string, phone: Parameters<typeof restorePhone>[2]) {
+    await restorePhone(trx, userId, phone, now());
+    await syncProfile(trx, userId, now());
+  }
+
+  async function stillLinked(trx: Executor, userId: string, phone: string): Promise<boolean> {
+    return (await findUserById(trx, userId))?.phone === phone;
+  }
+
   security.register('phone.linked', {
-    addsAccess: true,
     async undo(trx, userId, data) {
       const { phone, previousPhone, previousVerifiedAt } = data as unknown as LinkedPhoneData;
-      const user = await findUserById(trx, userId);
-      if (user?.phone !== phone) return `The number ${masked(phone)} was no longer linked`;
+      if (!(await stillLinked(trx, userId, phone))) return null;
       const holder = previousPhone ? await findUserByVerifiedPhone(trx, previousPhone) : null;
       if (previousPhone && !holder) {
-        await setPhone(trx, userId, previousPhone, previousVerifiedAt, now());
-        return `The number ${masked(phone)} was removed and ${masked(previousPhone)} signs in again`;
+        await setPhone(trx, userId, { number: previousPhone, verifiedAt: previousVerifiedAt });
+        return `The number ${maskedPhone(phone)} was removed and ${maskedPhone(previousPhone)} signs in again`;
       }
-      await setPhone(trx, userId, null, null, now());
-      return `The number ${masked(phone)} was removed`;
+      await setPhone(trx, userId, null);
+      return `The number ${maskedPhone(phone)} was removed`;
+    },
+    async removeAdded(trx, userId, data) {
+      const { phone } = data as unknown as LinkedPhoneData;
+      if (!(await stillLinked(trx, userId, phone))) return null;
+      await setPhone(trx, userId, null);
+      return `The number ${maskedPhone(phone)} was removed`;
     },
   });
 }

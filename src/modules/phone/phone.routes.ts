@@ -43,6 +43,14 @@ const LinkVerifyBody = Type.Object(
   {
     ...VerifyBody.properties,
     ...ReauthFields,
+    mfaCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 40,
+        deprecated: true,
+        description: 'The earlier name of `confirmCode` (with a second-factor code); still accepted',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -154,7 +162,9 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
     },
     async (request) => {
       const { phone: number, code, oti } = request.body;
-      const input = { phone: number, code, oti, reauth: reauthOf(request.body) };
+      const { mfaCode, ...body } = request.body;
+      const reauth = reauthOf({ ...body, confirmCode: body.confirmCode ?? mfaCode });
+      const input = { phone: number, code, oti, reauth };
       return toPrivateUser(await phone.verifyLink(principalOf(request), input, requestContext(request)));
     },
   );

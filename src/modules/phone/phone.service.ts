@@ -273,6 +273,8 @@ export function createPhoneService(deps: PhoneDeps) {
             auditDetail: { change: replacing ? 'replaced' : 'linked' },
             sessionId: principal.sessionId,
             context,
+            // Never the number just linked: it may be the thief's.
+            notifyPhone: replacing ? user.phone : null,
           });
           return replacing ? deps.revokeOtherSessions(trx, userId, principal.sessionId) : [];
         });

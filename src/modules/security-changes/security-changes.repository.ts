@@ -32,6 +32,16 @@ export async function markSecurityChangeUndone(db: Executor, id: string, now: st
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Closes every open undo link of a user (a password reset). */
+export async function closeOpenSecurityChanges(db: Executor, userId: string, now: string): Promise<void> {
+  await db
+    .updateTable('security_changes')
+    .set({ undone_at: now })
+    .where('user_id', '=', userId)
+    .where('undone_at', 'is', null)
+    .execute();
+}
+
 /** Changes made after an instant and not undone, oldest first. */
 export async function listSecurityChangesSince(
   db: Executor,

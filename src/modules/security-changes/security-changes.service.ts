@@ -13,11 +13,15 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
 import { changesUndone, mfaChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
+import type { SmsQueue } from '../../platform/sms/sms-queue.ts';
 import { findUserById, type User } from '../accounts/accounts.repository.ts';
 import { type AuditEventType, recordAudit } from '../audit/audit.service.ts';
 import { otpError } from '../otp/otp.errors.ts';
+import { UNDO_PER_IP } from './security-changes.limits.ts';
 import {
+  closeOpenSecurityChanges,
   deleteSecurityChangesOfUser,
   findSecurityChangeByTokenHash,
   insertSecurityChange,
@@ -35,10 +39,28 @@ export type SecurityChangeKind =
   | 'phone.linked';
 
 export interface UndoHandler {
-  /** Reverses the change; returns what the owner is told was reversed. */
-  undo(trx: Executor, userId: string, data: Record<string, unknown>): Promise<string>;
-  /** Added a way in (a factor, a number, codes): a password reset reverses it. */
-  readonly addsAccess: boolean;
+  /**
+   * The mailed link: reverses the change (removes what it added, puts back
+   * what it replaced). Returns what the owner is told, or null when there
+   * was nothing left to reverse.
+   */
+  undo(
+    trx: Executor,
+    userId: string,
+    data: Record<string, unknown>,
+    recordedAt: string,
+  ): Promise<string | null>;
+  /**
+   * A password reset, for changes that added a way in (a factor, a number,
+   * codes): removes what was added and never puts back what it replaced: the
+   * owner may have replaced it on purpose.
+   */
+  removeAdded?(
+    trx: Executor,
+    userId: string,
+    data: Record<string, unknown>,
+    recordedAt: string,
+  ): Promise<string | null>;
 }
 
 export interface RecordedChange {
@@ -52,12 +74,19 @@ export interface RecordedChange {
   readonly auditDetail: Record<string, unknown>;
   readonly sessionId: string | null;
   readonly context: RequestContext;
+  /**
+   * Without a verified address, the notice and undo link go by SMS to this
+   * number: one the account had before the change.
+   */
+  readonly notifyPhone?: string | null;
 }
 
 export interface SecurityChangesDeps {
   readonly db: Executor;
   readonly clock: Clock;
   readonly mail: MailQueue;
+  readonly sms: SmsQueue;
+  readonly guard: RateGuard;
   readonly publicUrl: string;
   readonly revokeAllSessionsIn: (trx: Executor, userId: string, reason: string) => Promise<string[]>;
   readonly announceRevoked: (sessionIds: string[]) => Promise<void>;
@@ -100,15 +129,22 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
         { type: change.audit, userId: change.user.id, context: change.context, detail: change.auditDetail },
         now,
       );
+      const undoLink = `${deps.publicUrl}/undo-change?token=${encodeURIComponent(token)}`;
       const to = mailTo(change.user);
       if (to) {
-        const undoLink = `${deps.publicUrl}/undo-change?token=${encodeURIComponent(token)}`;
         await mail.queue(trx, to, mfaChanged({ change: change.description, undoLink }));
+      } else if (change.notifyPhone) {
+        await deps.sms.queue(
+          trx,
+          change.notifyPhone,
+          `Roster: ${change.description}. Not you? Undo it and sign out everywhere: ${undoLink}`,
+        );
       }
     },
 
     /** The mailed link: reverses the change and ends every session of the account. */
     async undo(token: string, context: RequestContext): Promise<{ reversed: string }> {
+      await deps.guard.perIp('security-undo', context.ip, UNDO_PER_IP);
       const row = await findSecurityChangeByTokenHash(db, sha256(token));
       const now = clock.now();
       if (!row || row.undone_at !== null || new Date(row.expires_at) <= now) throw otpError('invalid_link');
@@ -116,7 +152,9 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
       if (user?.status !== 'active') throw otpError('invalid_link');
       const { reversed, revoked } = await inTransaction(db, async (trx) => {
         if (!(await markSecurityChangeUndone(trx, row.id, now.toISOString()))) throw otpError('invalid_link');
-        const reversed = await handler(row.kind).undo(trx, row.user_id, JSON.parse(row.undo_data));
+        const reversed =
+          (await handler(row.kind).undo(trx, row.user_id, JSON.parse(row.undo_data), row.created_at)) ??
+          'Nothing was left to reverse: the change had been reversed or replaced already';
         const revoked = await deps.revokeAllSessionsIn(trx, row.user_id, 'security_change_undone');
         await recordAudit(
           trx,
@@ -130,25 +168,31 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
       });
       await deps.announceRevoked(revoked);
       mail.flush();
+      deps.sms.flush();
       return { reversed };
     },
 
     /**
-     * Inside a password reset's transaction: reverses every change that added
-     * a way in after `since` (the last full sign-in), newest first. Returns
-     * what was reversed, for the mail.
+     * Inside a password reset's transaction: removes what changes made after
+     * `since` (the last sign-in with the password) added, newest first, and
+     * closes every open undo link of the account (the mailbox owner has
+     * taken over; an old link must not bring anything back). Returns what
+     * was removed, for the mail.
      */
-    async reverseAdditionsSince(trx: Executor, userId: string, since: string): Promise<string[]> {
-      const now = clock.now().toISOString();
+    async removeAdditionsSince(trx: Executor, userId: string, since: string): Promise<string[]> {
       const rows = (await listSecurityChangesSince(trx, userId, since)).reverse();
-      const reversed: string[] = [];
+      const removed: string[] = [];
       for (const row of rows) {
-        const undo = handler(row.kind);
-        if (!undo.addsAccess) continue;
-        await markSecurityChangeUndone(trx, row.id, now);
-        reversed.push(await undo.undo(trx, userId, JSON.parse(row.undo_data)));
+        const line = await handler(row.kind).removeAdded?.(
+          trx,
+          userId,
+          JSON.parse(row.undo_data),
+          row.created_at,
+        );
+        if (line) removed.push(line);
       }
-      return reversed;
+      await closeOpenSecurityChanges(trx, userId, clock.now().toISOString());
+      return removed;
     },
 
     /** Erasure. */

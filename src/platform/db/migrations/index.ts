@@ -9,7 +9,8 @@ import { directory } from './0007-directory.ts';
 import { social } from './0008-social.ts';
 import { invites } from './0009-invites.ts';
 import { publicCompleteness } from './0010-public-completeness.ts';
-import { securityChanges } from './0012-security-changes.ts';
+import { securityChanges } from './0011-security-changes.ts';
+import { emailAddresses } from './0012-email-addresses.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -23,5 +24,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0008-social', social],
   ['0009-invites', invites],
   ['0010-public-completeness', publicCompleteness],
-  ['0012-security-changes', securityChanges],
+  ['0011-security-changes', securityChanges],
+  ['0012-email-addresses', emailAddresses],
 ];
