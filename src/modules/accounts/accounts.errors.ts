@@ -1,7 +1,6 @@
 import { defineErrors, errorFactory } from '../../platform/domain-error.ts';
 
 export const accountErrors = defineErrors({
-  email_not_verified: { kind: 'forbidden', title: 'The email address is not verified yet' },
   account_disabled: { kind: 'forbidden', title: 'The account is disabled' },
   username_taken: { kind: 'conflict', title: 'The username is taken' },
   email_taken: { kind: 'conflict', title: 'An account with this email exists' },
