@@ -121,6 +121,25 @@ describe(`sensitive changes at their edges (${testDialect})`, () => {
     assert.equal(row.phone, null, 'neither number: the replaced one does not come back');
   });
 
+  it('a thief with the password cannot shield what they added by signing in again before the reset', async () => {
+    const owner = await flow.verifiedAccount();
+    const thiefPhone = freshPhone().e164;
+    const thief = await flow.login(owner.email, owner.password);
+    await linkPhone(thief.accessToken, thiefPhone, { currentPassword: owner.password });
+    await flow.takeMail(owner.email, CHANGED);
+    await flow.login(owner.email, owner.password); // a full sign-in after the change
+    await reset(owner.email);
+    const mail = await flow.takeMail(owner.email, /sign-in were reversed$/);
+    assert.match(mail.text, /was removed/);
+    clock.advance(61_000);
+    const sent = await flow.call('POST', '/v1/phone/otp', { body: { phone: thiefPhone } });
+    const signedIn = await flow.call('POST', '/v1/phone/otp/verify', {
+      body: { phone: thiefPhone, oti: sent.body.oti, code: await smsCode(thiefPhone) },
+    });
+    assert.equal(signedIn.body.created, true, "the thief's number no longer reaches the account");
+    assert.notEqual(signedIn.body.user.id, owner.id);
+  });
+
   it('ten wrong current passwords from one address lock that address only', async () => {
     const owner = await flow.verifiedAccount();
     const { accessToken: stolen } = await flow.login(owner.email, owner.password);

@@ -43,3 +43,14 @@ export async function listAuditEventsForUser(db: Executor, userId: string, limit
     createdAt: r.created_at,
   }));
 }
+
+/** When the user's latest event of this type happened, or null. */
+export async function findLastAuditAt(db: Executor, userId: string, type: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('user_id', '=', userId)
+    .where('type', '=', type)
+    .executeTakeFirst();
+  return (row?.at as string | null | undefined) ?? null;
+}

@@ -4,7 +4,7 @@
 import type { Executor } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { insertAuditEvent } from './audit.repository.ts';
+import { findLastAuditAt, insertAuditEvent } from './audit.repository.ts';
 
 export type AuditEventType =
   | 'account.created'
@@ -40,4 +40,18 @@ export async function recordAudit(db: Executor, event: AuditEvent, now: Date): P
     detail: event.detail ?? null,
     createdAt: now.toISOString(),
   });
+}
+
+/**
+ * The last time the owner of the account's address proved the mailbox (its
+ * verification, or a reset by email): the one point in time a thief who knows
+ * the password cannot move by signing in again.
+ */
+export async function lastMailboxProof(
+  db: Executor,
+  user: { id: string; emailVerifiedAt: string | null },
+): Promise<string | null> {
+  const reset = await findLastAuditAt(db, user.id, 'password.reset');
+  const candidates = [user.emailVerifiedAt, reset].filter((t): t is string => t !== null).sort();
+  return candidates.at(-1) ?? null;
 }

@@ -23,7 +23,7 @@ import {
   type User,
 } from '../accounts/accounts.repository.ts';
 import { normaliseEmail, parseIdentifier } from '../accounts/identifiers.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { lastMailboxProof, recordAudit } from '../audit/audit.service.ts';
 import { codeOrToken } from '../otp/code-or-token.ts';
 import type { OtpService } from '../otp/otp.service.ts';
 import { syncProfile } from '../profiles/profile-sync.ts';
@@ -268,9 +268,10 @@ export function createCredentialsService(deps: CredentialsDeps) {
         await markEmailVerified(trx, user.id, now.toISOString());
         await syncProfile(trx, user.id, now.toISOString());
         const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
-        // The mailbox owner is the owner: what was added since the last full
-        // sign-in (a number, a factor, codes: perhaps with a stolen token) goes.
-        const since = (await sessions.lastPasswordSignIn(trx, user.id)) ?? user.createdAt;
+        // The mailbox owner is the owner: what was added since the mailbox was
+        // last proven (a number, a factor, codes: perhaps by a thief with the
+        // password, who could move any sign-in-based point by signing in again) goes.
+        const since = (await lastMailboxProof(trx, user)) ?? user.createdAt;
         const reversed = await deps.security().removeAdditionsSince(trx, user.id, since);
         if (reversed.length > 0)
           await mail.queue(

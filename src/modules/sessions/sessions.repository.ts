@@ -158,18 +158,3 @@ export async function useRefreshToken(db: Executor, tokenHash: string, now: stri
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
-
-/** When the user last signed in with this method (RFC 8176 `amr` value, e.g. `pwd`), or null. */
-export async function findLastSignInWith(
-  db: Executor,
-  userId: string,
-  method: string,
-): Promise<string | null> {
-  const row = await db
-    .selectFrom('sessions')
-    .select((eb) => eb.fn.max('created_at').as('at'))
-    .where('user_id', '=', userId)
-    .where('amr', 'like', `%"${method.replace(/[^a-z_]/g, '')}"%`)
-    .executeTakeFirst();
-  return (row?.at as string | null | undefined) ?? null;
-}

@@ -12,7 +12,6 @@ import { ACCESS_TOKEN_TTL_SECONDS } from './access-token.ts';
 import type { SessionState } from './session-state.ts';
 import { sessionError } from './sessions.errors.ts';
 import {
-  findLastSignInWith,
   findRefreshToken,
   findSession,
   insertRefreshToken,
@@ -260,12 +259,6 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     announceRevoked: (ids: readonly string[]) => state.revoked(ids),
-
-    /**
-     * The last full sign-in (with the password), or null when there was none.
-     * A reset by email reverses what was added to the account after it.
-     */
-    lastPasswordSignIn: (trx: Executor, userId: string) => findLastSignInWith(trx, userId, 'pwd'),
 
     /**
      * RFC 7662 introspection for a token (access JWT or refresh token). A
