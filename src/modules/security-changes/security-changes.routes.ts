@@ -14,12 +14,13 @@ import type { SecurityChanges } from './security-changes.service.ts';
 
 const FORM_BODY_LIMIT = 4 * 1024; // 4 KiB: a token and nothing else
 
+/** Plain HTML: the app's CSP (default-src 'none') blocks inline styles, so the page carries none. */
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>${escapeHtml(title)}</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:520px;margin:48px auto;padding:0 16px;color:#222">
-<h1 style="font-size:22px">${escapeHtml(title)}</h1>${body}</body></html>`;
+<body>
+<h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
 export function securityChangesRoutes(app: App, deps: { securityChanges: SecurityChanges }): void {
@@ -77,7 +78,7 @@ export function securityChangesRoutes(app: App, deps: { securityChanges: Securit
             'Undo this change?',
             `<p>This reverses the change described in the mail and signs your account out everywhere.</p>
 <form method="post" action="/undo-change"><input type="hidden" name="token" value="${token}">
-<button type="submit" style="padding:10px 18px">Undo the change and sign out everywhere</button></form>`,
+<button type="submit">Undo the change and sign out everywhere</button></form>`,
           ),
         );
       },
