@@ -123,6 +123,23 @@ describe(`lockout as a weapon (${testDialect})`, () => {
     clock.advance(3600_000);
   });
 
+  it('a new password retires every device cookie of the account', async () => {
+    const email = freshEmail('retired');
+    await verifiedAccount(t, email, RIGHT);
+    const device = deviceOf(await signIn(HOME, email, RIGHT));
+    const { accessToken } = (await signIn(HOME, email, RIGHT, device)).json();
+    const changed = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/me/password',
+      headers: { authorization: `Bearer ${accessToken}`, 'x-forwarded-for': HOME },
+      payload: { currentPassword: RIGHT, newPassword: 'a brand new passphrase 7' },
+    });
+    assert.equal(changed.statusCode, 204, changed.body);
+    await failFrom(ATTACKER, email, 10);
+    // Before the change this cookie let its browser past the address's lockout; now it is nobody's.
+    assertRateLimited(await signIn(ATTACKER, email, 'a brand new passphrase 7', device));
+  });
+
   it('a guesser spread over many addresses stops at the ceiling of the name; a known device still signs in', async () => {
     const email = freshEmail('distributed');
     await verifiedAccount(t, email, RIGHT);

@@ -81,25 +81,35 @@ export function createCredentialsService(deps: CredentialsDeps) {
   }
 
   /** Whether the password is the account's; an unknown or deleted account does the same work and fails. */
-  async function matchesPassword(user: User | null, password: string): Promise<boolean> {
+  /** The stored password hash of an account; unknown accounts run the same query (against a nil id). */
+  async function storedHash(user: User | null): Promise<string | null> {
     const account = user && user.status !== 'deleted' ? user : null;
     const hash = await findCredential(db, account?.id ?? NO_ACCOUNT, 'password');
-    if (!account || !hash) {
+    return account ? hash : null;
+  }
+
+  /** Checks a password against the stored hash; the hash as stored afterwards (rehashed), or null when wrong. */
+  async function matchesPassword(
+    user: User | null,
+    hash: string | null,
+    password: string,
+  ): Promise<string | null> {
+    if (!user || !hash) {
       await hasher.verifyDummy(password);
-      return false;
+      return null;
     }
     const result = await hasher.verify(hash, password);
-    if (!result.ok) return false;
-    if (result.needsRehash) {
-      await upsertCredential(db, {
-        id: newId(),
-        userId: account.id,
-        type: 'password',
-        secret: await hasher.hash(password),
-        now: clock.now().toISOString(),
-      });
-    }
-    return true;
+    if (!result.ok) return null;
+    if (!result.needsRehash) return hash;
+    const rehashed = await hasher.hash(password);
+    await upsertCredential(db, {
+      id: newId(),
+      userId: user.id,
+      type: 'password',
+      secret: rehashed,
+      now: clock.now().toISOString(),
+    });
+    return rehashed;
   }
 
   /**
@@ -112,7 +122,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     const admission = await lockout.admit({ name: `user:${user.id}`, ip, device: null });
     let ok: boolean;
     try {
-      ok = await matchesPassword(user, password);
+      ok = (await matchesPassword(user, await storedHash(user), password)) !== null;
     } catch (error) {
       // Not judged (e.g. shed by the busy hasher): not a failure.
       await lockout.release(admission);
@@ -153,15 +163,16 @@ export function createCredentialsService(deps: CredentialsDeps) {
       context: RequestContext,
       deviceToken: string | null = null,
     ): Promise<LoginResult & { readonly deviceToken: string | null }> {
-      const claimed = devices.verify(deviceToken);
+      const claimed = devices.claimedUser(deviceToken);
       if (!claimed) await guard.perIp('login', context.ip, LOGIN_PER_IP);
       const id = parseIdentifier(input.identifier);
       const user = await findBySignInName(id);
+      const hash = await storedHash(user);
       // A known device is judged by its own failures alone, whatever others did from its address.
-      const device = claimed && user && claimed.userId === user.id ? claimed : null;
+      const device = user && hash && claimed === user.id ? devices.verify(deviceToken, hash) : null;
       if (claimed && !device) await guard.perIp('login', context.ip, LOGIN_PER_IP);
       const admission = await lockout.admit({ name: `${id.kind}:${id.value}`, ip: context.ip, device });
-      const matches = await matchesPassword(user, input.password).catch(async (error: unknown) => {
+      const current = await matchesPassword(user, hash, input.password).catch(async (error: unknown) => {
         // Not judged (e.g. shed by the busy hasher): not a failure.
         await lockout.release(admission);
         throw error;
@@ -170,6 +181,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       // sign-up with somebody's address and a password of one's own, then a
       // sign-in with both, would otherwise tell a new address (403) from a
       // taken one (401). The attempt keeps its count, as a failure does.
+      const matches = current !== null;
       const unverified =
         matches &&
         config.requireEmailVerification &&
@@ -189,7 +201,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
       // Only now, after a correct password, may the reply say more about the account.
       if (known.status === 'banned') throw accountError('account_disabled');
       const result = await completeLogin(known, ['pwd'], context);
-      return { ...result, deviceToken: device ? deviceToken : devices.issue(known.id) };
+      // Renewed when the hash changed (a rehash), so the device stays known.
+      const renew = !device || current !== hash;
+      return { ...result, deviceToken: renew ? devices.issue(known.id, current!) : deviceToken };
     },
 
     async changePassword(
