@@ -23,7 +23,20 @@ const SECRET_FIELDS = [
 ];
 
 /** Query parameters whose values are replaced in logged URLs: secrets, and who someone is. */
-const SECRET_QUERY = new Set(['token', 'code', 'access_token', 'refresh_token', 'password', 'otp', 'state']);
+const SECRET_QUERY = new Set([
+  'token',
+  'code',
+  'access_token',
+  'refresh_token',
+  'accesstoken',
+  'refreshtoken',
+  'id_token',
+  'idtoken',
+  'mfatoken',
+  'password',
+  'otp',
+  'state',
+]);
 const PERSONAL_QUERY = new Set(['email', 'phone', 'e164', 'identifier', 'login_hint']);
 /** Path segments whose next segment names someone however it is written (`/by-phone/0151…`). */
 const PERSONAL_SEGMENT_AFTER = new Set(['by-phone', 'by-email']);
@@ -32,9 +45,35 @@ const REDACTED = '[redacted]';
 /**
  * Text that names a person wherever it appears in a URL, whatever the
  * parameter or path segment is called: an email address (anything with an
- * @) or a phone number (`+` and digits, as E.164 numbers are written).
+ * @, the fullwidth ＠ included, which some mail systems fold to @) or a phone
+ * number (`+` and digits, as E.164 numbers are written).
  */
-const looksPersonal = (text: string): boolean => text.includes('@') || /^\+[\d\s().-]{4,}$/.test(text);
+const looksPersonal = (text: string): boolean => /[@\uFF20]/.test(text) || /^\+[\d\s().-]{4,}$/.test(text);
+
+// Free text from a mail relay or SMS gateway echoes what it was sent: the
+// recipient, the number, the message with its code. These patterns find them
+// wherever they stand in it (JSON, an SMTP reply, an HTML page).
+const EMAIL_IN_TEXT = /[^\s<>()[\]"'`,;:@\uFF20\\]+(?:@|\uFF20|%40)[^\s<>()[\]"'`,;:\\]+/giu;
+/** `+` and 7–15 digits, spaces, dots, dashes or brackets between them allowed. */
+const PHONE_IN_TEXT = /\+(?:[\s().-]{0,2}\d){7,15}/g;
+/**
+ * A one-time code: a run of 4–8 digits. Not a duration in ms, nor a provider's
+ * numbered error (`error 21211`, Twilio's), which operators need to act on.
+ */
+const CODE_IN_TEXT = /(?<!\d|\berror )\d{4,8}(?!\d|\s?ms\b)/g;
+
+/**
+ * Provider text as logs and stored errors may keep it: email addresses, phone
+ * numbers and 4–8 digit codes replaced. Over-redacts on purpose (a port or a
+ * year goes too): a reason without them still
+ * says what went wrong, a reason with them is personal data in the logs.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(EMAIL_IN_TEXT, '[email]')
+    .replace(PHONE_IN_TEXT, '[phone]')
+    .replace(CODE_IN_TEXT, '[code]');
+}
 
 function decoded(segment: string): string {
   try {

@@ -16,6 +16,8 @@ export interface SmsWebhookAnswer {
   /** HTTP status to answer with (the default, when cleared, is 204 and the message is kept). */
   readonly status: number;
   readonly body?: string;
+  /** Answers with the request body itself, as gateways that quote what they refused do (`body` is then ignored). */
+  readonly echo?: boolean;
   /** Waits this long before answering (to provoke a sender's timeout). */
   readonly delayMs?: number;
 }
@@ -54,8 +56,9 @@ export async function startSmsWebhook(): Promise<TestSmsWebhook> {
       };
       if (req.method !== 'POST') return reply(405, 'POST only');
       let sms: ReceivedSms;
+      const received = Buffer.concat(chunks).toString('utf8');
       try {
-        const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to?: unknown; body?: unknown };
+        const json = JSON.parse(received) as { to?: unknown; body?: unknown };
         if (typeof json.to !== 'string' || typeof json.body !== 'string') throw new Error('not {to, body}');
         sms = { to: json.to, body: json.body, headers: req.headers };
       } catch {
@@ -69,7 +72,7 @@ export async function startSmsWebhook(): Promise<TestSmsWebhook> {
           messages.push(sms);
           for (const wake of waiters) wake();
         }
-        reply(status, current?.body ?? '');
+        reply(status, current?.echo ? received : (current?.body ?? ''));
       };
       if (!current?.delayMs) return respond();
       const timer = setTimeout(() => {

@@ -24,11 +24,20 @@ export interface TestSmtpServer {
   readonly url: string;
   readonly port: number;
   readonly messages: ReceivedMail[];
-  /** Replies to RCPT TO (or to DATA with `stage: 'data'`) with this SMTP error until cleared with null. */
-  reject(error: { code: number; message?: string; stage?: 'rcpt' | 'data' } | null): void;
+  /**
+   * Replies to RCPT TO (or to DATA with `stage: 'data'`) with this SMTP error until cleared with null.
+   * A function message is given the recipient, as relays that quote the refused address do.
+   */
+  reject(error: SmtpRejection | null): void;
   /** Resolves with the first message (already received or arriving) matching `predicate`. */
   waitFor(predicate?: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
+}
+
+export interface SmtpRejection {
+  readonly code: number;
+  readonly message?: string | ((recipient: string) => string);
+  readonly stage?: 'rcpt' | 'data';
 }
 
 function smtpError(code: number, message: string): Error {
@@ -38,15 +47,17 @@ function smtpError(code: number, message: string): Error {
 export async function startSmtpServer(): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
-  let rejection: { code: number; message?: string; stage?: 'rcpt' | 'data' } | null = null;
+  let rejection: SmtpRejection | null = null;
+  const say = (r: SmtpRejection, recipient: string) =>
+    (typeof r.message === 'function' ? r.message(recipient) : r.message) ?? 'rejected by test server';
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onRcptTo(_address, _session, callback) {
+    onRcptTo(address, _session, callback) {
       if (rejection && (rejection.stage ?? 'rcpt') === 'rcpt') {
-        return callback(smtpError(rejection.code, rejection.message ?? 'rejected by test server'));
+        return callback(smtpError(rejection.code, say(rejection, address.address)));
       }
       callback();
     },
@@ -55,7 +66,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (rejection?.stage === 'data') {
-          return callback(smtpError(rejection.code, rejection.message ?? 'rejected by test server'));
+          return callback(
+            smtpError(rejection.code, say(rejection, session.envelope.rcptTo[0]?.address ?? '')),
+          );
         }
         const raw = Buffer.concat(chunks).toString('utf8');
         const from = session.envelope.mailFrom;

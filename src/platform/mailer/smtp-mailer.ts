@@ -1,6 +1,7 @@
 // Sends mail through an SMTP relay given as `smtp://user:pass@host:port`
 // (STARTTLS when offered) or `smtps://...` (TLS from the first byte).
 import nodemailer, { type NodemailerError } from 'nodemailer';
+import { redactText } from '../logger.ts';
 import { sendMailOptions } from './mail-options.ts';
 import { type Mailer, type MailMessage, MailRejectedError } from './mailer.ts';
 
@@ -67,7 +68,10 @@ function classify(error: unknown): unknown {
     (r) => r.permanent === true && (r.command ?? '').toUpperCase().startsWith('RCPT'),
   );
   if (recipientRefused && e.code === 'EENVELOPE') {
-    return new MailRejectedError(`recipient refused: ${e.response ?? e.message}`, { cause: error });
+    // Relays quote the refused address back (`550 5.1.1 <ada@example.com>`): not for the logs.
+    return new MailRejectedError(`recipient refused: ${redactText(e.response ?? e.message)}`, {
+      cause: error,
+    });
   }
   return error;
 }

@@ -6,6 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
+import { redactText } from '../logger.ts';
 import {
   claimDueMessages,
   deleteFinishedMessages,
@@ -203,7 +204,12 @@ function parsePayload(json: string): unknown {
   }
 }
 
+/**
+ * The reason stored in last_error and logged: a provider's answer often echoes
+ * the recipient and the message (its code), so those are redacted first, and
+ * before the cut, so no part of one survives a truncation.
+ */
 function describe(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const text = redactText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH)}…` : text;
 }

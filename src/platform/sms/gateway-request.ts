@@ -1,6 +1,7 @@
 // One POST to an HTTP SMS gateway, judged the same way for every transport:
 // 2xx: sent. 408, 429, 5xx, no answer, timeout: retried (a plain Error).
 // Any other status: refused for good (SmsRejectedError), retrying cannot help.
+import { redactText } from '../logger.ts';
 import { SmsRejectedError } from './sms-sender.ts';
 
 /** One send may take this long, body included; the outbox lease (5 min) outlasts it by far. */
@@ -23,7 +24,8 @@ const MAX_DETAIL = 200;
 
 export async function postToGateway(request: GatewayRequest): Promise<void> {
   // Redacted before cut short, so no prefix of a secret survives a truncation.
-  const clean = (text: string) => oneLine(redactSecrets(text, request.secrets));
+  // Gateways echo the request: the number and the text with its code go too.
+  const clean = (text: string) => oneLine(redactText(redactSecrets(text, request.secrets)));
   let status: number;
   let text: string;
   try {

@@ -114,14 +114,14 @@ describe('twilio SMS sender', () => {
     assert.equal(twilio.requests[1]!.form.has('MessagingServiceSid'), false);
   });
 
-  it('reports a 4xx as permanent, with Twilio code and message', async () => {
+  it('reports a 4xx as permanent, with Twilio code and message (the number it quotes redacted)', async () => {
     const sender = createTwilioSmsSender(options);
-    twilio.answers.push(twilioError(400, 21211, "The 'To' number +1415 is not a valid phone number."));
-    await assert.rejects(sender.send({ to: '+1415', body: 'x' }), (error: unknown) => {
+    twilio.answers.push(twilioError(400, 21211, "The 'To' number +14155550100 is not a valid phone number."));
+    await assert.rejects(sender.send({ to: '+14155550100', body: 'x' }), (error: unknown) => {
       assert.ok(error instanceof SmsRejectedError);
       assert.equal(
         error.message,
-        "Twilio answered 400: error 21211: The 'To' number +1415 is not a valid phone number.",
+        "Twilio answered 400: error 21211: The 'To' number [phone] is not a valid phone number.",
       );
       return true;
     });
