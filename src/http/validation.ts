@@ -36,12 +36,29 @@ const PART_PREFIX: Record<string, string> = {
 /** Patterns whose meaning a person can read, in place of Ajv's `must match pattern "…"`. */
 const PATTERN_MESSAGES: ReadonlyMap<unknown, string> = new Map([[PLAIN_TEXT_PATTERN, PLAIN_TEXT_MESSAGE]]);
 
+/** What a nullable field's union adds on top of the real reason: `must be null`, `must match a schema in anyOf`. */
+const isUnionNoise = (issue: AjvIssue): boolean =>
+  issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null');
+
+/**
+ * Union noise is dropped when a real reason sits at the same place or below it,
+ * so `tags: ["ad\u200Bmin"]` names `tags.0`, not also `tags` (`must be null`).
+ */
+function withoutUnionNoise(issues: readonly AjvIssue[]): readonly AjvIssue[] {
+  const reasons = issues.filter((issue) => !isUnionNoise(issue)).map((issue) => issue.instancePath);
+  return issues.filter(
+    (issue) =>
+      !isUnionNoise(issue) ||
+      !reasons.some((path) => path === issue.instancePath || path.startsWith(`${issue.instancePath}/`)),
+  );
+}
+
 /** Ajv's errors as `{path, message}`, paths dotted (`name.first`, `query.limit`). */
 export function fieldErrors(issues: readonly AjvIssue[], part: string | undefined): FieldError[] {
   const prefix = PART_PREFIX[part ?? 'body'] ?? part ?? '';
   const seen = new Set<string>();
   const out: FieldError[] = [];
-  for (const issue of issues) {
+  for (const issue of withoutUnionNoise(issues)) {
     const segments = issue.instancePath
       .split('/')
       .slice(1)

@@ -132,6 +132,30 @@ const HIDDEN = {
   'U+0009 TAB': '\t',
   'U+0085 NEL': '\u0085',
   'U+001B ESC': '\u001B',
+  // Format characters (\p{Cf}) beyond the bidi and zero-width ones.
+  'U+00AD soft hyphen': '\u00AD',
+  'U+180E Mongolian vowel separator': '\u180E',
+  'U+206A inhibit symmetric swapping': '\u206A',
+  'U+206F nominal digit shapes': '\u206F',
+  'U+FFF9 interlinear annotation anchor': '\uFFF9',
+  'U+FFFB interlinear annotation terminator': '\uFFFB',
+  'U+1D173 musical begin beam': '\u{1D173}',
+  'U+1D17A musical end phrase': '\u{1D17A}',
+  'U+E0001 language tag': '\u{E0001}',
+  'U+E0041 tag latin capital A': '\u{E0041}',
+  'U+E007F cancel tag': '\u{E007F}',
+  'U+E0000 (tag block, unassigned)': '\u{E0000}',
+  // Letters and symbols that render as nothing.
+  'U+115F Hangul choseong filler': '\u115F',
+  'U+1160 Hangul jungseong filler': '\u1160',
+  'U+3164 Hangul filler': '\u3164',
+  'U+FFA0 halfwidth Hangul filler': '\uFFA0',
+  'U+2800 braille blank': '\u2800',
+  'U+034F combining grapheme joiner': '\u034F',
+  'U+FE00 variation selector-1': '\uFE00',
+  'U+FE0F variation selector-16': '\uFE0F',
+  'U+E0100 variation selector-17': '\u{E0100}',
+  'U+E01EF variation selector-256': '\u{E01EF}',
 };
 
 describe(`names and headlines refuse invisible and text-direction characters (${testDialect})`, () => {
@@ -161,8 +185,11 @@ describe(`names and headlines refuse invisible and text-direction characters (${
   function assertRefusedField(res: Reply, path: string, label: string): void {
     const body = assertProblem(res, 422, 'validation_failed');
     const errors = body.errors as { path: string; message: string }[];
-    // A nullable field also reports its other branch (`must be null`): same path.
-    assert.deepEqual([...new Set(errors.map((e) => e.path))], [path], `${label}: ${res.body}`);
+    assert.deepEqual(
+      errors.map((e) => e.path),
+      [path],
+      `${label}: ${res.body}`,
+    );
     assert.ok(
       errors.some((e) => /invisible or text-direction/.test(e.message)),
       res.body,
@@ -197,6 +224,53 @@ describe(`names and headlines refuse invisible and text-direction characters (${
     ).json();
     assert.deepEqual(me.name, { first: null, last: null, display: null });
     assert.equal(me.headline, null);
+  });
+
+  it('pronouns and location: the same rule; nothing applied', async () => {
+    for (const [label, char] of Object.entries(HIDDEN)) {
+      assertRefusedField(await patchMe({ pronouns: `she${char}/her` }), 'pronouns', label);
+      assertRefusedField(await patchMe({ location: `Ber${char}lin` }), 'location', label);
+    }
+    const me = (
+      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    assert.equal(me.pronouns, null);
+    assert.equal(me.location, null);
+  });
+
+  it('tags: a hidden character cannot make a second key that looks like another', async () => {
+    assertRefusedField(await patchMe({ tags: ['ad\u200Bmin'] }), 'tags.0', 'ZWSP in a tag');
+    for (const [label, char] of Object.entries(HIDDEN)) {
+      assertRefusedField(await patchMe({ tags: ['math', `ad${char}min`] }), 'tags.1', label);
+    }
+    const me = (
+      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    assert.deepEqual(me.tags, []);
+  });
+
+  it('a value that shows blank: only fillers or only spaces', async () => {
+    const blanks = ['\u3164', '\u3164\u3164', '\u2800', '\u115F\u1160', '   ', '\u3000', '\u00A0 '];
+    for (const blank of blanks) {
+      const label = JSON.stringify(blank);
+      assertRefusedField(await patchMe({ name: { display: blank } }), 'name.display', label);
+      assertRefusedField(await patchMe({ headline: blank }), 'headline', label);
+      assertRefusedField(await patchMe({ pronouns: blank }), 'pronouns', label);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/accounts',
+        payload: { email: freshEmail('blank'), password: STRONG_PASSWORD, firstName: blank },
+      });
+      assertRefusedField(res, 'firstName', label);
+    }
+  });
+
+  it('emoji: a plain one is kept, a ZWJ sequence is refused', async () => {
+    const res = await patchMe({ name: { display: 'Ada 🙂' }, headline: '🧮 maths 👍🏽', tags: ['🙂'] });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().name.display, 'Ada 🙂');
+    assert.equal(res.json().headline, '🧮 maths 👍🏽');
+    assertRefusedField(await patchMe({ name: { display: 'Ada 👩\u200D💻' } }), 'name.display', 'ZWJ emoji');
   });
 
   it('names in any script are kept, and longer texts may still carry direction marks', async () => {

@@ -74,7 +74,7 @@ export function toMeView(user: User, profile: Profile, tags: readonly Tag[] = []
 
 const Field = (max: number, description?: string) =>
   Type.Optional(Nullable(Text(max, description ? { description } : {})));
-/** Names and the headline are shown beside each other's: no invisible or text-direction characters. */
+/** Short single-line texts shown beside other people's (names, headline, pronouns, location): no invisible or text-direction characters. */
 const ShownField = (max: number, description?: string) =>
   Type.Optional(Nullable(PlainText(max, description ? { description } : {})));
 const Url = (description: string) => Type.Optional(Nullable(Type.String({ maxLength: 300, description })));
@@ -95,10 +95,10 @@ export const ProfilePatchBody = Type.Object(
       ),
     ),
     bio: Field(500),
-    pronouns: Field(40),
+    pronouns: ShownField(40),
     locale: Field(35, 'BCP 47, e.g. en-GB'),
     timezone: Field(64, 'IANA, e.g. Europe/Berlin'),
-    location: Field(100),
+    location: ShownField(100),
     headline: ShownField(120),
     about: Field(5000),
     availability: Type.Optional(Nullable(Availability)),
@@ -134,7 +134,7 @@ export const ProfilePatchBody = Type.Object(
     ),
     tags: Type.Optional(
       Nullable(
-        Type.Array(Text(TAG_MAX_LENGTH, { minLength: 1 }), {
+        Type.Array(PlainText(TAG_MAX_LENGTH, { minLength: 1 }), {
           maxItems: 50,
           description: `Replaces the tags (at most ${MAX_TAGS} different ones); keys are lower-case with inner spaces as "-"`,
         }),
