@@ -71,7 +71,7 @@ export interface PhoneDeps {
 export interface CodeSent {
   readonly oti: string;
   readonly expiresAt: string;
-  /** Seconds until this client may ask for the next code to the number (the cooldown). */
+  /** Seconds until this client may ask for the next code to the number: the cooldown, or longer when a quota is spent. */
   readonly retryAfter: number;
   /** When that is. */
   readonly nextSendAt: string;
@@ -100,7 +100,7 @@ export function createPhoneService(deps: PhoneDeps) {
     context: RequestContext,
   ): Promise<CodeSent> {
     // The caller's own limits first: a refused flood spends nothing of the number's.
-    await guard.perIp('sms', context.ip, SENDS_PER_IP);
+    const leftForIp = await guard.perIp('sms', context.ip, SENDS_PER_IP);
     enforce(await guard.failures.check(failureKey(phone)), 'phone failures per day');
     // Then the number as seen from the caller's network.
     const network = networkKey(context.ip);
@@ -128,8 +128,16 @@ export function createPhoneService(deps: PhoneDeps) {
       return code;
     });
     sms.flush();
-    const nextSendAt = new Date(clock.now().getTime() + SEND_COOLDOWN_SECONDS * 1000).toISOString();
-    return { oti: issued.id, expiresAt: issued.expiresAt, retryAfter: SEND_COOLDOWN_SECONDS, nextSendAt };
+    // The next send waits for the cooldown, and for every limit this one spent:
+    // a 202 that said 30 s while the hour's quota is gone would be a lie.
+    const waits = [SEND_COOLDOWN_SECONDS];
+    if (sentFromHere >= SENDS_PER_PHONE_PER_NETWORK.limit) {
+      waits.push(await guard.waitPerKey('sms-phone', `${phone}:${network}`, SENDS_PER_PHONE_PER_NETWORK));
+    }
+    if (leftForIp === 0) waits.push(await guard.waitPerIp('sms', context.ip, SENDS_PER_IP));
+    const retryAfter = Math.max(...waits);
+    const nextSendAt = new Date(clock.now().getTime() + retryAfter * 1000).toISOString();
+    return { oti: issued.id, expiresAt: issued.expiresAt, retryAfter, nextSendAt };
   }
 
   /** Checks a code by its oti; a wrong try at a real code counts towards the number's daily failures. */

@@ -11,7 +11,15 @@ import { createScaledLimiter } from './scaled-rules.ts';
 import { type SharedBudget, spendSharedBudget, usedOf } from './shared-budget.ts';
 
 export interface RateGuard {
-  perIp(name: string, ip: string, rule: WindowRule): Promise<void>;
+  /** Throws when exceeded; answers how many further requests the rule allows now. */
+  perIp(name: string, ip: string, rule: WindowRule): Promise<number>;
+  /**
+   * Seconds until a rule that `perIp` / `countPerKey` just reported spent (0
+   * remaining) allows the next request. A spent rule denies, and denials count
+   * nothing; so call it only then: on a rule with room it would count one.
+   */
+  waitPerIp(name: string, ip: string, rule: WindowRule): Promise<number>;
+  waitPerKey(name: string, key: string, rule: WindowRule): Promise<number>;
   perKey(name: string, key: string, rule: WindowRule): Promise<void>;
   /** Activity of a signed-in user: scaled by ROSTER_RATE_LIMIT_USER_FACTOR. */
   perUser(name: string, userId: string, rule: WindowRule): Promise<void>;
@@ -31,7 +39,15 @@ export function createRateGuard(limiter: RateLimiter, ipFactor: number, userFact
   const userLimiter = createScaledLimiter(limiter, userFactor);
   return {
     async perIp(name, ip, rule) {
-      enforce(await ipLimiter.consume(`${name}:ip:${ipKey(ip)}`, rule), `${name} per-IP limit`);
+      const result = await ipLimiter.consume(`${name}:ip:${ipKey(ip)}`, rule);
+      enforce(result, `${name} per-IP limit`);
+      return result.remaining;
+    },
+    async waitPerIp(name, ip, rule) {
+      return (await ipLimiter.consume(`${name}:ip:${ipKey(ip)}`, rule)).retryAfterSeconds;
+    },
+    async waitPerKey(name, key, rule) {
+      return (await limiter.consume(`${name}:${key}`, rule)).retryAfterSeconds;
     },
     async perKey(name, key, rule) {
       enforce(await limiter.consume(`${name}:${key}`, rule), `${name} limit`);
