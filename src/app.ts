@@ -7,13 +7,14 @@ import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import type { Config } from './config/load-config.ts';
 import type { App } from './http/app-types.ts';
 import { createAuthenticator } from './http/authenticate.ts';
-import { registerErrorHandling } from './http/error-handler.ts';
+import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { REQUEST_ID_HEADER, requestId } from './http/request-id.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerTextRule } from './http/text-rule.ts';
+import { registerUtf8Rule } from './http/utf8.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { createIdentity, type IdentityOverrides } from './identity.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
@@ -59,9 +60,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // On close, idle keep-alive sockets are closed at once; busy ones finish their request.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
+  registerUtf8Rule(app);
   registerTextRule(app);
   registerErrorHandling(app);
   app.addHook('onSend', async (request, reply) => {

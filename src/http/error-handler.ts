@@ -20,6 +20,10 @@ function translate(error: FastifyError): DomainError {
       return commonError('payload_too_large', { detail: 'The request body exceeds the size limit.' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return commonError('unsupported_media_type', { detail: 'Send the body as application/json.' });
+    case 'FST_ERR_BAD_URL':
+      return commonError('malformed_request', {
+        detail: 'The request URL is not valid: percent-escapes must encode UTF-8.',
+      });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -45,6 +49,16 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   if (error.retryAfter !== undefined)
     reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter))));
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/**
+ * Errors Fastify meets while routing, before any hook or handler (a path whose
+ * percent-escapes are not UTF-8, a parameter over the length limit): the same
+ * problem+json as every other error instead of Fastify's own JSON. Passed as
+ * the `frameworkErrors` option, since routing runs before the error handler.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(reply, request, translate(error));
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {
