@@ -167,12 +167,20 @@ export function createSocialService(deps: {
       });
     },
 
-    /** Blocking removes follows and requests both ways, and bookmarks both ways. */
+    /**
+     * Blocking removes follows and requests both ways, and bookmarks both ways.
+     * A user who blocks the caller is a 404 here too, as for an unknown id:
+     * a 204 (and the relationship it would open) would tell the hidden block.
+     * Blocking again a user one already blocks stays a 204.
+     */
     async block(blockerId: string, blockedId: string): Promise<void> {
       await changing(blockerId);
       await inTransaction(db, async (trx) => {
         await lockPair(trx, dialect, blockerId, blockedId);
         await other(blockerId, blockedId, { hideBlocked: false }, trx);
+        if (!(await isBlocked(trx, blockerId, blockedId)) && (await isBlocked(trx, blockedId, blockerId))) {
+          throw accountError('user_not_found');
+        }
         await deleteFollow(trx, blockerId, blockedId);
         await deleteFollow(trx, blockedId, blockerId);
         await deleteBookmarks(trx, blockerId, blockedId);
