@@ -2,6 +2,7 @@
 // line: headers that carry credentials, body fields that hold secrets and
 // query parameters that carry tokens are censored; so are email addresses and
 // phone numbers in request URLs (look-ups by number, existence checks).
+import { isIP } from 'node:net';
 import type { LoggerOptions } from 'pino';
 
 const SECRET_FIELDS = [
@@ -130,7 +131,9 @@ export function loggerOptions(level: string): LoggerOptions {
       req: (req: { method: string; url: string; ip?: string; id?: string }) => ({
         method: req.method,
         url: redactUrl(req.url),
-        ip: req.ip,
+        // A forwarded value that is no address (text a client put in
+        // X-Forwarded-For) is not written to the log as if it were one.
+        ip: req.ip !== undefined && isIP(req.ip) !== 0 ? req.ip : '[not an address]',
       }),
     },
   };

@@ -6,12 +6,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { captureLog } from '../helpers/log-capture.ts';
 import { cheapHasher, freshEmail, get, login, verifiedAccount } from './support.ts';
 
 describe(`a forwarded address that is not an IP is not believed (${testDialect})`, () => {
   let t: TestApp;
+  const log = captureLog();
   before(async () => {
     t = await buildTestApp({
+      logger: log.logger,
       identity: { hasher: cheapHasher() },
       env: { TRUST_PROXY: '127.0.0.1', ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
@@ -41,6 +44,18 @@ describe(`a forwarded address that is not an IP is not believed (${testDialect})
       assert.deepEqual(auditIps, ['127.0.0.1']);
     });
   }
+
+  it('the request log never shows a forwarded value that is no address', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1/tags?q=a',
+      headers: { 'x-forwarded-for': 'x visit https://phish.example' },
+    });
+    const lines = log.lines.filter((l) => l.reqId === res.headers['x-request-id'] && l.req);
+    assert.ok(lines.length > 0);
+    for (const line of lines) assert.equal((line.req as { ip: string }).ip, '[not an address]');
+    assert.doesNotMatch(log.text(), /phish\.example/);
+  });
 
   it('a forwarded IPv4 or IPv6 address is still believed', async () => {
     assert.equal((await signInFrom('203.0.113.7')).sessionIp, '203.0.113.7');

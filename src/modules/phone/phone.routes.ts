@@ -69,7 +69,8 @@ const CodeSent = Type.Object({
   expiresAt: Type.String({ format: 'date-time', description: 'The code expires then (5 minutes)' }),
   retryAfter: Type.Integer({
     minimum: 0,
-    description: 'Seconds until the next code to this number may be asked for from here (the 30 s cooldown)',
+    description:
+      'Seconds until the next code to this number may be asked for from here: the 30 s cooldown, or longer when this send used up an hourly quota',
   }),
   nextSendAt: Type.String({ format: 'date-time', description: 'When the next code may be asked for' }),
 });
