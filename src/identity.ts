@@ -153,6 +153,7 @@ export function createIdentity(
     forgetSecondFactors: async (trx, userId) => {
       await mfa.forgetUser(trx, userId);
       await securityChanges.forgetUser(trx, userId);
+      await phone.forgetUser(trx, userId);
     },
     reauth: () => reauth,
     otp,

@@ -42,9 +42,12 @@ import {
   SENDS_PER_PHONE_PER_NETWORK,
   VERIFY_PER_IP,
 } from './phone.limits.ts';
+import { deletePhoneNetworks, isKnownNetwork, markKnownNetwork } from './phone.repository.ts';
 import { registerPhoneUndo } from './phone-undo.ts';
 
 const CODE_MINUTES = 5;
+/** A network a right code came from counts as the owner's this long. */
+const KNOWN_NETWORK_DAYS = 90;
 
 export interface PhoneDeps {
   readonly db: Executor;
@@ -79,7 +82,19 @@ export interface CodeSent {
 
 export function createPhoneService(deps: PhoneDeps) {
   const { db, clock, otp, sms, guard, config } = deps;
-  const failureKey = (phone: string) => `phone-otp:${phone}`;
+  /**
+   * Wrong codes per number and day (NIST's cap): one count for every network
+   * the owner has not used, and one per network the owner has.
+   */
+  const failureKey = (phone: string, knownNetwork: string | null) =>
+    knownNetwork ? `phone-otp:${phone}:net:${knownNetwork}` : `phone-otp:${phone}`;
+  const knownNetwork = (phone: string, network: string) =>
+    isKnownNetwork(
+      db,
+      phone,
+      network,
+      new Date(clock.now().getTime() - KNOWN_NETWORK_DAYS * 86_400_000).toISOString(),
+    );
   registerPhoneUndo(deps.security, () => clock.now().toISOString());
 
   function parse(input: string): string {
@@ -101,16 +116,20 @@ export function createPhoneService(deps: PhoneDeps) {
   ): Promise<CodeSent> {
     // The caller's own limits first: a refused flood spends nothing of the number's.
     const leftForIp = await guard.perIp('sms', context.ip, SENDS_PER_IP);
-    enforce(await guard.failures.check(failureKey(phone)), 'phone failures per day');
-    // Then the number as seen from the caller's network.
+    // Then the number as seen from the caller's network. A network the
+    // number's owner has entered a right code from keeps its own failure count
+    // and is not held back by the budget all other networks share, so a flood
+    // from many networks cannot close SMS sign-in to the owner.
     const network = networkKey(context.ip);
+    const known = await knownNetwork(phone, network);
+    enforce(await guard.failures.check(failureKey(phone, known ? network : null)), 'phone failures per day');
     await guard.cooldown('sms-cooldown', `${phone}:${network}`, SEND_COOLDOWN_SECONDS);
     const sentFromHere = await guard.countPerKey(
       'sms-phone',
       `${phone}:${network}`,
       SENDS_PER_PHONE_PER_NETWORK,
     );
-    await guard.sharedBudget('sms-phone-all', phone, sentFromHere, SENDS_PER_PHONE);
+    if (!known) await guard.sharedBudget('sms-phone-all', phone, sentFromHere, SENDS_PER_PHONE);
     const sentByNetwork = await guard.countPerKey('sms-network', network, SENDS_PER_NETWORK);
     await guard.sharedBudget('sms-global', 'all', sentByNetwork, SENDS_GLOBAL);
     const issued = await inTransaction(db, async (trx) => {
@@ -149,18 +168,33 @@ export function createPhoneService(deps: PhoneDeps) {
     context: RequestContext,
   ) {
     await guard.perIp('sms-verify', context.ip, VERIFY_PER_IP);
-    enforce(await guard.failures.check(failureKey(phone)), 'phone failures per day');
+    const network = networkKey(context.ip);
+    const key = failureKey(phone, (await knownNetwork(phone, network)) ? network : null);
+    enforce(await guard.failures.check(key), 'phone failures per day');
     const outcome = await otp.tryCodeById(db, purpose, oti, phone, code);
     if ('row' in outcome) {
-      await guard.failures.reset(failureKey(phone));
+      await guard.failures.reset(key);
+      // The owner's network from now on (the code proved the phone is at hand here).
+      await markKnownNetwork(db, {
+        phone,
+        network,
+        userId: outcome.row.userId,
+        now: clock.now().toISOString(),
+      });
       return outcome.row;
     }
     // Made-up otis cost nothing, so nobody can lock a number out without its codes.
-    if (outcome.counted) await guard.failures.recordFailure(failureKey(phone), PHONE_FAILURES);
+    if (outcome.counted) await guard.failures.recordFailure(key, PHONE_FAILURES);
     throw otp.refuse();
   }
 
   return {
+    /** Erasure: the networks remembered for the account and its number. */
+    async forgetUser(trx: Executor, userId: string): Promise<void> {
+      const user = await findUserById(trx, userId);
+      await deletePhoneNetworks(trx, { userId, phone: user?.phone ?? null });
+    },
+
     /** Sends a sign-in code. The same reply whether or not the number has an account. */
     requestLoginCode(phoneInput: string, context: RequestContext): Promise<CodeSent> {
       return sendCode('phone_login', parse(phoneInput), null, context);

@@ -11,6 +11,7 @@ import type {
 } from '../../modules/invites/invites.table.ts';
 import type { MfaChallengesTable, MfaFactorsTable, RecoveryCodesTable } from '../../modules/mfa/mfa.table.ts';
 import type { OneTimeCodesTable } from '../../modules/otp/otp.table.ts';
+import type { PhoneNetworksTable } from '../../modules/phone/phone.table.ts';
 import type { ProfilesTable, TagsTable, UserTagsTable } from '../../modules/profiles/profiles.table.ts';
 import type { SecurityChangesTable } from '../../modules/security-changes/security-changes.table.ts';
 import type {
@@ -46,4 +47,5 @@ export interface Tables {
   referral_codes: ReferralCodesTable;
   referrals: ReferralsTable;
   security_changes: SecurityChangesTable;
+  phone_networks: PhoneNetworksTable;
 }

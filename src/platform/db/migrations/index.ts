@@ -11,6 +11,7 @@ import { invites } from './0009-invites.ts';
 import { publicCompleteness } from './0010-public-completeness.ts';
 import { securityChanges } from './0011-security-changes.ts';
 import { emailAddresses } from './0012-email-addresses.ts';
+import { phoneNetworks } from './0013-phone-networks.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -26,4 +27,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0010-public-completeness', publicCompleteness],
   ['0011-security-changes', securityChanges],
   ['0012-email-addresses', emailAddresses],
+  ['0013-phone-networks', phoneNetworks],
 ];

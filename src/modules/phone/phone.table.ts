@@ -1,0 +1,8 @@
+/** Networks (IPv4 /24, IPv6 /64) from which a number's owner has entered a right code. */
+export interface PhoneNetworksTable {
+  phone: string;
+  network: string;
+  /** The account the code signed in to or was linked to (erasure removes its rows). */
+  user_id: string | null;
+  verified_at: string;
+}
