@@ -55,6 +55,23 @@ describe(`sensitive changes at their edges (${testDialect})`, () => {
     });
     assert.equal(linked.status, 200, JSON.stringify(linked.body));
   }
+  /** An account made by SMS sign-in (no password), and an SMS code sent to its own number for confirming. */
+  async function phoneAccount(): Promise<{
+    phone: string;
+    token: string;
+    confirm: { body: { oti: string } };
+  }> {
+    const phone = freshPhone().e164;
+    clock.advance(31_000);
+    const sent = await flow.call('POST', '/v1/phone/otp', { body: { phone } });
+    const signedIn = await flow.call('POST', '/v1/phone/otp/verify', {
+      body: { phone, oti: sent.body.oti, code: await smsCode(phone) },
+    });
+    const token = signedIn.body.accessToken as string;
+    clock.advance(31_000);
+    const confirm = await flow.call('POST', '/v1/me/phone', { token, body: { phone } });
+    return { phone, token, confirm };
+  }
   async function reset(email: string): Promise<string> {
     assert.equal((await flow.call('POST', '/v1/password/forgot', { body: { email } })).status, 202);
     const code = codeOf(await flow.takeMail(email, /Reset your Roster password/));
@@ -161,15 +178,7 @@ describe(`sensitive changes at their edges (${testDialect})`, () => {
   });
 
   it('an account without a verified address is told by SMS, with the undo link', async () => {
-    const phone = freshPhone().e164;
-    clock.advance(31_000);
-    const sent = await flow.call('POST', '/v1/phone/otp', { body: { phone } });
-    const signedIn = await flow.call('POST', '/v1/phone/otp/verify', {
-      body: { phone, oti: sent.body.oti, code: await smsCode(phone) },
-    });
-    const token = signedIn.body.accessToken as string;
-    clock.advance(31_000);
-    const confirm = await flow.call('POST', '/v1/me/phone', { token, body: { phone } });
+    const { phone, token, confirm } = await phoneAccount();
     await enableTotp(token, { confirmCode: await smsCode(phone), confirmOti: confirm.body.oti });
     const notice = await sms.waitFor((m) => m.to === phone && /Undo it/.test(m.body));
     assert.match(notice.body, /An authenticator app was turned on/);
@@ -180,15 +189,7 @@ describe(`sensitive changes at their edges (${testDialect})`, () => {
   });
 
   it('deleting an account without a password wants a factor from before this sign-in', async () => {
-    const phone = freshPhone().e164;
-    clock.advance(31_000);
-    const sent = await flow.call('POST', '/v1/phone/otp', { body: { phone } });
-    const signedIn = await flow.call('POST', '/v1/phone/otp/verify', {
-      body: { phone, oti: sent.body.oti, code: await smsCode(phone) },
-    });
-    const token = signedIn.body.accessToken as string;
-    clock.advance(31_000);
-    const confirm = await flow.call('POST', '/v1/me/phone', { token, body: { phone } });
+    const { phone, token, confirm } = await phoneAccount();
     const { secret } = await enableTotp(token, {
       confirmCode: await smsCode(phone),
       confirmOti: confirm.body.oti,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { createPasswordHasher, type PasswordHasher } from '../../src/platform/crypto/password-hasher.ts';
-import type { TestApp } from '../helpers/build-test-app.ts';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 
 export type Reply = LightMyRequestResponse;
 
@@ -151,4 +151,16 @@ export function countingHasher(inner: PasswordHasher): CountingHasher {
     },
     stats: () => inner.stats(),
   };
+}
+
+/** A test app with verification off and one signed-up account's access token (edge-rule tests). */
+export async function appWithSession(label: string): Promise<{ t: TestApp; token: string }> {
+  const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    payload: { email: freshEmail(label), password: STRONG_PASSWORD },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  return { t, token: res.json().session.accessToken as string };
 }

@@ -5,9 +5,16 @@
 // on both dialects, and nothing is written.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import type { TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { assertProblem, countUsers, freshEmail, type Reply, STRONG_PASSWORD } from './support.ts';
+import {
+  appWithSession,
+  assertProblem,
+  countUsers,
+  freshEmail,
+  type Reply,
+  STRONG_PASSWORD,
+} from './support.ts';
 
 const NUL = '\u0000';
 const LONE_HIGH = '\uD800';
@@ -18,14 +25,7 @@ describe(`NUL and lone surrogates are refused at the edge (${testDialect})`, () 
   let token: string;
 
   before(async () => {
-    t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('unicode'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    token = res.json().session.accessToken;
+    ({ t, token } = await appWithSession('unicode'));
   });
   after(() => t.close());
 
@@ -163,14 +163,7 @@ describe(`names and headlines refuse invisible and text-direction characters (${
   let token: string;
 
   before(async () => {
-    t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('names'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    token = res.json().session.accessToken;
+    ({ t, token } = await appWithSession('names'));
   });
   after(() => t.close());
 

@@ -4,23 +4,16 @@
 // on both dialects, and nothing changes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import type { TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { assertProblem, freshEmail, type Reply, STRONG_PASSWORD } from './support.ts';
+import { appWithSession, assertProblem, type Reply } from './support.ts';
 
 describe(`requests that are not UTF-8 are refused (${testDialect})`, () => {
   let t: TestApp;
   let token: string;
 
   before(async () => {
-    t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('utf8'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    token = res.json().session.accessToken;
+    ({ t, token } = await appWithSession('utf8'));
   });
   after(() => t.close());
 
