@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { cheapHasher, freshEmail, STRONG_PASSWORD } from './support.ts';
+import { cheapHasher, signedUpAccount } from './support.ts';
 
 interface Account {
   readonly token: string;
@@ -26,15 +26,7 @@ describe(`a block cannot be detected by the one blocked (${testDialect})`, () =>
   });
   after(() => t.close());
 
-  async function account(): Promise<Account> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('hidden'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return { token: res.json().session.accessToken, id: res.json().user.id };
-  }
+  const account = (): Promise<Account> => signedUpAccount(t, 'hidden');
 
   const call = (method: Method, url: string, who: Account): Promise<LightMyRequestResponse> =>
     t.app.inject({ method, url, headers: { authorization: `Bearer ${who.token}` } });

@@ -76,10 +76,11 @@ describe(`provider error text is redacted (${testDialect})`, () => {
     assertClean(log.text());
   });
 
-  it('an SMS webhook that answers 400 with the request echoed: neither the number nor the code survive', async () => {
+  /** Queues a code by SMS to a webhook that answers `status` with the request echoed, and drains the outbox once. */
+  async function sendSmsAnswered(status: number, outcome: { sent: number; retried: number; failed: number }) {
     const clock = new ManualClock();
     const log = captureLog();
-    webhook.respondWith({ status: 400, echo: true });
+    webhook.respondWith({ status, echo: true });
     const worker = createOutboxWorker({
       database: t.database,
       senders: { sms: smsOutboxSender(createWebhookSmsSender({ url: webhook.url })) },
@@ -91,7 +92,12 @@ describe(`provider error text is redacted (${testDialect})`, () => {
       { to: NUMBER, body: `${CODE} is your Roster code` },
       clock.now(),
     );
-    assert.deepEqual(await worker.drainOnce(), { sent: 0, retried: 0, failed: 1 });
+    assert.deepEqual(await worker.drainOnce(), outcome);
+    return { id, log };
+  }
+
+  it('an SMS webhook that answers 400 with the request echoed: neither the number nor the code survive', async () => {
+    const { id, log } = await sendSmsAnswered(400, { sent: 0, retried: 0, failed: 1 });
     assert.equal(webhook.requests.at(-1)?.to, NUMBER);
     const error = (await findOutboxMessage(t.database.db, id))?.last_error ?? '';
     assert.match(error, /SMS webhook answered 400: .*\[phone\].*\[code\] is your Roster code/);
@@ -101,21 +107,7 @@ describe(`provider error text is redacted (${testDialect})`, () => {
   });
 
   it('a retried failure (5xx) is redacted as well', async () => {
-    const clock = new ManualClock();
-    const log = captureLog();
-    webhook.respondWith({ status: 503, echo: true });
-    const worker = createOutboxWorker({
-      database: t.database,
-      senders: { sms: smsOutboxSender(createWebhookSmsSender({ url: webhook.url })) },
-      clock,
-      logger: log.logger,
-    });
-    const id = await enqueueSms(
-      t.database.db,
-      { to: NUMBER, body: `${CODE} is your Roster code` },
-      clock.now(),
-    );
-    assert.deepEqual(await worker.drainOnce(), { sent: 0, retried: 1, failed: 0 });
+    const { id, log } = await sendSmsAnswered(503, { sent: 0, retried: 1, failed: 0 });
     assertClean((await findOutboxMessage(t.database.db, id))?.last_error ?? '');
     assert.match(log.text(), /will retry/);
     assertClean(log.text());

@@ -11,7 +11,7 @@ import { newId } from '../../src/platform/ids.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { assertProblem, cheapHasher, freshEmail, STRONG_PASSWORD } from './support.ts';
+import { assertProblem, cheapHasher, freshEmail, STRONG_PASSWORD, signedUpAccount } from './support.ts';
 
 interface Account {
   readonly token: string;
@@ -31,15 +31,7 @@ describe(`social graph under attack and load (${testDialect})`, () => {
   });
   after(() => t.close());
 
-  async function account(): Promise<Account> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('social'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return { token: res.json().session.accessToken, id: res.json().user.id };
-  }
+  const account = (): Promise<Account> => signedUpAccount(t, 'social');
 
   const accounts = (count: number) => Promise.all(Array.from({ length: count }, () => account()));
 

@@ -153,14 +153,19 @@ export function countingHasher(inner: PasswordHasher): CountingHasher {
   };
 }
 
-/** A test app with verification off and one signed-up account's access token (edge-rule tests). */
-export async function appWithSession(label: string): Promise<{ t: TestApp; token: string }> {
-  const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+/** Signs up on an app with verification off: the new account's id and access token. */
+export async function signedUpAccount(t: TestApp, label: string): Promise<{ token: string; id: string }> {
   const res = await t.app.inject({
     method: 'POST',
     url: '/v1/accounts',
     payload: { email: freshEmail(label), password: STRONG_PASSWORD },
   });
   assert.equal(res.statusCode, 201, res.body);
-  return { t, token: res.json().session.accessToken as string };
+  return { token: res.json().session.accessToken as string, id: res.json().user.id as string };
+}
+
+/** A test app with verification off and one signed-up account's access token (edge-rule tests). */
+export async function appWithSession(label: string): Promise<{ t: TestApp; token: string }> {
+  const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+  return { t, token: (await signedUpAccount(t, label)).token };
 }
