@@ -3,26 +3,26 @@
 // kept apart so app.ts stays about HTTP.
 import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
-import { createAccountsService } from './modules/accounts/accounts.service.ts';
-import { createOperatorService } from './modules/accounts/operator.service.ts';
-import { createCredentialsService } from './modules/credentials/credentials.service.ts';
-import { createReauthenticator } from './modules/credentials/reauthentication.ts';
-import { createDirectoryService } from './modules/directory/directory.service.ts';
-import { createInvitesService } from './modules/invites/invites.service.ts';
-import { createMfaService } from './modules/mfa/mfa.service.ts';
-import { createOtpService } from './modules/otp/otp.service.ts';
-import { createPhoneService } from './modules/phone/phone.service.ts';
-import { loadCustomFields } from './modules/profiles/custom-fields.ts';
-import { createProfilesService } from './modules/profiles/profiles.service.ts';
-import { createSecurityChanges } from './modules/security-changes/security-changes.service.ts';
-import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './modules/sessions/access-token.ts';
-import { createApiKeys } from './modules/sessions/api-keys.ts';
-import type { PostLoginHook } from './modules/sessions/login-flow.ts';
-import { createSessionState } from './modules/sessions/session-state.ts';
-import { createSessionsService } from './modules/sessions/sessions.service.ts';
-import { createKeyStore, SigningKeyError } from './modules/sessions/signing-keys.ts';
-import { visibleTo } from './modules/social/social.repository.ts';
-import { createSocialService } from './modules/social/social.service.ts';
+import { createAccountsService } from './modules/accounts/index.ts';
+import { createOperatorService } from './modules/accounts/index.ts';
+import { createCredentialsService } from './modules/credentials/index.ts';
+import { createReauthenticator } from './modules/credentials/index.ts';
+import { createDirectoryService } from './modules/directory/index.ts';
+import { createInvitesService } from './modules/invites/index.ts';
+import { createMfaService } from './modules/mfa/index.ts';
+import { createOtpService } from './modules/otp/index.ts';
+import { createPhoneService } from './modules/phone/index.ts';
+import { loadCustomFields } from './modules/profiles/index.ts';
+import { createProfilesService } from './modules/profiles/index.ts';
+import { createSecurityChanges } from './modules/security-changes/index.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './modules/sessions/index.ts';
+import { createApiKeys } from './modules/sessions/index.ts';
+import type { PostLoginHook } from './modules/sessions/index.ts';
+import { createSessionState } from './modules/sessions/index.ts';
+import { createSessionsService } from './modules/sessions/index.ts';
+import { createKeyStore, SigningKeyError } from './modules/sessions/index.ts';
+import { visibleTo } from './modules/social/index.ts';
+import { createSocialService } from './modules/social/index.ts';
 import type { Clock } from './platform/clock.ts';
 import { createEncrypter } from './platform/crypto/encryption.ts';
 import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.ts';
@@ -171,7 +171,6 @@ export function createIdentity(
     guard,
     publicUrl: config.publicUrl,
     revokeAllSessionsIn: (trx, userId, reason) => sessions.revokeUserSessionsIn(trx, userId, reason),
-    announceRevoked: (ids) => sessions.announceRevoked(ids),
   });
   const reauth = createReauthenticator({
     clock,
@@ -206,10 +205,6 @@ export function createIdentity(
     security: securityChanges,
     revokeOtherSessions: (trx, userId, keep) =>
       sessions.revokeUserSessionsIn(trx, userId, 'phone_changed', keep),
-    afterCommit: async (revoked) => {
-      await sessions.announceRevoked(revoked);
-      mail.flush();
-    },
     admission: invites,
     config: { defaultRegion: config.phoneDefaultRegion, appName: 'Roster' },
   });

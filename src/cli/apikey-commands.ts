@@ -1,7 +1,7 @@
 // `roster apikey …`: service keys for machine callers (token introspection).
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/load-config.ts';
-import { createApiKeys, SERVICE_SCOPES } from '../modules/sessions/api-keys.ts';
+import { createApiKeys, SERVICE_SCOPES } from '../modules/sessions/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { Config } from '../config/load-config.ts';
 import { createIdentity } from '../identity.ts';
-import type { User } from '../modules/accounts/accounts.repository.ts';
+import type { User } from '../modules/users/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';

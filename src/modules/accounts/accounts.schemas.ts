@@ -3,7 +3,7 @@
 import { type Static, Type } from 'typebox';
 import { PlainText } from '../../http/plain-text.ts';
 import { Email, Password, Text } from '../../http/schemas.ts';
-import type { User } from './accounts.repository.ts';
+import type { User } from '../users/index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);

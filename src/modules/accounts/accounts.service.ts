@@ -12,15 +12,15 @@ import { accountDeleted, verifyEmail as verifyEmailMail } from '../../platform/m
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { credentialError } from '../credentials/credentials.errors.ts';
-import { deleteCredentials, findCredential } from '../credentials/credentials.repository.ts';
-import type { Reauthenticator } from '../credentials/reauthentication.ts';
-import type { InvitesService } from '../invites/invites.service.ts';
-import { codeOrToken } from '../otp/code-or-token.ts';
-import type { OtpService } from '../otp/otp.service.ts';
-import { syncProfile } from '../profiles/profile-sync.ts';
-import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { credentialError } from '../credentials/index.ts';
+import { deleteCredentials, findCredential } from '../credentials/index.ts';
+import type { Reauthenticator } from '../credentials/index.ts';
+import type { InvitesService } from '../invites/index.ts';
+import { codeOrToken } from '../otp/index.ts';
+import type { OtpService } from '../otp/index.ts';
+import { syncProfile } from '../profiles/index.ts';
+import type { Principal, SessionsService } from '../sessions/index.ts';
 import { accountError } from './accounts.errors.ts';
 import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import {
@@ -29,10 +29,10 @@ import {
   findUserById,
   markEmailVerified,
   type User,
-} from './accounts.repository.ts';
-import type { UserRole } from './accounts.table.ts';
+} from '../users/index.ts';
+import type { UserRole } from '../users/index.ts';
 import { forgetAccountData } from './erasure.ts';
-import { normaliseEmail } from './identifiers.ts';
+import { normaliseEmail } from '../users/index.ts';
 import { createRegistration } from './registration.ts';
 import { createUnverifiedPurge } from './unverified-purge.ts';
 
@@ -172,7 +172,6 @@ export function createAccountsService(deps: AccountsDeps) {
         if (user && user.status === 'active' && user.emailVerifiedAt === null)
           await queueVerification(trx, { id: user.id, email });
       });
-      mail.flush();
     },
 
     /** A signed-in user asks for a new verification mail for their own address. */
@@ -182,7 +181,6 @@ export function createAccountsService(deps: AccountsDeps) {
       await guard.perKey('resend-cooldown', user.email, RESEND_COOLDOWN);
       await guard.perKey('resend', user.email, RESEND_PER_ADDRESS);
       await inTransaction(db, (trx) => queueVerification(trx, { id: user.id, email: user.email! }));
-      mail.flush();
     },
 
     async getUser(userId: string): Promise<User> {
@@ -241,16 +239,13 @@ export function createAccountsService(deps: AccountsDeps) {
 
   async function eraseAccount(user: User, context: RequestContext): Promise<void> {
     const now = clock.now();
-    const revoked = await inTransaction(db, async (trx) => {
-      const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'account_deleted');
+    await inTransaction(db, async (trx) => {
+      await sessions.revokeUserSessionsIn(trx, user.id, 'account_deleted');
       if (user.email) await mail.queue(trx, user.email, accountDeleted());
       await forgetAccountData(trx, deps, user.id);
       await eraseUser(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
-      return ids;
     });
-    await sessions.announceRevoked(revoked);
-    mail.flush();
   }
 }
 

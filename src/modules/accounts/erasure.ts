@@ -4,12 +4,12 @@
 // search document, and unused invite codes. In the caller's transaction.
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
-import { deleteCredentials } from '../credentials/credentials.repository.ts';
-import { forgetInvites } from '../invites/invites.repository.ts';
-import type { OtpService } from '../otp/otp.service.ts';
-import { forgetProfile } from '../profiles/profile-sync.ts';
-import { replaceUserTags } from '../profiles/tags.repository.ts';
-import { forgetSocial } from '../social/social.repository.ts';
+import { deleteCredentials } from '../credentials/index.ts';
+import { forgetInvites } from '../invites/index.ts';
+import type { OtpService } from '../otp/index.ts';
+import { forgetProfile } from '../profiles/index.ts';
+import { replaceUserTags } from '../profiles/index.ts';
+import { forgetSocial } from '../social/index.ts';
 
 export interface ErasureDeps {
   readonly dialect: Dialect;

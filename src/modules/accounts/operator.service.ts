@@ -10,10 +10,10 @@ import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
 import { isId, newId } from '../../platform/ids.ts';
 import { SYSTEM_CONTEXT } from '../../platform/request-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { upsertCredential } from '../credentials/credentials.repository.ts';
-import { syncProfile } from '../profiles/profile-sync.ts';
-import type { SessionsService } from '../sessions/sessions.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { upsertCredential } from '../credentials/index.ts';
+import { syncProfile } from '../profiles/index.ts';
+import type { SessionsService } from '../sessions/index.ts';
 import { accountError } from './accounts.errors.ts';
 import {
   findUserByEmail,
@@ -23,10 +23,10 @@ import {
   listUsers,
   type User,
   updateUserStatus,
-} from './accounts.repository.ts';
+} from '../users/index.ts';
 import type { AccountsService } from './accounts.service.ts';
-import type { UserRole } from './accounts.table.ts';
-import { normaliseEmail, normalisePhone } from './identifiers.ts';
+import type { UserRole } from '../users/index.ts';
+import { normaliseEmail, normalisePhone } from '../users/index.ts';
 
 export interface OperatorDeps {
   readonly db: Executor;
@@ -135,16 +135,15 @@ export function createOperatorService(deps: OperatorDeps) {
       const user = await findUser(idOrEmail);
       if (user.status === 'deleted') throw accountError('user_not_found');
       const now = clock.now();
-      const revoked = await inTransaction(db, async (trx) => {
+      await inTransaction(db, async (trx) => {
         await updateUserStatus(trx, user.id, 'banned', now.toISOString());
         await recordAudit(
           trx,
           { type: 'account.banned', userId: user.id, context: SYSTEM_CONTEXT, detail: { by: 'cli' } },
           now,
         );
-        return sessions.revokeUserSessionsIn(trx, user.id, 'account_banned');
+        await sessions.revokeUserSessionsIn(trx, user.id, 'account_banned');
       });
-      await sessions.announceRevoked(revoked);
       return (await findUserById(db, user.id))!;
     },
 

@@ -12,16 +12,16 @@ import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { signupAttempt } from '../../platform/mailer/templates/index.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { deleteCredentials, upsertCredential } from '../credentials/credentials.repository.ts';
-import type { AdmissionInput } from '../invites/invites.service.ts';
-import { syncProfile } from '../profiles/profile-sync.ts';
-import type { SessionTokens } from '../sessions/sessions.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { deleteCredentials, upsertCredential } from '../credentials/index.ts';
+import type { AdmissionInput } from '../invites/index.ts';
+import { syncProfile } from '../profiles/index.ts';
+import type { SessionTokens } from '../sessions/index.ts';
 import { accountError } from './accounts.errors.ts';
 import { SIGNUP_NOTICE_PER_ADDRESS, SIGNUP_PER_IP } from './accounts.limits.ts';
-import { findUserByEmail, findUserByUsername, insertUser, type User } from './accounts.repository.ts';
+import { findUserByEmail, findUserByUsername, insertUser, type User } from '../users/index.ts';
 import type { AccountsDeps } from './accounts.service.ts';
-import { normaliseEmail, normalisePhone, normaliseUsername } from './identifiers.ts';
+import { normaliseEmail, normalisePhone, normaliseUsername } from '../users/index.ts';
 
 export interface RegisterInput extends AdmissionInput {
   readonly email: string;
@@ -173,11 +173,9 @@ export function createRegistration(deps: RegistrationDeps) {
           ),
         );
       }
-      mail.flush();
       // The user object of the reply names the placeholder, never the real account.
       return { user, verificationRequired: true };
     }
-    mail.flush();
     if (config.requireEmailVerification) return { user, verificationRequired: true };
     const session = await inTransaction(db, (trx) =>
       sessions.startSession(trx, { userId: user.id, amr: ['pwd'], context }),

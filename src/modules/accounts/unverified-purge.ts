@@ -8,8 +8,8 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { SYSTEM_CONTEXT } from '../../platform/request-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { deleteUsers, listUnverifiedBefore, lockUnverifiedBefore } from './accounts.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { deleteUsers, listUnverifiedBefore, lockUnverifiedBefore } from '../users/index.ts';
 import { type ErasureDeps, forgetAccountData } from './erasure.ts';
 
 export const PURGE_BATCH = 100;

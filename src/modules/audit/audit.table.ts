@@ -8,3 +8,10 @@ export interface AuditEventsTable {
   detail: string | null;
   created_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    audit_events: AuditEventsTable;
+  }
+}

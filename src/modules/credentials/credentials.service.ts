@@ -14,22 +14,22 @@ import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import { enqueue } from '../../platform/outbox/outbox.service.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { accountError } from '../accounts/accounts.errors.ts';
+import { accountError } from '../accounts/index.ts';
 import {
   findUserByEmail,
   findUserById,
   findUserByUsername,
   markEmailVerified,
   type User,
-} from '../accounts/accounts.repository.ts';
-import { normaliseEmail, parseIdentifier } from '../accounts/identifiers.ts';
-import { lastMailboxProof, recordAudit } from '../audit/audit.service.ts';
-import { codeOrToken } from '../otp/code-or-token.ts';
-import type { OtpService } from '../otp/otp.service.ts';
-import { syncProfile } from '../profiles/profile-sync.ts';
-import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
-import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
-import type { Principal, SessionsService } from '../sessions/sessions.service.ts';
+} from '../users/index.ts';
+import { normaliseEmail, parseIdentifier } from '../users/index.ts';
+import { lastMailboxProof, recordAudit } from '../audit/index.ts';
+import { codeOrToken } from '../otp/index.ts';
+import type { OtpService } from '../otp/index.ts';
+import { syncProfile } from '../profiles/index.ts';
+import type { SecurityChanges } from '../security-changes/index.ts';
+import type { LoginResult, PostLoginHook } from '../sessions/index.ts';
+import type { Principal, SessionsService } from '../sessions/index.ts';
 import { credentialError } from './credentials.errors.ts';
 import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, LOGIN_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
 import { findCredential, upsertCredential } from './credentials.repository.ts';
@@ -218,14 +218,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
       const now = clock.now();
-      const revoked = await inTransaction(db, async (trx) => {
+      await inTransaction(db, async (trx) => {
         await storePasswordHash(trx, user.id, hash);
-        const ids = await sessions.revokeUserSessionsIn(
-          trx,
-          user.id,
-          'password_changed',
-          principal.sessionId,
-        );
+        await sessions.revokeUserSessionsIn(trx, user.id, 'password_changed', principal.sessionId);
         await recordAudit(trx, { type: 'password.changed', userId: user.id, context }, now);
         if (user.email)
           await mail.queue(
@@ -233,10 +228,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
             user.email,
             passwordChanged({ when: now, ip: context.ip, resetLink: `${config.publicUrl}/forgot-password` }),
           );
-        return ids;
       });
-      await sessions.announceRevoked(revoked);
-      mail.flush();
     },
 
     /**
@@ -252,10 +244,9 @@ export function createCredentialsService(deps: CredentialsDeps) {
       await inTransaction(db, async (trx) => {
         const user = await findUserByEmail(trx, email);
         await recordAudit(trx, { type: 'password.reset_requested', userId: user?.id ?? null, context }, now);
-        await enqueue(trx, 'password_reset', { email } satisfies PasswordResetJob, now);
+        // The outbox worker carries the job as it carries mail, woken at commit.
+        await mail.queueJob(trx, 'password_reset', { email } satisfies PasswordResetJob);
       });
-      // Wakes the outbox worker, which carries the job as it carries mail.
-      mail.flush();
     },
 
     /** Sets a new password with a reset code (and address) or link token; every session ends. */
@@ -281,7 +272,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
         // The reset proved control of the mailbox.
         await markEmailVerified(trx, user.id, now.toISOString());
         await syncProfile(trx, user.id, now.toISOString());
-        const ids = await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
+        await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
         // The mailbox owner is the owner: what was added since the mailbox was
         // last proven (a number, a factor, codes: perhaps by a thief with the
         // password, who could move any sign-in-based point by signing in again) goes.
@@ -303,13 +294,10 @@ export function createCredentialsService(deps: CredentialsDeps) {
           user.email!,
           passwordChanged({ when: now, ip: context.ip, resetLink: `${config.publicUrl}/forgot-password` }),
         );
-        return ids;
       });
       // A new password lifts the lockouts of both sign-in names (everywhere, and at this address).
       const names = [`email:${user.email}`, ...(user.username ? [`username:${user.username}`] : [])];
       await lockout.lift(names, context.ip);
-      await sessions.announceRevoked(revoked);
-      mail.flush();
     },
 
     storePasswordHash,

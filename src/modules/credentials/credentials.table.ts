@@ -8,3 +8,10 @@ export interface CredentialsTable {
   created_at: string;
   updated_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    credentials: CredentialsTable;
+  }
+}

@@ -8,8 +8,8 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { passwordResetCode } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import { type OutboxSender, PermanentSendError } from '../../platform/outbox/outbox-sender.ts';
-import { findUserByEmail } from '../accounts/accounts.repository.ts';
-import type { OtpService } from '../otp/otp.service.ts';
+import { findUserByEmail } from '../users/index.ts';
+import type { OtpService } from '../otp/index.ts';
 
 export const RESET_MINUTES = 15;
 
@@ -29,9 +29,9 @@ export function createPasswordResetSender(deps: {
     if (typeof email !== 'string' || email === '')
       throw new PermanentSendError('password_reset payload is not {email}');
     // A retry after a failure here issues a fresh code, retiring the earlier one.
-    const queued = await inTransaction(deps.db, async (trx) => {
+    await inTransaction(deps.db, async (trx) => {
       const user = await findUserByEmail(trx, email);
-      if (user?.status !== 'active') return false;
+      if (user?.status !== 'active') return;
       const issued = await deps.otp.issueCode(trx, {
         purpose: 'password_reset',
         userId: user.id,
@@ -45,8 +45,6 @@ export function createPasswordResetSender(deps: {
         email,
         passwordResetCode({ code: issued.code, link, minutes: RESET_MINUTES }),
       );
-      return true;
     });
-    if (queued) deps.mail.flush();
   };
 }

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/domain-error.ts';
-import type { User } from '../accounts/accounts.repository.ts';
-import type { Principal } from '../sessions/sessions.service.ts';
+import type { User } from '../users/index.ts';
+import type { Principal } from '../sessions/index.ts';
 import { createReauthenticator } from './reauthentication.ts';
 
 const clock = new ManualClock('2026-06-01T12:00:00Z');

@@ -10,8 +10,8 @@
 // full sign-in of the same session within ROSTER_REAUTH_MAX_AGE.
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { User } from '../accounts/accounts.repository.ts';
-import { isFreshSignIn, type Principal } from '../sessions/sessions.service.ts';
+import type { User } from '../users/index.ts';
+import { isFreshSignIn, type Principal } from '../sessions/index.ts';
 import { credentialError } from './credentials.errors.ts';
 
 export interface ReauthProof {

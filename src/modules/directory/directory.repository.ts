@@ -9,8 +9,8 @@ import type { Dialect } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { contains } from '../../platform/db/like.ts';
-import { listedUser } from '../accounts/accounts.repository.ts';
-import type { UserRole } from '../accounts/accounts.table.ts';
+import { listedUser } from '../users/index.ts';
+import type { UserRole } from '../users/index.ts';
 
 export interface DirectoryQuery {
   /** Lower-cased words; each must occur in the user's search document. */

@@ -5,7 +5,7 @@ import { type Authenticator, BEARER, principalOf } from '../../http/authenticate
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Text } from '../../http/schemas.ts';
-import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
+import { PublicUser, toPublicUser } from '../profiles/index.ts';
 import type { DirectoryService } from './directory.service.ts';
 
 const Score = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description }));

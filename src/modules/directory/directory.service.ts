@@ -11,10 +11,10 @@ import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { findUserById } from '../accounts/accounts.repository.ts';
-import { isStaffRole, publicRole, USER_ROLES, type UserRole } from '../accounts/accounts.table.ts';
-import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
-import { tagKey } from '../profiles/tags.ts';
+import { findUserById } from '../users/index.ts';
+import { isStaffRole, publicRole, USER_ROLES, type UserRole } from '../users/index.ts';
+import type { ProfilesService, PublicProfileView } from '../profiles/index.ts';
+import { tagKey } from '../profiles/index.ts';
 import { SEARCHES_PER_USER } from './directory.limits.ts';
 import {
   type DirectoryQuery,

@@ -11,3 +11,10 @@ export interface UserSearchTable {
   user_id: string;
   doc: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    user_search: UserSearchTable;
+  }
+}

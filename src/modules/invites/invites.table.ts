@@ -19,3 +19,12 @@ export interface ReferralsTable {
   referrer_id: string;
   created_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    invite_codes: InviteCodesTable;
+    referral_codes: ReferralCodesTable;
+    referrals: ReferralsTable;
+  }
+}

@@ -4,7 +4,7 @@
 // records hold only what the tables held: a TOTP secret still encrypted,
 // recovery codes still hashed.
 import type { Executor } from '../../platform/db/executor.ts';
-import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
+import type { SecurityChanges } from '../security-changes/index.ts';
 import {
   deleteFactorById,
   deleteRecoveryCodesSince,

@@ -5,9 +5,9 @@ import { type Authenticator, BEARER, principalOf } from '../../http/authenticate
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
-import { toPrivateUser } from '../accounts/accounts.schemas.ts';
-import { ReauthFields, reauthOf } from '../credentials/reauthentication.schemas.ts';
-import { Tokens } from '../sessions/sessions.schemas.ts';
+import { toPrivateUser } from '../accounts/index.ts';
+import { ReauthFields, reauthOf } from '../credentials/index.ts';
+import { Tokens } from '../sessions/index.ts';
 import type { MfaService } from './mfa.service.ts';
 
 const CodeBody = Type.Object(

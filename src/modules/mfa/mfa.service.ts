@@ -19,14 +19,14 @@ import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { accountError } from '../accounts/accounts.errors.ts';
-import { findUserById, type User } from '../accounts/accounts.repository.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import type { Reauthentication, Reauthenticator } from '../credentials/reauthentication.ts';
-import type { OtpService } from '../otp/otp.service.ts';
-import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
-import type { LoginResult, PostLoginHook } from '../sessions/login-flow.ts';
-import type { Principal } from '../sessions/sessions.service.ts';
+import { accountError } from '../accounts/index.ts';
+import { findUserById, type User } from '../users/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Reauthentication, Reauthenticator } from '../credentials/index.ts';
+import type { OtpService } from '../otp/index.ts';
+import type { SecurityChanges } from '../security-changes/index.ts';
+import type { LoginResult, PostLoginHook } from '../sessions/index.ts';
+import type { Principal } from '../sessions/index.ts';
 import { mfaError } from './mfa.errors.ts';
 import {
   consumeChallenge,
@@ -197,7 +197,6 @@ export function createMfaService(deps: MfaDeps) {
       );
       return issueRecoveryCodes(trx, userId, false);
     });
-    mail.flush();
     return codes;
   }
 
@@ -231,7 +230,6 @@ export function createMfaService(deps: MfaDeps) {
         context,
       );
     });
-    mail.flush();
   }
 
   const loginHook: PostLoginHook = async ({ user, amr }) => {
@@ -319,7 +317,6 @@ export function createMfaService(deps: MfaDeps) {
         });
         await mail.queue(trx, user.email!, mfaSetupCode({ code: issued.code, minutes: EMAIL_CODE_MINUTES }));
       });
-      mail.flush();
     },
     activateEmail: (principal: Principal, input: ChangeInput, context: RequestContext) =>
       activate(principal, 'email', input, context),
@@ -367,7 +364,6 @@ export function createMfaService(deps: MfaDeps) {
         );
         return issueRecoveryCodes(trx, userId, true);
       });
-      mail.flush();
       return codes;
     },
 
@@ -386,7 +382,6 @@ export function createMfaService(deps: MfaDeps) {
         });
         await mail.queue(trx, user.email!, loginCode({ code: issued.code, minutes: EMAIL_CODE_MINUTES }));
       });
-      mail.flush();
     },
 
     /** The second step: a code of one method completes the pending sign-in. */

@@ -28,3 +28,12 @@ export interface MfaChallengesTable {
   consumed_at: string | null;
   created_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    mfa_factors: MfaFactorsTable;
+    recovery_codes: RecoveryCodesTable;
+    mfa_challenges: MfaChallengesTable;
+  }
+}

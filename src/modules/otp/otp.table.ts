@@ -13,3 +13,10 @@ export interface OneTimeCodesTable {
   consumed_at: string | null;
   created_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    one_time_codes: OneTimeCodesTable;
+  }
+}

@@ -5,9 +5,9 @@ import { type Authenticator, BEARER, principalOf } from '../../http/authenticate
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Text } from '../../http/schemas.ts';
-import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
-import { ReauthFields, reauthOf } from '../credentials/reauthentication.schemas.ts';
-import { MfaRequired, Tokens } from '../sessions/sessions.schemas.ts';
+import { PrivateUser, toPrivateUser } from '../accounts/index.ts';
+import { ReauthFields, reauthOf } from '../credentials/index.ts';
+import { MfaRequired, Tokens } from '../sessions/index.ts';
 import type { PhoneService } from './phone.service.ts';
 
 const Phone = Text(32, {

@@ -13,23 +13,23 @@ import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { enforce } from '../../platform/rate-limit/rate-limit.errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { SmsQueue } from '../../platform/sms/sms-queue.ts';
-import { accountError } from '../accounts/accounts.errors.ts';
+import { accountError } from '../accounts/index.ts';
 import {
   findUserById,
   findUserByVerifiedPhone,
   insertUser,
   setVerifiedPhone,
   type User,
-} from '../accounts/accounts.repository.ts';
-import { normalisePhone } from '../accounts/identifiers.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import type { Reauthentication, Reauthenticator } from '../credentials/reauthentication.ts';
-import type { AdmissionInput, InvitesService } from '../invites/invites.service.ts';
-import type { OtpPurpose, OtpService } from '../otp/otp.service.ts';
-import { syncProfile } from '../profiles/profile-sync.ts';
-import type { SecurityChanges } from '../security-changes/security-changes.service.ts';
-import type { LoginResult } from '../sessions/login-flow.ts';
-import type { Principal } from '../sessions/sessions.service.ts';
+} from '../users/index.ts';
+import { normalisePhone } from '../users/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Reauthentication, Reauthenticator } from '../credentials/index.ts';
+import type { AdmissionInput, InvitesService } from '../invites/index.ts';
+import type { OtpPurpose, OtpService } from '../otp/index.ts';
+import { syncProfile } from '../profiles/index.ts';
+import type { SecurityChanges } from '../security-changes/index.ts';
+import type { LoginResult } from '../sessions/index.ts';
+import type { Principal } from '../sessions/index.ts';
 import { phoneError } from './phone.errors.ts';
 import {
   LINK_REQUESTS_PER_USER,
@@ -63,8 +63,6 @@ export interface PhoneDeps {
   /** Records each change with its undo link. */
   readonly security: SecurityChanges;
   readonly revokeOtherSessions: (trx: Executor, userId: string, keepSessionId: string) => Promise<string[]>;
-  /** After commit: announce revoked sessions, send queued mail. */
-  readonly afterCommit: (revokedSessionIds: string[]) => Promise<void>;
   readonly config: {
     readonly defaultRegion: CountryCode | null;
     readonly appName: string;
@@ -146,7 +144,6 @@ export function createPhoneService(deps: PhoneDeps) {
       );
       return code;
     });
-    sms.flush();
     // The next send waits for the cooldown, and for every limit this one spent:
     // a 202 that said 30 s while the hour's quota is gone would be a lie.
     const waits = [SEND_COOLDOWN_SECONDS];
@@ -291,15 +288,14 @@ export function createPhoneService(deps: PhoneDeps) {
           errors: [{ path: 'oti', message: 'belongs to another request' }],
         });
       const now = clock.now();
-      let revoked: string[] = [];
       try {
-        revoked = await inTransaction(db, async (trx) => {
+        await inTransaction(db, async (trx) => {
           await otp.consume(trx, row);
           const holder = await findUserByVerifiedPhone(trx, phone);
           if (holder && holder.id !== userId) throw phoneError('phone_taken');
           await setVerifiedPhone(trx, userId, phone, now.toISOString());
           await syncProfile(trx, userId, now.toISOString());
-          if (relinking) return [];
+          if (relinking) return;
           await deps.security.record(trx, {
             user,
             kind: 'phone.linked',
@@ -318,13 +314,12 @@ export function createPhoneService(deps: PhoneDeps) {
             // Never the number just linked: it may be the thief's.
             notifyPhone: replacing ? user.phone : null,
           });
-          return replacing ? deps.revokeOtherSessions(trx, userId, principal.sessionId) : [];
+          if (replacing) await deps.revokeOtherSessions(trx, userId, principal.sessionId);
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw phoneError('phone_taken');
         throw error;
       }
-      await deps.afterCommit(revoked);
       return (await findUserById(db, userId))!;
     },
   };

@@ -6,3 +6,10 @@ export interface PhoneNetworksTable {
   user_id: string | null;
   verified_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    phone_networks: PhoneNetworksTable;
+  }
+}

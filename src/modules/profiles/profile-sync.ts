@@ -3,9 +3,9 @@
 // that changes one of their inputs (sign-up, email verification, a profile
 // update) writes them inside its own transaction, so they never lag.
 import type { Executor } from '../../platform/db/executor.ts';
-import { findUserById, type User } from '../accounts/accounts.repository.ts';
-import { deleteSearchDocument, writeSearchDocument } from '../directory/directory.repository.ts';
-import { searchDocument } from '../directory/search-document.ts';
+import { findUserById, type User } from '../users/index.ts';
+import { deleteSearchDocument, writeSearchDocument } from '../directory/index.ts';
+import { searchDocument } from '../directory/index.ts';
 import { scores } from './completeness.ts';
 import {
   deleteProfile,

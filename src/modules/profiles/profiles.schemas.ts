@@ -3,8 +3,8 @@
 import { type TSchema, Type } from 'typebox';
 import { PlainText } from '../../http/plain-text.ts';
 import { Text } from '../../http/schemas.ts';
-import type { User } from '../accounts/accounts.repository.ts';
-import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
+import type { User } from '../users/index.ts';
+import { PrivateUser, toPrivateUser } from '../accounts/index.ts';
 import { CUSTOM_MAX_BYTES, type CustomData } from './custom-fields.ts';
 import type { AVAILABILITY } from './profile-rules.ts';
 import type { Profile } from './profiles.repository.ts';

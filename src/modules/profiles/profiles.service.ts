@@ -8,17 +8,17 @@ import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { accountError } from '../accounts/accounts.errors.ts';
+import { accountError } from '../accounts/index.ts';
 import {
   findUserById,
   findUserByUsername,
   findUsersByIds,
   isListed,
   type User,
-} from '../accounts/accounts.repository.ts';
-import { isStaffRole, publicRole } from '../accounts/accounts.table.ts';
-import { normaliseUsername, USERNAME_PATTERN } from '../accounts/identifiers.ts';
-import { acceptAllRequests } from '../social/social.repository.ts';
+} from '../users/index.ts';
+import { isStaffRole, publicRole } from '../users/index.ts';
+import { normaliseUsername, USERNAME_PATTERN } from '../users/index.ts';
+import { acceptAllRequests } from '../social/index.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import { scored, writeProfile } from './profile-sync.ts';

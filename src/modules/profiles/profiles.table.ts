@@ -41,3 +41,12 @@ export interface UserTagsTable {
   tag_key: string;
   position: number;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    profiles: ProfilesTable;
+    tags: TagsTable;
+    user_tags: UserTagsTable;
+  }
+}

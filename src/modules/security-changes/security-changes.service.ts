@@ -16,9 +16,9 @@ import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { SmsQueue } from '../../platform/sms/sms-queue.ts';
-import { findUserById, type User } from '../accounts/accounts.repository.ts';
-import { type AuditEventType, recordAudit } from '../audit/audit.service.ts';
-import { otpError } from '../otp/otp.errors.ts';
+import { findUserById, type User } from '../users/index.ts';
+import { type AuditEventType, recordAudit } from '../audit/index.ts';
+import { otpError } from '../otp/index.ts';
 import { UNDO_PER_IP } from './security-changes.limits.ts';
 import {
   closeOpenSecurityChanges,
@@ -89,7 +89,6 @@ export interface SecurityChangesDeps {
   readonly guard: RateGuard;
   readonly publicUrl: string;
   readonly revokeAllSessionsIn: (trx: Executor, userId: string, reason: string) => Promise<string[]>;
-  readonly announceRevoked: (sessionIds: string[]) => Promise<void>;
 }
 
 export function createSecurityChanges(deps: SecurityChangesDeps) {
@@ -150,12 +149,12 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
       if (!row || row.undone_at !== null || new Date(row.expires_at) <= now) throw otpError('invalid_link');
       const user = await findUserById(db, row.user_id);
       if (user?.status !== 'active') throw otpError('invalid_link');
-      const { reversed, revoked } = await inTransaction(db, async (trx) => {
+      const reversed = await inTransaction(db, async (trx) => {
         if (!(await markSecurityChangeUndone(trx, row.id, now.toISOString()))) throw otpError('invalid_link');
         const reversed =
           (await handler(row.kind).undo(trx, row.user_id, JSON.parse(row.undo_data), row.created_at)) ??
           'Nothing was left to reverse: the change had been reversed or replaced already';
-        const revoked = await deps.revokeAllSessionsIn(trx, row.user_id, 'security_change_undone');
+        await deps.revokeAllSessionsIn(trx, row.user_id, 'security_change_undone');
         await recordAudit(
           trx,
           { type: 'security.change_undone', userId: row.user_id, context, detail: { kind: row.kind } },
@@ -164,11 +163,8 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
         const to = mailTo(user);
         if (to)
           await mail.queue(trx, to, changesUndone({ removed: [reversed], reason: 'you used the undo link' }));
-        return { reversed, revoked };
+        return reversed;
       });
-      await deps.announceRevoked(revoked);
-      mail.flush();
-      deps.sms.flush();
       return { reversed };
     },
 

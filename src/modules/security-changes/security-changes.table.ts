@@ -12,3 +12,10 @@ export interface SecurityChangesTable {
   expires_at: string;
   undone_at: string | null;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    security_changes: SecurityChangesTable;
+  }
+}

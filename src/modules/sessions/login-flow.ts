@@ -4,7 +4,7 @@
 // strategies that end by calling completeLogin.
 
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { User } from '../accounts/accounts.repository.ts';
+import type { User } from '../users/index.ts';
 import type { SessionTokens } from './sessions.service.ts';
 
 export interface MfaChallenge {

@@ -4,9 +4,10 @@
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { afterCommit } from '../../platform/db/unit-of-work.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { AccessTokens } from './access-token.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from './access-token.ts';
 import type { SessionState } from './session-state.ts';
@@ -93,7 +94,7 @@ export function createSessionsService(deps: SessionsDeps) {
     return iso(idle) < absolute ? iso(idle) : absolute;
   };
 
-  /** Revokes, then tells every node; returns the ids revoked. */
+  /** Revokes and, once committed, tells every node; returns the ids revoked. */
   async function revokeAndAnnounce(
     filter: { userId: string; sessionId?: string; exceptSessionId?: string },
     reason: string,
@@ -114,9 +115,9 @@ export function createSessionsService(deps: SessionsDeps) {
           now,
         );
       }
+      await afterCommit(trx, () => state.revoked(revoked));
       return revoked;
     });
-    await state.revoked(ids);
     return ids;
   }
 
@@ -183,9 +184,9 @@ export function createSessionsService(deps: SessionsDeps) {
             },
             now,
           );
+          await afterCommit(trx, () => state.revoked(revoked));
           return revoked;
         });
-        await state.revoked(ids);
         throw sessionError('invalid_refresh_token', {
           internal: `refresh token reuse; session ${session.id} revoked`,
         });
@@ -243,22 +244,25 @@ export function createSessionsService(deps: SessionsDeps) {
       );
     },
 
-    /** Revokes every session of a user inside the caller's transaction; announce the ids after commit. */
-    revokeUserSessionsIn(
+    /**
+     * Revokes every session of a user inside the caller's transaction; the ids
+     * are announced to every node once it commits (never for a rollback).
+     */
+    async revokeUserSessionsIn(
       trx: Executor,
       userId: string,
       reason: string,
       exceptSessionId?: string,
     ): Promise<string[]> {
-      return revokeSessions(
+      const ids = await revokeSessions(
         trx,
         { userId, ...(exceptSessionId ? { exceptSessionId } : {}) },
         iso(clock.now()),
         reason,
       );
+      if (ids.length > 0) await afterCommit(trx, () => state.revoked(ids));
+      return ids;
     },
-
-    announceRevoked: (ids: readonly string[]) => state.revoked(ids),
 
     /**
      * RFC 7662 introspection for a token (access JWT or refresh token). A

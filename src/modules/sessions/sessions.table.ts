@@ -38,3 +38,13 @@ export interface ApiKeysTable {
   created_at: string;
   revoked_at: string | null;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    sessions: SessionsTable;
+    refresh_tokens: RefreshTokensTable;
+    signing_keys: SigningKeysTable;
+    api_keys: ApiKeysTable;
+  }
+}

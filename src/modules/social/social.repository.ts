@@ -6,8 +6,8 @@ import type { Dialect } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/database.types.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isId, newId } from '../../platform/ids.ts';
-import { listedUser } from '../accounts/accounts.repository.ts';
-import { lockProfiles } from '../profiles/profiles.repository.ts';
+import { listedUser } from '../users/index.ts';
+import { lockProfiles } from '../profiles/index.ts';
 import type { FollowStatus, FollowsTable } from './social.table.ts';
 
 export interface FollowEdge {

@@ -6,7 +6,7 @@ import { type Authenticator, BEARER, principalOf } from '../../http/authenticate
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
-import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
+import { PublicUser, toPublicUser } from '../profiles/index.ts';
 import type { ListPage, SocialService } from './social.service.ts';
 
 const UserParams = Type.Object({ id: Id });

@@ -7,10 +7,10 @@ import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { accountError } from '../accounts/accounts.errors.ts';
-import { findUserById, isListed } from '../accounts/accounts.repository.ts';
-import { findProfile } from '../profiles/profiles.repository.ts';
-import type { ProfilesService, PublicProfileView } from '../profiles/profiles.service.ts';
+import { accountError } from '../accounts/index.ts';
+import { findUserById, isListed } from '../users/index.ts';
+import { findProfile } from '../profiles/index.ts';
+import type { ProfilesService, PublicProfileView } from '../profiles/index.ts';
 import { socialError } from './social.errors.ts';
 import { GRAPH_CHANGES_PER_USER } from './social.limits.ts';
 import {

@@ -24,3 +24,12 @@ export interface BookmarksTable {
   target_id: string;
   created_at: string;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../../platform/db/database.types.ts' {
+  interface Tables {
+    follows: FollowsTable;
+    blocks: BlocksTable;
+    bookmarks: BookmarksTable;
+  }
+}

@@ -3,6 +3,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Kysely, Transaction } from 'kysely';
 import type { Tables } from './database.types.ts';
+import { beginUnitOfWork, type Effect, endUnitOfWork, runEffects } from './unit-of-work.ts';
 
 export type Executor = Kysely<Tables>;
 
@@ -50,7 +51,9 @@ export function detached<T>(fn: () => T): T {
  * Runs `work` in one transaction: committed when it resolves, rolled back when
  * it throws, and run again (up to three times in all) when PostgreSQL aborted
  * it to break a deadlock. `work` must therefore only touch the database, and
- * only through `trx`.
+ * only through `trx`; what must follow the commit (events, wake-ups) it
+ * registers with `afterCommit(trx, effect)` (unit-of-work.ts), and those
+ * effects run once, after COMMIT, only for the attempt that committed.
  */
 export async function inTransaction<T>(
   db: Kysely<Tables>,
@@ -58,14 +61,23 @@ export async function inTransaction<T>(
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const state = { open: true };
+    let effects: Effect[] = [];
+    let result: T;
     try {
-      return await db.transaction().execute((trx) => openTransaction.run(state, () => work(trx)));
+      result = await db.transaction().execute((trx) => {
+        effects = beginUnitOfWork(trx);
+        return openTransaction.run(state, () => work(trx)).finally(() => endUnitOfWork(trx));
+      });
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+      continue;
     } finally {
       // Callbacks that outlive the transaction (timers it set) are outside it now.
       state.open = false;
     }
+    // Committed: the effects the work registered run now, outside it.
+    await runEffects(effects);
+    return result;
   }
 }

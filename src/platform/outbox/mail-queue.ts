@@ -1,14 +1,15 @@
 // What services see of mail: queue a message inside their transaction, then
-// nudge the worker once the transaction has committed.
+// the worker is nudged once the transaction has committed.
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/executor.ts';
+import { afterCommit } from '../db/unit-of-work.ts';
 import type { MailContent } from '../mailer/templates/index.ts';
-import { enqueueMail } from './outbox.service.ts';
+import { enqueue, enqueueMail, type OutboxChannel } from './outbox.service.ts';
 
 export interface MailQueue {
   queue(trx: Executor, to: string, content: MailContent): Promise<void>;
-  /** Call after commit: the worker sends without waiting for its next poll. */
-  flush(): void;
+  /** Queues a job whose sender mails when it runs (a password reset issues its code then). */
+  queueJob(trx: Executor, channel: OutboxChannel, payload: unknown): Promise<void>;
 }
 
 export function createMailQueue(deps: { clock: Clock; wake: () => void }): MailQueue {
@@ -19,7 +20,12 @@ export function createMailQueue(deps: { clock: Clock; wake: () => void }): MailQ
         { to, subject: content.subject, text: content.text, html: content.html },
         deps.clock.now(),
       );
+      // The worker sends once the change commits, without waiting for its next poll.
+      await afterCommit(trx, deps.wake);
     },
-    flush: deps.wake,
+    async queueJob(trx, channel, payload) {
+      await enqueue(trx, channel, payload, deps.clock.now());
+      await afterCommit(trx, deps.wake);
+    },
   };
 }

@@ -22,3 +22,10 @@ export interface OutboxMessagesTable {
   created_at: string;
   sent_at: string | null;
 }
+
+// Registers these tables with the database's typed schema (see database.types.ts).
+declare module '../db/database.types.ts' {
+  interface Tables {
+    outbox_messages: OutboxMessagesTable;
+  }
+}

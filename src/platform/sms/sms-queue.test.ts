@@ -103,7 +103,6 @@ describe(`sms through the outbox (${testDialect})`, () => {
       throw new Error('rollback');
     }).catch(() => {});
     await inTransaction(t.database.db, (trx) => sms.queue(trx, '+14155550100', 'Your code is 424242'));
-    sms.flush();
     assert.equal(woken, 1);
 
     const [row] = await t.database.db.selectFrom('outbox_messages').selectAll().execute();

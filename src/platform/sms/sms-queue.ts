@@ -1,8 +1,9 @@
 // What services see of SMS: queue a message inside their transaction, then
-// nudge the worker once the transaction has committed. And the outbox
+// the worker is nudged once the transaction has committed. And the outbox
 // worker's `sms` channel sender, which hands queued messages to an SmsSender.
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/executor.ts';
+import { afterCommit } from '../db/unit-of-work.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { type OutboxSender, PermanentSendError } from '../outbox/outbox-sender.ts';
 import { isE164, type SmsMessage, SmsRejectedError, type SmsSender } from './sms-sender.ts';
@@ -10,8 +11,6 @@ import { isE164, type SmsMessage, SmsRejectedError, type SmsSender } from './sms
 export interface SmsQueue {
   /** `to` in E.164 (`+14155550100`); pass the transaction (`trx`) the change runs in. */
   queue(trx: Executor, to: string, body: string): Promise<void>;
-  /** Call after commit: the worker sends without waiting for its next poll. */
-  flush(): void;
 }
 
 /** Queues an SMS on the `sms` channel; returns the outbox id. */
@@ -26,8 +25,9 @@ export function createSmsQueue(deps: { clock: Clock; wake: () => void }): SmsQue
   return {
     async queue(trx, to, body) {
       await enqueueSms(trx, { to, body }, deps.clock.now());
+      // The worker sends once the change commits, without waiting for its next poll.
+      await afterCommit(trx, deps.wake);
     },
-    flush: deps.wake,
   };
 }
 

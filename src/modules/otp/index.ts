@@ -1,0 +1,4 @@
+// The otp module's entry: what other modules and faces may use of it.
+export { codeOrToken } from './code-or-token.ts';
+export { otpError } from './otp.errors.ts';
+export { createOtpService, type OtpPurpose, type OtpService } from './otp.service.ts';

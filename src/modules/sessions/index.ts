@@ -1,0 +1,21 @@
+// The sessions module's entry: what other modules and faces may use of it.
+export { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-token.ts';
+export {
+  API_KEY_PREFIX,
+  type ApiKeys,
+  createApiKeys,
+  SERVICE_SCOPES,
+  type ServicePrincipal,
+} from './api-keys.ts';
+export type { LoginResult, PostLoginHook } from './login-flow.ts';
+export { createSessionState } from './session-state.ts';
+export { sessionsRoutes } from './sessions.routes.ts';
+export { MfaRequired, Tokens } from './sessions.schemas.ts';
+export {
+  createSessionsService,
+  isFreshSignIn,
+  type Principal,
+  type SessionsService,
+  type SessionTokens,
+} from './sessions.service.ts';
+export { createKeyStore, SigningKeyError } from './signing-keys.ts';

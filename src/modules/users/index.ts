@@ -1,0 +1,30 @@
+// The users module's entry: what other modules and faces may use of it.
+export {
+  normaliseEmail,
+  normalisePhone,
+  normaliseUsername,
+  parseEmail,
+  parseIdentifier,
+  USERNAME_PATTERN,
+} from './identifiers.ts';
+export {
+  deleteUsers,
+  eraseUser,
+  findUserByEmail,
+  findUserById,
+  findUserByUsername,
+  findUserByVerifiedPhone,
+  findUsersByIds,
+  insertUser,
+  isListed,
+  listedUser,
+  listUnverifiedBefore,
+  listUsers,
+  lockUnverifiedBefore,
+  markEmailVerified,
+  restorePhone,
+  setVerifiedPhone,
+  type User,
+  updateUserStatus,
+} from './users.repository.ts';
+export { isStaffRole, publicRole, USER_ROLES, type UserRole } from './users.table.ts';
