@@ -2,4 +2,5 @@
 // module declares its tables in its own `*.table.ts` and adds them here by
 // declaration merging (`declare module '…/database.types.ts'`), so the
 // platform layer names no module and Kysely still sees every table.
-export type Tables = {};
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging; a type alias cannot be
+export interface Tables {}

@@ -4,7 +4,7 @@
 // whose rewritten address another account already has is left as it is (two
 // spellings of one mailbox: an operator decides), as is one the rule refuses
 // (it could never receive mail as stored).
-import { parseEmail } from '../../../modules/users/index.ts';
+import { parseEmail } from '../../mailer/address.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const emailAddresses: RosterMigration = {
