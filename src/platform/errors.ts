@@ -10,6 +10,7 @@ export const commonErrors = defineErrors({
   not_found: { kind: 'not_found', title: 'Not found' },
   unauthenticated: { kind: 'unauthenticated', title: 'Authentication is required' },
   forbidden: { kind: 'forbidden', title: 'Not allowed' },
+  insufficient_scope: { kind: 'forbidden', title: 'The token does not carry the scope this request needs' },
   conflict: { kind: 'conflict', title: 'The request conflicts with the current state' },
   rate_limited: { kind: 'rate_limited', title: 'Too many requests' },
   service_unavailable: { kind: 'unavailable', title: 'The service is temporarily unavailable' },
