@@ -3,32 +3,45 @@
 // kept apart so app.ts stays about HTTP.
 import { Redis } from 'ioredis';
 import type { Config } from './config/load-config.ts';
-import { createAccountsService } from './modules/accounts/index.ts';
-import { createOperatorService } from './modules/accounts/index.ts';
-import { createCredentialsService } from './modules/credentials/index.ts';
-import { createReauthenticator } from './modules/credentials/index.ts';
+import { createAccountsService, createOperatorService } from './modules/accounts/index.ts';
+import {
+  createCredentialsService,
+  createReauthenticator,
+  deleteCredentials,
+} from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
-import { createInvitesService } from './modules/invites/index.ts';
+import { createInvitesService, forgetInvites } from './modules/invites/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
 import { createPhoneService } from './modules/phone/index.ts';
-import { loadCustomFields } from './modules/profiles/index.ts';
-import { createProfilesService } from './modules/profiles/index.ts';
+import {
+  createProfilesService,
+  forgetProfile,
+  loadCustomFields,
+  replaceUserTags,
+  syncProfile,
+} from './modules/profiles/index.ts';
 import { createSecurityChanges } from './modules/security-changes/index.ts';
-import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './modules/sessions/index.ts';
-import { createApiKeys } from './modules/sessions/index.ts';
 import type { PostLoginHook } from './modules/sessions/index.ts';
-import { createSessionState } from './modules/sessions/index.ts';
-import { createSessionsService } from './modules/sessions/index.ts';
-import { createKeyStore, SigningKeyError } from './modules/sessions/index.ts';
-import { visibleTo } from './modules/social/index.ts';
-import { createSocialService } from './modules/social/index.ts';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  createAccessTokens,
+  createApiKeys,
+  createKeyStore,
+  createSessionState,
+  createSessionsService,
+  SigningKeyError,
+} from './modules/sessions/index.ts';
+import { createSocialService, forgetSocial, visibleTo } from './modules/social/index.ts';
+import { createUsersService } from './modules/users/index.ts';
 import type { Clock } from './platform/clock.ts';
 import { createEncrypter } from './platform/crypto/encryption.ts';
 import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.ts';
 import { hmacSha256 } from './platform/crypto/tokens.ts';
 import type { Database } from './platform/db/database.ts';
+import type { Executor } from './platform/db/executor.ts';
 import { createEventBus, type EventBus } from './platform/events/event-bus.ts';
+import { type AccountEvent, createHooks } from './platform/hooks.ts';
 import { createMailer } from './platform/mailer/create-mailer.ts';
 import type { Mailer } from './platform/mailer/mailer.ts';
 import { createMailQueue } from './platform/outbox/mail-queue.ts';
@@ -62,6 +75,8 @@ export function createIdentity(
   overrides: IdentityOverrides = {},
 ) {
   const { db } = database;
+  const hooks = createHooks();
+  const users = createUsersService({ hooks });
   let stopPurge: (() => void) | undefined;
   const redis =
     config.redisUrl && !overrides.rateLimiter
@@ -149,12 +164,7 @@ export function createIdentity(
     clock,
     hasher,
     verifyPassword: credentials.verifyUserPassword,
-    // mfa and phone are made below; these run only at request time.
-    forgetSecondFactors: async (trx, userId) => {
-      await mfa.forgetUser(trx, userId);
-      await securityChanges.forgetUser(trx, userId);
-      await phone.forgetUser(trx, userId);
-    },
+    users,
     reauth: () => reauth,
     otp,
     sessions,
@@ -209,6 +219,8 @@ export function createIdentity(
     config: { defaultRegion: config.phoneDefaultRegion, appName: 'Roster' },
   });
   const operator = createOperatorService({
+    users,
+    admission: invites,
     db,
     clock,
     hasher,
@@ -235,6 +247,26 @@ export function createIdentity(
     visibility: [visibleTo],
     guard,
   });
+
+  // What each module keeps of an account follows its lifecycle, in dependency order.
+  const sync = (trx: Executor, e: AccountEvent) => syncProfile(trx, e.userId, e.at.toISOString());
+  hooks.on('accountCreated', sync);
+  hooks.on('accountChanged', sync);
+  const erased = (forget: (trx: Executor, userId: string) => Promise<unknown>) =>
+    hooks.on('accountErased', async (trx, e) => {
+      await forget(trx, e.userId);
+    });
+  erased(deleteCredentials);
+  erased(sessions.forgetUser);
+  erased(otp.forgetUser);
+  erased(mfa.forgetUser);
+  erased(securityChanges.forgetUser);
+  erased(phone.forgetUser);
+  // The social graph first: it locks the profile rows of everyone involved.
+  erased((trx, userId) => forgetSocial(trx, database.dialect, userId));
+  erased((trx, userId) => replaceUserTags(trx, database.dialect, userId, []));
+  erased(forgetProfile);
+  erased(forgetInvites);
 
   return {
     accounts,

@@ -13,26 +13,22 @@ import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import { credentialError } from '../credentials/index.ts';
-import { deleteCredentials, findCredential } from '../credentials/index.ts';
 import type { Reauthenticator } from '../credentials/index.ts';
+import { credentialError, deleteCredentials, findCredential } from '../credentials/index.ts';
 import type { InvitesService } from '../invites/index.ts';
-import { codeOrToken } from '../otp/index.ts';
 import type { OtpService } from '../otp/index.ts';
-import { syncProfile } from '../profiles/index.ts';
+import { codeOrToken } from '../otp/index.ts';
 import type { Principal, SessionsService } from '../sessions/index.ts';
-import { accountError } from './accounts.errors.ts';
-import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import {
-  eraseUser,
   findUserByEmail,
   findUserById,
-  markEmailVerified,
+  normaliseEmail,
   type User,
+  type UserRole,
+  type UsersService,
 } from '../users/index.ts';
-import type { UserRole } from '../users/index.ts';
-import { forgetAccountData } from './erasure.ts';
-import { normaliseEmail } from '../users/index.ts';
+import { accountError } from './accounts.errors.ts';
+import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import { createRegistration } from './registration.ts';
 import { createUnverifiedPurge } from './unverified-purge.ts';
 
@@ -58,8 +54,8 @@ export interface AccountsDeps {
   readonly hasher: PasswordHasher;
   /** Re-checks a password under the login lockout (credentials module). */
   readonly verifyPassword: (user: User, password: string, ip: string) => Promise<boolean>;
-  /** Erasure: second factors and recovery codes go too (mfa module). */
-  readonly forgetSecondFactors: (trx: Executor, userId: string) => Promise<void>;
+  /** The user record; its writes run the lifecycle hooks (erasure reaches every module through them). */
+  readonly users: UsersService;
   /** Fresh proof for accounts without a password (credentials module; read at request time). */
   readonly reauth: () => Reauthenticator;
   /** Invite and referral codes of a sign-up (invites module). */
@@ -142,8 +138,7 @@ export function createAccountsService(deps: AccountsDeps) {
           throw accountError('user_not_found');
         const unproven = user.emailVerifiedAt === null && user.phoneVerifiedAt === null;
         if (unproven && !keepsPassword) await deleteCredentials(trx, user.id);
-        await markEmailVerified(trx, user.id, now.toISOString());
-        await syncProfile(trx, user.id, now.toISOString());
+        await deps.users.markEmailVerified(trx, user.id, now.toISOString());
         await recordAudit(
           trx,
           {
@@ -242,8 +237,7 @@ export function createAccountsService(deps: AccountsDeps) {
     await inTransaction(db, async (trx) => {
       await sessions.revokeUserSessionsIn(trx, user.id, 'account_deleted');
       if (user.email) await mail.queue(trx, user.email, accountDeleted());
-      await forgetAccountData(trx, deps, user.id);
-      await eraseUser(trx, user.id, now.toISOString());
+      await deps.users.erase(trx, user.id, now.toISOString());
       await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
     });
   }

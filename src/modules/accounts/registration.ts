@@ -13,15 +13,21 @@ import { newId } from '../../platform/ids.ts';
 import { signupAttempt } from '../../platform/mailer/templates/index.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import { deleteCredentials, upsertCredential } from '../credentials/index.ts';
+import { deleteCredentials } from '../credentials/index.ts';
 import type { AdmissionInput } from '../invites/index.ts';
-import { syncProfile } from '../profiles/index.ts';
 import type { SessionTokens } from '../sessions/index.ts';
+import {
+  findUserByEmail,
+  findUserByUsername,
+  normaliseEmail,
+  normalisePhone,
+  normaliseUsername,
+  type User,
+} from '../users/index.ts';
 import { accountError } from './accounts.errors.ts';
 import { SIGNUP_NOTICE_PER_ADDRESS, SIGNUP_PER_IP } from './accounts.limits.ts';
-import { findUserByEmail, findUserByUsername, insertUser, type User } from '../users/index.ts';
 import type { AccountsDeps } from './accounts.service.ts';
-import { normaliseEmail, normalisePhone, normaliseUsername } from '../users/index.ts';
+import { createAccount } from './create-account.ts';
 
 export interface RegisterInput extends AdmissionInput {
   readonly email: string;
@@ -40,7 +46,7 @@ export interface Registration {
 
 type RegistrationDeps = Pick<
   AccountsDeps,
-  'db' | 'clock' | 'hasher' | 'otp' | 'sessions' | 'mail' | 'guard' | 'config' | 'admission'
+  'db' | 'clock' | 'hasher' | 'otp' | 'sessions' | 'mail' | 'guard' | 'config' | 'admission' | 'users'
 > & {
   readonly queueVerification: (trx: Executor, user: { id: string; email: string }) => Promise<void>;
 };
@@ -91,14 +97,12 @@ export function createRegistration(deps: RegistrationDeps) {
     const existing = await findUserByEmail(trx, user.email!);
     // With verification off the reply carries tokens, so a duplicate cannot be disguised.
     if (existing && !config.requireEmailVerification) throw accountError('email_taken');
-    const row = existing ? placeholder(user) : user;
-    await insertUser(trx, { ...row, now: user.createdAt });
-    await syncProfile(trx, row.id, user.createdAt);
-    // Spent as a new sign-up spends it: the code must not tell taken addresses
-    // apart. (The placeholder is recorded as no one: who used the code and who
-    // was referred show only once verified, which a placeholder never is.)
-    await deps.admission.admit(trx, existing ? null : row.id, admission, user.createdAt);
     if (existing) {
+      await deps.users.insert(trx, { ...placeholder(user), now: user.createdAt });
+      // Spent as a new sign-up spends it: the code must not tell taken addresses
+      // apart. (The placeholder is recorded as no one: who used the code and who
+      // was referred show only once verified, which a placeholder never is.)
+      await deps.admission.admit(trx, null, admission, user.createdAt);
       // A second sign-up for an address nobody has proved yet: one of the two
       // may be a squatter hoping the owner verifies an account whose
       // password the squatter chose (pre-hijacking). Neither password
@@ -115,14 +119,7 @@ export function createRegistration(deps: RegistrationDeps) {
       }
       return 'duplicate' as const;
     }
-    await upsertCredential(trx, {
-      id: newId(),
-      userId: user.id,
-      type: 'password',
-      secret,
-      now: user.createdAt,
-    });
-    await recordAudit(trx, { type: 'account.created', userId: user.id, context }, now);
+    await createAccount(trx, deps, { ...user, passwordHash: secret, admission }, context, now);
     if (config.requireEmailVerification)
       await deps.queueVerification(trx, { id: user.id, email: user.email! });
     return 'created' as const;

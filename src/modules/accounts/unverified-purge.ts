@@ -9,12 +9,12 @@ import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { SYSTEM_CONTEXT } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import { deleteUsers, listUnverifiedBefore, lockUnverifiedBefore } from '../users/index.ts';
-import { type ErasureDeps, forgetAccountData } from './erasure.ts';
+import { listUnverifiedBefore, lockUnverifiedBefore, type UsersService } from '../users/index.ts';
 
 export const PURGE_BATCH = 100;
 
-export interface PurgeDeps extends ErasureDeps {
+export interface PurgeDeps {
+  readonly users: UsersService;
   readonly db: Executor;
   readonly dialect: Dialect;
   readonly clock: Clock;
@@ -36,15 +36,15 @@ export function createUnverifiedPurge(deps: PurgeDeps): () => Promise<number> {
         // Checked again under the row locks: one may have been verified since it was listed.
         const still = await lockUnverifiedBefore(trx, dialect, ids, cutoff);
         for (const id of still) {
-          await forgetAccountData(trx, deps, id);
           await recordAudit(
             trx,
             { type: 'account.deleted', userId: id, context: SYSTEM_CONTEXT, detail: { by: 'purge' } },
             now,
           );
         }
-        // No tombstone: nobody ever proved this account was theirs.
-        await deleteUsers(trx, still);
+        // Every module forgets them (accountErased), and no tombstone is
+        // kept: nobody ever proved these accounts were theirs.
+        await deps.users.remove(trx, still, now.toISOString());
         return still.length;
       });
       if (ids.length < PURGE_BATCH) return purged;

@@ -158,3 +158,8 @@ export async function useRefreshToken(db: Executor, tokenHash: string, now: stri
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Erasure: the user's sessions (revoked first, and announced) go, their refresh tokens with them. */
+export async function deleteSessionsOfUser(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}

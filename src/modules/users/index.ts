@@ -7,6 +7,7 @@ export {
   parseIdentifier,
   USERNAME_PATTERN,
 } from './identifiers.ts';
+export type { NewUser } from './users.repository.ts';
 export {
   deleteUsers,
   eraseUser,
@@ -27,4 +28,6 @@ export {
   type User,
   updateUserStatus,
 } from './users.repository.ts';
+export { createUsersService, type UsersService } from './users.service.ts';
+export type { UserStatus } from './users.table.ts';
 export { isStaffRole, publicRole, USER_ROLES, type UserRole } from './users.table.ts';

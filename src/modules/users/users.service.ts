@@ -1,0 +1,75 @@
+// Writes to the user record, each followed by its lifecycle hook in the same
+// transaction: whoever creates, changes or erases an account (sign-up by
+// password or phone, the CLI, later OAuth and the compat surfaces) gets the
+// profile, the search document, the social graph and every other module's
+// rows kept in step without naming those modules.
+import type { Executor } from '../../platform/db/executor.ts';
+import type { Hooks } from '../../platform/hooks.ts';
+import {
+  deleteUsers,
+  eraseUser,
+  insertUser,
+  markEmailVerified,
+  type NewUser,
+  restorePhone,
+  setVerifiedPhone,
+  updateUserStatus,
+} from './users.repository.ts';
+import type { UserStatus } from './users.table.ts';
+
+export function createUsersService(deps: { hooks: Hooks }) {
+  const { hooks } = deps;
+  const changed = (trx: Executor, userId: string, now: string) =>
+    hooks.run(trx, 'accountChanged', { userId, at: new Date(now) });
+
+  return {
+    /** Inserts the row; `accountCreated` handlers (profile, search document) run next. */
+    async insert(trx: Executor, user: NewUser): Promise<void> {
+      await insertUser(trx, user);
+      await hooks.run(trx, 'accountCreated', { userId: user.id, at: new Date(user.now) });
+    },
+
+    async markEmailVerified(trx: Executor, userId: string, now: string): Promise<void> {
+      await markEmailVerified(trx, userId, now);
+      await changed(trx, userId, now);
+    },
+
+    async setVerifiedPhone(trx: Executor, userId: string, phone: string, now: string): Promise<void> {
+      await setVerifiedPhone(trx, userId, phone, now);
+      await changed(trx, userId, now);
+    },
+
+    async restorePhone(
+      trx: Executor,
+      userId: string,
+      phone: { number: string; verifiedAt: string | null } | null,
+      now: string,
+    ): Promise<void> {
+      await restorePhone(trx, userId, phone, now);
+      await changed(trx, userId, now);
+    },
+
+    async updateStatus(trx: Executor, userId: string, status: UserStatus, now: string): Promise<void> {
+      await updateUserStatus(trx, userId, status, now);
+      await changed(trx, userId, now);
+    },
+
+    /**
+     * Erases an account: every module deletes its rows of the user
+     * (`accountErased`), then the row keeps only a tombstone (id, status,
+     * times) for the audit trail and foreign keys.
+     */
+    async erase(trx: Executor, userId: string, now: string): Promise<void> {
+      await hooks.run(trx, 'accountErased', { userId, at: new Date(now) });
+      await eraseUser(trx, userId, now);
+    },
+
+    /** As erase, without a tombstone: for sign-ups nobody ever proved were theirs. */
+    async remove(trx: Executor, userIds: readonly string[], now: string): Promise<void> {
+      for (const userId of userIds) await hooks.run(trx, 'accountErased', { userId, at: new Date(now) });
+      await deleteUsers(trx, userIds);
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
