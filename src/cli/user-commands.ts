@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Config } from '../config/load-config.ts';
 import { createIdentity } from '../identity.ts';
 import type { User } from '../modules/users/index.ts';
+import { CLI_PRINCIPAL } from '../platform/auth/principal.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
@@ -70,7 +71,7 @@ export async function userCommand(
           throw new UsageError(`user create needs --email and --password\n\n${USER_USAGE}`);
         const role = values.role ?? 'user';
         if (role !== 'user' && role !== 'admin') throw new UsageError('--role is user or admin');
-        const user = await operator.createUser({
+        const user = await operator.createUser(CLI_PRINCIPAL, {
           email: values.email,
           password: values.password,
           role,
@@ -94,10 +95,10 @@ export async function userCommand(
         out(JSON.stringify(summary(await operator.findUser(target())), null, 2));
         return 0;
       case 'ban':
-        out(JSON.stringify(summary(await operator.banUser(target()))));
+        out(JSON.stringify(summary(await operator.banUser(CLI_PRINCIPAL, target()))));
         return 0;
       case 'delete':
-        await operator.deleteUser(target());
+        await operator.deleteUser(CLI_PRINCIPAL, target());
         out('deleted');
         return 0;
       default:

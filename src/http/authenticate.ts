@@ -1,37 +1,67 @@
-// Bearer authentication. A user's access token becomes request.principal; a
-// service key (`rk_…`, also accepted as X-API-Key) becomes request.service.
-// Routes opt in with `preHandler: auth.required` (users only) or
-// `auth.userOrService` (endpoints service keys may call, e.g. introspection).
+// Bearer authentication and the permission each route declares, in one line:
+//   preHandler: auth.user('profile:write')               users only
+//   preHandler: auth.userOrService('tokens:introspect')  users or service keys
+// A user's access token becomes request.principal; a service key (`rk_…`,
+// also accepted as X-API-Key) becomes request.service. A credential without
+// the route's permission is refused before the handler (platform/auth/policy.ts):
+// a user's token with 403 `insufficient_scope` and a WWW-Authenticate naming
+// the scope, a service key with 403 `forbidden`. Staff permissions also need
+// the admin role, which is read only for them. The OpenAPI document derives
+// each route's security from the same declaration (openapi.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { API_KEY_PREFIX, type ApiKeys, type ServicePrincipal } from '../modules/sessions/api-keys.ts';
-import type { Principal, SessionsService } from '../modules/sessions/sessions.service.ts';
+import type { AccountsService } from '../modules/accounts/index.ts';
+import type { ApiKeys, SessionsService } from '../modules/sessions/index.ts';
+import { type Permission, policy, scopeFor } from '../platform/auth/policy.ts';
+import { API_KEY_PREFIX, type ServicePrincipal, type UserPrincipal } from '../platform/auth/principal.ts';
+import { DomainError } from '../platform/domain-error.ts';
 import { commonError } from '../platform/errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    principal: Principal | null;
+    principal: UserPrincipal | null;
     service: ServicePrincipal | null;
   }
 }
 
-export interface Authenticator {
-  required(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  userOrService(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+/** What a route declared: the permission it needs, and whether service keys may call it. */
+export interface RouteAuth {
+  readonly permission: Permission;
+  readonly services: boolean;
 }
 
-/** The user of an authenticated route (guaranteed by the `required` pre-handler). */
-export function principalOf(request: FastifyRequest): Principal {
+const ROUTE_AUTH = Symbol('roster.routeAuth');
+
+/** A pre-handler that authenticates and checks the route's permission; it carries its declaration. */
+export type AuthPreHandler = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & {
+  readonly [ROUTE_AUTH]: RouteAuth;
+};
+
+export interface Authenticator {
+  /** A signed-in user whose token grants `permission`. */
+  user(permission: Permission): AuthPreHandler;
+  /** A user, or a service key, granted `permission` (e.g. introspection). */
+  userOrService(permission: Permission): AuthPreHandler;
+}
+
+/** The declaration of a route's pre-handler(s), or undefined for a public route. */
+export function routeAuthOf(preHandler: unknown): RouteAuth | undefined {
+  const handlers: unknown[] = Array.isArray(preHandler) ? preHandler : [preHandler];
+  for (const handler of handlers) {
+    if (typeof handler === 'function' && ROUTE_AUTH in handler)
+      return (handler as AuthPreHandler)[ROUTE_AUTH];
+  }
+  return undefined;
+}
+
+/** The user of an authenticated route (guaranteed by the `user` pre-handler). */
+export function principalOf(request: FastifyRequest): UserPrincipal {
   if (!request.principal) throw commonError('unauthenticated');
   return request.principal;
 }
 
-/** The service key of a request, checked for a scope; null when a user is calling. */
-export function serviceWithScope(request: FastifyRequest, scope: string): ServicePrincipal | null {
-  if (!request.service) return null;
-  if (!request.service.scopes.includes(scope)) {
-    throw commonError('forbidden', { detail: `The service key lacks the ${scope} scope.` });
-  }
-  return request.service;
+/** The user or service key of a `userOrService` route. */
+export function callerOf(request: FastifyRequest): UserPrincipal | ServicePrincipal {
+  return request.service ?? principalOf(request);
 }
 
 const BEARER_HEADER = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i;
@@ -47,12 +77,12 @@ function credentialOf(request: FastifyRequest): string | null {
 export function createAuthenticator(deps: {
   sessions: Pick<SessionsService, 'authenticate'>;
   apiKeys: Pick<ApiKeys, 'authenticate'>;
+  /** Reads the role of a user, for staff permissions only. */
+  accounts: Pick<AccountsService, 'getUser'>;
 }): Authenticator {
-  async function authenticate(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    allowService: boolean,
-  ): Promise<void> {
+  const roleOf = async (userId: string) => (await deps.accounts.getUser(userId)).role;
+
+  async function authenticate(request: FastifyRequest, reply: FastifyReply, route: RouteAuth): Promise<void> {
     const credential = credentialOf(request);
     if (!credential) {
       reply.header('www-authenticate', 'Bearer');
@@ -66,23 +96,40 @@ export function createAuthenticator(deps: {
         reply.header('www-authenticate', 'Bearer error="invalid_token"');
         throw commonError('unauthenticated', { detail: 'The service key is unknown or revoked.' });
       }
-      if (!allowService)
+      if (!route.services)
         throw commonError('forbidden', { detail: 'A service key cannot act as a user here.' });
+      policy.require(service, route.permission);
       request.service = service;
       return;
     }
+    let principal: UserPrincipal;
     try {
-      request.principal = await deps.sessions.authenticate(credential);
+      principal = await deps.sessions.authenticate(credential);
     } catch (error) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw error;
     }
+    try {
+      principal = await policy.authorize(principal, route.permission, roleOf);
+    } catch (error) {
+      // RFC 6750 §3.1: the scope a client should ask for.
+      if (error instanceof DomainError && error.code === 'insufficient_scope') {
+        reply.header(
+          'www-authenticate',
+          `Bearer error="insufficient_scope", scope="${scopeFor(route.permission)}"`,
+        );
+      }
+      throw error;
+    }
+    request.principal = principal;
   }
+
+  const declare = (route: RouteAuth): AuthPreHandler =>
+    Object.assign((request: FastifyRequest, reply: FastifyReply) => authenticate(request, reply, route), {
+      [ROUTE_AUTH]: route,
+    });
   return {
-    required: (request, reply) => authenticate(request, reply, false),
-    userOrService: (request, reply) => authenticate(request, reply, true),
+    user: (permission) => declare({ permission, services: false }),
+    userOrService: (permission) => declare({ permission, services: true }),
   };
 }
-
-/** OpenAPI: the route needs a bearer token. */
-export const BEARER = [{ bearer: [] }];

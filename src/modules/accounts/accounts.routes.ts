@@ -1,7 +1,7 @@
 // Sign-up, email verification, the current user and account deletion.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
@@ -103,7 +103,7 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
   app.delete(
     '/v1/me',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('account:write'),
       schema: {
         tags: ['me'],
         summary: 'Delete my account',
@@ -111,7 +111,6 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
           'Needs the current password (an account without one: a second-factor `code`, or an SMS `code` and ' +
           'its `oti` from POST /v1/me/phone). Every session ends and personal data is erased; a tombstone without ' +
           'personal data stays for the audit trail. The address can sign up again.',
-        security: BEARER,
         body: DeleteMeBody,
         response: { 204: NoContent, ...problemResponses(401, 403, 422, 429) },
       },
@@ -125,11 +124,10 @@ export function accountsRoutes(app: App, deps: { accounts: AccountsService; auth
   app.post(
     '/v1/me/email/verification',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('account:write'),
       schema: {
         tags: ['me'],
         summary: 'Send me a new verification mail',
-        security: BEARER,
         response: { 202: NoContent, ...problemResponses(401, 429) },
       },
     },

@@ -2,6 +2,8 @@
 // admin, scripted set-up), look users up, ban and delete them. Runs in its
 // own process beside the server; mail goes through the shared outbox, so the
 // server's worker delivers it.
+import { type Permission, policy } from '../../platform/auth/policy.ts';
+import { auditActor, type Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
@@ -14,19 +16,20 @@ import { recordAudit } from '../audit/index.ts';
 import { upsertCredential } from '../credentials/index.ts';
 import { syncProfile } from '../profiles/index.ts';
 import type { SessionsService } from '../sessions/index.ts';
-import { accountError } from './accounts.errors.ts';
+import type { UserRole } from '../users/index.ts';
 import {
   findUserByEmail,
   findUserById,
   findUserByVerifiedPhone,
   insertUser,
   listUsers,
+  normaliseEmail,
+  normalisePhone,
   type User,
   updateUserStatus,
 } from '../users/index.ts';
+import { accountError } from './accounts.errors.ts';
 import type { AccountsService } from './accounts.service.ts';
-import type { UserRole } from '../users/index.ts';
-import { normaliseEmail, normalisePhone } from '../users/index.ts';
 
 export interface OperatorDeps {
   readonly db: Executor;
@@ -48,31 +51,46 @@ export function createOperatorService(deps: OperatorDeps) {
     return user;
   }
 
+  /** The policy's check; a user principal's role is read here when the permission needs it. */
+  async function authorize(principal: Principal, permission: Permission): Promise<void> {
+    await policy.authorize(principal, permission, async (userId) => {
+      const user = await findUserById(db, userId);
+      return user?.status === 'active' ? user.role : 'user';
+    });
+  }
+
   return {
     findUser,
 
-    /** The account a verified number signs in to (service and admin look-ups). */
-    async findByPhone(phoneInput: string): Promise<User> {
+    /** The account a verified number signs in to (`users:read`: service keys and admins). */
+    async findByPhone(principal: Principal, phoneInput: string): Promise<User> {
+      await authorize(principal, 'users:read');
       const phone = normalisePhone(phoneInput);
       const user = phone ? await findUserByVerifiedPhone(db, phone) : null;
       if (!user || user.status === 'deleted') throw accountError('user_not_found');
       return user;
     },
 
-    /** Whether an address or a verified number has an account (service and admin look-ups). */
-    async exists(input: { email?: string | undefined; phone?: string | undefined }): Promise<boolean> {
+    /** Whether an address or a verified number has an account (`users:read`: service keys and admins). */
+    async exists(
+      principal: Principal,
+      input: { email?: string | undefined; phone?: string | undefined },
+    ): Promise<boolean> {
+      await authorize(principal, 'users:read');
       if (input.email !== undefined) return (await findUserByEmail(db, normaliseEmail(input.email))) !== null;
       const phone = normalisePhone(input.phone ?? '');
       return phone !== null && (await findUserByVerifiedPhone(db, phone)) !== null;
     },
 
-    /** Creates a verified account (unless `verified` is false, then a verification mail is queued). */
-    async createUser(input: {
-      email: string;
-      password: string;
-      role: UserRole;
-      verified: boolean;
-    }): Promise<User> {
+    /**
+     * Creates a verified account (unless `verified` is false, then a
+     * verification mail is queued). `users:write`; the audit names the actor.
+     */
+    async createUser(
+      principal: Principal,
+      input: { email: string; password: string; role: UserRole; verified: boolean },
+    ): Promise<User> {
+      await authorize(principal, 'users:write');
       const email = normaliseEmail(input.email);
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
         throw commonError('validation_failed', {
@@ -112,7 +130,7 @@ export function createOperatorService(deps: OperatorDeps) {
               type: 'account.created',
               userId: id,
               context: SYSTEM_CONTEXT,
-              detail: { by: 'cli', role: input.role },
+              detail: { ...auditActor(principal.actor), role: input.role },
             },
             clock.now(),
           );
@@ -130,8 +148,9 @@ export function createOperatorService(deps: OperatorDeps) {
       return listUsers(db, { limit: options.limit, ...(options.before ? { beforeId: options.before } : {}) });
     },
 
-    /** Disables sign-in and ends every session. */
-    async banUser(idOrEmail: string): Promise<User> {
+    /** Disables sign-in and ends every session (`users:write`; the audit names the actor). */
+    async banUser(principal: Principal, idOrEmail: string): Promise<User> {
+      await authorize(principal, 'users:write');
       const user = await findUser(idOrEmail);
       if (user.status === 'deleted') throw accountError('user_not_found');
       const now = clock.now();
@@ -139,7 +158,12 @@ export function createOperatorService(deps: OperatorDeps) {
         await updateUserStatus(trx, user.id, 'banned', now.toISOString());
         await recordAudit(
           trx,
-          { type: 'account.banned', userId: user.id, context: SYSTEM_CONTEXT, detail: { by: 'cli' } },
+          {
+            type: 'account.banned',
+            userId: user.id,
+            context: SYSTEM_CONTEXT,
+            detail: auditActor(principal.actor),
+          },
           now,
         );
         await sessions.revokeUserSessionsIn(trx, user.id, 'account_banned');
@@ -147,7 +171,9 @@ export function createOperatorService(deps: OperatorDeps) {
       return (await findUserById(db, user.id))!;
     },
 
-    async deleteUser(idOrEmail: string): Promise<void> {
+    /** Erases the account (`users:write`). */
+    async deleteUser(principal: Principal, idOrEmail: string): Promise<void> {
+      await authorize(principal, 'users:write');
       const user = await findUser(idOrEmail);
       if (user.status === 'deleted') throw accountError('user_not_found');
       await accounts.eraseAccount(user, SYSTEM_CONTEXT);

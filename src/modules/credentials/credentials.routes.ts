@@ -1,7 +1,7 @@
 // Password change and the forgotten-password reset.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Email, NoContent, Password, sendEmpty } from '../../http/schemas.ts';
@@ -31,12 +31,11 @@ export function credentialsRoutes(
   app.put(
     '/v1/me/password',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('account:write'),
       schema: {
         tags: ['me'],
         summary: 'Change my password',
         description: 'Needs the current password. Every other session ends; a notice is mailed.',
-        security: BEARER,
         body: Type.Object(
           { currentPassword: Password('The current password'), newPassword: Password('The new password') },
           { additionalProperties: false },

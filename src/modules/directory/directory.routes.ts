@@ -1,7 +1,7 @@
 // GET /v1/users: the searchable directory of active users (public views).
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Text } from '../../http/schemas.ts';
@@ -40,14 +40,13 @@ export function directoryRoutes(app: App, deps: { directory: DirectoryService; a
   app.get(
     '/v1/users',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('profile:search'),
       schema: {
         tags: ['users'],
         summary: 'Search the directory',
         description:
           'Active users in creation order, as public views. Filters combine; pages are keyset (`nextCursor`), ' +
           'so users who join while you page never repeat or shift an item. A cursor not issued here is a 400.',
-        security: BEARER,
         querystring: DirectoryQuery,
         response: { 200: pageOf(PublicUser), ...problemResponses(400, 401, 422, 429) },
       },

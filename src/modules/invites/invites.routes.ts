@@ -1,7 +1,7 @@
 // The signed-in user's invite codes and referral code.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import type { InvitesService } from './invites.service.ts';
 
@@ -24,12 +24,11 @@ export function invitesRoutes(app: App, deps: { invites: InvitesService; auth: A
   app.get(
     '/v1/me/invite-codes',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('invite-code:read'),
       schema: {
         tags: ['invites'],
         summary: 'My invite codes',
         description: 'Newest first, each with the account it admitted once used.',
-        security: BEARER,
         response: { 200: Type.Object({ items: Type.Array(InviteCode) }), ...problemResponses(401) },
       },
     },
@@ -39,14 +38,13 @@ export function invitesRoutes(app: App, deps: { invites: InvitesService; auth: A
   app.post(
     '/v1/me/invite-codes',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('invite-code:write'),
       schema: {
         tags: ['invites'],
         summary: 'Create an invite code',
         description:
           'Each code admits one account. Every user may create `ROSTER_INVITE_QUOTA` codes in all (admins ' +
           'any number); past that, a 403 `invite_quota_reached`.',
-        security: BEARER,
         response: { 201: InviteCode, ...problemResponses(401, 403, 429) },
       },
     },
@@ -56,12 +54,11 @@ export function invitesRoutes(app: App, deps: { invites: InvitesService; auth: A
   app.get(
     '/v1/me/referrals',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('invite-code:read'),
       schema: {
         tags: ['invites'],
         summary: 'My referral code and how many signed up with it',
         description: 'Share the code; a sign-up that sends it as `referralCode` counts here.',
-        security: BEARER,
         response: {
           200: Type.Object(
             {

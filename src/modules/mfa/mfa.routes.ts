@@ -1,7 +1,7 @@
 // Second factors of the signed-in user, and the second step of a sign-in.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
@@ -46,17 +46,15 @@ const MfaToken = Type.String({ minLength: 16, maxLength: 200, description: 'From
 
 export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator }): void {
   const { mfa, auth } = deps;
-  const me = { preHandler: auth.required };
   const tags = ['mfa'];
 
   app.get(
     '/v1/me/mfa',
     {
-      ...me,
+      preHandler: auth.user('mfa:read'),
       schema: {
         tags,
         summary: 'My second factors',
-        security: BEARER,
         response: {
           200: Type.Object({
             methods: Type.Array(Type.String(), { examples: [['totp']] }),
@@ -72,13 +70,12 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.post(
     '/v1/me/mfa/totp',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Start setting up an authenticator app',
         description:
           'Returns a new secret (also as an otpauth:// URL and a QR code); it is off until activated with a code.',
-        security: BEARER,
         response: {
           200: Type.Object({
             secret: Type.String(),
@@ -95,14 +92,13 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.post(
     '/v1/me/mfa/totp/activate',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Turn the authenticator app on',
         description:
           'With a current code of the app and fresh proof (`currentPassword`, or for an account without one `confirmCode`). ' +
           'The first factor also returns 10 recovery codes. The change is mailed with a link that undoes it.',
-        security: BEARER,
         body: ChangeBody,
         response: { 200: RecoveryCodes, ...problemResponses(401, 403, 409, 422, 429) },
       },
@@ -119,13 +115,12 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.delete(
     '/v1/me/mfa/totp',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Turn the authenticator app off',
         description:
           'Needs a current code from the app and fresh proof (`currentPassword`, or `confirmCode`). Mailed with an undo link.',
-        security: BEARER,
         body: ChangeBody,
         response: { 204: NoContent, ...problemResponses(401, 403, 422, 429) },
       },
@@ -139,11 +134,10 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.post(
     '/v1/me/mfa/email',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Mail me a code to turn email codes on or off',
-        security: BEARER,
         response: { 202: NoContent, ...problemResponses(401, 422, 429) },
       },
     },
@@ -156,13 +150,12 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.post(
     '/v1/me/mfa/email/activate',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Turn sign-in codes by email on',
         description:
           'With the code from POST /v1/me/mfa/email and fresh proof (`currentPassword`, or `confirmCode`). Mailed with an undo link.',
-        security: BEARER,
         body: ChangeBody,
         response: { 200: RecoveryCodes, ...problemResponses(401, 403, 409, 422, 429) },
       },
@@ -179,13 +172,12 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.delete(
     '/v1/me/mfa/email',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Turn sign-in codes by email off',
         description:
           'Needs a code from POST /v1/me/mfa/email and fresh proof (`currentPassword`, or `confirmCode`). Mailed with an undo link.',
-        security: BEARER,
         body: ChangeBody,
         response: { 204: NoContent, ...problemResponses(401, 403, 422, 429) },
       },
@@ -199,14 +191,13 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
   app.post(
     '/v1/me/mfa/recovery-codes',
     {
-      ...me,
+      preHandler: auth.user('mfa:write'),
       schema: {
         tags,
         summary: 'Replace my recovery codes',
         description:
           'Needs a current code (the authenticator app when on, otherwise an email code) and fresh proof ' +
           '(`currentPassword`, or `confirmCode`). The old codes stop working; the change is mailed with an undo link.',
-        security: BEARER,
         body: ChangeBody,
         response: { 200: RecoveryCodes, ...problemResponses(401, 403, 422, 429) },
       },

@@ -1,7 +1,7 @@
 // Sign-in by SMS code, and linking a number to the signed-in account.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Text } from '../../http/schemas.ts';
@@ -128,12 +128,11 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
   app.post(
     '/v1/me/phone',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('account:write'),
       schema: {
         tags: ['me'],
         summary: 'Send a code to link a phone number',
         description: '409 `phone_taken` when the number is verified on another account.',
-        security: BEARER,
         body: PhoneBody,
         response: { 202: CodeSent, ...problemResponses(401, 409, 422, 429) },
       },
@@ -147,7 +146,7 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
   app.post(
     '/v1/me/phone/verify',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('account:write'),
       schema: {
         tags: ['me'],
         summary: 'Link the phone number with the SMS code',
@@ -156,7 +155,6 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
           'or for an account without a password `confirmCode` (a code of a second factor set up before this ' +
           'sign-in, or an SMS code sent to the account’s own number, with its `confirmOti`). The change is ' +
           'mailed with a link that undoes it; replacing a number also ends the other sessions.',
-        security: BEARER,
         body: LinkVerifyBody,
         response: { 200: PrivateUser, ...problemResponses(401, 403, 409, 422, 429) },
       },

@@ -2,7 +2,7 @@
 
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id } from '../../http/schemas.ts';
 import { MeView, ProfilePatchBody, PublicUser, toMeView, toPublicUser } from './profiles.schemas.ts';
@@ -14,24 +14,20 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
   app.get(
     '/v1/me',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('profile:read'),
       schema: {
         tags: ['me'],
         summary: 'The signed-in user',
-        security: BEARER,
         response: { 200: MeView, ...problemResponses(401) },
       },
     },
-    async (request) => {
-      const { user, profile, tags } = await profiles.load(principalOf(request).userId);
-      return toMeView(user, profile, tags);
-    },
+    async (request) => toMeView(await profiles.ownView(principalOf(request).userId)),
   );
 
   app.patch(
     '/v1/me',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('profile:write'),
       schema: {
         tags: ['me'],
         summary: 'Update my profile',
@@ -40,21 +36,17 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
           'fields, including `role`, counts and verification flags, are a 422. A taken username is a 409, ' +
           'whoever holds it: a name held by a sign-up nobody has verified yet is taken too, until that ' +
           'sign-up is verified or removed (ROSTER_UNVERIFIED_TTL).',
-        security: BEARER,
         body: ProfilePatchBody,
         response: { 200: MeView, ...problemResponses(401, 409, 422, 429) },
       },
     },
-    async (request) => {
-      const { user, profile, tags } = await profiles.update(principalOf(request).userId, request.body);
-      return toMeView(user, profile, tags);
-    },
+    async (request) => toMeView(await profiles.update(principalOf(request).userId, request.body)),
   );
 
   app.get(
     '/v1/users/:id',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('profile:read'),
       schema: {
         tags: ['users'],
         summary: 'Another user (public view)',
@@ -62,29 +54,22 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
           'No email, phone or contact details. Unknown, deleted and banned accounts are 404, and so is ' +
           'a user who blocks you or whom you block. `profileCompleteness` is the public score: only the ' +
           'parts shown here count, scaled to 0–100. A staff role (`admin`) shows as `user` except to staff.',
-        security: BEARER,
         params: Type.Object({ id: Id }),
         response: { 200: PublicUser, ...problemResponses(401, 404, 422) },
       },
     },
-    async (request) => {
-      const { user, profile, tags, custom } = await profiles.loadPublic(
-        request.params.id,
-        principalOf(request).userId,
-      );
-      return toPublicUser(user, profile, tags, custom);
-    },
+    async (request) =>
+      toPublicUser(await profiles.publicView(request.params.id, principalOf(request).userId)),
   );
 
   app.get(
     '/v1/tags',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('profile:read'),
       schema: {
         tags: ['users'],
         summary: 'Tags for autocomplete',
         description: 'Tags in use whose key starts with `q` (normalised like tags are), most used first.',
-        security: BEARER,
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: 40 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),

@@ -1,20 +1,21 @@
 // Service keys: `rk_` + 256 random bits, shown once at creation, stored as
 // SHA-256. A key carries scopes (e.g. `tokens:introspect`) and can be revoked.
+import type { Permission } from '../../platform/auth/policy.ts';
+import { API_KEY_PREFIX, type ServicePrincipal, servicePrincipal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
 
-export const API_KEY_PREFIX = 'rk_';
-/** Scopes a service key may hold. */
-export const SERVICE_SCOPES = ['tokens:introspect', 'tokens:revoke', 'users:read'] as const;
+export { API_KEY_PREFIX };
+/** Scopes a service key may hold: permissions of the policy (platform/auth/policy.ts). */
+export const SERVICE_SCOPES = [
+  'tokens:introspect',
+  'tokens:revoke',
+  'users:read',
+] as const satisfies readonly Permission[];
 
-export interface ServicePrincipal {
-  readonly kind: 'service';
-  readonly keyId: string;
-  readonly name: string;
-  readonly scopes: readonly string[];
-}
+export type { ServicePrincipal };
 
 export interface ApiKeySummary {
   readonly id: string;
@@ -61,7 +62,7 @@ export function createApiKeys(deps: { db: Executor; clock: Clock }) {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return row
-        ? { kind: 'service', keyId: row.id, name: row.name, scopes: row.scopes.split(' ').filter(Boolean) }
+        ? servicePrincipal({ keyId: row.id, name: row.name, scopes: row.scopes.split(' ').filter(Boolean) })
         : null;
     },
 

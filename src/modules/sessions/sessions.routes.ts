@@ -2,13 +2,13 @@
 // revocation, and the public keys that verify access tokens.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf, serviceWithScope } from '../../http/authenticate.ts';
+import { type Authenticator, callerOf, principalOf } from '../../http/authenticate.ts';
 import { decodeCursor, PageQuery, toPage } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
-import { toPrivateUser } from '../accounts/index.ts';
 import type { AccountsService } from '../accounts/index.ts';
+import { toPrivateUser } from '../accounts/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
 import { deviceTokenOf, rememberDevice } from '../credentials/index.ts';
 import {
@@ -81,11 +81,10 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
   app.get(
     '/v1/sessions',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('sessions:read'),
       schema: {
         tags: ['sessions'],
         summary: 'My active sessions',
-        security: BEARER,
         querystring: PageQuery,
         response: { 200: SessionPage, ...problemResponses(401, 422) },
       },
@@ -115,11 +114,10 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
   app.delete(
     '/v1/sessions/current',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('sessions:write'),
       schema: {
         tags: ['sessions'],
         summary: 'Log out (this session)',
-        security: BEARER,
         response: { 204: NoContent, ...problemResponses(401) },
       },
     },
@@ -133,12 +131,11 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
   app.delete(
     '/v1/sessions',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('sessions:write'),
       schema: {
         tags: ['sessions'],
         summary: 'Log out everywhere',
         description: 'Ends every session of the user, this one included.',
-        security: BEARER,
         response: { 204: NoContent, ...problemResponses(401) },
       },
     },
@@ -151,11 +148,10 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
   app.delete(
     '/v1/sessions/:id',
     {
-      preHandler: auth.required,
+      preHandler: auth.user('sessions:write'),
       schema: {
         tags: ['sessions'],
         summary: 'End one of my sessions',
-        security: BEARER,
         params: Type.Object({ id: Id }),
         response: { 204: NoContent, ...problemResponses(401, 404, 422) },
       },
@@ -169,44 +165,34 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
   app.post(
     '/v1/tokens/introspect',
     {
-      preHandler: auth.userOrService,
+      preHandler: auth.userOrService('tokens:introspect'),
       schema: {
         tags: ['sessions'],
         summary: 'Introspect a token (RFC 7662)',
         description:
           'An access or refresh token of the caller. Another user’s token reads `{active: false}`.',
-        security: BEARER,
         body: TokenBody,
         response: { 200: Introspection, ...problemResponses(401, 422) },
       },
     },
-    async (request) => {
-      const service = serviceWithScope(request, 'tokens:introspect');
-      return sessions.introspect(request.body.token, service ? undefined : principalOf(request).userId);
-    },
+    async (request) => sessions.introspect(callerOf(request), request.body.token),
   );
 
   app.post(
     '/v1/tokens/revoke',
     {
-      preHandler: auth.userOrService,
+      preHandler: auth.userOrService('tokens:revoke'),
       schema: {
         tags: ['sessions'],
         summary: 'Revoke a token (RFC 7009)',
         description:
           'Ends the session the token belongs to, when it is the caller’s. Always 200, as RFC 7009 asks.',
-        security: BEARER,
         body: TokenBody,
         response: { 200: Type.Object({}), ...problemResponses(401, 422) },
       },
     },
     async (request) => {
-      const service = serviceWithScope(request, 'tokens:revoke');
-      await sessions.revokeToken(
-        request.body.token,
-        service ? undefined : principalOf(request).userId,
-        requestContext(request),
-      );
+      await sessions.revokeToken(callerOf(request), request.body.token, requestContext(request));
       return {};
     },
   );

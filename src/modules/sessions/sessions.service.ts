@@ -1,6 +1,11 @@
 // Sessions and tokens: a session row per sign-in, a short-lived access JWT,
 // and an opaque refresh token that rotates on every use. Presenting a used
 // refresh token is treated as theft: the whole session is revoked.
+import {
+  type Principal as Caller,
+  type UserPrincipal,
+  userPrincipal,
+} from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -10,6 +15,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { AccessTokens } from './access-token.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from './access-token.ts';
+import { type IntrospectionResult, inspectToken, isLive, tokenOwnerFor } from './introspection.ts';
 import type { SessionState } from './session-state.ts';
 import { sessionError } from './sessions.errors.ts';
 import {
@@ -33,15 +39,11 @@ export interface SessionsConfig {
   readonly absoluteTtlSeconds: number;
 }
 
-export interface Principal {
-  readonly userId: string;
-  readonly sessionId: string;
-  readonly scope: string;
-  /** When this session's sign-in happened (ISO). Refreshing does not move it. */
-  readonly authTime: string;
-  /** How the user signed in (RFC 8176). */
-  readonly amr: readonly string[];
-}
+/**
+ * What user-facing services read of a signed-in user (the full principal,
+ * with kind, role and actor, is platform/auth's UserPrincipal).
+ */
+export type Principal = Pick<UserPrincipal, 'userId' | 'sessionId' | 'scope' | 'authTime' | 'amr'>;
 
 /**
  * Whether the principal's sign-in happened within `maxAgeSeconds`: for
@@ -74,6 +76,7 @@ const plus = (d: Date, seconds: number) => new Date(d.getTime() + seconds * 1000
 
 export function createSessionsService(deps: SessionsDeps) {
   const { db, clock, tokens, state, config } = deps;
+  const introspection = { db, clock, tokens, state };
 
   async function issueAccess(
     session: { id: string; userId: string; scope: string },
@@ -204,19 +207,19 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /** The principal behind a valid access token of a live session. */
-    async authenticate(accessToken: string): Promise<Principal> {
+    async authenticate(accessToken: string): Promise<UserPrincipal> {
       const claims = await tokens.verify(accessToken);
       if (!claims) throw sessionError('invalid_token');
       const live = await state.lookup(claims.sid);
       if (!live || live.userId !== claims.sub)
         throw sessionError('invalid_token', { internal: 'session ended' });
-      return {
+      return userPrincipal({
         userId: claims.sub,
         sessionId: claims.sid,
         scope: claims.scope,
         authTime: live.authTime,
         amr: live.amr,
-      };
+      });
     },
 
     async listSessions(
@@ -265,67 +268,25 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /**
-     * RFC 7662 introspection for a token (access JWT or refresh token). A
-     * caller who may not see it (`owner` given and different) learns only
-     * `active: false`.
+     * RFC 7662 introspection (`tokens:introspect`). A user sees only their own
+     * tokens (another user's reads `active: false`); a service key with the
+     * scope, or the operator, sees any.
      */
-    async introspect(token: string, owner?: string): Promise<IntrospectionResult> {
-      const inactive = { active: false } as const;
-      const now = iso(clock.now());
-      if (token.split('.').length === 3) {
-        const claims = await tokens.verify(token);
-        if (!claims) return inactive;
-        const live = await state.lookup(claims.sid);
-        if (!live || (owner !== undefined && claims.sub !== owner)) return inactive;
-        return {
-          active: true,
-          sub: claims.sub,
-          sid: claims.sid,
-          scope: claims.scope,
-          exp: claims.exp,
-          iat: claims.iat,
-          token_type: 'access_token',
-        };
-      }
-      const found = await findRefreshToken(db, sha256(token));
-      if (!found || found.usedAt !== null) return inactive;
-      const session = await findSession(db, found.sessionId);
-      if (!session || !isLive(session, now) || (owner !== undefined && session.userId !== owner))
-        return inactive;
-      return {
-        active: true,
-        sub: session.userId,
-        sid: session.id,
-        scope: session.scope,
-        exp: Math.floor(new Date(session.idleExpiresAt).getTime() / 1000),
-        iat: Math.floor(new Date(session.createdAt).getTime() / 1000),
-        token_type: 'refresh_token',
-      };
+    async introspect(caller: Caller, token: string): Promise<IntrospectionResult> {
+      return inspectToken(introspection, token, tokenOwnerFor(caller, 'tokens:introspect'));
     },
 
-    /** RFC 7009: revokes the session a token belongs to, if the caller may. Unknown tokens are no error. */
-    async revokeToken(token: string, owner: string | undefined, context: RequestContext): Promise<void> {
-      const info = await this.introspect(token, owner);
+    /**
+     * RFC 7009 (`tokens:revoke`): ends the session a token belongs to, when
+     * the caller may see it (as for introspection). Unknown tokens are no error.
+     */
+    async revokeToken(caller: Caller, token: string, context: RequestContext): Promise<void> {
+      const info = await inspectToken(introspection, token, tokenOwnerFor(caller, 'tokens:revoke'));
       if (info.active)
         await revokeAndAnnounce({ userId: info.sub, sessionId: info.sid }, 'token_revoked', context);
     },
   };
 }
 
-export type IntrospectionResult =
-  | { active: false }
-  | {
-      active: true;
-      sub: string;
-      sid: string;
-      scope: string;
-      exp: number;
-      iat: number;
-      token_type: 'access_token' | 'refresh_token';
-    };
-
-function isLive(session: Session, now: string): boolean {
-  return session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now;
-}
-
 export type SessionsService = ReturnType<typeof createSessionsService>;
+export type { IntrospectionResult };

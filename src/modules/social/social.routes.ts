@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, BEARER, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { PageQuery, pageOf } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
@@ -56,19 +56,17 @@ const views = (page: ListPage) =>
 
 export function socialRoutes(app: App, deps: { social: SocialService; auth: Authenticator }): void {
   const { social, auth } = deps;
-  const common = { preHandler: auth.required };
   const doc = (summary: string, description: string) => ({
     tags: ['social'],
     summary,
     description,
-    security: BEARER,
   });
   const done = (reply: FastifyReply) => sendEmpty(reply, 204);
 
   app.post(
     '/v1/users/:id/follow',
     {
-      ...common,
+      preHandler: auth.user('social:follow:write'),
       schema: {
         ...doc(
           'Follow a user',
@@ -86,7 +84,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.delete(
     '/v1/users/:id/follow',
     {
-      ...common,
+      preHandler: auth.user('social:follow:write'),
       schema: {
         ...doc('Unfollow a user', 'Also withdraws a pending request. Nothing to undo is a 204 too.'),
         params: UserParams,
@@ -103,7 +101,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
     app.get(
       `/v1/users/:id/${kind}`,
       {
-        ...common,
+        preHandler: auth.user('social:follow:read'),
         schema: {
           ...doc(
             kind === 'followers' ? "A user's followers" : 'Whom a user follows',
@@ -134,7 +132,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.get(
     '/v1/me/follow-requests',
     {
-      ...common,
+      preHandler: auth.user('social:follow:read'),
       schema: {
         ...doc('Follow requests to me', 'Pending requests, newest first. Accept or reject each by its `id`.'),
         querystring: PageQuery,
@@ -156,7 +154,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
     app.post(
       `/v1/me/follow-requests/:id/${answer}`,
       {
-        ...common,
+        preHandler: auth.user('social:follow:write'),
         schema: {
           ...doc(
             answer === 'accept' ? 'Accept a follow request' : 'Reject a follow request',
@@ -176,7 +174,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.delete(
     '/v1/me/followers/:userId',
     {
-      ...common,
+      preHandler: auth.user('social:follow:write'),
       schema: {
         ...doc('Remove a follower', 'They stop following you (a pending request of theirs goes too).'),
         params: Type.Object({ userId: Id }),
@@ -192,7 +190,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.post(
     '/v1/users/:id/block',
     {
-      ...common,
+      preHandler: auth.user('social:block:write'),
       schema: {
         ...doc(
           'Block a user',
@@ -212,7 +210,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.delete(
     '/v1/users/:id/block',
     {
-      ...common,
+      preHandler: auth.user('social:block:write'),
       schema: {
         ...doc(
           'Unblock a user',
@@ -231,7 +229,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.get(
     '/v1/me/blocks',
     {
-      ...common,
+      preHandler: auth.user('social:block:read'),
       schema: {
         ...doc('Users I block', 'Newest first, in keyset pages.'),
         querystring: PageQuery,
@@ -245,7 +243,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.get(
     '/v1/users/:id/relationship',
     {
-      ...common,
+      preHandler: auth.user('social:follow:read'),
       schema: {
         ...doc(
           'How I relate to a user',
@@ -262,7 +260,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.put(
     '/v1/me/bookmarks/:userId',
     {
-      ...common,
+      preHandler: auth.user('social:bookmark:write'),
       schema: {
         ...doc(
           'Bookmark a user',
@@ -281,7 +279,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.delete(
     '/v1/me/bookmarks/:userId',
     {
-      ...common,
+      preHandler: auth.user('social:bookmark:write'),
       schema: {
         ...doc('Remove a bookmark', 'Nothing to remove is a 204 too.'),
         params: Type.Object({ userId: Id }),
@@ -297,7 +295,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
   app.get(
     '/v1/me/bookmarks',
     {
-      ...common,
+      preHandler: auth.user('social:bookmark:read'),
       schema: {
         ...doc('Users I bookmarked', 'Newest first, in keyset pages; users hidden by a block are left out.'),
         querystring: PageQuery,
