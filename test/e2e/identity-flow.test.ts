@@ -17,13 +17,15 @@ import {
   PUBLIC_URL,
   SUBJECT,
   startFlow,
-} from './flow-support.ts';
+} from '../helpers/flow.ts';
+import { productionHasher } from '../helpers/hashers.ts';
 
 let flow: Flow;
 
 describe(`identity flows over HTTP (${testDialect})`, () => {
   before(async () => {
-    flow = await startFlow();
+    // Production argon2id parameters here: the whole flow with the real hashing cost.
+    flow = await startFlow({ identity: { hasher: productionHasher() } });
   });
   after(() => flow.close());
 

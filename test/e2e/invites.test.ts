@@ -1,11 +1,11 @@
 // Invite codes, invite-only sign-up (password and phone) and referrals.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
+import { account, makeAdmin, verifiedAccount } from '../helpers/factories.ts';
 import {
   assertProblem,
   codeOf,
@@ -14,7 +14,8 @@ import {
   type Json,
   SUBJECT,
   startFlow,
-} from './flow-support.ts';
+} from '../helpers/flow.ts';
+import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
 
 const PASSWORD = 'invite passphrase';
 // Moved past the per-number SMS cooldown when a test sends twice to one number.
@@ -42,19 +43,12 @@ describe(`invites and referrals (${testDialect})`, () => {
     await sms.close();
   });
 
-  const signUp = (
-    app: TestApp,
-    extra: Record<string, string> = {},
-    email = `inv-${randomUUID()}@example.com`,
-  ) =>
-    app.app.inject({ method: 'POST', url: '/v1/accounts', payload: { email, password: PASSWORD, ...extra } });
-  async function member(): Promise<{ token: string; id: string }> {
-    const res = await signUp(open);
-    assert.equal(res.statusCode, 201);
-    return { token: res.json().session.accessToken, id: res.json().user.id };
-  }
+  /** A sign-up whatever its answer (invite-only refusals are the subject). */
+  const trySignUp = (app: TestApp, extra: Record<string, string> = {}, email = freshEmail('inv')) =>
+    post(app, '/v1/accounts', { email, password: PASSWORD, ...extra });
+  const member = () => account(open, { label: 'inv', password: PASSWORD });
   const call = (app: TestApp, method: 'GET' | 'POST', url: string, token: string) =>
-    app.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
+    request(app, method, url, { token });
   const newCode = async (token: string): Promise<string> => {
     const res = await call(open, 'POST', '/v1/me/invite-codes', token);
     assert.equal(res.statusCode, 201, res.body);
@@ -88,7 +82,7 @@ describe(`invites and referrals (${testDialect})`, () => {
       assert.equal(item.usedBy, null);
       assert.equal(item.usedAt, null);
     }
-    await open.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', id).execute();
+    await makeAdmin(open, id);
     assert.equal(
       (await call(open, 'POST', '/v1/me/invite-codes', token)).statusCode,
       201,
@@ -107,18 +101,18 @@ describe(`invites and referrals (${testDialect})`, () => {
   it('invite-only sign-up needs an unused code, and a code admits one account', async () => {
     const inviter = await member();
     const code = await newCode(inviter.token);
-    const none = await signUp(closed);
+    const none = await trySignUp(closed);
     assert.equal(none.statusCode, 403);
     assert.equal(none.json().code, 'invite_required');
-    const wrong = await signUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' });
+    const wrong = await trySignUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' });
     assert.equal(wrong.statusCode, 403);
     assert.equal(wrong.json().code, 'invite_invalid');
 
     // Typed in lower case, without the dash: the same code.
-    const admitted = await signUp(closed, { inviteCode: code.replace('-', '').toLowerCase() });
+    const admitted = await trySignUp(closed, { inviteCode: code.replace('-', '').toLowerCase() });
     assert.equal(admitted.statusCode, 201, admitted.body);
     const newcomer = admitted.json().user.id;
-    const again = await signUp(closed, { inviteCode: code });
+    const again = await trySignUp(closed, { inviteCode: code });
     assert.equal(again.statusCode, 403);
     assert.equal(again.json().code, 'invite_invalid');
 
@@ -130,7 +124,9 @@ describe(`invites and referrals (${testDialect})`, () => {
   it('sign-ups racing for one code: exactly one account, no 5xx', async () => {
     const inviter = await member();
     const code = await newCode(inviter.token);
-    const replies = await Promise.all(Array.from({ length: 10 }, () => signUp(closed, { inviteCode: code })));
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () => trySignUp(closed, { inviteCode: code })),
+    );
     const statuses = replies.map((r) => r.statusCode).sort();
     assert.deepEqual(statuses, [201, 403, 403, 403, 403, 403, 403, 403, 403, 403], JSON.stringify(statuses));
     const rows = await open.db.database.db
@@ -142,10 +138,10 @@ describe(`invites and referrals (${testDialect})`, () => {
   });
 
   it('a bad code is refused before the address is looked at (no enumeration)', async () => {
-    const taken = `taken-${randomUUID()}@example.com`;
-    assert.equal((await signUp(open, {}, taken)).statusCode, 201);
-    const forTaken = await signUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' }, taken);
-    const forFree = await signUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' });
+    const taken = freshEmail('taken');
+    assert.equal((await trySignUp(open, {}, taken)).statusCode, 201);
+    const forTaken = await trySignUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' }, taken);
+    const forFree = await trySignUp(closed, { inviteCode: 'ZZZZZ-ZZZZZ' });
     assert.equal(forTaken.statusCode, forFree.statusCode);
     const { instance: _a, requestId: _b, ...taken_ } = forTaken.json() as Record<string, unknown>;
     const { instance: _c, requestId: _d, ...free_ } = forFree.json() as Record<string, unknown>;
@@ -163,12 +159,13 @@ describe(`invites and referrals (${testDialect})`, () => {
       return /\b(\d{6})\b/.exec(message.body)![1]!;
     };
     const attempt = async (extra: Record<string, string>) => {
-      const sent = await closed.app.inject({ method: 'POST', url: '/v1/phone/otp', payload: { phone } });
+      const sent = await post(closed, '/v1/phone/otp', { phone });
       assert.equal(sent.statusCode, 202, sent.body);
-      return closed.app.inject({
-        method: 'POST',
-        url: '/v1/phone/otp/verify',
-        payload: { phone, oti: sent.json().oti, code: await smsCode(), ...extra },
+      return post(closed, '/v1/phone/otp/verify', {
+        phone,
+        oti: sent.json().oti,
+        code: await smsCode(),
+        ...extra,
       });
     };
     const refused = await attempt({});
@@ -192,9 +189,9 @@ describe(`invites and referrals (${testDialect})`, () => {
     assert.equal(first.json().referredCount, 0);
     const { code } = first.json();
     assert.equal((await call(open, 'GET', '/v1/me/referrals', referrer.token)).json().code, code, 'stable');
-    assert.equal((await signUp(open, { referralCode: code })).statusCode, 201);
-    assert.equal((await signUp(open, { referralCode: code.toLowerCase() })).statusCode, 201);
-    const unknown = await signUp(open, { referralCode: 'ZZZZ-ZZZZ' });
+    assert.equal((await trySignUp(open, { referralCode: code })).statusCode, 201);
+    assert.equal((await trySignUp(open, { referralCode: code.toLowerCase() })).statusCode, 201);
+    const unknown = await trySignUp(open, { referralCode: 'ZZZZ-ZZZZ' });
     assert.equal(unknown.statusCode, 422);
     assert.equal(unknown.json().errors[0].path, 'referralCode');
     assert.equal((await call(open, 'GET', '/v1/me/referrals', referrer.token)).json().referredCount, 2);
@@ -206,7 +203,7 @@ describe(`invites and referrals (${testDialect})`, () => {
       ['POST', '/v1/me/invite-codes'],
       ['GET', '/v1/me/referrals'],
     ] as const) {
-      assert.equal((await open.app.inject({ method, url })).statusCode, 401, url);
+      assert.equal((await request(open, method, url)).statusCode, 401, url);
     }
   });
 });
@@ -227,8 +224,7 @@ describe(`invites and referrals with verification required (${testDialect})`, ()
     await flow.close();
   });
 
-  const openSignUp = (body: Record<string, string>) =>
-    open.app.inject({ method: 'POST', url: '/v1/accounts', payload: body });
+  const openSignUp = (body: Record<string, string>) => post(open, '/v1/accounts', body);
   const verify = async (email: string, password?: string) => {
     const mail = await flow.takeMail(email, SUBJECT.verify);
     const res = await flow.call('POST', '/v1/accounts/verify-email', {
@@ -238,12 +234,12 @@ describe(`invites and referrals with verification required (${testDialect})`, ()
   };
   /** A verified account made on the open node, signed in. */
   async function member(): Promise<{ email: string; id: string; token: string }> {
-    const email = freshEmail('member');
-    const res = await openSignUp({ email, password: PASSWORD });
-    assert.equal(res.statusCode, 201, res.body);
-    await verify(email, PASSWORD);
-    const tokens = await flow.login(email, PASSWORD);
-    return { email, id: tokens.user.id, token: tokens.accessToken };
+    const { email, id } = await verifiedAccount(open, {
+      label: 'member',
+      password: PASSWORD,
+      verify: (account) => verify(account.email, account.password),
+    });
+    return { email, id, token: (await flow.login(email, PASSWORD)).accessToken };
   }
   const codes = async (token: string): Promise<Json[]> => {
     const res = await flow.call('GET', '/v1/me/invite-codes', { token });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { type Account, assertProblem, type Flow, startFlow } from './flow-support.ts';
+import { type Account, assertProblem, type Flow, startFlow } from '../helpers/flow.ts';
 
 const SECURITY_CHANGED = /^Your Roster sign-in security changed$/;
 const clock = new ManualClock(new Date());

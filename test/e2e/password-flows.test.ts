@@ -16,7 +16,7 @@ import {
   startFlow,
   type Tokens,
   wrongCode,
-} from './flow-support.ts';
+} from '../helpers/flow.ts';
 
 let flow: Flow;
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { assertProblem, type Flow, startFlow } from '../helpers/flow.ts';
 import { freshPhone, smsCodeReader } from '../helpers/phones.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
-import { assertProblem, type Flow, startFlow } from './flow-support.ts';
 
 // Moves only when told, so the per-number send cooldown can be passed without waiting.
 const clock = new ManualClock(new Date());

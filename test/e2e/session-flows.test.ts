@@ -14,7 +14,7 @@ import {
   type Flow,
   startFlow,
   type Tokens,
-} from './flow-support.ts';
+} from '../helpers/flow.ts';
 
 let flow: Flow;
 // Starts at the real time (mail dates, token times) and only moves when told.

@@ -21,7 +21,7 @@ import {
   freshPassword,
   freshUsername,
   startFlow,
-} from './flow-support.ts';
+} from '../helpers/flow.ts';
 
 const clock = new ManualClock(new Date());
 const MINUTE = 60_000;

@@ -1,6 +1,8 @@
 // Builds the real app on a fresh test database, with configuration from the
 // same loader the server uses. Tests talk to it with app.inject() (real HTTP
 // semantics, no socket) or listen on an ephemeral port when they need one.
+// Passwords are hashed by the cheap argon2id hasher (hashers.ts) unless a test
+// passes its own.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,8 @@ import { type Config, loadConfig } from '../../src/config/load-config.ts';
 import type { App } from '../../src/http/app-types.ts';
 import type { IdentityOverrides } from '../../src/identity.ts';
 import type { Clock } from '../../src/platform/clock.ts';
+import type { PasswordHasher } from '../../src/platform/crypto/password-hasher.ts';
+import { cheapHasher } from './hashers.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
@@ -19,6 +23,8 @@ export interface TestApp {
   readonly config: Config;
   readonly db: TestDatabase;
   readonly dataDir: string;
+  /** The app's password hasher (a second identity on the same database should share it). */
+  readonly hasher: PasswordHasher;
   close(): Promise<void>;
 }
 
@@ -30,7 +36,10 @@ export interface TestAppOptions {
   readonly extend?: (app: App) => void;
   /** A clock to move time with (ManualClock); the system clock otherwise. */
   readonly clock?: Clock;
-  /** Platform replacements (rate limiter on the manual clock, a spying hasher, post-login hooks, ...). */
+  /**
+   * Platform replacements (rate limiter on the manual clock, a counting or the
+   * production hasher, post-login hooks, ...). The hasher is cheapHasher() otherwise.
+   */
   readonly identity?: IdentityOverrides;
   /** Reuse a database (two app nodes on one database); a fresh one otherwise. */
   readonly db?: TestDatabase;
@@ -53,13 +62,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options.env);
   const db = options.db ?? (await createTestDatabase());
+  const hasher = options.identity?.hasher ?? cheapHasher();
   const app = await buildApp({
     config,
     database: db.database,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     // Mail is sent as soon as it is queued; the short poll only matters for retries.
-    identity: { outboxPollMs: 50, ...options.identity },
+    identity: { outboxPollMs: 50, ...options.identity, hasher },
   });
   options.extend?.(app);
   await app.ready();
@@ -68,6 +78,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config,
     db,
     dataDir: config.dataDir,
+    hasher,
     close: async () => {
       await app.close();
       if (!options.db) await db.drop();

@@ -8,7 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { createApiKeys } from '../../src/modules/sessions/api-keys.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { account } from '../helpers/factories.ts';
 import { cleanEnv, MAIN } from '../helpers/spawn-server.ts';
 
 describe(`service keys (${testDialect})`, () => {
@@ -21,24 +23,17 @@ describe(`service keys (${testDialect})`, () => {
   before(async () => {
     t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
     keys = createApiKeys({ db: t.db.database.db, clock: systemClock });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: 'svc-user@example.com', password: 'a long enough passphrase' },
-    });
-    assert.equal(res.statusCode, 201);
-    ({ accessToken, refreshToken } = res.json().session);
-    userId = res.json().user.id;
+    ({ token: accessToken, refreshToken, id: userId } = await account(t, { email: 'svc-user@example.com' }));
   });
   after(() => t.close());
 
   const introspect = (key: string, token: string, header: 'authorization' | 'x-api-key' = 'authorization') =>
-    t.app.inject({
-      method: 'POST',
-      url: '/v1/tokens/introspect',
-      headers: header === 'authorization' ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
-      payload: { token },
-    });
+    post(
+      t,
+      '/v1/tokens/introspect',
+      { token },
+      header === 'authorization' ? { authorization: `Bearer ${key}` } : { 'x-api-key': key },
+    );
 
   it('a key with tokens:introspect reads any user’s token, by either header', async () => {
     const { key } = await keys.create('resource server', ['tokens:introspect']);
@@ -66,11 +61,7 @@ describe(`service keys (${testDialect})`, () => {
 
   it('a key cannot act as a user', async () => {
     const { key } = await keys.create('not a user', ['tokens:introspect']);
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${key}` },
-    });
+    const res = await get(t, '/v1/me', key);
     assert.equal(res.statusCode, 403);
   });
 
@@ -83,18 +74,9 @@ describe(`service keys (${testDialect})`, () => {
 
   it('a key with tokens:revoke ends the session of any token', async () => {
     const { key } = await keys.create('revoker', ['tokens:revoke']);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/tokens/revoke',
-      headers: { authorization: `Bearer ${key}` },
-      payload: { token: accessToken },
-    });
+    const res = await request(t, 'POST', '/v1/tokens/revoke', { token: key, body: { token: accessToken } });
     assert.equal(res.statusCode, 200);
-    const me = await t.app.inject({
-      method: 'GET',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${accessToken}` },
-    });
+    const me = await get(t, '/v1/me', accessToken);
     assert.equal(me.statusCode, 401);
   });
 });

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { login, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { session, signUp } from '../helpers/factories.ts';
 
 const PASSWORD = 'audit trail passphrase';
 const UA = { 'user-agent': 'audit-test/1.0' };
@@ -16,36 +18,21 @@ describe(`audit trail (${testDialect})`, () => {
   after(() => t.close());
 
   it('records sign-up, failed and good sign-ins, password change and deletion', async () => {
-    const signUp = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
+    const {
+      account: { id: userId },
+    } = await signUp(t, { email: 'audit@example.com', password: PASSWORD, headers: UA });
+    assert.equal((await login(t, 'audit@example.com', 'wrong passphrase here', UA)).statusCode, 401);
+    const { accessToken } = await session(t, 'audit@example.com', PASSWORD, UA);
+    const changed = await request(t, 'PUT', '/v1/me/password', {
+      token: accessToken,
+      body: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
       headers: UA,
-      payload: { email: 'audit@example.com', password: PASSWORD },
-    });
-    assert.equal(signUp.statusCode, 201);
-    const userId = signUp.json().user.id as string;
-    const login = (password: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
-        headers: UA,
-        payload: { identifier: 'audit@example.com', password },
-      });
-    assert.equal((await login('wrong passphrase here')).statusCode, 401);
-    const { accessToken } = (await login(PASSWORD)).json();
-    const auth = { ...UA, authorization: `Bearer ${accessToken}` };
-    const changed = await t.app.inject({
-      method: 'PUT',
-      url: '/v1/me/password',
-      headers: auth,
-      payload: { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' },
     });
     assert.equal(changed.statusCode, 204);
-    const deleted = await t.app.inject({
-      method: 'DELETE',
-      url: '/v1/me',
-      headers: auth,
-      payload: { password: 'a brand new passphrase' },
+    const deleted = await request(t, 'DELETE', '/v1/me', {
+      token: accessToken,
+      body: { password: 'a brand new passphrase' },
+      headers: UA,
     });
     assert.equal(deleted.statusCode, 204);
 

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { account } from '../helpers/factories.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
 const SCHEMA = {
@@ -32,23 +34,8 @@ function schemaFile(schema: unknown): string {
   return path;
 }
 
-async function signUp(t: TestApp, label: string): Promise<{ token: string; id: string }> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/v1/accounts',
-    payload: { email: `${label}-${Date.now()}-${Math.random()}@example.com`, password: 'custom passphrase' },
-  });
-  assert.equal(res.statusCode, 201);
-  return { token: res.json().session.accessToken, id: res.json().user.id };
-}
-
 const patch = (t: TestApp, token: string, payload: unknown) =>
-  t.app.inject({
-    method: 'PATCH',
-    url: '/v1/me',
-    headers: { authorization: `Bearer ${token}` },
-    payload: payload as object,
-  });
+  request(t, 'PATCH', '/v1/me', { token, body: payload });
 
 describe(`custom profile fields with a schema (${testDialect})`, () => {
   let t: TestApp;
@@ -60,7 +47,7 @@ describe(`custom profile fields with a schema (${testDialect})`, () => {
   after(() => t.close());
 
   it('valid fields are kept and merged at the top level; null removes one key', async () => {
-    const { token } = await signUp(t, 'custom');
+    const { token } = await account(t, { label: 'custom' });
     const first = await patch(t, token, { custom: { team: 'Platform', employeeId: 'E1234' } });
     assert.equal(first.statusCode, 200, first.body);
     assert.deepEqual(first.json().custom, { team: 'Platform', employeeId: 'E1234' });
@@ -73,7 +60,7 @@ describe(`custom profile fields with a schema (${testDialect})`, () => {
   });
 
   it('values the schema refuses are a 422 with their paths, and nothing is applied', async () => {
-    const { token } = await signUp(t, 'custom-bad');
+    const { token } = await account(t, { label: 'custom-bad' });
     await patch(t, token, { custom: { team: 'Kept' } });
     const cases: [unknown, string][] = [
       [{ employeeId: 'x1' }, 'custom.employeeId'],
@@ -93,41 +80,32 @@ describe(`custom profile fields with a schema (${testDialect})`, () => {
         `${JSON.stringify(custom)}: ${JSON.stringify(res.json().errors)}`,
       );
     }
-    const me = await t.app.inject({
-      method: 'GET',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const me = await get(t, '/v1/me', token);
     assert.deepEqual(me.json().custom, { team: 'Kept' });
     assert.equal(me.json().bio, null);
   });
 
   it('size and shape limits hold before the schema is consulted', async () => {
-    const { token } = await signUp(t, 'custom-size');
+    const { token } = await account(t, { label: 'custom-size' });
     const big = await patch(t, token, { custom: { team: 'x'.repeat(9000) } });
     assert.equal(big.statusCode, 422);
     assert.match(big.json().errors[0].message, /bytes/);
     const notObject = await patch(t, token, { custom: ['team'] });
     assert.equal(notObject.statusCode, 422);
-    const poisoned = await t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: '{"custom":{"__proto__":{"role":"admin"}}}',
+    const poisoned = await request(t, 'PATCH', '/v1/me', {
+      token,
+      body: '{"custom":{"__proto__":{"role":"admin"}}}',
+      headers: { 'content-type': 'application/json' },
     });
     assert.ok([400, 422].includes(poisoned.statusCode), `prototype keys refused (${poisoned.statusCode})`);
-    const me = await t.app.inject({
-      method: 'GET',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}` },
-    });
+    const me = await get(t, '/v1/me', token);
     assert.equal(me.json().role, 'user');
     assert.deepEqual(me.json().custom, {});
   });
 
   it('the public view shows declared fields only, never those marked x-private', async () => {
-    const owner = await signUp(t, 'custom-owner');
-    const viewer = await signUp(t, 'custom-viewer');
+    const owner = await account(t, { label: 'custom-owner' });
+    const viewer = await account(t, { label: 'custom-viewer' });
     // A headline unique to this test, so the search below finds the owner and only the owner.
     const headline = `Searcher ${owner.id.replaceAll('-', '')}`;
     const set = await patch(t, owner.token, {
@@ -135,18 +113,10 @@ describe(`custom profile fields with a schema (${testDialect})`, () => {
       custom: { team: 'Search', employeeId: 'E9876', office: { floor: 3 } },
     });
     assert.equal(set.statusCode, 200, set.body);
-    const view = await t.app.inject({
-      method: 'GET',
-      url: `/v1/users/${owner.id}`,
-      headers: { authorization: `Bearer ${viewer.token}` },
-    });
+    const view = await get(t, `/v1/users/${owner.id}`, viewer.token);
     assert.deepEqual(view.json().custom, { team: 'Search', office: { floor: 3 } });
     assert.doesNotMatch(view.body, /E9876/);
-    const listed = await t.app.inject({
-      method: 'GET',
-      url: `/v1/users?q=${encodeURIComponent(headline)}`,
-      headers: { authorization: `Bearer ${viewer.token}` },
-    });
+    const listed = await get(t, `/v1/users?q=${encodeURIComponent(headline)}`, viewer.token);
     assert.equal(listed.statusCode, 200);
     // The owner is in the results, so the check below looks at a real item.
     assert.deepEqual(
@@ -162,8 +132,8 @@ describe(`custom profile fields without a schema (${testDialect})`, () => {
   it('any object within the limits is kept, and none of it is public', async () => {
     const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
     try {
-      const owner = await signUp(t, 'free-owner');
-      const viewer = await signUp(t, 'free-viewer');
+      const owner = await account(t, { label: 'free-owner' });
+      const viewer = await account(t, { label: 'free-viewer' });
       const res = await patch(t, owner.token, { custom: { anything: { nested: [1, 2, { deep: true }] } } });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(res.json().custom, { anything: { nested: [1, 2, { deep: true }] } });
@@ -171,11 +141,7 @@ describe(`custom profile fields without a schema (${testDialect})`, () => {
         custom: { a: { b: { c: { d: { e: { f: { g: 1 } } } } } } },
       });
       assert.equal(deep.statusCode, 422, 'nesting is bounded');
-      const view = await t.app.inject({
-        method: 'GET',
-        url: `/v1/users/${owner.id}`,
-        headers: { authorization: `Bearer ${viewer.token}` },
-      });
+      const view = await get(t, `/v1/users/${owner.id}`, viewer.token);
       assert.deepEqual(view.json().custom, {});
     } finally {
       await t.close();
@@ -185,14 +151,13 @@ describe(`custom profile fields without a schema (${testDialect})`, () => {
   it('custom data the engines cannot store, or that nests without end, is a 422 under custom', async () => {
     const t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
     try {
-      const owner = await signUp(t, 'free-bad');
+      const owner = await account(t, { label: 'free-bad' });
       await patch(t, owner.token, { custom: { kept: 'yes' } });
       const raw = (json: string) =>
-        t.app.inject({
-          method: 'PATCH',
-          url: '/v1/me',
-          headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
-          payload: json,
+        request(t, 'PATCH', '/v1/me', {
+          token: owner.token,
+          body: json,
+          headers: { 'content-type': 'application/json' },
         });
       const deep = 5000;
       // Raw JSON text, so the escapes and numbers reach the server exactly as written.
@@ -221,11 +186,7 @@ describe(`custom profile fields without a schema (${testDialect})`, () => {
             : `${res.statusCode} ${res.body.slice(0, 200)}`;
       }
       assert.deepEqual(answers, Object.fromEntries(cases.map(([label]) => [label, '422 under custom'])));
-      const me = await t.app.inject({
-        method: 'GET',
-        url: '/v1/me',
-        headers: { authorization: `Bearer ${owner.token}` },
-      });
+      const me = await get(t, '/v1/me', owner.token);
       assert.deepEqual(me.json().custom, { kept: 'yes' }, 'nothing was applied');
       // Well-formed pairs, escaped or not, are fine.
       const fine = await raw('{"custom":{"emoji":"\\ud83d\\ude00 ok","key\\u00e9":"caf\u00e9"}}');

@@ -9,7 +9,9 @@ import {
   searchQuery,
 } from '../../src/modules/directory/directory.repository.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { makeAdmin, account as newAccount } from '../helpers/factories.ts';
 
 describe(`directory (${testDialect})`, () => {
   let t: TestApp;
@@ -23,29 +25,9 @@ describe(`directory (${testDialect})`, () => {
   });
   after(() => t.close());
 
-  let n = 0;
-  async function account(profile: object): Promise<{ token: string; id: string }> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: `dir-${n++}-${randomUUID()}@example.com`, password: 'directory passphrase' },
-    });
-    assert.equal(res.statusCode, 201);
-    const token = res.json().session.accessToken as string;
-    if (Object.keys(profile).length > 0) {
-      const patched = await t.app.inject({
-        method: 'PATCH',
-        url: '/v1/me',
-        headers: { authorization: `Bearer ${token}` },
-        payload: profile,
-      });
-      assert.equal(patched.statusCode, 200, patched.body);
-    }
-    return { token, id: res.json().user.id };
-  }
+  const account = (profile: object) => newAccount(t, { label: 'dir', profile });
 
-  const search = (query: string, token = viewer) =>
-    t.app.inject({ method: 'GET', url: `/v1/users?${query}`, headers: { authorization: `Bearer ${token}` } });
+  const search = (query: string, token = viewer) => get(t, `/v1/users?${query}`, token);
   const idsOf = async (query: string): Promise<string[]> => {
     const res = await search(query);
     assert.equal(res.statusCode, 200, res.body);
@@ -86,7 +68,7 @@ describe(`directory (${testDialect})`, () => {
     const both = await account({ tags: [`${tag}-a`, `${tag} B`], bio: 'x', headline: 'y' });
     const onlyA = await account({ tags: [`${tag}-a`] });
     const admin = await account({ tags: [`${tag}-a`] });
-    await t.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin.id).execute();
+    await makeAdmin(t, admin.id);
 
     assert.deepEqual(await idsOf(`tags=${tag}-a`), [both.id, onlyA.id, admin.id]);
     assert.deepEqual(await idsOf(`tags=${tag}-a,${encodeURIComponent(`${tag} b`)}`), [both.id]);
@@ -165,11 +147,9 @@ describe(`directory (${testDialect})`, () => {
       .set({ status: 'banned' })
       .where('id', '=', banned.id)
       .execute();
-    const del = await t.app.inject({
-      method: 'DELETE',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${erased.token}` },
-      payload: { password: 'directory passphrase' },
+    const del = await request(t, 'DELETE', '/v1/me', {
+      token: erased.token,
+      body: { password: erased.password },
     });
     assert.equal(del.statusCode, 204);
     const res = await search(`tags=${tag}`);
@@ -182,7 +162,7 @@ describe(`directory (${testDialect})`, () => {
       assert.equal(hidden in item, false, hidden);
     assert.doesNotMatch(res.body, /Hidden City|@example\.com/);
     assert.equal(res.json().nextCursor, null);
-    const anonymous = await t.app.inject({ method: 'GET', url: '/v1/users' });
+    const anonymous = await get(t, '/v1/users');
     assert.equal(anonymous.statusCode, 401);
   });
 
@@ -251,7 +231,7 @@ describe(`directory (${testDialect})`, () => {
       made.push((await account({ tags, ...extra })).id);
     }
     const admin = made[6]!;
-    await t.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', admin).execute();
+    await makeAdmin(t, admin);
 
     const run_ = async (query: DirectoryQuery) =>
       (await searchQuery(db, dialect, query, []).execute()).map((r) => ({ seq: Number(r.seq), id: r.id }));

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { Type } from 'typebox';
 import { commonError } from '../../src/platform/errors.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { captureLog } from '../helpers/log-capture.ts';
 
@@ -63,56 +64,40 @@ describe(`HTTP errors (${testDialect})`, () => {
   after(() => t.close());
 
   it('unknown route: 404 not_found', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' });
+    const res = await get(t, '/v1/nothing-here?x=1');
     const body = assertProblem(res, 404, 'not_found');
     assert.equal(body.detail, 'No route for GET /v1/nothing-here.');
   });
 
   it('malformed JSON: 400 malformed_request, handler not called', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"email": ',
-    });
+    const res = await post(t, '/test/echo', '{"email": ', { 'content-type': 'application/json' });
     assertProblem(res, 400, 'malformed_request');
     assert.equal(received.length, 0);
   });
 
   it('a __proto__ key is refused as malformed', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      headers: { 'content-type': 'application/json' },
-      payload: '{"email":"a@example.com","__proto__":{"admin":true}}',
+    const res = await post(t, '/test/echo', '{"email":"a@example.com","__proto__":{"admin":true}}', {
+      'content-type': 'application/json',
     });
     assertProblem(res, 400, 'malformed_request');
     assert.equal(received.length, 0);
   });
 
   it('validation: 422 with every field error, dotted paths', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo?limit=500',
-      payload: { email: 'a@b.co' },
-    });
+    const res = await post(t, '/test/echo?limit=500', { email: 'a@b.co' });
     const body = assertProblem(res, 422, 'validation_failed');
     assert.deepEqual(
       (body.errors as { path: string }[]).map((e) => e.path),
       ['query.limit'],
     );
-    const res2 = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      payload: { email: 'not-an-email', name: { first: 'toolong' } },
-    });
+    const res2 = await post(t, '/test/echo', { email: 'not-an-email', name: { first: 'toolong' } });
     const errors = assertProblem(res2, 422, 'validation_failed').errors as {
       path: string;
       message: string;
     }[];
     assert.deepEqual(errors.map((e) => e.path).sort(), ['email', 'name.first']);
     assert.ok(errors.every((e) => typeof e.message === 'string' && e.message.length > 0));
-    const missing = await t.app.inject({ method: 'POST', url: '/test/echo', payload: {} });
+    const missing = await post(t, '/test/echo', {});
     assert.deepEqual(assertProblem(missing, 422, 'validation_failed').errors, [
       { path: 'email', message: 'is required' },
     ]);
@@ -120,51 +105,38 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('bodies are not coerced: an array where a string belongs is a 422', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      payload: { email: ['a@example.com'] },
-    });
+    const res = await post(t, '/test/echo', { email: ['a@example.com'] });
     assertProblem(res, 422, 'validation_failed');
-    const num = await t.app.inject({ method: 'POST', url: '/test/echo', payload: { email: 12 } });
+    const num = await post(t, '/test/echo', { email: 12 });
     assertProblem(num, 422, 'validation_failed');
     assert.equal(received.length, 0);
   });
 
   it('query strings are coerced to their schema types', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo?limit=7',
-      payload: { email: 'a@example.com' },
-    });
+    const res = await post(t, '/test/echo?limit=7', { email: 'a@example.com' });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { ok: true, limit: 7 });
     received.length = 0;
   });
 
   it('body over 1 MiB: 413 payload_too_large', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(1024 * 1024) }),
-    });
+    const res = await post(
+      t,
+      '/test/echo',
+      JSON.stringify({ email: 'a@example.com', password: 'x'.repeat(1024 * 1024) }),
+      { 'content-type': 'application/json' },
+    );
     assertProblem(res, 413, 'payload_too_large');
     assert.equal(received.length, 0);
   });
 
   it('unsupported content type: 415', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/test/echo',
-      headers: { 'content-type': 'application/xml' },
-      payload: '<email/>',
-    });
+    const res = await post(t, '/test/echo', '<email/>', { 'content-type': 'application/xml' });
     assertProblem(res, 415, 'unsupported_media_type');
   });
 
   it('unexpected error: 500 without internals, logged with the request id', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/test/boom' });
+    const res = await get(t, '/test/boom');
     const body = assertProblem(res, 500, 'internal_error');
     assert.doesNotMatch(res.body, /hunter2|Error|stack/);
     const line = log.lines.find((l) => l.reqId === body.requestId && l.level === 50);
@@ -173,21 +145,15 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('rate limits carry Retry-After', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/test/limited' });
+    const res = await get(t, '/test/limited');
     assertProblem(res, 429, 'rate_limited');
     assert.equal(res.headers['retry-after'], '43');
   });
 
   it('keeps a well-formed caller request id and replaces a hostile one', async () => {
-    const kept = await t.app.inject({
-      method: 'GET',
-      url: '/healthz',
-      headers: { 'x-request-id': 'trace-1234abcd' },
-    });
+    const kept = await request(t, 'GET', '/healthz', { headers: { 'x-request-id': 'trace-1234abcd' } });
     assert.equal(kept.headers['x-request-id'], 'trace-1234abcd');
-    const replaced = await t.app.inject({
-      method: 'GET',
-      url: '/healthz',
+    const replaced = await request(t, 'GET', '/healthz', {
       headers: { 'x-request-id': 'evil\n{"level":60}' },
     });
     assert.match(String(replaced.headers['x-request-id']), /^[0-9a-f-]{36}$/);
@@ -195,7 +161,7 @@ describe(`HTTP errors (${testDialect})`, () => {
 
   it('sends security headers and no-store on every reply', async () => {
     for (const url of ['/healthz', '/nope']) {
-      const res = await t.app.inject({ method: 'GET', url });
+      const res = await get(t, url);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.equal(res.headers['x-frame-options'], 'DENY');
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
@@ -206,9 +172,7 @@ describe(`HTTP errors (${testDialect})`, () => {
   });
 
   it('redacts credentials from logs', async () => {
-    await t.app.inject({
-      method: 'GET',
-      url: '/nope?token=abc123secret&page=2',
+    await request(t, 'GET', '/nope?token=abc123secret&page=2', {
       headers: { authorization: 'Bearer eyJsecret-token', cookie: 'roster_session=cookie-secret' },
     });
     const text = log.text();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from '../../src/server.ts';
 import { buildTestApp, type TestApp, testConfig } from '../helpers/build-test-app.ts';
+import { request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createPostgresDatabase } from '../helpers/test-database.ts';
 
@@ -27,7 +28,7 @@ async function withApp(env: Record<string, string>, use: (t: TestApp) => Promise
 }
 
 const scrape = (t: TestApp, authorization?: string) =>
-  t.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+  request(t, 'GET', '/metrics', { headers: authorization ? { authorization } : {} });
 
 describe(`/metrics on the main listener (${testDialect})`, () => {
   it('production without a token: not served', async () => {

@@ -2,36 +2,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { account as newAccount } from '../helpers/factories.ts';
 
 describe(`profile updates (${testDialect})`, () => {
   let t: TestApp;
-  let n = 0;
   before(async () => {
     t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
   });
   after(() => t.close());
 
-  async function account(): Promise<{ token: string; id: string }> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: `profile-${n++}-${Date.now()}@example.com`, password: 'profile passphrase' },
-    });
-    assert.equal(res.statusCode, 201);
-    return { token: res.json().session.accessToken, id: res.json().user.id };
-  }
-  const patch = (token: string, payload: unknown) =>
-    t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}` },
-      payload: payload as object,
-    });
-  const me = async (token: string) =>
-    (
-      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
-    ).json();
+  const account = () => newAccount(t, { label: 'profile', password: 'profile passphrase' });
+  const patch = (token: string, payload: unknown) => request(t, 'PATCH', '/v1/me', { token, body: payload });
+  const me = async (token: string) => (await get(t, '/v1/me', token)).json();
 
   it('absent fields stay, null clears, nested objects merge; completeness rises', async () => {
     const { token } = await account();
@@ -101,11 +85,10 @@ describe(`profile updates (${testDialect})`, () => {
     const view = await me(token);
     assert.equal(view.role, 'user');
     assert.equal(view.locale, null);
-    const proto = await t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: '{"__proto__":{"role":"admin"}}',
+    const proto = await request(t, 'PATCH', '/v1/me', {
+      token,
+      body: '{"__proto__":{"role":"admin"}}',
+      headers: { 'content-type': 'application/json' },
     });
     assert.equal(proto.statusCode, 400);
     assert.equal((await me(token)).role, 'user');
@@ -125,12 +108,7 @@ describe(`profile updates (${testDialect})`, () => {
   it('erasing the account erases the profile', async () => {
     const { token, id } = await account();
     await patch(token, { bio: 'to be forgotten' });
-    const del = await t.app.inject({
-      method: 'DELETE',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { password: 'profile passphrase' },
-    });
+    const del = await request(t, 'DELETE', '/v1/me', { token, body: { password: 'profile passphrase' } });
     assert.equal(del.statusCode, 204);
     assert.equal(
       (await t.db.database.db.selectFrom('profiles').select('user_id').where('user_id', '=', id).execute())
@@ -159,11 +137,7 @@ describe(`profile updates (${testDialect})`, () => {
       .set({ phone: '+4915112340000', phone_verified_at: new Date().toISOString() })
       .where('id', '=', owner.id)
       .execute();
-    const res = await t.app.inject({
-      method: 'GET',
-      url: `/v1/users/${owner.id}`,
-      headers: { authorization: `Bearer ${viewer.token}` },
-    });
+    const res = await get(t, `/v1/users/${owner.id}`, viewer.token);
     assert.equal(res.statusCode, 200);
     const view = res.json();
     assert.equal(view.name.first, 'Grace');
@@ -181,19 +155,11 @@ describe(`profile updates (${testDialect})`, () => {
     }
     assert.deepEqual(view.custom, {}, 'without a profile schema no custom field is public');
     assert.doesNotMatch(res.body, /Navy Way|Arlington|@example\.com|\+49151/);
-    const missing = await t.app.inject({
-      method: 'GET',
-      url: '/v1/users/0190d2c0-0000-7000-8000-000000000000',
-      headers: { authorization: `Bearer ${viewer.token}` },
-    });
+    const missing = await get(t, '/v1/users/0190d2c0-0000-7000-8000-000000000000', viewer.token);
     assert.equal(missing.statusCode, 404);
-    const garbage = await t.app.inject({
-      method: 'GET',
-      url: '/v1/users/not-an-id',
-      headers: { authorization: `Bearer ${viewer.token}` },
-    });
+    const garbage = await get(t, '/v1/users/not-an-id', viewer.token);
     assert.equal(garbage.statusCode, 422);
-    assert.equal((await t.app.inject({ method: 'GET', url: `/v1/users/${owner.id}` })).statusCode, 401);
+    assert.equal((await get(t, `/v1/users/${owner.id}`)).statusCode, 401);
   });
 
   it('tags: normalised keys, kept display names, stable colours, usage counts, autocomplete', async () => {
@@ -219,13 +185,10 @@ describe(`profile updates (${testDialect})`, () => {
     assert.equal(bTags[0].color, colors[1], 'one colour per key');
 
     const search = async (q: string) =>
-      (
-        await t.app.inject({
-          method: 'GET',
-          url: `/v1/tags?q=${encodeURIComponent(q)}`,
-          headers: { authorization: `Bearer ${a.token}` },
-        })
-      ).json().items as { key: string; usageCount: number }[];
+      (await get(t, `/v1/tags?q=${encodeURIComponent(q)}`, a.token)).json().items as {
+        key: string;
+        usageCount: number;
+      }[];
     const rusty = await search('ru');
     assert.deepEqual(
       rusty.map((t) => [t.key, t.usageCount]),

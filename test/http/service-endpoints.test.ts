@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApp } from '../../src/app.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { buildTestApp, type TestApp, testConfig } from '../helpers/build-test-app.ts';
+import { get, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase } from '../helpers/test-database.ts';
 
@@ -15,21 +16,21 @@ describe(`service endpoints (${testDialect})`, () => {
   after(() => t.close());
 
   it('/healthz answers 200', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    const res = await get(t, '/healthz');
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ok' });
   });
 
   it('/readyz answers 200 when the database is reachable', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/readyz' });
+    const res = await get(t, '/readyz');
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ready' });
   });
 
   it('/metrics exposes request durations by route template and process metrics', async () => {
-    await t.app.inject({ method: 'GET', url: '/healthz' });
-    await t.app.inject({ method: 'GET', url: '/no/such/route/123' });
-    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    await get(t, '/healthz');
+    await get(t, '/no/such/route/123');
+    const res = await get(t, '/metrics');
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/plain/);
     assert.match(
@@ -42,7 +43,7 @@ describe(`service endpoints (${testDialect})`, () => {
   });
 
   it('/openapi.json is OpenAPI 3.1 with described routes', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    const res = await get(t, '/openapi.json');
     assert.equal(res.statusCode, 200);
     const doc = res.json();
     assert.equal(doc.openapi, '3.1.0');
@@ -57,13 +58,13 @@ describe(`service endpoints (${testDialect})`, () => {
   });
 
   it('/docs serves the browsable reference with its own CSP', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/docs/' });
+    const res = await get(t, '/docs/');
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /<title>Swagger UI<\/title>/);
     const csp = String(res.headers['content-security-policy']);
     assert.match(csp, /script-src 'self'/);
     assert.doesNotMatch(csp, /upgrade-insecure-requests|validator\.swagger\.io/);
-    const init = await t.app.inject({ method: 'GET', url: '/docs/static/swagger-initializer.js' });
+    const init = await get(t, '/docs/static/swagger-initializer.js');
     assert.equal(init.statusCode, 200);
     assert.match(init.body, /openapi\.json/);
   });
@@ -97,11 +98,7 @@ describe('CORS', () => {
   it('is off unless origins are configured', async () => {
     const t = await buildTestApp();
     try {
-      const res = await t.app.inject({
-        method: 'GET',
-        url: '/healthz',
-        headers: { origin: 'https://app.example' },
-      });
+      const res = await request(t, 'GET', '/healthz', { headers: { origin: 'https://app.example' } });
       assert.equal(res.headers['access-control-allow-origin'], undefined);
     } finally {
       await t.close();
@@ -111,18 +108,12 @@ describe('CORS', () => {
   it('allows only the configured origins', async () => {
     const t = await buildTestApp({ env: { ROSTER_CORS_ORIGINS: 'https://app.example' } });
     try {
-      const ok = await t.app.inject({
-        method: 'OPTIONS',
-        url: '/healthz',
+      const ok = await request(t, 'OPTIONS', '/healthz', {
         headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
       });
       assert.equal(ok.statusCode, 204);
       assert.equal(ok.headers['access-control-allow-origin'], 'https://app.example');
-      const other = await t.app.inject({
-        method: 'GET',
-        url: '/healthz',
-        headers: { origin: 'https://evil.example' },
-      });
+      const other = await request(t, 'GET', '/healthz', { headers: { origin: 'https://evil.example' } });
       assert.equal(other.headers['access-control-allow-origin'], undefined);
     } finally {
       await t.close();

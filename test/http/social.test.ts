@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { type Method, type Reply, request } from '../helpers/client.ts';
+import { testDialect } from '../helpers/dialect.ts';
+import { type SignedUpAccount as Account, account as newAccount } from '../helpers/factories.ts';
 import {
   assertProblem,
   codeOf,
@@ -14,14 +17,7 @@ import {
   freshPassword,
   freshUsername,
   startFlow,
-} from '../e2e/flow-support.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
-import { testDialect } from '../helpers/dialect.ts';
-
-interface Account {
-  readonly token: string;
-  readonly id: string;
-}
+} from '../helpers/flow.ts';
 
 interface Relationship {
   following: boolean;
@@ -59,37 +55,12 @@ describe(`social graph (${testDialect})`, () => {
   });
   after(() => t.close());
 
-  let n = 0;
-  async function account(profile: object = {}): Promise<Account> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: `social-${n++}-${randomUUID()}@example.com`, password: PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    const who = { token: res.json().session.accessToken as string, id: res.json().user.id as string };
-    if (Object.keys(profile).length > 0) {
-      const patched = await call('PATCH', '/v1/me', who, profile);
-      assert.equal(patched.statusCode, 200, patched.body);
-    }
-    return who;
-  }
+  const account = (profile: object = {}): Promise<Account> =>
+    newAccount(t, { label: 'social', password: PASSWORD, profile });
+  const call = (method: Method, url: string, who: Account, body?: object): Promise<Reply> =>
+    request(t, method, url, { token: who.token, body });
 
-  function call(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    url: string,
-    who: Account,
-    payload?: object,
-  ): Promise<LightMyRequestResponse> {
-    return t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload ? { payload } : {}),
-    });
-  }
-
-  function expectProblem(res: LightMyRequestResponse, status: number, code: string): void {
+  function expectProblem(res: Reply, status: number, code: string): void {
     assert.equal(res.statusCode, status, `expected ${status} ${code}: ${res.body}`);
     assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
     assert.equal(res.json().code, code, res.body);

@@ -5,7 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { createApiKeys } from '../../src/modules/sessions/api-keys.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { account, makeAdmin, type SignedUpAccount } from '../helpers/factories.ts';
 
 const PHONE = '+4915112345678';
 
@@ -13,34 +15,17 @@ describe(`user look-ups (${testDialect})`, () => {
   let t: TestApp;
   let reader: string;
   let introspector: string;
-  let plain: { token: string; id: string };
-  let admin: { token: string };
-
-  async function signUp(email: string) {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email, password: 'look-up passphrase' },
-    });
-    assert.equal(res.statusCode, 201);
-    return { token: res.json().session.accessToken as string, id: res.json().user.id as string };
-  }
-  const get = (url: string, bearer: string) =>
-    t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${bearer}` } });
+  let plain: SignedUpAccount;
+  let admin: SignedUpAccount;
 
   before(async () => {
     t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
     const keys = createApiKeys({ db: t.db.database.db, clock: systemClock });
     reader = (await keys.create('directory', ['users:read'])).key;
     introspector = (await keys.create('gateway', ['tokens:introspect'])).key;
-    plain = await signUp('plain@example.com');
-    const adminAccount = await signUp('admin@example.com');
-    await t.db.database.db
-      .updateTable('users')
-      .set({ role: 'admin' })
-      .where('id', '=', adminAccount.id)
-      .execute();
-    admin = adminAccount;
+    plain = await account(t, { email: 'plain@example.com' });
+    admin = await account(t, { email: 'admin@example.com' });
+    await makeAdmin(t, admin.id);
     await t.db.database.db
       .updateTable('users')
       .set({ phone: PHONE, phone_verified_at: new Date().toISOString() })
@@ -50,43 +35,40 @@ describe(`user look-ups (${testDialect})`, () => {
   after(() => t.close());
 
   it('a users:read key finds the account of a verified number', async () => {
-    const res = await get(`/v1/users/by-phone/${encodeURIComponent(PHONE)}`, reader);
+    const res = await get(t, `/v1/users/by-phone/${encodeURIComponent(PHONE)}`, reader);
     assert.equal(res.statusCode, 200);
     assert.equal(res.json().id, plain.id);
     assert.equal(
-      (await get(`/v1/users/by-phone/${encodeURIComponent('+4915199999999')}`, reader)).statusCode,
+      (await get(t, `/v1/users/by-phone/${encodeURIComponent('+4915199999999')}`, reader)).statusCode,
       404,
     );
   });
 
   it('a users:read key asks whether an address or number exists', async () => {
-    assert.deepEqual((await get('/v1/users/exists?email=PLAIN@example.com', reader)).json(), {
+    assert.deepEqual((await get(t, '/v1/users/exists?email=PLAIN@example.com', reader)).json(), {
       exists: true,
     });
-    assert.deepEqual((await get('/v1/users/exists?email=nobody@example.com', reader)).json(), {
+    assert.deepEqual((await get(t, '/v1/users/exists?email=nobody@example.com', reader)).json(), {
       exists: false,
     });
-    assert.deepEqual((await get(`/v1/users/exists?phone=${encodeURIComponent(PHONE)}`, reader)).json(), {
+    assert.deepEqual((await get(t, `/v1/users/exists?phone=${encodeURIComponent(PHONE)}`, reader)).json(), {
       exists: true,
     });
-    assert.equal((await get('/v1/users/exists', reader)).statusCode, 422);
+    assert.equal((await get(t, '/v1/users/exists', reader)).statusCode, 422);
     assert.equal(
-      (await get(`/v1/users/exists?email=a@b.co&phone=${encodeURIComponent(PHONE)}`, reader)).statusCode,
+      (await get(t, `/v1/users/exists?email=a@b.co&phone=${encodeURIComponent(PHONE)}`, reader)).statusCode,
       422,
     );
   });
 
   it('admins may; plain users and keys without the scope may not', async () => {
-    assert.equal((await get('/v1/users/exists?email=plain@example.com', admin.token)).statusCode, 200);
+    assert.equal((await get(t, '/v1/users/exists?email=plain@example.com', admin.token)).statusCode, 200);
     for (const bearer of [plain.token, introspector]) {
-      const res = await get(`/v1/users/by-phone/${encodeURIComponent(PHONE)}`, bearer);
+      const res = await get(t, `/v1/users/by-phone/${encodeURIComponent(PHONE)}`, bearer);
       assert.equal(res.statusCode, 403);
       assert.equal(res.json().code, 'forbidden');
-      assert.equal((await get('/v1/users/exists?email=plain@example.com', bearer)).statusCode, 403);
+      assert.equal((await get(t, '/v1/users/exists?email=plain@example.com', bearer)).statusCode, 403);
     }
-    assert.equal(
-      (await t.app.inject({ method: 'GET', url: '/v1/users/exists?email=plain@example.com' })).statusCode,
-      401,
-    );
+    assert.equal((await get(t, '/v1/users/exists?email=plain@example.com')).statusCode, 401);
   });
 });

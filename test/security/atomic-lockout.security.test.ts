@@ -16,16 +16,10 @@ import {
   uniquePrefix,
 } from '../../src/platform/rate-limit/redis-test-support.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { login, post } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import {
-  cheapHasher,
-  countingHasher,
-  freshEmail,
-  login,
-  post,
-  STRONG_PASSWORD,
-  verifiedAccount,
-} from './support.ts';
+import { freshEmail, STRONG_PASSWORD, verifiedAccount } from '../helpers/factories.ts';
+import { cheapHasher, countingHasher } from '../helpers/hashers.ts';
 
 const LOCKOUT = 10; // the default policy of the MFA and password lockouts
 const redisSkip = await skipWithoutRedis();
@@ -74,7 +68,7 @@ function suite(label: string, makeLimiter: (clock: ManualClock) => RateLimiter, 
 
     it('30 parallel wrong second-factor codes over six sign-ins evaluate exactly the 10 the lockout allows', async () => {
       const email = freshEmail('mfa-burst');
-      const userId = await verifiedAccount(t, email);
+      const { id: userId } = await verifiedAccount(t, { email });
       await enableEmailCodes(userId);
       // Six pending sign-ins of 5 tries each: 30 tries, three times the account's lockout.
       const tokens: string[] = [];
@@ -97,7 +91,7 @@ function suite(label: string, makeLimiter: (clock: ManualClock) => RateLimiter, 
 
     it('30 parallel wrong passwords at one account reach the hasher exactly 10 times', async () => {
       const email = freshEmail('pwd-burst');
-      await verifiedAccount(t, email);
+      await verifiedAccount(t, { email });
       hasher.resetCalls();
       const replies = await Promise.all(
         Array.from({ length: 30 }, () => login(t, email, 'wrong guess 123456')),

@@ -5,20 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, get, login, post } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import {
-  assertProblem,
-  cheapHasher,
-  countingHasher,
-  countUsers,
-  freshEmail,
-  get,
-  login,
-  post,
-  STRONG_PASSWORD,
-  session,
-  verifiedAccount,
-} from './support.ts';
+import { countUsers, freshEmail, STRONG_PASSWORD, session, verifiedAccount } from '../helpers/factories.ts';
+import { cheapHasher, countingHasher } from '../helpers/hashers.ts';
 
 describe(`concurrency (${testDialect})`, () => {
   const hasher = countingHasher(cheapHasher());
@@ -83,7 +73,7 @@ describe(`concurrency (${testDialect})`, () => {
 
   it('10 parallel refreshes of one refresh token: one 200, nine 401, and the winner keeps a live session', {}, async () => {
     const email = freshEmail('refresh');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     const s = await session(t, email);
 
     const replies = await Promise.all(Array.from({ length: 10 }, () => refresh(s.refreshToken)));
@@ -102,7 +92,7 @@ describe(`concurrency (${testDialect})`, () => {
 
   it('a replay of a used refresh token a minute later revokes the session', async () => {
     const email = freshEmail('replay');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     const s = await session(t, email);
     const first = await refresh(s.refreshToken);
     assert.equal(first.statusCode, 200);
@@ -116,7 +106,7 @@ describe(`concurrency (${testDialect})`, () => {
 
   it('30 parallel wrong passwords at one account: at most 20 reach the hasher, the rest are 429', async () => {
     const email = freshEmail('burst');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     hasher.resetCalls();
     const replies = await Promise.all(
       Array.from({ length: 30 }, () => login(t, email, 'wrong guess 123456')),

@@ -12,18 +12,10 @@ import { after, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, assertRateLimited, get, login, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshEmail, session, verifiedAccount } from '../helpers/factories.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import {
-  assertProblem,
-  assertRateLimited,
-  cheapHasher,
-  freshEmail,
-  get,
-  login,
-  session,
-  verifiedAccount,
-} from './support.ts';
 
 const REDIS_URL = process.env.ROSTER_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -60,8 +52,8 @@ async function twoNodes(
   // Starts at the real time: the account helpers write real timestamps.
   const clock = new ManualClock(new Date());
   const options = { env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0', ...env }, clock };
-  const a = await buildTestApp({ ...options, db: dbA, identity: { hasher: cheapHasher() } });
-  const b = await buildTestApp({ ...options, db: dbB, identity: { hasher: cheapHasher() } });
+  const a = await buildTestApp({ ...options, db: dbA });
+  const b = await buildTestApp({ ...options, db: dbB });
   cleanups.push(async () => {
     await a.close();
     await b.close();
@@ -93,15 +85,11 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
   it('a logout on node A is refused on node B at once, though B had cached the session as live', async (ctx) => {
     const { a, b } = await twoNodes({ REDIS_URL });
     const email = freshEmail('nodes');
-    await verifiedAccount(a, email);
+    await verifiedAccount(a, { email });
     const s = await session(a, email);
     assert.equal((await get(b, '/v1/me', s.accessToken)).statusCode, 200, 'B accepts (and caches) it');
 
-    const out = await a.app.inject({
-      method: 'DELETE',
-      url: '/v1/sessions/current',
-      headers: { authorization: `Bearer ${s.accessToken}` },
-    });
+    const out = await request(a, 'DELETE', '/v1/sessions/current', { token: s.accessToken });
     assert.equal(out.statusCode, 204);
 
     // Pub/sub delivery is asynchronous. B's clock stands still, so its cache entry is as
@@ -116,15 +104,11 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
   it('"log out everywhere" on node B ends sessions that node A had cached', async () => {
     const { a, b } = await twoNodes({ REDIS_URL });
     const email = freshEmail('everywhere');
-    await verifiedAccount(a, email);
+    await verifiedAccount(a, { email });
     const sessions = [await session(a, email), await session(a, email), await session(b, email)];
     for (const s of sessions) assert.equal((await get(a, '/v1/me', s.accessToken)).statusCode, 200);
 
-    const all = await b.app.inject({
-      method: 'DELETE',
-      url: '/v1/sessions',
-      headers: { authorization: `Bearer ${sessions[2]!.accessToken}` },
-    });
+    const all = await request(b, 'DELETE', '/v1/sessions', { token: sessions[2]!.accessToken });
     assert.equal(all.statusCode, 204);
     for (const s of sessions) {
       const ms = await eventually(async () => (await get(a, '/v1/me', s.accessToken)).statusCode === 401);
@@ -135,7 +119,7 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
   it('wrong passwords count across nodes: 5 on A and 5 on B lock the account on both', async () => {
     const { a, b } = await twoNodes({ REDIS_URL });
     const email = freshEmail('lock-nodes');
-    await verifiedAccount(a, email);
+    await verifiedAccount(a, { email });
     for (let i = 0; i < 10; i++) {
       const res = await login(i % 2 === 0 ? a : b, email, 'wrong password here');
       assertProblem(res, 401, 'invalid_credentials');
@@ -149,15 +133,11 @@ describe(`documents the single-node default: no REDIS_URL (${testDialect})`, () 
   it('without REDIS_URL, node B keeps accepting a token revoked on node A while its cache entry lives (≤ 10 s)', async () => {
     const { a, b, clock } = await twoNodes({});
     const email = freshEmail('no-redis');
-    await verifiedAccount(a, email);
+    await verifiedAccount(a, { email });
     const s = await session(a, email);
     assert.equal((await get(b, '/v1/me', s.accessToken)).statusCode, 200);
 
-    const out = await a.app.inject({
-      method: 'DELETE',
-      url: '/v1/sessions/current',
-      headers: { authorization: `Bearer ${s.accessToken}` },
-    });
+    const out = await request(a, 'DELETE', '/v1/sessions/current', { token: s.accessToken });
     assert.equal(out.statusCode, 204);
     assertProblem(await get(a, '/v1/me', s.accessToken), 401, 'invalid_token');
     // Up to the last millisecond of its cache entry's life, B has not heard of the revocation.
@@ -172,11 +152,7 @@ describe(`documents the single-node default: no REDIS_URL (${testDialect})`, () 
     assertProblem(await get(b, '/v1/me', s.accessToken), 401, 'invalid_token');
     // What B has not cached it asks the database about, so a fresh session is refused there at once.
     const t = await session(a, email);
-    await a.app.inject({
-      method: 'DELETE',
-      url: '/v1/sessions/current',
-      headers: { authorization: `Bearer ${t.accessToken}` },
-    });
+    await request(a, 'DELETE', '/v1/sessions/current', { token: t.accessToken });
     assertProblem(await get(b, '/v1/me', t.accessToken), 401, 'invalid_token');
   });
 });

@@ -5,8 +5,9 @@
 // address is taken, and a sign-in with one answers as for an unknown account.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { codeOf, type Flow, freshPassword, type Reply, SUBJECT, startFlow } from '../e2e/flow-support.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { countUsers } from '../helpers/factories.ts';
+import { codeOf, type Flow, type FlowReply, freshPassword, SUBJECT, startFlow } from '../helpers/flow.ts';
 
 const HOSTILE = [
   'ceo@corp.com(x).evil.com',
@@ -25,19 +26,6 @@ describe(`email addresses are mailboxes (${testDialect})`, () => {
   });
   after(() => flow.close());
 
-  const usersWith = async (email: string) =>
-    (await flow.t.db.database.db.selectFrom('users').select('id').where('email', '=', email).execute())
-      .length;
-  const countUsers = async () =>
-    Number(
-      (
-        await flow.t.db.database.db
-          .selectFrom('users')
-          .select((eb) => eb.fn.countAll<number | string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-
   /**
    * The mail whose To header is exactly `to` (as nodemailer wrote it). The
    * test server shows envelope domains decoded from punycode, so the header
@@ -46,7 +34,7 @@ describe(`email addresses are mailboxes (${testDialect})`, () => {
   const mailTo = (to: string, subject: RegExp) =>
     flow.smtp.waitFor((m) => m.headers.get('to') === to && subject.test(m.subject));
 
-  function assertEmailRefused(reply: Reply): void {
+  function assertEmailRefused(reply: FlowReply): void {
     assert.equal(reply.status, 422, JSON.stringify(reply.body));
     assert.equal(reply.body.code, 'validation_failed');
     assert.deepEqual(
@@ -56,14 +44,14 @@ describe(`email addresses are mailboxes (${testDialect})`, () => {
   }
 
   it('sign-up with an address that parses as another mailbox: 422 on email, no account, no mail', async () => {
-    const users = await countUsers();
+    const users = await countUsers(flow.t);
     const mails = flow.smtp.messages.length;
     for (const email of HOSTILE) {
       assertEmailRefused(
         await flow.call('POST', '/v1/accounts', { body: { email, password: freshPassword() } }),
       );
     }
-    assert.equal(await countUsers(), users);
+    assert.equal(await countUsers(flow.t), users);
     assert.equal(flow.smtp.messages.length, mails, 'no mail went out');
   });
 
@@ -100,7 +88,7 @@ describe(`email addresses are mailboxes (${testDialect})`, () => {
       body: { email: 'ADA.LOVELACE@bu\u0308cher.EXAMPLE', password: freshPassword() },
     });
     assert.equal(again.status, 201);
-    assert.equal(await usersWith(stored), 1);
+    assert.equal(await countUsers(flow.t, stored), 1);
     await mailTo(stored, SUBJECT.signupAttempt);
     await flow.login('Ada.Lovelace@bücher.example', password);
   });

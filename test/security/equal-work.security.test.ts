@@ -14,18 +14,11 @@ import type {
 } from 'kysely';
 import type { MailMessage } from '../../src/platform/mailer/mailer.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshEmail, STRONG_PASSWORD, session, verifiedAccount } from '../helpers/factories.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 import { waitForMessage } from '../helpers/wait-for.ts';
-import {
-  assertProblem,
-  cheapHasher,
-  freshEmail,
-  post,
-  STRONG_PASSWORD,
-  session,
-  verifiedAccount,
-} from './support.ts';
 
 /** `insert audit_events`, `select users`: what a statement does, and to which table first. */
 function describeNode(node: OperationNode): string {
@@ -75,7 +68,6 @@ describe(`equal work for unknown and known accounts (${testDialect})`, () => {
     t = await buildTestApp({
       db: { ...base, database },
       identity: {
-        hasher: cheapHasher(),
         mailer: {
           async send(message) {
             sent.push(message);
@@ -112,7 +104,7 @@ describe(`equal work for unknown and known accounts (${testDialect})`, () => {
 
   it('forgot-password: the same statements and rows for an unknown and a known address; only the known gets mail', async () => {
     const email = freshEmail('forgot-known');
-    const userId = await verifiedAccount(t, email);
+    const { id: userId } = await verifiedAccount(t, { email });
     const unknown = freshEmail('forgot-ghost');
 
     const before = { audit: await count('audit_events'), codes: await count('one_time_codes') };
@@ -142,7 +134,7 @@ describe(`equal work for unknown and known accounts (${testDialect})`, () => {
 
   it('a wrong password: the same statements for an unknown and a known name, one audit row each', async () => {
     const email = freshEmail('wrong-known');
-    const userId = await verifiedAccount(t, email);
+    const { id: userId } = await verifiedAccount(t, { email });
     const unknown = freshEmail('wrong-ghost');
     const failures = async (id: string | null) =>
       (
@@ -176,18 +168,16 @@ describe(`equal work for unknown and known accounts (${testDialect})`, () => {
 
   it('open reset codes and links die when the password is changed', async () => {
     const email = freshEmail('reset-dies');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     const { accessToken } = await session(t, email);
     assert.equal((await post(t, '/v1/password/forgot', { email })).statusCode, 202);
     const mail = await mailTo(email, /reset/i);
     const code = /\b(\d{6})\b/.exec(mail.text)![1]!;
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
 
-    const changed = await t.app.inject({
-      method: 'PUT',
-      url: '/v1/me/password',
-      headers: { authorization: `Bearer ${accessToken}` },
-      payload: { currentPassword: STRONG_PASSWORD, newPassword: 'another long passphrase 7' },
+    const changed = await request(t, 'PUT', '/v1/me/password', {
+      token: accessToken,
+      body: { currentPassword: STRONG_PASSWORD, newPassword: 'another long passphrase 7' },
     });
     assert.equal(changed.statusCode, 204, changed.body);
 

@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, login, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshEmail, verifiedAccount } from '../helpers/factories.ts';
 import { captureLog } from '../helpers/log-capture.ts';
-import { cheapHasher, freshEmail, get, login, verifiedAccount } from './support.ts';
 
 describe(`a forwarded address that is not an IP is not believed (${testDialect})`, () => {
   let t: TestApp;
@@ -15,7 +16,6 @@ describe(`a forwarded address that is not an IP is not believed (${testDialect})
   before(async () => {
     t = await buildTestApp({
       logger: log.logger,
-      identity: { hasher: cheapHasher() },
       env: { TRUST_PROXY: '127.0.0.1', ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
   });
@@ -23,7 +23,7 @@ describe(`a forwarded address that is not an IP is not believed (${testDialect})
 
   async function signInFrom(forwardedFor: string): Promise<{ sessionIp: string; auditIps: string[] }> {
     const email = freshEmail('fwd-ip');
-    const userId = await verifiedAccount(t, email);
+    const { id: userId } = await verifiedAccount(t, { email });
     const res = await login(t, email, 'violet kettle drums 4 seasons', { 'x-forwarded-for': forwardedFor });
     assert.equal(res.statusCode, 200, res.body);
     const list = (await get(t, '/v1/sessions', res.json().accessToken)).json() as { items: { ip: string }[] };
@@ -46,9 +46,7 @@ describe(`a forwarded address that is not an IP is not believed (${testDialect})
   }
 
   it('the request log never shows a forwarded value that is no address', async () => {
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/v1/tags?q=a',
+    const res = await request(t, 'GET', '/v1/tags?q=a', {
       headers: { 'x-forwarded-for': 'x visit https://phish.example' },
     });
     const lines = log.lines.filter((l) => l.reqId === res.headers['x-request-id'] && l.req);

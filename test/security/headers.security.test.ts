@@ -4,20 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertRateLimited, get, login, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshEmail, markVerified, STRONG_PASSWORD, session, verifiedAccount } from '../helpers/factories.ts';
 import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
-import {
-  assertRateLimited,
-  cheapHasher,
-  freshEmail,
-  get,
-  login,
-  markVerified,
-  post,
-  STRONG_PASSWORD,
-  session,
-  verifiedAccount,
-} from './support.ts';
 
 const HOSTILE_HEADERS = {
   host: 'evil.example',
@@ -55,7 +45,6 @@ describe(`mail links use PUBLIC_URL (${testDialect})`, () => {
   for (const trust of [null, '127.0.0.1']) {
     it(`verification, reset and sign-up-attempt mails ignore a hostile Host (TRUST_PROXY ${trust ?? 'unset'})`, async () => {
       const t = await buildTestApp({
-        identity: { hasher: cheapHasher() },
         env: {
           SMTP_URL: smtp.url,
           ROSTER_RATE_LIMIT_IP_FACTOR: '0',
@@ -92,19 +81,16 @@ describe(`X-Forwarded-For and TRUST_PROXY (${testDialect})`, () => {
   });
 
   async function app(env: Record<string, string> = {}): Promise<TestApp> {
-    const t = await buildTestApp({ identity: { hasher: cheapHasher() }, env });
+    const t = await buildTestApp({ env });
     apps.push(t);
     return t;
   }
 
   async function sessionIp(t: TestApp, headers: Record<string, string>, remoteAddress?: string) {
-    const email = freshEmail('xff');
-    await verifiedAccount(t, email);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/sessions',
+    const { email } = await verifiedAccount(t, { label: 'xff' });
+    const res = await request(t, 'POST', '/v1/sessions', {
       headers,
-      payload: { identifier: email, password: STRONG_PASSWORD },
+      body: { identifier: email, password: STRONG_PASSWORD },
       ...(remoteAddress ? { remoteAddress } : {}),
     });
     assert.equal(res.statusCode, 200, res.body);
@@ -124,8 +110,7 @@ describe(`X-Forwarded-For and TRUST_PROXY (${testDialect})`, () => {
     assert.equal(ip, '127.0.0.1');
 
     // Nor does a refresh with a forged header move the session's address.
-    const email = freshEmail('xff-refresh');
-    await verifiedAccount(t, email);
+    const { email } = await verifiedAccount(t, { label: 'xff-refresh' });
     const s = await session(t, email);
     const refreshed = await post(
       t,

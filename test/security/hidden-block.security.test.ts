@@ -4,35 +4,27 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { type Method, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { cheapHasher, signedUpAccount } from './support.ts';
-
-interface Account {
-  readonly token: string;
-  readonly id: string;
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+import { type SignedUpAccount as Account, account as newAccount } from '../helpers/factories.ts';
 
 describe(`a block cannot be detected by the one blocked (${testDialect})`, () => {
   let t: TestApp;
   before(async () => {
     t = await buildTestApp({
-      identity: { hasher: cheapHasher() },
       env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false', ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
   });
   after(() => t.close());
 
-  const account = (): Promise<Account> => signedUpAccount(t, 'hidden');
+  const account = (): Promise<Account> => newAccount(t, { label: 'hidden' });
 
-  const call = (method: Method, url: string, who: Account): Promise<LightMyRequestResponse> =>
-    t.app.inject({ method, url, headers: { authorization: `Bearer ${who.token}` } });
+  const call = (method: Method, url: string, who: Account): Promise<Reply> =>
+    request(t, method, url, { token: who.token });
 
   /** What a reply tells its caller: the status and the problem's code and detail. */
-  const seen = (res: LightMyRequestResponse) => {
+  const seen = (res: Reply) => {
     const body = res.body ? (res.json() as { code?: string; detail?: string }) : {};
     return { status: res.statusCode, code: body.code, detail: body.detail };
   };

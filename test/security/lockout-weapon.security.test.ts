@@ -8,15 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createRateLimiter } from '../../src/platform/rate-limit/rate-limiter.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, assertRateLimited, post, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import {
-  assertProblem,
-  assertRateLimited,
-  cheapHasher,
-  freshEmail,
-  type Reply,
-  verifiedAccount,
-} from './support.ts';
+import { freshEmail, verifiedAccount } from '../helpers/factories.ts';
 
 const RIGHT = 'violet kettle drums 4 seasons';
 const WRONG = 'not the password at all';
@@ -31,19 +25,19 @@ describe(`lockout as a weapon (${testDialect})`, () => {
   before(async () => {
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }), hasher: cheapHasher() },
+      identity: { rateLimiter: createRateLimiter({ clock }) },
       env: { TRUST_PROXY: 'loopback' },
     });
   });
   after(() => t.close());
 
   const signIn = (ip: string, identifier: string, password: string, device?: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/v1/sessions',
-      headers: { 'x-forwarded-for': ip, ...(device ? { cookie: `roster_device=${device}` } : {}) },
-      payload: { identifier, password },
-    });
+    post(
+      t,
+      '/v1/sessions',
+      { identifier, password },
+      { 'x-forwarded-for': ip, ...(device ? { cookie: `roster_device=${device}` } : {}) },
+    );
 
   const deviceOf = (res: Reply): string => {
     assert.equal(res.statusCode, 200, res.body);
@@ -72,7 +66,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
   it('ten wrong passwords lock the guesser’s address; the owner signs in from another', async () => {
     const email = freshEmail('weapon');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     await failFrom(ATTACKER, email, 10);
     assertRateLimited(await signIn(ATTACKER, email, RIGHT));
     assertRateLimited(await signIn(ATTACKER, email, WRONG));
@@ -86,7 +80,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
   it('the device cookie: HttpOnly, SameSite=Lax, Secure, sent only to sign-in; set after a correct password only', async () => {
     const email = freshEmail('cookie');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     const wrong = await signIn(HOME, email, WRONG);
     assert.equal(wrong.headers['set-cookie'], undefined);
     const ok = await signIn(HOME, email, RIGHT);
@@ -100,7 +94,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
   it('the owner behind the guesser’s own address signs in with a known device cookie', async () => {
     const email = freshEmail('shared-nat');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     const device = deviceOf(await signIn(HOME, email, RIGHT));
     await failFrom(ATTACKER, email, 10);
     assertRateLimited(await signIn(ATTACKER, email, WRONG));
@@ -115,7 +109,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
     // A cookie of another account, or a forged one, is no device of this account.
     const other = freshEmail('attacker-own');
-    await verifiedAccount(t, other, RIGHT);
+    await verifiedAccount(t, { email: other, password: RIGHT });
     const attackerDevice = deviceOf(await signIn(ATTACKER, other, RIGHT));
     assertRateLimited(await signIn(ATTACKER, email, RIGHT, attackerDevice));
     const [version, userId, nonce] = device.split('.');
@@ -125,14 +119,13 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
   it('a new password retires every device cookie of the account', async () => {
     const email = freshEmail('retired');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     const device = deviceOf(await signIn(HOME, email, RIGHT));
     const { accessToken } = (await signIn(HOME, email, RIGHT, device)).json();
-    const changed = await t.app.inject({
-      method: 'PUT',
-      url: '/v1/me/password',
-      headers: { authorization: `Bearer ${accessToken}`, 'x-forwarded-for': HOME },
-      payload: { currentPassword: RIGHT, newPassword: 'a brand new passphrase 7' },
+    const changed = await request(t, 'PUT', '/v1/me/password', {
+      token: accessToken,
+      body: { currentPassword: RIGHT, newPassword: 'a brand new passphrase 7' },
+      headers: { 'x-forwarded-for': HOME },
     });
     assert.equal(changed.statusCode, 204, changed.body);
     await failFrom(ATTACKER, email, 10);
@@ -142,7 +135,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
   it('a guesser spread over many addresses stops at the ceiling of the name; a known device still signs in', async () => {
     const email = freshEmail('distributed');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     const device = deviceOf(await signIn(HOME, email, RIGHT));
     await spreadFailures(email, CEILING, 1);
 
@@ -163,7 +156,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
 
   it('the ceiling answers an unknown name exactly as it answers a real one', async () => {
     const known = freshEmail('ceiling-known');
-    await verifiedAccount(t, known, RIGHT);
+    await verifiedAccount(t, { email: known, password: RIGHT });
     const unknown = freshEmail('ceiling-ghost');
     await spreadFailures(known, CEILING, 2);
     await spreadFailures(unknown, CEILING, 3);

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { captureLog } from '../helpers/log-capture.ts';
 
@@ -17,7 +18,7 @@ describe(`request URLs in logs (${testDialect})`, () => {
 
   /** The URL each logged request line carries for this request. */
   async function loggedUrl(url: string): Promise<string> {
-    const res = await t.app.inject({ method: 'GET', url });
+    const res = await get(t, url);
     const line = log.lines.find(
       (l) => l.reqId === res.headers['x-request-id'] && (l.req as { url?: string } | undefined)?.url,
     );

@@ -6,17 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createRateLimiter } from '../../src/platform/rate-limit/rate-limiter.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, assertRateLimited, login, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import {
-  assertProblem,
-  assertRateLimited,
-  cheapHasher,
-  countingHasher,
-  freshEmail,
-  login,
-  type Reply,
-  verifiedAccount,
-} from './support.ts';
+import { freshEmail, verifiedAccount } from '../helpers/factories.ts';
+import { cheapHasher, countingHasher } from '../helpers/hashers.ts';
 
 const RIGHT = 'violet kettle drums 4 seasons';
 const WRONG = 'not the password at all';
@@ -49,7 +42,7 @@ describe(`login throttling per account (${testDialect})`, () => {
 
   it('10 wrong passwords block the 11th attempt, even with the right password; the block ends', async () => {
     const email = freshEmail('locked');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     await failTimes(t, email, 10);
 
     hasher.resetCalls();
@@ -73,7 +66,7 @@ describe(`login throttling per account (${testDialect})`, () => {
 
   it('each failure after a block blocks longer (1 min, 2 min, 4 min)', async () => {
     const email = freshEmail('backoff');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     await failTimes(t, email, 10);
     const first = assertRateLimited(await login(t, email, WRONG));
 
@@ -94,7 +87,7 @@ describe(`login throttling per account (${testDialect})`, () => {
 
   it('an unknown email or username locks out exactly like a real account', async () => {
     const known = freshEmail('known');
-    await verifiedAccount(t, known, RIGHT);
+    await verifiedAccount(t, { email: known, password: RIGHT });
     const unknown = freshEmail('ghost');
     const unknownName = `ghost_${Date.now().toString(36)}`;
 
@@ -115,7 +108,7 @@ describe(`login throttling per account (${testDialect})`, () => {
 
   it('the lockout key ignores case and surrounding spaces of the identifier', async () => {
     const email = freshEmail('variants');
-    await verifiedAccount(t, email, RIGHT);
+    await verifiedAccount(t, { email, password: RIGHT });
     const variants = [email, email.toUpperCase(), ` ${email} `, `${email}\t`];
     for (let i = 0; i < 10; i++) {
       const res = await login(t, variants[i % variants.length]!, WRONG);
@@ -130,7 +123,6 @@ describe(`login throttling per client address (${testDialect})`, () => {
   it('with ROSTER_RATE_LIMIT_IP_FACTOR=0.05 one address gets 5 attempts per 15 min across accounts', async () => {
     const t = await buildTestApp({
       env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0.05' },
-      identity: { hasher: cheapHasher() },
     });
     try {
       for (let i = 0; i < 5; i++) {
@@ -142,11 +134,9 @@ describe(`login throttling per client address (${testDialect})`, () => {
       // A sliding-window counter may ask for up to two windows when the previous one was full.
       assert.ok(retryAfter <= 2 * 900, `bounded by the 15-minute window (got ${retryAfter})`);
       // Another client address is not affected.
-      const other = await t.app.inject({
-        method: 'POST',
-        url: '/v1/sessions',
+      const other = await request(t, 'POST', '/v1/sessions', {
+        body: { identifier: freshEmail('elsewhere'), password: WRONG },
         remoteAddress: '198.51.100.23',
-        payload: { identifier: freshEmail('elsewhere'), password: WRONG },
       });
       assertProblem(other, 401, 'invalid_credentials');
     } finally {
@@ -157,7 +147,6 @@ describe(`login throttling per client address (${testDialect})`, () => {
   it('with ROSTER_RATE_LIMIT_IP_FACTOR=0 one address is never limited, but accounts still lock', async () => {
     const t = await buildTestApp({
       env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
-      identity: { hasher: cheapHasher() },
     });
     try {
       // More than the default per-IP limit (100 per 15 minutes).
@@ -166,7 +155,7 @@ describe(`login throttling per client address (${testDialect})`, () => {
       assert.deepEqual([...statuses], [401]);
 
       const email = freshEmail('still-locks');
-      await verifiedAccount(t, email, RIGHT);
+      await verifiedAccount(t, { email, password: RIGHT });
       await failTimes(t, email, 10);
       assertRateLimited(await login(t, email, RIGHT));
     } finally {

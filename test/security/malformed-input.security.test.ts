@@ -4,35 +4,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, post, type Reply } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import {
-  assertProblem,
-  cheapHasher,
-  countUsers,
-  freshEmail,
-  type Reply,
-  STRONG_PASSWORD,
-} from './support.ts';
+import { countUsers, freshEmail, STRONG_PASSWORD, signUp } from '../helpers/factories.ts';
 
 describe(`malformed input changes nothing (${testDialect})`, () => {
   let t: TestApp;
 
   before(async () => {
     t = await buildTestApp({
-      identity: { hasher: cheapHasher() },
       env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
-    const seed = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('seed'), password: STRONG_PASSWORD },
-    });
-    assert.equal(seed.statusCode, 201);
+    await signUp(t, { label: 'seed' });
   });
   after(() => t.close());
 
   const signUpRaw = (payload: string, contentType = 'application/json'): Promise<Reply> =>
-    t.app.inject({ method: 'POST', url: '/v1/accounts', headers: { 'content-type': contentType }, payload });
+    post(t, '/v1/accounts', payload, { 'content-type': contentType });
   const signUpJson = (body: Record<string, unknown>): Promise<Reply> =>
     signUpRaw(JSON.stringify({ email: freshEmail('hostile'), password: STRONG_PASSWORD, ...body }));
 
@@ -163,22 +151,19 @@ describe(`malformed input changes nothing (${testDialect})`, () => {
 
   it('login with typed or operator-like identifiers is a 422 and creates nothing', async () => {
     for (const identifier of [{ $ne: null }, ['a@example.com'], 1, '', 'x'.repeat(300), 'a\u0000b']) {
-      await refused(
-        () => t.app.inject({ method: 'POST', url: '/v1/sessions', payload: { identifier, password: 'x' } }),
-        422,
-        'validation_failed',
-        ['identifier'],
-      );
+      await refused(() => post(t, '/v1/sessions', { identifier, password: 'x' }), 422, 'validation_failed', [
+        'identifier',
+      ]);
     }
   });
 
   it('SQL metacharacters in a well-formed address are data, not code', async () => {
     const before = await countUsers(t);
     const email = `o'brien--%_*${Date.now()}@example.com`;
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email, password: STRONG_PASSWORD, firstName: "Robert'); DROP TABLE users;--" },
+    const res = await post(t, '/v1/accounts', {
+      email,
+      password: STRONG_PASSWORD,
+      firstName: "Robert'); DROP TABLE users;--",
     });
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(await countUsers(t), before + 1);

@@ -6,17 +6,9 @@
 // through "forgot password".
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  codeOf,
-  type Flow,
-  freshEmail,
-  freshUsername,
-  linkOf,
-  SUBJECT,
-  startFlow,
-} from '../e2e/flow-support.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { accountsOf } from './unverified-support.ts';
+import { codeOf, type Flow, freshEmail, freshUsername, linkOf, SUBJECT, startFlow } from '../helpers/flow.ts';
+import { accountsOf } from '../helpers/second-identity.ts';
 
 describe(`pre-hijacking (${testDialect})`, () => {
   let flow: Flow;

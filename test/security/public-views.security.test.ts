@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import type { Reply } from './support.ts';
-
-interface Account {
-  readonly id: string;
-  readonly token: string;
-}
+import {
+  type SignedUpAccount as Account,
+  makeAdmin as grantAdmin,
+  account as newAccount,
+} from '../helpers/factories.ts';
 
 /** Status and body without the request id. */
 const observable = (res: Reply) => {
@@ -31,30 +31,10 @@ describe(`public views (${testDialect})`, () => {
   });
   after(() => t.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, who: Account, payload?: object) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload ? { payload } : {}),
-    });
-
-  async function account(profile: object = {}): Promise<Account> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: `pv-${randomUUID()}@example.com`, password: 'public views passphrase' },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    const who = { id: res.json().user.id as string, token: res.json().session.accessToken as string };
-    if (Object.keys(profile).length > 0) {
-      const patched = await call('PATCH', '/v1/me', who, profile);
-      assert.equal(patched.statusCode, 200, patched.body);
-    }
-    return who;
-  }
-  const makeAdmin = (who: Account) =>
-    t.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', who.id).execute();
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, who: Account, body?: object) =>
+    request(t, method, url, { token: who.token, body });
+  const account = (profile: object = {}): Promise<Account> => newAccount(t, { label: 'pv', profile });
+  const makeAdmin = (who: Account) => grantAdmin(t, who.id);
   const search = async (query: string, who: Account) => {
     const res = await call('GET', `/v1/users?${query}`, who);
     assert.equal(res.statusCode, 200, res.body);

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
-import { type Account, assertProblem, codeOf, type Flow, linkOf, startFlow } from '../e2e/flow-support.ts';
+import { request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { type Account, assertProblem, codeOf, type Flow, linkOf, startFlow } from '../helpers/flow.ts';
 import { freshPhone, smsCodeReader } from '../helpers/phones.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
 
@@ -161,11 +162,10 @@ describe(`sensitive changes at their edges (${testDialect})`, () => {
     const owner = await flow.verifiedAccount();
     const { accessToken: stolen } = await flow.login(owner.email, owner.password);
     const change = (from: string, currentPassword: string, newPassword: string) =>
-      flow.t.app.inject({
-        method: 'PUT',
-        url: '/v1/me/password',
-        headers: { authorization: `Bearer ${stolen}`, 'x-forwarded-for': from },
-        payload: { currentPassword, newPassword },
+      request(flow.t, 'PUT', '/v1/me/password', {
+        token: stolen,
+        body: { currentPassword, newPassword },
+        headers: { 'x-forwarded-for': from },
       });
     for (let i = 0; i < 10; i++)
       assert.equal(

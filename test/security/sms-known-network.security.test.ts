@@ -8,10 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createRateLimiter } from '../../src/platform/rate-limit/rate-limiter.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertRateLimited, post } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { freshPhone, smsCodeReader } from '../helpers/phones.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
-import { assertRateLimited, cheapHasher } from './support.ts';
 
 const HOME = '198.51.100.20';
 /** The n-th attacker network: one IPv6 /64 each. */
@@ -27,7 +27,7 @@ describe(`SMS sign-in from the owner's own network (${testDialect})`, () => {
     codeFor = smsCodeReader(sms);
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }), hasher: cheapHasher() },
+      identity: { rateLimiter: createRateLimiter({ clock }) },
       env: { TRUST_PROXY: 'loopback', SMS_TRANSPORT: 'webhook', SMS_WEBHOOK_URL: sms.url },
     });
   });
@@ -36,20 +36,9 @@ describe(`SMS sign-in from the owner's own network (${testDialect})`, () => {
     await sms.close();
   });
 
-  const send = (ip: string, phone: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/v1/phone/otp',
-      headers: { 'x-forwarded-for': ip },
-      payload: { phone },
-    });
+  const send = (ip: string, phone: string) => post(t, '/v1/phone/otp', { phone }, { 'x-forwarded-for': ip });
   const verify = (ip: string, phone: string, oti: string, code: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/v1/phone/otp/verify',
-      headers: { 'x-forwarded-for': ip },
-      payload: { phone, oti, code },
-    });
+    post(t, '/v1/phone/otp/verify', { phone, oti, code }, { 'x-forwarded-for': ip });
   async function signIn(ip: string, phone: string): Promise<number> {
     const sent = await send(ip, phone);
     assert.equal(sent.statusCode, 202, sent.body);

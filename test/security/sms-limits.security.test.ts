@@ -12,16 +12,10 @@ import { ManualClock } from '../../src/platform/clock.ts';
 import { createRateGuard } from '../../src/platform/rate-limit/rate-guard.ts';
 import { createRateLimiter, type RateLimiter } from '../../src/platform/rate-limit/rate-limiter.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertRateLimited, post, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { freshEmail, session, verifiedAccount } from '../helpers/factories.ts';
 import { freshPhone as freshNumber } from '../helpers/phones.ts';
-import {
-  assertRateLimited,
-  cheapHasher,
-  freshEmail,
-  type Reply,
-  session,
-  verifiedAccount,
-} from './support.ts';
 
 const freshPhone = () => freshNumber().e164;
 
@@ -38,18 +32,13 @@ async function app(
 ): Promise<TestApp> {
   return buildTestApp({
     clock,
-    identity: { rateLimiter: limiter, hasher: cheapHasher() },
+    identity: { rateLimiter: limiter },
     env: { TRUST_PROXY: 'loopback', ...env },
   });
 }
 
 const sendFrom = (t: TestApp, ip: string, phone: string) =>
-  t.app.inject({
-    method: 'POST',
-    url: '/v1/phone/otp',
-    headers: { 'x-forwarded-for': ip },
-    payload: { phone },
-  });
+  post(t, '/v1/phone/otp', { phone }, { 'x-forwarded-for': ip });
 
 function assertSent(res: Reply): { retryAfter: number; nextSendAt: string } {
   assert.equal(res.statusCode, 202, res.body);
@@ -80,13 +69,12 @@ describe(`SMS limits (${testDialect})`, () => {
 
     // Linking a number answers the same.
     const email = freshEmail('link-cooldown');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     const { accessToken } = await session(t, email);
-    const link = await t.app.inject({
-      method: 'POST',
-      url: '/v1/me/phone',
-      headers: { authorization: `Bearer ${accessToken}`, 'x-forwarded-for': '198.51.100.7' },
-      payload: { phone: freshPhone() },
+    const link = await request(t, 'POST', '/v1/me/phone', {
+      token: accessToken,
+      body: { phone: freshPhone() },
+      headers: { 'x-forwarded-for': '198.51.100.7' },
     });
     assert.equal(assertSent(link).retryAfter, 30);
   });

@@ -8,9 +8,9 @@ import { SENDS_PER_IP, SENDS_PER_PHONE_PER_NETWORK } from '../../src/modules/pho
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createRateLimiter } from '../../src/platform/rate-limit/rate-limiter.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertRateLimited, post, type Reply } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { freshPhone } from '../helpers/phones.ts';
-import { assertRateLimited, cheapHasher, type Reply } from './support.ts';
 
 const HOUR = 3600_000;
 
@@ -20,7 +20,7 @@ describe(`the 202 of an SMS code request tells the real wait (${testDialect})`, 
   before(async () => {
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }), hasher: cheapHasher() },
+      identity: { rateLimiter: createRateLimiter({ clock }) },
       // Per-address limits as in production (the test default scales them up).
       env: { TRUST_PROXY: 'loopback', ROSTER_RATE_LIMIT_IP_FACTOR: '1' },
     });
@@ -29,13 +29,7 @@ describe(`the 202 of an SMS code request tells the real wait (${testDialect})`, 
 
   /** Each test starts at the top of an hour, two after the last: hourly windows start empty. */
   const nextHour = () => clock.advance(2 * HOUR - (clock.now().getTime() % HOUR));
-  const send = (ip: string, phone: string) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/v1/phone/otp',
-      headers: { 'x-forwarded-for': ip },
-      payload: { phone },
-    });
+  const send = (ip: string, phone: string) => post(t, '/v1/phone/otp', { phone }, { 'x-forwarded-for': ip });
   const sent = (res: Reply): { retryAfter: number; nextSendAt: string } => {
     assert.equal(res.statusCode, 202, res.body);
     return res.json();

@@ -5,54 +5,39 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
 import { type KyselyPlugin, type RootOperationNode, sql } from 'kysely';
 import { newId } from '../../src/platform/ids.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, type Method, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import {
+  type SignedUpAccount as Account,
+  account as newAccount,
+  STRONG_PASSWORD,
+} from '../helpers/factories.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
-import { assertProblem, cheapHasher, freshEmail, STRONG_PASSWORD, signedUpAccount } from './support.ts';
-
-interface Account {
-  readonly token: string;
-  readonly id: string;
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 describe(`social graph under attack and load (${testDialect})`, () => {
   let t: TestApp;
 
   before(async () => {
     t = await buildTestApp({
-      identity: { hasher: cheapHasher() },
       env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false', ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
   });
   after(() => t.close());
 
-  const account = (): Promise<Account> => signedUpAccount(t, 'social');
+  const account = (): Promise<Account> => newAccount(t, { label: 'social' });
 
   const accounts = (count: number) => Promise.all(Array.from({ length: count }, () => account()));
 
-  function call(
-    method: Method,
-    url: string,
-    who: Account,
-    payload?: object,
-  ): Promise<LightMyRequestResponse> {
-    return t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload ? { payload } : {}),
-    });
-  }
+  const call = (method: Method, url: string, who: Account, body?: object): Promise<Reply> =>
+    request(t, method, url, { token: who.token, body });
 
   const follow = (who: Account, target: Account) => call('POST', `/v1/users/${target.id}/follow`, who);
   const unfollow = (who: Account, target: Account) => call('DELETE', `/v1/users/${target.id}/follow`, who);
 
-  function assertNoServerError(replies: LightMyRequestResponse[], label: string): void {
+  function assertNoServerError(replies: Reply[], label: string): void {
     const failed = replies.filter((r) => r.statusCode >= 500);
     assert.deepEqual(
       failed.map((r) => `${r.statusCode} ${r.body}`),
@@ -301,8 +286,8 @@ describe(`social graph under attack and load (${testDialect})`, () => {
         for (const s of stars) assert.equal((await follow(leaving, s)).statusCode, 200);
         // While the account is erased, each fan unfollows and follows again, and each star removes
         // it as a follower, one request after another.
-        const churn = async (work: () => Promise<LightMyRequestResponse>[]) => {
-          const replies: LightMyRequestResponse[] = [];
+        const churn = async (work: () => Promise<Reply>[]) => {
+          const replies: Reply[] = [];
           for (let i = 0; i < 4; i++) for (const step of work()) replies.push(await step);
           return replies;
         };
@@ -312,7 +297,7 @@ describe(`social graph under attack and load (${testDialect})`, () => {
           ...stars.map((s) => churn(() => [call('DELETE', `/v1/me/followers/${leaving.id}`, s)])),
         ]);
         assert.equal(erased!.statusCode, 204, erased!.body);
-        assertNoServerError(churned.flat() as LightMyRequestResponse[], `round ${round}`);
+        assertNoServerError(churned.flat() as Reply[], `round ${round}`);
 
         const left = await t.db.database.db
           .selectFrom('follows')
@@ -419,8 +404,8 @@ describe(`social graph under attack and load (${testDialect})`, () => {
         const erasure = call('DELETE', '/v1/me', leaving, { password: STRONG_PASSWORD }).finally(() => {
           erasing = false;
         });
-        const keepChanging = async (steps: () => Promise<LightMyRequestResponse>[]) => {
-          const replies: LightMyRequestResponse[] = [];
+        const keepChanging = async (steps: () => Promise<Reply>[]) => {
+          const replies: Reply[] = [];
           for (let i = 0; i < 100 && erasing; i++) for (const step of steps()) replies.push(await step);
           for (const step of steps()) replies.push(await step);
           return replies;
@@ -655,8 +640,12 @@ describe(`social graph under attack and load (${testDialect})`, () => {
       ['GET', '/v1/me/bookmarks'],
     ];
     for (const [method, url] of routes) {
-      for (const headers of [{}, { authorization: 'Bearer not-a-token' }, { authorization: someone.token }]) {
-        const res = await t.app.inject({ method, url, headers });
+      for (const headers of [
+        {},
+        { authorization: 'Bearer not-a-token' },
+        { authorization: someone.token },
+      ] as Record<string, string>[]) {
+        const res = await request(t, method, url, { headers });
         assert.equal(res.statusCode, 401, `${method} ${url} ${JSON.stringify(headers)}: ${res.body}`);
         assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
       }
@@ -739,7 +728,6 @@ describe(`erasure meeting a follow made while it runs (${testDialect})`, {
     const database = { ...own.database, db: own.database.db.withPlugin(gate.plugin) };
     t = await buildTestApp({
       db: { ...own, database },
-      identity: { hasher: cheapHasher() },
       env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' },
     });
   });
@@ -749,22 +737,9 @@ describe(`erasure meeting a follow made while it runs (${testDialect})`, {
     await own.drop();
   });
 
-  async function account(): Promise<Account> {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('erasure'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return { token: res.json().session.accessToken, id: res.json().user.id };
-  }
-  const call = (method: Method, url: string, who: Account, payload?: object) =>
-    t.app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload ? { payload } : {}),
-    });
+  const account = (): Promise<Account> => newAccount(t, { label: 'erasure' });
+  const call = (method: Method, url: string, who: Account, body?: object): Promise<Reply> =>
+    request(t, method, url, { token: who.token, body });
 
   /** Whether some transaction waits for a row of this database's profiles table. */
   async function someoneWaitsForAProfile(): Promise<boolean> {
@@ -804,8 +779,8 @@ describe(`erasure meeting a follow made while it runs (${testDialect})`, {
     // 1. The erasure reads the leaving account's edges (the fan has none yet) and is held there.
     const edgesRead = gate.holdNext((node) => selectsFrom(node, 'follows'));
     const erasure = call('DELETE', '/v1/me', leaving, { password: STRONG_PASSWORD });
-    let followed: Promise<LightMyRequestResponse> | undefined;
-    let unfollowed: Promise<LightMyRequestResponse> | undefined;
+    let followed: Promise<Reply> | undefined;
+    let unfollowed: Promise<Reply> | undefined;
     try {
       await Promise.race([edgesRead, erasure]);
       // 2. Meanwhile the fan follows. Nothing of the fan is locked, so this commits (unless the

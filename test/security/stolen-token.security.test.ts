@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
-import { assertProblem, codeOf, type Flow, linkOf, startFlow } from '../e2e/flow-support.ts';
+import { get, post } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
+import { assertProblem, codeOf, type Flow, linkOf, startFlow } from '../helpers/flow.ts';
 import { freshPhone as freshNumber, smsCodeReader } from '../helpers/phones.ts';
 import { startSmsWebhook, type TestSmsWebhook } from '../helpers/sms-webhook.ts';
 
@@ -147,17 +148,14 @@ describe(`a stolen access token (${testDialect})`, () => {
     const { token } = linkOf(mail, '/undo-change');
 
     // The page behind the link changes nothing by being opened (mail scanners open links).
-    const page = await flow.t.app.inject({ method: 'GET', url: `/undo-change?token=${token}` });
+    const page = await get(flow.t, `/undo-change?token=${token}`);
     assert.equal(page.statusCode, 200);
     assert.match(page.headers['content-type'] as string, /^text\/html/);
     assert.match(page.body, /<form method="post" action="\/undo-change">/);
     assert.equal((await flow.call('GET', '/v1/me/mfa', { token: stolen })).body.methods[0], 'totp');
 
-    const undone = await flow.t.app.inject({
-      method: 'POST',
-      url: '/undo-change',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `token=${encodeURIComponent(token)}`,
+    const undone = await post(flow.t, '/undo-change', `token=${encodeURIComponent(token)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
     });
     assert.equal(undone.statusCode, 200, undone.body);
     assert.match(undone.body, /An authenticator app was removed/);

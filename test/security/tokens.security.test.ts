@@ -9,8 +9,9 @@ import { createKeyStore } from '../../src/modules/sessions/signing-keys.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { createEncrypter } from '../../src/platform/crypto/encryption.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, get, post, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { assertProblem, cheapHasher, freshEmail, type Reply, session, verifiedAccount } from './support.ts';
+import { freshEmail, session, verifiedAccount } from '../helpers/factories.ts';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const unb64 = (part: string) =>
@@ -28,9 +29,7 @@ describe(`access token forgery (${testDialect})`, () => {
   let otherUserId: string;
 
   const me = (token: string | null, raw?: string): Promise<Reply> =>
-    t.app.inject({
-      method: 'GET',
-      url: '/v1/me',
+    request(t, 'GET', '/v1/me', {
       headers: raw !== undefined ? { authorization: raw } : token ? { authorization: `Bearer ${token}` } : {},
     });
 
@@ -44,11 +43,11 @@ describe(`access token forgery (${testDialect})`, () => {
   const claimsOf = (token: string) => parts(token).payload;
 
   before(async () => {
-    t = await buildTestApp({ clock, identity: { hasher: cheapHasher() } });
+    t = await buildTestApp({ clock });
     const email = freshEmail('tokens');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     mine = await session(t, email);
-    otherUserId = await verifiedAccount(t, freshEmail('other'));
+    ({ id: otherUserId } = await verifiedAccount(t, { email: freshEmail('other') }));
     assert.equal((await me(mine.accessToken)).statusCode, 200, 'the genuine token works');
   });
   after(() => t.close());
@@ -101,7 +100,7 @@ describe(`access token forgery (${testDialect})`, () => {
   });
 
   it('refuses HS256 tokens keyed with the published public key (algorithm confusion)', async () => {
-    const jwks = (await t.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as {
+    const jwks = (await get(t, '/.well-known/jwks.json')).json() as {
       keys: JWK[];
     };
     const { header, payload } = parts(mine.accessToken);
@@ -152,7 +151,7 @@ describe(`access token forgery (${testDialect})`, () => {
 
   it('refuses a token once it has expired (15 minutes)', async () => {
     const email = freshEmail('expiry');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     const s = await session(t, email);
     clock.advance(14 * 60_000);
     assert.equal((await me(s.accessToken)).statusCode, 200, 'still valid at 14 min');
@@ -164,32 +163,20 @@ describe(`access token forgery (${testDialect})`, () => {
 
   it('refuses the access and refresh tokens of a revoked session', async () => {
     const email = freshEmail('revoked');
-    await verifiedAccount(t, email);
+    await verifiedAccount(t, { email });
     const s = await session(t, email);
     const other = await session(t, email);
     assert.equal((await me(s.accessToken)).statusCode, 200);
 
-    const out = await t.app.inject({
-      method: 'DELETE',
-      url: '/v1/sessions/current',
-      headers: { authorization: `Bearer ${s.accessToken}` },
-    });
+    const out = await request(t, 'DELETE', '/v1/sessions/current', { token: s.accessToken });
     assert.equal(out.statusCode, 204);
     assertRefused(await me(s.accessToken), 'logged out');
-    const refresh = await t.app.inject({
-      method: 'POST',
-      url: '/v1/sessions/refresh',
-      payload: { refreshToken: s.refreshToken },
-    });
+    const refresh = await post(t, '/v1/sessions/refresh', { refreshToken: s.refreshToken });
     assertProblem(refresh, 401, 'invalid_refresh_token');
 
     // "Log out everywhere" from the other session ends that one as well.
     assert.equal((await me(other.accessToken)).statusCode, 200);
-    const all = await t.app.inject({
-      method: 'DELETE',
-      url: '/v1/sessions',
-      headers: { authorization: `Bearer ${other.accessToken}` },
-    });
+    const all = await request(t, 'DELETE', '/v1/sessions', { token: other.accessToken });
     assert.equal(all.statusCode, 204);
     assertRefused(await me(other.accessToken), 'logged out everywhere');
   });

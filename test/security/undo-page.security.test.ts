@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { get, post } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 
 const TOKEN = 'not-a-real-token-0123456789';
@@ -22,7 +23,7 @@ describe(`the undo page works under the CSP (${testDialect})`, () => {
   }
 
   it('GET shows the button without inline styles', async () => {
-    const res = await t.app.inject({ method: 'GET', url: `/undo-change?token=${TOKEN}` });
+    const res = await get(t, `/undo-change?token=${TOKEN}`);
     assert.equal(res.statusCode, 200, res.body);
     assert.match(res.body, /<form method="post" action="\/undo-change">/);
     assert.match(res.body, new RegExp(`name="token" value="${TOKEN}"`));
@@ -31,11 +32,8 @@ describe(`the undo page works under the CSP (${testDialect})`, () => {
   });
 
   it('POST with a dead link answers its page without inline styles', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/undo-change',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: `token=${TOKEN}`,
+    const res = await post(t, '/undo-change', `token=${TOKEN}`, {
+      'content-type': 'application/x-www-form-urlencoded',
     });
     assert.equal(res.statusCode, 422, res.body);
     assert.match(res.body, /This link no longer works/);

@@ -6,15 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, get, post, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import {
-  appWithSession,
-  assertProblem,
-  countUsers,
-  freshEmail,
-  type Reply,
-  STRONG_PASSWORD,
-} from './support.ts';
+import { appWithSession, countUsers, freshEmail, STRONG_PASSWORD } from '../helpers/factories.ts';
 
 const NUL = '\u0000';
 const LONE_HIGH = '\uD800';
@@ -29,10 +23,9 @@ describe(`NUL and lone surrogates are refused at the edge (${testDialect})`, () 
   });
   after(() => t.close());
 
-  const auth = () => ({ authorization: `Bearer ${token}` });
   const patchMe = (payload: unknown): Promise<Reply> =>
-    t.app.inject({ method: 'PATCH', url: '/v1/me', headers: auth(), payload: payload as object });
-  const me = async () => (await t.app.inject({ method: 'GET', url: '/v1/me', headers: auth() })).json();
+    request(t, 'PATCH', '/v1/me', { token, body: payload });
+  const me = async () => (await get(t, '/v1/me', token)).json();
 
   function assertRefused(res: Reply, path: string): void {
     const body = assertProblem(res, 422, 'validation_failed');
@@ -68,11 +61,7 @@ describe(`NUL and lone surrogates are refused at the edge (${testDialect})`, () 
   it('sign-up: email and names, and no account is created', async () => {
     const count = await countUsers(t);
     const signUp = (extra: Record<string, unknown>) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/accounts',
-        payload: { email: freshEmail('signup'), password: STRONG_PASSWORD, ...extra },
-      });
+      post(t, '/v1/accounts', { email: freshEmail('signup'), password: STRONG_PASSWORD, ...extra });
     assertRefused(await signUp({ email: `ada${LONE_HIGH}@example.com` }), 'email');
     assertRefused(await signUp({ firstName: `Ada${LONE_LOW}` }), 'firstName');
     assertRefused(await signUp({ lastName: `Love${NUL}lace` }), 'lastName');
@@ -82,7 +71,7 @@ describe(`NUL and lone surrogates are refused at the edge (${testDialect})`, () 
 
   it('email wherever it is taken, and the login identifier', async () => {
     const email = `ada${LONE_HIGH}@example.com`;
-    const body = (payload: object, url: string) => t.app.inject({ method: 'POST', url, payload });
+    const body = (payload: object, url: string) => post(t, url, payload);
     assertRefused(await body({ email }, '/v1/password/forgot'), 'email');
     assertRefused(await body({ email }, '/v1/accounts/verify-email/resend'), 'email');
     assertRefused(await body({ email, code: '123456' }, '/v1/accounts/verify-email'), 'email');
@@ -90,11 +79,11 @@ describe(`NUL and lone surrogates are refused at the edge (${testDialect})`, () 
   });
 
   it('query strings and path parameters', async () => {
-    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: auth() });
-    assertRefused(await get('/v1/tags?q=ma%00th'), 'query.q');
-    assertRefused(await get('/v1/users?q=ada%00'), 'query.q');
-    assertRefused(await get('/v1/users/by-phone/%2B49%00151'), 'params.e164');
-    assertRefused(await get('/v1/users/exists?email=a%00b%40example.com'), 'query.email');
+    const read = (url: string) => get(t, url, token);
+    assertRefused(await read('/v1/tags?q=ma%00th'), 'query.q');
+    assertRefused(await read('/v1/users?q=ada%00'), 'query.q');
+    assertRefused(await read('/v1/users/by-phone/%2B49%00151'), 'params.e164');
+    assertRefused(await read('/v1/users/exists?email=a%00b%40example.com'), 'query.email');
   });
 
   it('well-formed text outside the BMP and U+FFFD itself are kept as sent', async () => {
@@ -168,12 +157,7 @@ describe(`names and headlines refuse invisible and text-direction characters (${
   after(() => t.close());
 
   const patchMe = (payload: unknown): Promise<Reply> =>
-    t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: { authorization: `Bearer ${token}` },
-      payload: payload as object,
-    });
+    request(t, 'PATCH', '/v1/me', { token, body: payload });
 
   function assertRefusedField(res: Reply, path: string, label: string): void {
     const body = assertProblem(res, 422, 'validation_failed');
@@ -193,10 +177,10 @@ describe(`names and headlines refuse invisible and text-direction characters (${
     const count = await countUsers(t);
     for (const [label, char] of Object.entries(HIDDEN)) {
       for (const field of ['firstName', 'lastName']) {
-        const res = await t.app.inject({
-          method: 'POST',
-          url: '/v1/accounts',
-          payload: { email: freshEmail('hidden'), password: STRONG_PASSWORD, [field]: `Ada${char}Byron` },
+        const res = await post(t, '/v1/accounts', {
+          email: freshEmail('hidden'),
+          password: STRONG_PASSWORD,
+          [field]: `Ada${char}Byron`,
         });
         assertRefusedField(res, field, `${label} in ${field}`);
       }
@@ -212,9 +196,7 @@ describe(`names and headlines refuse invisible and text-direction characters (${
       assertRefusedField(await patchMe({ name: { display: text } }), 'name.display', label);
       assertRefusedField(await patchMe({ headline: text }), 'headline', label);
     }
-    const me = (
-      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
-    ).json();
+    const me = (await get(t, '/v1/me', token)).json();
     assert.deepEqual(me.name, { first: null, last: null, display: null });
     assert.equal(me.headline, null);
   });
@@ -224,9 +206,7 @@ describe(`names and headlines refuse invisible and text-direction characters (${
       assertRefusedField(await patchMe({ pronouns: `she${char}/her` }), 'pronouns', label);
       assertRefusedField(await patchMe({ location: `Ber${char}lin` }), 'location', label);
     }
-    const me = (
-      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
-    ).json();
+    const me = (await get(t, '/v1/me', token)).json();
     assert.equal(me.pronouns, null);
     assert.equal(me.location, null);
   });
@@ -236,9 +216,7 @@ describe(`names and headlines refuse invisible and text-direction characters (${
     for (const [label, char] of Object.entries(HIDDEN)) {
       assertRefusedField(await patchMe({ tags: ['math', `ad${char}min`] }), 'tags.1', label);
     }
-    const me = (
-      await t.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
-    ).json();
+    const me = (await get(t, '/v1/me', token)).json();
     assert.deepEqual(me.tags, []);
   });
 
@@ -249,10 +227,10 @@ describe(`names and headlines refuse invisible and text-direction characters (${
       assertRefusedField(await patchMe({ name: { display: blank } }), 'name.display', label);
       assertRefusedField(await patchMe({ headline: blank }), 'headline', label);
       assertRefusedField(await patchMe({ pronouns: blank }), 'pronouns', label);
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/v1/accounts',
-        payload: { email: freshEmail('blank'), password: STRONG_PASSWORD, firstName: blank },
+      const res = await post(t, '/v1/accounts', {
+        email: freshEmail('blank'),
+        password: STRONG_PASSWORD,
+        firstName: blank,
       });
       assertRefusedField(res, 'firstName', label);
     }

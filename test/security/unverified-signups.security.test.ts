@@ -9,24 +9,24 @@ import { after, before, describe, it } from 'node:test';
 import { PURGE_BATCH } from '../../src/modules/accounts/unverified-purge.ts';
 import { replaceUserTags } from '../../src/modules/profiles/tags.repository.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
+import { testDialect } from '../helpers/dialect.ts';
 import {
   codeOf,
   type Flow,
+  type FlowReply,
   freshEmail,
   freshPassword,
   freshUsername,
-  type Reply,
   SUBJECT,
   startFlow,
-} from '../e2e/flow-support.ts';
-import { testDialect } from '../helpers/dialect.ts';
-import { purgerFor } from './unverified-support.ts';
+} from '../helpers/flow.ts';
+import { purgerFor } from '../helpers/second-identity.ts';
 
 const TTL_MS = 7 * 24 * 3600 * 1000; // ROSTER_UNVERIFIED_TTL's default
 const MINUTE = 60_000;
 
 /** What a caller can compare between two replies: status and body without the request id. */
-const observable = (reply: Reply) => {
+const observable = (reply: FlowReply) => {
   const body = typeof reply.body === 'object' ? { ...reply.body } : reply.body;
   if (typeof body === 'object') delete body.requestId;
   return { status: reply.status, body };
@@ -42,7 +42,8 @@ describe(`unverified sign-ups hold a username like any other (${testDialect})`, 
   });
   after(() => flow.close());
 
-  const signUp = (email: string, username?: string) =>
+  /** A sign-up whatever its answer. */
+  const trySignUp = (email: string, username?: string) =>
     flow.call('POST', '/v1/accounts', {
       body: { email, password: freshPassword(), ...(username ? { username } : {}) },
     });
@@ -52,9 +53,9 @@ describe(`unverified sign-ups hold a username like any other (${testDialect})`, 
     const replies: Record<string, unknown>[] = [];
     for (const email of [owner.email, freshEmail('new')]) {
       const username = freshUsername();
-      const first = await signUp(email, username);
+      const first = await trySignUp(email, username);
       assert.equal(first.status, 201, JSON.stringify(first.body));
-      replies.push(observable(await signUp(freshEmail('probe'), username)));
+      replies.push(observable(await trySignUp(freshEmail('probe'), username)));
     }
     assert.deepEqual(replies[0], replies[1]);
     assert.equal((replies[0] as { status: number }).status, 409);
@@ -63,14 +64,14 @@ describe(`unverified sign-ups hold a username like any other (${testDialect})`, 
   it('a held username is the same 409 at sign-up for any holder, with a new or a taken address', async () => {
     const verified = await flow.verifiedAccount({ username: true });
     const unverified = freshUsername();
-    assert.equal((await signUp(freshEmail('pending'), unverified)).status, 201);
+    assert.equal((await trySignUp(freshEmail('pending'), unverified)).status, 201);
     const placeholder = freshUsername();
-    assert.equal((await signUp(verified.email, placeholder)).status, 201);
+    assert.equal((await trySignUp(verified.email, placeholder)).status, 201);
 
     const replies = [];
     for (const username of [verified.username!, unverified, placeholder]) {
       for (const email of [freshEmail('again'), verified.email]) {
-        replies.push(observable(await signUp(email, username)));
+        replies.push(observable(await trySignUp(email, username)));
       }
     }
     for (const reply of replies) assert.deepEqual(reply, replies[0]);
@@ -80,9 +81,9 @@ describe(`unverified sign-ups hold a username like any other (${testDialect})`, 
   it('PATCH /v1/me: names held by unverified sign-ups are a 409 like any other, and free after the purge', async () => {
     const verified = await flow.verifiedAccount({ username: true });
     const unverified = freshUsername();
-    assert.equal((await signUp(freshEmail('pending'), unverified)).status, 201);
+    assert.equal((await trySignUp(freshEmail('pending'), unverified)).status, 201);
     const placeholder = freshUsername();
-    assert.equal((await signUp(verified.email, placeholder)).status, 201);
+    assert.equal((await trySignUp(verified.email, placeholder)).status, 201);
     const me = await flow.verifiedAccount();
     const rename = async (username: string) => {
       const { accessToken } = await flow.login(me.email, me.password);

@@ -5,33 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertRateLimited, type Method, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { assertRateLimited, cheapHasher, freshEmail, type Reply, STRONG_PASSWORD } from './support.ts';
-
-interface Account {
-  readonly token: string;
-  readonly id: string;
-}
-
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+import { type SignedUpAccount as Account, account as newAccount } from '../helpers/factories.ts';
 
 function harness(getApp: () => TestApp) {
-  const call = (method: Method, url: string, who: Account, payload?: object): Promise<Reply> =>
-    getApp().app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${who.token}` },
-      ...(payload ? { payload } : {}),
-    });
-  const account = async (): Promise<Account> => {
-    const res = await getApp().app.inject({
-      method: 'POST',
-      url: '/v1/accounts',
-      payload: { email: freshEmail('limits'), password: STRONG_PASSWORD },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    return { token: res.json().session.accessToken, id: res.json().user.id };
-  };
+  const call = (method: Method, url: string, who: Account, body?: object): Promise<Reply> =>
+    request(getApp(), method, url, { token: who.token, body });
+  const account = (): Promise<Account> => newAccount(getApp(), { label: 'limits' });
   return { call, account };
 }
 
@@ -45,7 +26,7 @@ const env = (factor: string) => ({
 describe(`per-user activity limits at factor 0.05 (${testDialect})`, () => {
   let t: TestApp;
   before(async () => {
-    t = await buildTestApp({ identity: { hasher: cheapHasher() }, env: env('0.05') });
+    t = await buildTestApp({ env: env('0.05') });
   });
   after(() => t.close());
   const { call, account } = harness(() => t);
@@ -99,7 +80,7 @@ describe(`per-user activity limits at factor 0.05 (${testDialect})`, () => {
 describe(`per-user activity limits off at factor 0 (${testDialect})`, () => {
   let t: TestApp;
   before(async () => {
-    t = await buildTestApp({ identity: { hasher: cheapHasher() }, env: env('0') });
+    t = await buildTestApp({ env: env('0') });
   });
   after(() => t.close());
   const { call, account } = harness(() => t);

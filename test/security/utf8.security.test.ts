@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, get, type Reply, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
-import { appWithSession, assertProblem, type Reply } from './support.ts';
+import { appWithSession } from '../helpers/factories.ts';
 
 describe(`requests that are not UTF-8 are refused (${testDialect})`, () => {
   let t: TestApp;
@@ -17,15 +18,9 @@ describe(`requests that are not UTF-8 are refused (${testDialect})`, () => {
   });
   after(() => t.close());
 
-  const auth = () => ({ authorization: `Bearer ${token}` });
   const patchRaw = (payload: Buffer, contentType = 'application/json'): Promise<Reply> =>
-    t.app.inject({
-      method: 'PATCH',
-      url: '/v1/me',
-      headers: { ...auth(), 'content-type': contentType },
-      payload,
-    });
-  const bio = async () => (await t.app.inject({ method: 'GET', url: '/v1/me', headers: auth() })).json().bio;
+    request(t, 'PATCH', '/v1/me', { body: payload, token, headers: { 'content-type': contentType } });
+  const bio = async () => (await get(t, '/v1/me', token)).json().bio;
 
   it('a JSON body with bytes that are not UTF-8: 400, nothing stored', async () => {
     const bodies = [
@@ -54,7 +49,7 @@ describe(`requests that are not UTF-8 are refused (${testDialect})`, () => {
   });
 
   it('percent-encoded bytes that are not UTF-8 in a query string or path: 400', async () => {
-    const get = (url: string) => t.app.inject({ method: 'GET', url, headers: auth() });
+    const read = (url: string) => get(t, url, token);
     for (const url of [
       '/v1/tags?q=%ED%A0%80',
       '/v1/users?q=ada%FF',
@@ -62,10 +57,10 @@ describe(`requests that are not UTF-8 are refused (${testDialect})`, () => {
       '/v1/users/by-phone/%ED%A0%80',
       '/v1/no-such-route?q=%80',
     ]) {
-      assertProblem(await get(url), 400, 'malformed_request');
+      assertProblem(await read(url), 400, 'malformed_request');
     }
     // Well-formed escapes, including outside the BMP, and a lone % are read as before.
-    assert.equal((await get('/v1/tags?q=%C3%A9%F0%9F%A7%AE')).statusCode, 200);
-    assert.equal((await get('/v1/tags?q=100%')).statusCode, 200);
+    assert.equal((await read('/v1/tags?q=%C3%A9%F0%9F%A7%AE')).statusCode, 200);
+    assert.equal((await read('/v1/tags?q=100%')).statusCode, 200);
   });
 });

@@ -1,14 +1,34 @@
-// Shared by the end-to-end flow suites in this folder: one app per file on a
-// fresh database with a real SMTP server, an HTTP client over app.inject that
-// checks every error reply is problem+json with a code, and helpers to read
-// codes and links out of received mail.
+// The harness of the end-to-end flow suites: one app per file on a fresh
+// database with a real SMTP server; `call`, the shared client (client.ts) with
+// every error reply checked to be problem+json with a code and the body
+// parsed; the shared factories (factories.ts) with verification through the
+// mailed code; and helpers to read codes and links out of received mail.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { KyselyPlugin } from 'kysely';
 import type { Clock } from '../../src/platform/clock.ts';
-import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
-import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
+import { buildTestApp, type TestApp, type TestAppOptions } from './build-test-app.ts';
+import { type Method, type Reply, request } from './client.ts';
+import {
+  type Account,
+  freshPassword,
+  freshUsername,
+  type Json,
+  session,
+  signUp,
+  type Tokens,
+  verifiedAccount,
+} from './factories.ts';
+import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from './smtp-server.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export {
+  type Account,
+  freshEmail,
+  freshPassword,
+  freshUsername,
+  type Json,
+  type Tokens,
+} from './factories.ts';
 
 export const PUBLIC_URL = 'http://roster.test';
 
@@ -20,51 +40,31 @@ export const SUBJECT = {
   deleted: /^Your Roster account was deleted$/,
 } as const;
 
-// biome-ignore lint/suspicious/noExplicitAny: replies are asserted field by field
-export type Json = any;
-
-export interface Reply {
+/** A reply with its JSON body parsed (the text otherwise). */
+export interface FlowReply {
   readonly status: number;
   readonly headers: Record<string, string | string[] | number | undefined>;
   readonly body: Json;
 }
 
-export interface Tokens {
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  readonly tokenType: 'Bearer';
-  readonly expiresIn: number;
-  readonly sessionId: string;
-  readonly user: Json;
-}
-
-export interface Account {
-  readonly email: string;
-  readonly password: string;
-  readonly id: string;
-  readonly username?: string;
-}
-
-export const freshEmail = (label = 'user'): string => `${label}-${randomUUID()}@example.com`;
-/** Long, random and not on any common-password list. */
-export const freshPassword = (): string => `orbit-${randomUUID().slice(0, 13)}-lantern`;
-export const freshUsername = (): string => `u_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+/** The user agent of the flows' requests (sessions and audit rows show it). */
+const USER_AGENT = 'roster-e2e';
 
 export interface Flow {
   readonly t: TestApp;
   readonly smtp: TestSmtpServer;
   call(
-    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    method: Exclude<Method, 'OPTIONS'>,
     url: string,
     options?: { token?: string; body?: unknown; userAgent?: string },
-  ): Promise<Reply>;
+  ): Promise<FlowReply>;
   /** Signs up; returns the reply and the verification mail. */
   signUp(
     email: string,
     password: string,
     extra?: Record<string, unknown>,
-  ): Promise<{ reply: Reply; mail: ReceivedMail }>;
-  /** A signed-up, verified account. */
+  ): Promise<{ reply: FlowReply; mail: ReceivedMail }>;
+  /** A signed-up account, verified with the mailed code. */
   verifiedAccount(options?: { username?: boolean }): Promise<Account>;
   /** Signs in; asserts 200 and the tokens shape. */
   login(identifier: string, password: string, userAgent?: string): Promise<Tokens>;
@@ -82,6 +82,22 @@ export interface FlowOptions {
   readonly clock?: Clock;
   /** More configuration (e.g. SMS_TRANSPORT=webhook). */
   readonly env?: Record<string, string>;
+  /** Platform replacements (e.g. the production password hasher). */
+  readonly identity?: TestAppOptions['identity'];
+}
+
+/** Parses a reply, checking that an error reply is problem+json with a code. */
+function parsed(method: string, url: string, res: Reply): FlowReply {
+  const type = String(res.headers['content-type'] ?? '');
+  const body = res.body.length > 0 && /json/.test(type) ? res.json() : res.body;
+  if (res.statusCode >= 400) {
+    assert.match(type, /^application\/problem\+json/, `${method} ${url}: error replies are problem+json`);
+    assert.equal(body.status, res.statusCode, `${method} ${url}: problem status`);
+    assert.match(String(body.code), /^[a-z][a-z0-9_]*$/, `${method} ${url}: problem code`);
+    assert.equal(body.type, `urn:roster:problem:${body.code}`);
+    assert.equal(typeof body.title, 'string');
+  }
+  return { status: res.statusCode, headers: res.headers, body };
 }
 
 export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
@@ -98,28 +114,18 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     env: { SMTP_URL: smtp.url, ...options.env },
     ...(own ? { db: own } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.identity ? { identity: options.identity } : {}),
   });
   const taken = new Set<ReceivedMail>();
+  const asClient = { 'user-agent': USER_AGENT };
 
   const call: Flow['call'] = async (method, url, options = {}) => {
-    const headers: Record<string, string> = { 'user-agent': options.userAgent ?? 'roster-e2e' };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const res = await t.app.inject({
-      method,
-      url,
-      headers,
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
+    const res = await request(t, method, url, {
+      token: options.token,
+      body: options.body,
+      headers: { 'user-agent': options.userAgent ?? USER_AGENT },
     });
-    const type = String(res.headers['content-type'] ?? '');
-    const body = res.body.length > 0 && /json/.test(type) ? res.json() : res.body;
-    if (res.statusCode >= 400) {
-      assert.match(type, /^application\/problem\+json/, `${method} ${url}: error replies are problem+json`);
-      assert.equal(body.status, res.statusCode, `${method} ${url}: problem status`);
-      assert.match(String(body.code), /^[a-z][a-z0-9_]*$/, `${method} ${url}: problem code`);
-      assert.equal(body.type, `urn:roster:problem:${body.code}`);
-      assert.equal(typeof body.title, 'string');
-    }
-    return { status: res.statusCode, headers: res.headers, body };
+    return parsed(method, url, res);
   };
 
   const takeMail: Flow['takeMail'] = async (to, subject) => {
@@ -131,43 +137,36 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     return mail;
   };
 
-  const signUp: Flow['signUp'] = async (email, password, extra = {}) => {
-    const reply = await call('POST', '/v1/accounts', { body: { email, password, ...extra } });
-    assert.equal(reply.status, 201, JSON.stringify(reply.body));
-    const mail = await takeMail(email, SUBJECT.verify);
-    return { reply, mail };
-  };
-
-  const login: Flow['login'] = async (identifier, password, userAgent) => {
-    const reply = await call('POST', '/v1/sessions', {
-      body: { identifier, password },
-      ...(userAgent ? { userAgent } : {}),
-    });
-    assert.equal(reply.status, 200, JSON.stringify(reply.body));
-    assertTokens(reply.body);
-    return reply.body as Tokens;
-  };
-
   return {
     t,
     smtp,
     call,
-    signUp,
-    login,
+    async signUp(email, password, extra = {}) {
+      const { reply } = await signUp(t, { email, password, fields: extra, headers: asClient });
+      const mail = await takeMail(email, SUBJECT.verify);
+      return { reply: parsed('POST', '/v1/accounts', reply), mail };
+    },
+    async login(identifier, password, userAgent) {
+      const tokens = await session(t, identifier, password, { 'user-agent': userAgent ?? USER_AGENT });
+      assertTokens(tokens);
+      return tokens;
+    },
     takeMail,
     mailsTo: (to) => smtp.messages.filter((m) => m.envelopeTo.includes(to.trim().toLowerCase())),
-    async verifiedAccount(options = {}) {
-      const email = freshEmail();
-      const password = freshPassword();
-      const username = options.username ? freshUsername() : undefined;
-      const { reply, mail } = await signUp(email, password, username ? { username } : {});
-      // The sign-up's client keeps its password by sending it with the code.
-      const verified = await call('POST', '/v1/accounts/verify-email', {
-        body: { email, code: codeOf(mail), password },
-      });
-      assert.equal(verified.status, 200, JSON.stringify(verified.body));
-      return { email, password, id: reply.body.user.id as string, ...(username ? { username } : {}) };
-    },
+    verifiedAccount: (options = {}) =>
+      verifiedAccount(t, {
+        password: freshPassword(),
+        ...(options.username ? { username: freshUsername() } : {}),
+        headers: asClient,
+        // The sign-up's client keeps its password by sending it with the code.
+        async verify({ email, password }) {
+          const mail = await takeMail(email, SUBJECT.verify);
+          const verified = await call('POST', '/v1/accounts/verify-email', {
+            body: { email, code: codeOf(mail), password },
+          });
+          assert.equal(verified.status, 200, JSON.stringify(verified.body));
+        },
+      }),
     async close() {
       await t.close();
       await own?.drop();
@@ -217,8 +216,8 @@ export function assertTokens(body: Json): void {
   assert.equal(typeof body.user.id, 'string');
 }
 
-/** Asserts an error reply's status and code (the client has already checked the problem+json shape). */
-export function assertProblem(reply: Reply, status: number, code: string): Json {
+/** Asserts an error reply's status and code (`call` has already checked the problem+json shape). */
+export function assertProblem(reply: FlowReply, status: number, code: string): Json {
   assert.equal(
     reply.status,
     status,
