@@ -21,7 +21,10 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: MeView, ...problemResponses(401) },
       },
     },
-    async (request) => toMeView(await profiles.ownView(principalOf(request).userId)),
+    async (request) => {
+      const { user, profile, tags } = await profiles.load(principalOf(request).userId);
+      return toMeView(user, profile, tags);
+    },
   );
 
   app.patch(
@@ -40,7 +43,10 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: MeView, ...problemResponses(401, 409, 422, 429) },
       },
     },
-    async (request) => toMeView(await profiles.update(principalOf(request).userId, request.body)),
+    async (request) => {
+      const { user, profile, tags } = await profiles.update(principalOf(request).userId, request.body);
+      return toMeView(user, profile, tags);
+    },
   );
 
   app.get(
@@ -58,8 +64,13 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: PublicUser, ...problemResponses(401, 404, 422) },
       },
     },
-    async (request) =>
-      toPublicUser(await profiles.publicView(request.params.id, principalOf(request).userId)),
+    async (request) => {
+      const { user, profile, tags, custom } = await profiles.loadPublic(
+        request.params.id,
+        principalOf(request).userId,
+      );
+      return toPublicUser(user, profile, tags, custom);
+    },
   );
 
   app.get(
