@@ -3,6 +3,7 @@
 // carry a maxLength, so oversized input is a 422 before any work is done.
 import type { FastifyReply } from 'fastify';
 import { type TString, Type } from 'typebox';
+import { EMAIL_INPUT_PATTERN, EMAIL_MAX_LENGTH } from '../modules/users/index.ts';
 
 const NO_CONTROL = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
 
@@ -13,8 +14,8 @@ export const Text = (
 
 /** Surrounding spaces are allowed here and trimmed by the service. */
 export const Email = Type.String({
-  pattern: '^\\s*[^\\s@\\u0000-\\u001F]+@[^\\s@\\u0000-\\u001F]+\\.[^\\s@\\u0000-\\u001F]+\\s*$',
-  maxLength: 254,
+  pattern: EMAIL_INPUT_PATTERN,
+  maxLength: EMAIL_MAX_LENGTH,
   description: 'Email address (trimmed and lower-cased)',
   examples: ['ada@example.com'],
 });

@@ -3,7 +3,13 @@
 import { type Static, Type } from 'typebox';
 import { PlainText } from '../../http/plain-text.ts';
 import { Email, Password, Text } from '../../http/schemas.ts';
-import type { User } from '../users/index.ts';
+import {
+  PHONE_INPUT_MAX_LENGTH,
+  USERNAME_DESCRIPTION,
+  USERNAME_INPUT_PATTERN,
+  USERNAME_MAX,
+  type User,
+} from '../users/index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -55,15 +61,17 @@ export const RegisterBody = Type.Object(
     password: Password('8–128 characters; common passwords are refused'),
     username: Type.Optional(
       Type.String({
-        pattern: '^\\s*[A-Za-z0-9_]{3,30}\\s*$',
-        maxLength: 40,
-        description: '3–30 of a–z, 0–9, _ (case-insensitive)',
+        pattern: USERNAME_INPUT_PATTERN,
+        maxLength: USERNAME_MAX + 10,
+        description: USERNAME_DESCRIPTION,
       }),
     ),
     // Names are shown to others: no invisible or text-direction characters.
     firstName: Type.Optional(PlainText(100)),
     lastName: Type.Optional(PlainText(100)),
-    phone: Type.Optional(Text(32, { description: 'Phone number, E.164 preferred (+4915112345678)' })),
+    phone: Type.Optional(
+      Text(PHONE_INPUT_MAX_LENGTH, { description: 'Phone number, E.164 preferred (+4915112345678)' }),
+    ),
     inviteCode: Type.Optional(
       Text(64, { description: 'An unused invite code; required when the service is invite-only' }),
     ),

@@ -21,7 +21,7 @@ import {
   findUserByUsername,
   normaliseEmail,
   normalisePhone,
-  normaliseUsername,
+  parseUsername,
   type User,
 } from '../users/index.ts';
 import { accountError } from './accounts.errors.ts';
@@ -72,7 +72,7 @@ export function createRegistration(deps: RegistrationDeps) {
 
   function validate(input: RegisterInput) {
     const email = normaliseEmail(input.email);
-    const username = input.username === undefined ? null : normaliseUsername(input.username);
+    const username = input.username === undefined ? null : parseUsername(input.username);
     const phone = input.phone === undefined ? null : normalisePhone(input.phone, config.phoneDefaultRegion);
     const errors = checkPassword(input.password, {
       minLength: config.passwordMinLength,

@@ -3,7 +3,7 @@
 // account; usernames are lower-cased.
 import { type CountryCode, parsePhoneNumberWithError } from 'libphonenumber-js';
 import { commonError } from '../../platform/errors.ts';
-import { parseEmail } from '../../platform/mailer/address.ts';
+import { ADDRESS_MAX, parseEmail } from '../../platform/mailer/address.ts';
 
 export { parseEmail };
 
@@ -21,8 +21,34 @@ export function normaliseEmail(email: string): string {
   return mailbox;
 }
 
-export const USERNAME_PATTERN = /^[a-z0-9_]{3,30}$/;
+// The rules as data, so the route schemas (a cheap first filter at the edge)
+// are built from the same numbers the services enforce.
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 30;
+export const USERNAME_PATTERN = new RegExp(`^[a-z0-9_]{${USERNAME_MIN},${USERNAME_MAX}}$`);
+/** What a schema accepts as typed: either case, surrounding spaces (trimmed by the service). */
+export const USERNAME_INPUT_PATTERN = `^\\s*[A-Za-z0-9_]{${USERNAME_MIN},${USERNAME_MAX}}\\s*$`;
+export const USERNAME_DESCRIPTION = `${USERNAME_MIN}–${USERNAME_MAX} of a–z, 0–9, _ (case-insensitive)`;
+export const USERNAME_MESSAGE = `must be ${USERNAME_MIN}–${USERNAME_MAX} of a–z, 0–9 and _`;
 export const normaliseUsername = (username: string): string => username.trim().toLowerCase();
+
+/** normaliseUsername, or a 422 on `username` for services that take a name as typed. */
+export function parseUsername(input: string): string {
+  const username = normaliseUsername(input);
+  if (!USERNAME_PATTERN.test(username))
+    throw commonError('validation_failed', {
+      detail: 'Some fields are invalid; see errors.',
+      errors: [{ path: 'username', message: USERNAME_MESSAGE }],
+    });
+  return username;
+}
+
+export { ADDRESS_MAX as EMAIL_MAX_LENGTH };
+/** A loose first filter for schemas (one @, a dot after it, no spaces or controls); parseEmail decides. */
+export const EMAIL_INPUT_PATTERN =
+  '^\\s*[^\\s@\\u0000-\\u001F]+@[^\\s@\\u0000-\\u001F]+\\.[^\\s@\\u0000-\\u001F]+\\s*$';
+/** Typed phone numbers (spaces, dashes, brackets allowed) fit in this; normalisePhone decides. */
+export const PHONE_INPUT_MAX_LENGTH = 32;
 
 /**
  * E.164 (`+4915112345678`) or null when the number is not valid. Spaces,

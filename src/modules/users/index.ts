@@ -1,10 +1,19 @@
 // The users module's entry: what other modules and faces may use of it.
 export {
+  EMAIL_INPUT_PATTERN,
+  EMAIL_MAX_LENGTH,
   normaliseEmail,
   normalisePhone,
   normaliseUsername,
+  PHONE_INPUT_MAX_LENGTH,
   parseEmail,
   parseIdentifier,
+  parseUsername,
+  USERNAME_DESCRIPTION,
+  USERNAME_INPUT_PATTERN,
+  USERNAME_MAX,
+  USERNAME_MESSAGE,
+  USERNAME_MIN,
   USERNAME_PATTERN,
 } from './identifiers.ts';
 export type { NewUser } from './users.repository.ts';

@@ -11,7 +11,7 @@ import { domainToASCII } from 'node:url';
 const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
 const LOCAL_MAX = 64; // RFC 5321 4.5.3.1.1
 const DOMAIN_MAX = 253; // RFC 1035, without the root's dot
-const ADDRESS_MAX = 254; // RFC 5321 path limit minus the angle brackets
+export const ADDRESS_MAX = 254; // RFC 5321 path limit minus the angle brackets
 // What a domain may be typed with before IDNA: letters, marks, digits, hyphens
 // and dots. IDNA itself would also drop invisible characters and decode `%41`,
 // which is not how any mailer reads a domain: such input is refused instead.
