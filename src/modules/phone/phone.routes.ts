@@ -58,7 +58,7 @@ const LinkVerifyBody = Type.Object(
       {
         phone: '+4915112345678',
         code: '123456',
-        oti: '0193…',
+        oti: '0193e4c2-7a1b-7c3d-9e8f-0a1b2c3d4e5f',
         currentPassword: 'correct horse battery staple',
       },
     ],
