@@ -67,8 +67,8 @@ describe('SQLite shared by two processes', { skip: testDialect !== 'sqlite' && '
     const written = await nextLine();
     const [code] = await exited;
     assert.equal(code, 0, err);
-    assert.equal(typeof written.waitedMs, 'number', 'and its write succeeded (no SQLITE_BUSY)');
     ctx.diagnostic(`the second process's write took ${written.waitedMs} ms`);
+    // Its write succeeded (no SQLITE_BUSY): both rows are there.
     const ids = await database.db.selectFrom('outbox_messages').select('id').orderBy('id').execute();
     assert.deepEqual(
       ids.map((r) => r.id),
