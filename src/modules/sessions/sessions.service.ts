@@ -19,6 +19,7 @@ import { type IntrospectionResult, inspectToken, isLive, tokenOwnerFor } from '.
 import type { SessionState } from './session-state.ts';
 import { sessionError } from './sessions.errors.ts';
 import {
+  deleteSessionsOfUser,
   findRefreshToken,
   findSession,
   insertRefreshToken,
@@ -246,6 +247,9 @@ export function createSessionsService(deps: SessionsDeps) {
         context,
       );
     },
+
+    /** Erasure: deletes the user's sessions (revoke them first so every node hears of it). */
+    forgetUser: (trx: Executor, userId: string) => deleteSessionsOfUser(trx, userId),
 
     /**
      * Revokes every session of a user inside the caller's transaction; the ids
