@@ -13,25 +13,23 @@ import { commonError } from '../../platform/errors.ts';
 import { isId, newId } from '../../platform/ids.ts';
 import { SYSTEM_CONTEXT } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import { upsertCredential } from '../credentials/index.ts';
-import { syncProfile } from '../profiles/index.ts';
 import type { SessionsService } from '../sessions/index.ts';
-import type { UserRole } from '../users/index.ts';
+import type { UserRole, UsersService } from '../users/index.ts';
 import {
   findUserByEmail,
   findUserById,
   findUserByVerifiedPhone,
-  insertUser,
   listUsers,
   normaliseEmail,
   normalisePhone,
   type User,
-  updateUserStatus,
 } from '../users/index.ts';
 import { accountError } from './accounts.errors.ts';
 import type { AccountsService } from './accounts.service.ts';
+import { type CreateAccountDeps, createAccount } from './create-account.ts';
 
-export interface OperatorDeps {
+export interface OperatorDeps extends CreateAccountDeps {
+  readonly users: CreateAccountDeps['users'] & Pick<UsersService, 'updateStatus'>;
   readonly db: Executor;
   readonly clock: Clock;
   readonly hasher: PasswordHasher;
@@ -111,28 +109,23 @@ export function createOperatorService(deps: OperatorDeps) {
       const id = newId();
       try {
         await inTransaction(db, async (trx) => {
-          await insertUser(trx, {
-            id,
-            email,
-            emailVerifiedAt: input.verified ? now : null,
-            username: null,
-            phone: null,
-            firstName: null,
-            lastName: null,
-            role: input.role,
-            now,
-          });
-          await syncProfile(trx, id, now);
-          await upsertCredential(trx, { id: newId(), userId: id, type: 'password', secret, now });
-          await recordAudit(
+          await createAccount(
             trx,
+            deps,
             {
-              type: 'account.created',
-              userId: id,
-              context: SYSTEM_CONTEXT,
-              detail: { ...auditActor(principal.actor), role: input.role },
+              id,
+              email,
+              emailVerifiedAt: input.verified ? now : null,
+              username: null,
+              phone: null,
+              firstName: null,
+              lastName: null,
+              role: input.role,
+              passwordHash: secret,
+              auditDetail: { ...auditActor(principal.actor), role: input.role },
             },
-            clock.now(),
+            SYSTEM_CONTEXT,
+            new Date(now),
           );
         });
       } catch (error) {
@@ -155,7 +148,7 @@ export function createOperatorService(deps: OperatorDeps) {
       if (user.status === 'deleted') throw accountError('user_not_found');
       const now = clock.now();
       await inTransaction(db, async (trx) => {
-        await updateUserStatus(trx, user.id, 'banned', now.toISOString());
+        await deps.users.updateStatus(trx, user.id, 'banned', now.toISOString());
         await recordAudit(
           trx,
           {

@@ -171,7 +171,7 @@ export function createSessionsService(deps: SessionsDeps) {
             internal: 'refresh token replayed within the grace period',
           });
         }
-        const ids = await inTransaction(db, async (trx) => {
+        await inTransaction(db, async (trx) => {
           const revoked = await revokeSessions(
             trx,
             { userId: session.userId, sessionId: session.id },
