@@ -75,6 +75,11 @@ export function createOperatorService(deps: OperatorDeps) {
       input: { email?: string | undefined; phone?: string | undefined },
     ): Promise<boolean> {
       await authorize(principal, 'users:read');
+      if ((input.email === undefined) === (input.phone === undefined))
+        throw commonError('validation_failed', {
+          detail: 'Send exactly one of email and phone.',
+          errors: [{ path: 'email', message: 'send exactly one of email and phone' }],
+        });
       if (input.email !== undefined) return (await findUserByEmail(db, normaliseEmail(input.email))) !== null;
       const phone = normalisePhone(input.phone ?? '');
       return phone !== null && (await findUserByVerifiedPhone(db, phone)) !== null;

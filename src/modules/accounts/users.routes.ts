@@ -6,7 +6,6 @@ import type { App } from '../../http/app-types.ts';
 import { type Authenticator, callerOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Email, Text } from '../../http/schemas.ts';
-import { commonError } from '../../platform/errors.ts';
 import { PrivateUser, toPrivateUser } from './accounts.schemas.ts';
 import type { OperatorService } from './operator.service.ts';
 
@@ -45,15 +44,6 @@ export function usersRoutes(app: App, deps: { operator: OperatorService; auth: A
         response: { 200: Type.Object({ exists: Type.Boolean() }), ...problemResponses(401, 403, 422) },
       },
     },
-    async (request) => {
-      const { email, phone } = request.query;
-      if ((email === undefined) === (phone === undefined)) {
-        throw commonError('validation_failed', {
-          detail: 'Send exactly one of email and phone.',
-          errors: [{ path: 'query.email', message: 'send exactly one of email and phone' }],
-        });
-      }
-      return { exists: await operator.exists(callerOf(request), { email, phone }) };
-    },
+    async (request) => ({ exists: await operator.exists(callerOf(request), request.query) }),
   );
 }
