@@ -1,7 +1,11 @@
-// Keyset pagination: `?limit=` (1..100, default 20) and an opaque `?cursor=`
-// naming the last item seen; replies are `{items, nextCursor}`. Never OFFSET.
+// Keyset pagination on the native API: `?limit=` (1..100, default 20) and an
+// opaque `?cursor=` naming the last item seen; replies are `{items,
+// nextCursor}`. Never OFFSET. Services deal in page keys (platform/page.ts);
+// this file is the native face's encoding of them: base64url JSON `{k}` around
+// the key written in its list's CursorFormat.
 import { type Static, type TSchema, Type } from 'typebox';
 import { commonError } from '../platform/errors.ts';
+import type { Page } from '../platform/page.ts';
 
 export const PageQuery = Type.Object({
   limit: Type.Optional(
@@ -52,4 +56,32 @@ export function toPage<T>(
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   return { items, nextCursor: more ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
+}
+
+/** How one list's page key is written inside its cursor. */
+export interface CursorFormat<K> {
+  write(key: K): string;
+  /** The key `write` made, or null for any other text (a 400 `invalid_cursor`). */
+  read(text: string): K | null;
+}
+
+/** The page key inside `?cursor=` in the list's format; undefined for the first page. */
+export function readCursor<K>(cursor: string | undefined, format: CursorFormat<K>): K | undefined {
+  const text = decodeCursor(cursor);
+  if (text === undefined) return undefined;
+  const key = format.read(text);
+  if (key === null) throw commonError('invalid_cursor');
+  return key;
+}
+
+/** A service's page as the native API answers it: items shaped by `item`, the next key as a cursor. */
+export function pageReply<T, K, U>(
+  page: Page<T, K>,
+  format: CursorFormat<K>,
+  item: (value: T) => U,
+): { items: U[]; nextCursor: string | null } {
+  return {
+    items: page.items.map(item),
+    nextCursor: page.next === null ? null : encodeCursor(format.write(page.next)),
+  };
 }
