@@ -1,9 +1,15 @@
 // The profiles module's entry: what other modules and faces may use of it.
 export { loadCustomFields } from './custom-fields.ts';
-export { forgetProfile, syncProfile } from './profile-sync.ts';
-export { findProfile, lockProfiles } from './profiles.repository.ts';
+export type { ProfilePatch } from './profile-patch.ts';
+export { syncProfile } from './profiles.hooks.ts';
 export { profilesRoutes } from './profiles.routes.ts';
 export { PublicUser, toPublicUser } from './profiles.schemas.ts';
-export { createProfilesService, type ProfilesService, type PublicProfileView } from './profiles.service.ts';
-export { replaceUserTags } from './tags.repository.ts';
+export { createProfilesService, type ProfilesService, type SearchFacts } from './profiles.service.ts';
+export {
+  type AdminView,
+  type Audience,
+  type OwnerView,
+  PUBLIC_VIEW_FIELDS,
+  type PublicView,
+} from './profiles.views.ts';
 export { tagKey } from './tags.ts';

@@ -36,7 +36,7 @@ export interface Profile {
   publicCompleteness: number;
   /** Operator-defined fields; see custom-fields.ts. */
   custom: CustomData;
-  /** Read-only here: the social graph keeps them with its edges. */
+  /** Kept by the social graph, through the profiles service, in the transaction of its edges. */
   followerCount: number;
   followingCount: number;
 }
@@ -127,6 +127,56 @@ export async function upsertProfile(db: Executor, userId: string, p: Profile, no
     .execute();
 }
 
+/** Whether the account asks for follow requests; null when it has no profile. */
+export async function findPrivacy(db: Executor, userId: string): Promise<boolean | null> {
+  const r = await db
+    .selectFrom('profiles')
+    .select('is_private')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r ? Boolean(r.is_private) : null;
+}
+
+/** One accepted follow more (1) or fewer (-1): the follower follows one more, the followee has one more follower. */
+export async function adjustFollowCounts(
+  db: Executor,
+  followerId: string,
+  followeeId: string,
+  delta: 1 | -1,
+): Promise<void> {
+  await db
+    .updateTable('profiles')
+    .set((eb) => ({ following_count: eb('following_count', '+', delta) }))
+    .where('user_id', '=', followerId)
+    .execute();
+  await db
+    .updateTable('profiles')
+    .set((eb) => ({ follower_count: eb('follower_count', '+', delta) }))
+    .where('user_id', '=', followeeId)
+    .execute();
+}
+
+/** Many follows of one account accepted at once: two statements, whatever their number. */
+export async function addFollowers(
+  db: Executor,
+  followeeId: string,
+  followerIds: readonly string[],
+): Promise<void> {
+  if (followerIds.length === 0) return;
+  await db
+    .updateTable('profiles')
+    .set((eb) => ({ following_count: eb('following_count', '+', 1) }))
+    .where('user_id', 'in', followerIds)
+    .execute();
+  await db
+    .updateTable('profiles')
+    .set((eb) => ({ follower_count: eb('follower_count', '+', followerIds.length) }))
+    .where('user_id', '=', followeeId)
+    .execute();
+}
+
+// The names belong to the user record: this write moves to the users module
+// (beside its other writes, each with its hook) once that module offers it.
 export async function updateNames(
   db: Executor,
   userId: string,

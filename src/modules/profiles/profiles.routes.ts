@@ -21,10 +21,7 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: MeView, ...problemResponses(401) },
       },
     },
-    async (request) => {
-      const { user, profile, tags } = await profiles.load(principalOf(request).userId);
-      return toMeView(user, profile, tags);
-    },
+    async (request) => toMeView(await profiles.ownView(principalOf(request).userId)),
   );
 
   app.patch(
@@ -43,10 +40,7 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: MeView, ...problemResponses(401, 409, 422, 429) },
       },
     },
-    async (request) => {
-      const { user, profile, tags } = await profiles.update(principalOf(request).userId, request.body);
-      return toMeView(user, profile, tags);
-    },
+    async (request) => toMeView(await profiles.update(principalOf(request).userId, request.body)),
   );
 
   app.get(
@@ -64,13 +58,8 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: PublicUser, ...problemResponses(401, 404, 422) },
       },
     },
-    async (request) => {
-      const { user, profile, tags, custom } = await profiles.loadPublic(
-        request.params.id,
-        principalOf(request).userId,
-      );
-      return toPublicUser(user, profile, tags, custom);
-    },
+    async (request) =>
+      toPublicUser(await profiles.publicView(request.params.id, principalOf(request).userId)),
   );
 
   app.get(

@@ -1,14 +1,11 @@
 // The signed-in user's full view (identity + profile) and the PATCH body.
 // Both are closed: unknown fields (role, counts, verification flags) are 422.
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { PlainText } from '../../http/plain-text.ts';
 import { Text } from '../../http/schemas.ts';
-import type { User } from '../users/index.ts';
-import { PrivateUser, toPrivateUser } from '../accounts/index.ts';
-import { CUSTOM_MAX_BYTES, type CustomData } from './custom-fields.ts';
-import type { AVAILABILITY } from './profile-rules.ts';
-import type { Profile } from './profiles.repository.ts';
-import type { Tag } from './tags.repository.ts';
+import { PrivateUser } from '../accounts/index.ts';
+import { CUSTOM_MAX_BYTES } from './custom-fields.ts';
+import type { OwnerView, PublicView } from './profiles.views.ts';
 import { MAX_TAGS, TAG_MAX_LENGTH } from './tags.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -47,28 +44,36 @@ export const MeView = Type.Object(
   { description: 'The signed-in user: identity and profile (private view)' },
 );
 
-export function toMeView(user: User, profile: Profile, tags: readonly Tag[] = []) {
-  const base = toPrivateUser(user);
+/** The owner's view on the wire (field for field: the view decides what is in it). */
+export function toMeView(view: OwnerView): Static<typeof MeView> {
   return {
-    ...base,
-    name: { ...base.name, display: profile.displayName ?? base.name.display },
-    bio: profile.bio,
-    pronouns: profile.pronouns,
-    locale: profile.locale,
-    timezone: profile.timezone,
-    avatarUrl: null, // avatars arrive with the media module
-    location: profile.location,
-    contact: profile.contact,
-    headline: profile.headline,
-    about: profile.about,
-    availability: profile.availability as (typeof AVAILABILITY)[number] | null,
-    tags: tags.map((t) => ({ name: t.name, key: t.key, color: t.color })),
-    socials: profile.socials,
-    custom: profile.custom,
-    isPrivate: profile.isPrivate,
-    profileCompleteness: profile.completeness,
-    followerCount: profile.followerCount,
-    followingCount: profile.followingCount,
+    id: view.id,
+    username: view.username,
+    email: view.email,
+    emailVerified: view.emailVerified,
+    phone: view.phone,
+    phoneVerified: view.phoneVerified,
+    name: { ...view.name },
+    role: view.role,
+    createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
+    bio: view.bio,
+    pronouns: view.pronouns,
+    locale: view.locale,
+    timezone: view.timezone,
+    avatarUrl: view.avatarUrl,
+    location: view.location,
+    contact: { ...view.contact },
+    headline: view.headline,
+    about: view.about,
+    availability: view.availability,
+    tags: view.tags.map((t) => ({ ...t })),
+    socials: { ...view.socials },
+    custom: view.custom,
+    isPrivate: view.isPrivate,
+    profileCompleteness: view.profileCompleteness,
+    followerCount: view.followerCount,
+    followingCount: view.followingCount,
   };
 }
 
@@ -182,28 +187,30 @@ export const PublicUser = Type.Object(
   { description: 'Another user (public view)' },
 );
 
-/** `custom` is passed apart, already reduced to its public part by the caller. */
-export function toPublicUser(user: User, profile: Profile, tags: readonly Tag[], custom: CustomData) {
-  const me = toMeView(user, profile, tags);
+/**
+ * The public view on the wire. Only renames: what others may see was decided
+ * by the profiles domain (profiles.views.ts), and this schema is the allow-list.
+ */
+export function toPublicUser(view: PublicView): Static<typeof PublicUser> {
   return {
-    id: me.id,
-    username: me.username,
-    name: me.name,
-    bio: me.bio,
-    pronouns: me.pronouns,
-    avatarUrl: me.avatarUrl,
-    location: me.location,
-    headline: me.headline,
-    about: me.about,
-    availability: me.availability,
-    tags: me.tags,
-    socials: me.socials,
-    custom,
-    isPrivate: me.isPrivate,
-    role: me.role,
-    profileCompleteness: me.profileCompleteness,
-    followerCount: me.followerCount,
-    followingCount: me.followingCount,
-    createdAt: me.createdAt,
+    id: view.id,
+    username: view.username,
+    name: { ...view.name },
+    bio: view.bio,
+    pronouns: view.pronouns,
+    avatarUrl: view.avatarUrl,
+    location: view.location,
+    headline: view.headline,
+    about: view.about,
+    availability: view.availability,
+    tags: view.tags.map((t) => ({ ...t })),
+    socials: { ...view.socials },
+    custom: view.custom,
+    isPrivate: view.isPrivate,
+    role: view.role,
+    profileCompleteness: view.profileCompleteness,
+    followerCount: view.followerCount,
+    followingCount: view.followingCount,
+    createdAt: view.createdAt,
   };
 }

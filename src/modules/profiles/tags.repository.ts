@@ -104,3 +104,10 @@ export async function searchTags(
     .execute();
   return rows.map((r) => ({ name: r.name, key: r.key, color: r.color, usageCount: Number(r.usage_count) }));
 }
+
+/** How many users carry each of these tags (the counts replaceUserTags keeps); unknown keys are absent. */
+export async function tagUsage(db: Executor, keys: readonly string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom('tags').select(['key', 'usage_count']).where('key', 'in', keys).execute();
+  return new Map(rows.map((t) => [t.key, Number(t.usage_count)]));
+}

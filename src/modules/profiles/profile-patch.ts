@@ -1,0 +1,123 @@
+// A profile PATCH: what it may hold (validatePatch) and how it merges into
+// the stored profile and the account's names (absent stays, null clears,
+// nested objects merge, custom merges at the top level).
+import type { FieldError } from '../../platform/domain-error.ts';
+import { normaliseUsername, USERNAME_PATTERN, type User } from '../users/index.ts';
+import type { CustomData } from './custom-fields.ts';
+import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
+import type { Contact, Profile, Socials } from './profiles.repository.ts';
+import type { Tag } from './tags.repository.ts';
+import { MAX_TAGS, tagColor, tagKey, tagName } from './tags.ts';
+
+/** A PATCH body: every field optional; null clears. */
+export interface ProfilePatch {
+  readonly username?: string | null;
+  readonly name?: {
+    readonly first?: string | null;
+    readonly last?: string | null;
+    readonly display?: string | null;
+  };
+  readonly bio?: string | null;
+  readonly pronouns?: string | null;
+  readonly locale?: string | null;
+  readonly timezone?: string | null;
+  readonly location?: string | null;
+  readonly headline?: string | null;
+  readonly about?: string | null;
+  readonly availability?: string | null;
+  readonly contact?: Partial<Record<keyof Contact, string | null>>;
+  readonly socials?: Partial<Record<keyof Socials, string | null>>;
+  readonly isPrivate?: boolean;
+  /** Replaces the tags; null or [] removes them all. */
+  readonly tags?: readonly string[] | null;
+  /** Merges at the top level: a key set to null is removed; null clears them all. */
+  readonly custom?: CustomData | null;
+}
+
+/** Absent keeps the old value; null or a string replaces it (strings trimmed, empty = null). */
+const pick = <T extends string | null>(next: T | undefined, old: T): string | null =>
+  next === undefined ? old : next === null ? null : next.trim() || null;
+
+function merge<T extends Record<string, string | null>>(
+  old: T,
+  patch: Partial<Record<keyof T, string | null>> | undefined,
+): T {
+  if (!patch) return old;
+  const out = { ...old };
+  for (const key of Object.keys(old) as (keyof T)[]) {
+    if (key in patch) out[key] = pick(patch[key] as string | null, old[key] as string | null) as T[keyof T];
+  }
+  return out;
+}
+
+export function mergeCustom(old: CustomData, patch: CustomData | null | undefined): CustomData {
+  if (patch === undefined) return old;
+  if (patch === null) return {};
+  const kept = Object.entries(old).filter(([key]) => !Object.hasOwn(patch, key));
+  const set = Object.entries(patch).filter(([, value]) => value !== null);
+  return Object.fromEntries([...kept, ...set]);
+}
+
+/** The account's names and the profile after a patch: absent stays, null clears, nested objects merge. */
+export function applyPatch(user: User, profile: Profile, patch: ProfilePatch, custom: CustomData) {
+  const names = {
+    firstName: pick(patch.name?.first, user.firstName),
+    lastName: pick(patch.name?.last, user.lastName),
+    username:
+      patch.username === undefined
+        ? user.username
+        : patch.username === null
+          ? null
+          : normaliseUsername(patch.username),
+  };
+  const next: Profile = {
+    ...profile,
+    displayName: pick(patch.name?.display, profile.displayName),
+    bio: pick(patch.bio, profile.bio),
+    pronouns: pick(patch.pronouns, profile.pronouns),
+    locale: patch.locale ? Intl.getCanonicalLocales(patch.locale)[0]! : pick(patch.locale, profile.locale),
+    timezone: pick(patch.timezone, profile.timezone),
+    location: pick(patch.location, profile.location),
+    headline: pick(patch.headline, profile.headline),
+    about: pick(patch.about, profile.about),
+    availability: pick(patch.availability, profile.availability),
+    contact: merge(profile.contact, patch.contact),
+    socials: merge(profile.socials, patch.socials),
+    isPrivate: patch.isPrivate ?? profile.isPrivate,
+    custom,
+  };
+  return { names, next };
+}
+
+/** Normalised, de-duplicated tags (the first spelling of a key wins). */
+export function normaliseTags(names: readonly string[]): Tag[] {
+  const seen = new Map<string, Tag>();
+  for (const raw of names) {
+    const key = tagKey(raw);
+    if (key && !seen.has(key)) seen.set(key, { key, name: tagName(raw), color: tagColor(key) });
+  }
+  return [...seen.values()];
+}
+
+export function validatePatch(patch: ProfilePatch): FieldError[] {
+  const errors: FieldError[] = [];
+  if (patch.locale) {
+    const message = checkLocale(patch.locale);
+    if (message) errors.push({ path: 'locale', message });
+  }
+  if (patch.timezone) {
+    const message = checkTimezone(patch.timezone);
+    if (message) errors.push({ path: 'timezone', message });
+  }
+  for (const [network, value] of Object.entries(patch.socials ?? {})) {
+    const message = value ? checkSocial(network, value) : null;
+    if (message) errors.push({ path: `socials.${network}`, message });
+  }
+  if (patch.tags && normaliseTags(patch.tags).length > MAX_TAGS) {
+    errors.push({ path: 'tags', message: `must hold at most ${MAX_TAGS} different tags` });
+  }
+  if (typeof patch.username === 'string' && !USERNAME_PATTERN.test(normaliseUsername(patch.username))) {
+    errors.push({ path: 'username', message: 'must be 3–30 of a–z, 0–9 and _' });
+  }
+  return errors;
+}

@@ -1,0 +1,63 @@
+// What the profiles module does when an account comes, changes or goes, in
+// the transaction of that change: every account has a profile row (the social
+// graph locks it, the directory reads its scores), and both completeness
+// scores follow the account (a verified address or number counts).
+import type { Dialect } from '../../platform/db/database.ts';
+import type { Executor } from '../../platform/db/executor.ts';
+import type { Hooks } from '../../platform/hooks.ts';
+import { findUserById, type User } from '../users/index.ts';
+import { scores } from './completeness.ts';
+import {
+  deleteProfile,
+  emptyProfile,
+  findProfile,
+  type Profile,
+  upsertProfile,
+} from './profiles.repository.ts';
+import { replaceUserTags } from './tags.repository.ts';
+
+/** The profile with both completeness scores computed from it and the account. */
+export const scored = (user: User, profile: Profile): Profile => ({
+  ...profile,
+  ...scores({
+    ...profile,
+    ...user,
+    emailVerified: user.emailVerifiedAt !== null,
+    verified: user.emailVerifiedAt !== null || user.phoneVerifiedAt !== null,
+  }),
+});
+
+/** accountCreated, accountChanged: the stored profile (an empty one at sign-up), rescored. */
+export async function rescoreProfile(db: Executor, userId: string, now: string): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user || user.status === 'deleted') return;
+  const profile = (await findProfile(db, userId)) ?? emptyProfile();
+  await upsertProfile(db, user.id, scored(user, profile), now);
+}
+
+/** accountErased: the tags (their usage counts with them), then the profile. */
+export async function forgetProfile(db: Executor, dialect: Dialect, userId: string): Promise<void> {
+  await replaceUserTags(db, dialect, userId, []);
+  await deleteProfile(db, userId);
+}
+
+/** The hooks of the newest profiles service, for syncProfile below. */
+let registered: Hooks | null = null;
+
+export function registerProfileHooks(hooks: Hooks, dialect: Dialect): void {
+  hooks.on('accountCreated', (trx, e) => rescoreProfile(trx, e.userId, e.at.toISOString()));
+  hooks.on('accountChanged', (trx, e) => rescoreProfile(trx, e.userId, e.at.toISOString()));
+  hooks.on('accountErased', (trx, e) => forgetProfile(trx, dialect, e.userId));
+  registered = hooks;
+}
+
+/**
+ * For callers that changed the user record by its repository and have not
+ * yet moved to the users service (which runs `accountChanged` itself): runs
+ * `accountChanged`, so the profile, the search entry and every other module's
+ * derived rows follow. Goes once no module calls it.
+ */
+export async function syncProfile(db: Executor, userId: string, now: string): Promise<void> {
+  if (registered === null) throw new Error('syncProfile before any profiles service was made');
+  await registered.run(db, 'accountChanged', { userId, at: new Date(now) });
+}

@@ -1,0 +1,189 @@
+// What each audience may see of an account and its profile, decided here and
+// nowhere else. Every face (the native routes, compat surfaces, OIDC claims,
+// webhooks, exports) gets one of these views from the service and only renames
+// its fields, so none can show what its view leaves out:
+//   - the owner's view: everything, with the owner's completeness score;
+//   - the public view: what anyone signed in may see of another user: no
+//     address, number, contact details, locale or time zone, the custom fields
+//     the profile schema declares public, the public score (only what this view
+//     shows counts), and a staff role shown as the business role except to staff;
+//   - the admin view: the owner's view, the account's status and both scores.
+import type { User, UserRole, UserStatus } from '../users/index.ts';
+import { publicRole } from '../users/index.ts';
+import type { CustomData, CustomFields } from './custom-fields.ts';
+import type { AVAILABILITY } from './profile-rules.ts';
+import type { Contact, Profile, Socials } from './profiles.repository.ts';
+import type { Tag } from './tags.repository.ts';
+
+export type Availability = (typeof AVAILABILITY)[number];
+
+export interface NameView {
+  readonly first: string | null;
+  readonly last: string | null;
+  /** The chosen display name, else "first last", else the username. */
+  readonly display: string | null;
+}
+
+export interface TagView {
+  readonly name: string;
+  readonly key: string;
+  readonly color: string;
+}
+
+/** What anyone signed in may see of another user. */
+export interface PublicView {
+  readonly id: string;
+  readonly username: string | null;
+  readonly name: NameView;
+  readonly bio: string | null;
+  readonly pronouns: string | null;
+  readonly avatarUrl: string | null;
+  readonly location: string | null;
+  readonly headline: string | null;
+  readonly about: string | null;
+  readonly availability: Availability | null;
+  readonly tags: readonly TagView[];
+  readonly socials: Socials;
+  /** Only the custom fields the profile schema declares and does not mark private. */
+  readonly custom: CustomData;
+  readonly isPrivate: boolean;
+  /** A staff role shows as the business role it also holds, except to staff. */
+  readonly role: UserRole;
+  /** The public score: only the parts this view shows count, scaled to 0–100. */
+  readonly profileCompleteness: number;
+  readonly followerCount: number;
+  readonly followingCount: number;
+  readonly createdAt: string;
+}
+
+/** Every field of the public view: what a test checks no view of another user goes beyond. */
+export const PUBLIC_VIEW_FIELDS = [
+  'id',
+  'username',
+  'name',
+  'bio',
+  'pronouns',
+  'avatarUrl',
+  'location',
+  'headline',
+  'about',
+  'availability',
+  'tags',
+  'socials',
+  'custom',
+  'isPrivate',
+  'role',
+  'profileCompleteness',
+  'followerCount',
+  'followingCount',
+  'createdAt',
+] as const satisfies readonly (keyof PublicView)[];
+
+/** What the signed-in user sees of their own account. */
+export interface OwnerView extends Omit<PublicView, 'role'> {
+  readonly email: string | null;
+  readonly emailVerified: boolean;
+  readonly phone: string | null;
+  readonly phoneVerified: boolean;
+  readonly role: UserRole;
+  readonly locale: string | null;
+  readonly timezone: string | null;
+  readonly contact: Contact;
+  /** Every custom field, private ones too. */
+  readonly custom: CustomData;
+  /** The owner's score: everything filled in counts. */
+  readonly profileCompleteness: number;
+  readonly updatedAt: string;
+}
+
+/** What an operator sees: the owner's view, the account's status and the score others see. */
+export interface AdminView extends OwnerView {
+  readonly status: UserStatus;
+  readonly publicCompleteness: number;
+}
+
+/** Who is looking at another user's public view. */
+export interface Audience {
+  /** Staff see staff roles as they are. */
+  readonly staff: boolean;
+}
+
+function nameOf(user: User, profile: Profile): NameView {
+  const full = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  return {
+    first: user.firstName,
+    last: user.lastName,
+    display: profile.displayName ?? (full || user.username),
+  };
+}
+
+const tagsOf = (tags: readonly Tag[]): TagView[] =>
+  tags.map((t) => ({ name: t.name, key: t.key, color: t.color }));
+
+export function publicView(
+  user: User,
+  profile: Profile,
+  tags: readonly Tag[],
+  customFields: CustomFields,
+  audience: Audience,
+): PublicView {
+  return {
+    id: user.id,
+    username: user.username,
+    name: nameOf(user, profile),
+    bio: profile.bio,
+    pronouns: profile.pronouns,
+    avatarUrl: null, // avatars arrive with the media module
+    location: profile.location,
+    headline: profile.headline,
+    about: profile.about,
+    availability: profile.availability as Availability | null,
+    tags: tagsOf(tags),
+    socials: { ...profile.socials },
+    custom: customFields.publicPart(profile.custom),
+    isPrivate: profile.isPrivate,
+    role: audience.staff ? user.role : publicRole(user.role),
+    profileCompleteness: profile.publicCompleteness,
+    followerCount: profile.followerCount,
+    followingCount: profile.followingCount,
+    createdAt: user.createdAt,
+  };
+}
+
+export function ownerView(user: User, profile: Profile, tags: readonly Tag[]): OwnerView {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    emailVerified: user.emailVerifiedAt !== null,
+    phone: user.phone,
+    phoneVerified: user.phoneVerifiedAt !== null,
+    name: nameOf(user, profile),
+    role: user.role,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+    bio: profile.bio,
+    pronouns: profile.pronouns,
+    locale: profile.locale,
+    timezone: profile.timezone,
+    avatarUrl: null,
+    location: profile.location,
+    contact: { ...profile.contact },
+    headline: profile.headline,
+    about: profile.about,
+    availability: profile.availability as Availability | null,
+    tags: tagsOf(tags),
+    socials: { ...profile.socials },
+    custom: profile.custom,
+    isPrivate: profile.isPrivate,
+    profileCompleteness: profile.completeness,
+    followerCount: profile.followerCount,
+    followingCount: profile.followingCount,
+  };
+}
+
+export const adminView = (user: User, profile: Profile, tags: readonly Tag[]): AdminView => ({
+  ...ownerView(user, profile, tags),
+  status: user.status,
+  publicCompleteness: profile.publicCompleteness,
+});
