@@ -5,10 +5,12 @@ import { CompiledQuery } from 'kysely';
 import { decodeCursor } from '../src/http/pagination.ts';
 import {
   type DirectoryQuery,
+  ENTRY_USER,
   narrowestFilter,
   searchQuery,
 } from '../src/modules/directory/directory.repository.ts';
 import { searchTerms } from '../src/modules/directory/search-document.ts';
+import { tagUsage } from '../src/modules/profiles/tags.repository.ts';
 import { tagKey } from '../src/modules/profiles/tags.ts';
 import { visibleTo } from '../src/modules/social/social.repository.ts';
 import type { Database } from '../src/platform/db/database.ts';
@@ -64,13 +66,15 @@ export function directoryQueryOf(params: Readonly<Record<string, string>>, curso
 // of a viewer who blocks nobody and whom nobody blocks.
 const VIEWER = newId();
 const build = (database: Database, query: DirectoryQuery) =>
-  searchQuery(database.db, database.dialect, query, [visibleTo(database.dialect, VIEWER, 'u.id')]);
+  searchQuery(database.db, database.dialect, query, [visibleTo(database.dialect, VIEWER, ENTRY_USER)]);
 
 /** The query of a kind; for the second page, the first page is fetched to find where it ends. */
 export async function sqlQueryOf(database: Database, kind: SearchKind): Promise<DirectoryQuery> {
   // Where the service starts the search (a rare tag or completeness range) is part of the query.
   const unplanned = directoryQueryOf(kind.params);
-  const plan = await narrowestFilter(database.db, database.dialect, unplanned);
+  const plan = await narrowestFilter(database.db, database.dialect, unplanned, (keys) =>
+    tagUsage(database.db, keys),
+  );
   const first = plan === 'none' ? unplanned : { ...unplanned, ...plan };
   if (!kind.secondPage) return first;
   const seqs = (await build(database, first).execute()).map((r) => Number(r.seq));

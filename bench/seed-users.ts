@@ -1,6 +1,7 @@
 // `npm run bench:seed [-- --users 100000]`: fills a database with made-up
 // active users for the directory benchmark, fast: rows go in directly, 1,000
-// users per transaction (users, profiles, user_search, user_tags), no HTTP, no
+// users per transaction (users, profiles, user_tags, and the directory's
+// user_search and user_search_tags), no HTTP, no
 // password hashing, no credentials (nobody signs in as them). Derived data
 // comes from the product's own functions (search document, completeness, tag
 // keys, names and colours, UUIDv7 ids), so the rows are what sign-up and a
@@ -17,7 +18,7 @@ import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../src/config/config.schema.ts';
-import type { UsersTable } from '../src/modules/accounts/accounts.table.ts';
+import type { UsersTable } from '../src/modules/users/users.table.ts';
 import { searchDocument } from '../src/modules/directory/search-document.ts';
 import { scores } from '../src/modules/profiles/completeness.ts';
 import { profileRow } from '../src/modules/profiles/profiles.repository.ts';
@@ -97,26 +98,26 @@ function rowsOf(i: number, now: string) {
     updated_at: now,
     deleted_at: null,
   };
+  const scored = scores({ ...p, verified: p.emailVerified });
   const profile: Insertable<ProfilesTable> = {
     user_id: id,
-    ...profileRow(
-      {
-        ...p,
-        availability: null,
-        custom: {},
-        isPrivate: false,
-        ...scores({ ...p, verified: p.emailVerified }),
-      },
-      now,
-    ),
+    ...profileRow({ ...p, availability: null, custom: {}, isPrivate: false, ...scored }, now),
   };
-  const doc = searchDocument(p);
   const tags: Insertable<UserTagsTable>[] = p.tags.map((name, position) => ({
     user_id: id,
     tag_key: tagKey(name),
     position,
   }));
-  return { user, profile, search: { user_id: id, doc }, tags };
+  // The directory's entry, as its hooks write it (directory.hooks.ts).
+  const search = {
+    user_id: id,
+    doc: searchDocument(p),
+    listed: p.emailVerified ? 1 : 0,
+    role: p.role,
+    public_completeness: scored.publicCompleteness,
+  };
+  const searchTags = tags.map((t) => ({ user_id: id, tag_key: t.tag_key }));
+  return { user, profile, search, tags, searchTags };
 }
 
 export interface SeedResult {
@@ -160,6 +161,7 @@ export async function seedUsers(
         const now = new Date().toISOString();
         const rows = Array.from({ length: Math.min(BATCH, users - start) }, (_, k) => rowsOf(start + k, now));
         const tags = rows.flatMap((r) => r.tags);
+        const searchTags = rows.flatMap((r) => r.searchTags);
         await db.transaction().execute(async (trx) => {
           await trx
             .insertInto('users')
@@ -174,6 +176,7 @@ export async function seedUsers(
             .values(rows.map((r) => r.search))
             .execute();
           if (tags.length > 0) await trx.insertInto('user_tags').values(tags).execute();
+          if (searchTags.length > 0) await trx.insertInto('user_search_tags').values(searchTags).execute();
         });
         const done = start + rows.length;
         if (done % 10_000 === 0 || done === users) progress(`seeded ${done} of ${users} users`);
@@ -198,7 +201,7 @@ export async function seedUsers(
       // (statistics, visibility map). SQLite: fold the WAL back into the file;
       // no ANALYZE, as the product never runs one.
       if (database.dialect === 'postgres') {
-        await sql`vacuum analyze users, profiles, user_search, user_tags, tags`.execute(db);
+        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags`.execute(db);
       } else {
         await sql`pragma wal_checkpoint(truncate)`.execute(db);
       }

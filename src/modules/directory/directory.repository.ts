@@ -1,15 +1,15 @@
-// Directory queries. Substring search uses the engine's own index: the FTS5
-// trigram table on SQLite (a phrase per term), pg_trgm's GIN index on
-// PostgreSQL (a LIKE per term). Terms under three characters carry no
-// trigram, so they are checked with LIKE on the stored document instead.
-// Pages are keyset on the search entry's id, given at sign-up: a user who
-// joins while someone pages sorts after every entry already handed out.
+// Directory queries, on the directory's own read model (directory.table.ts).
+// Substring search uses the engine's own index: the FTS5 trigram table on
+// SQLite (a phrase per term), pg_trgm's GIN index on PostgreSQL (a LIKE per
+// term). Terms under three characters carry no trigram, so they are checked
+// with LIKE on the stored document instead. Pages are keyset on the entry's
+// id, given at sign-up: a user who joins while someone pages sorts after every
+// entry already handed out.
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { contains } from '../../platform/db/like.ts';
-import { listedUser } from '../users/index.ts';
 import type { UserRole } from '../users/index.ts';
 
 export interface DirectoryQuery {
@@ -19,7 +19,7 @@ export interface DirectoryQuery {
   readonly roles?: readonly UserRole[];
   /** Tag keys; the user must carry all of them. */
   readonly tags: readonly string[];
-  /** On the public score (profiles.public_completeness): what others can see. */
+  /** On the public score: what others can see. */
   readonly completenessMin?: number;
   readonly completenessMax?: number;
   /** The place (`user_search.id`) of the previous page's last user. */
@@ -35,15 +35,65 @@ export interface DirectoryQuery {
 /** A condition on the user column it names: true when the viewer may see that user (the social graph supplies blocks). */
 export type Visibility = (dialect: Dialect, viewerId: string, userColumn: string) => RawBuilder<boolean>;
 
-export async function writeSearchDocument(db: Executor, userId: string, doc: string): Promise<void> {
-  await db
-    .insertInto('user_search')
-    .values({ user_id: userId, doc })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ doc }))
-    .execute();
+/** The user-id column of the search entry, for Visibility conditions. */
+export const ENTRY_USER = 's.user_id';
+
+/** What the directory keeps of a user: written whole by its hooks. */
+export interface SearchEntry {
+  readonly doc: string;
+  /** Whether others may see the account at all (active, a verified address or number). */
+  readonly listed: boolean;
+  readonly role: UserRole;
+  readonly publicCompleteness: number;
+  /** Tag keys. */
+  readonly tags: readonly string[];
 }
 
-export async function deleteSearchDocument(db: Executor, userId: string): Promise<void> {
+/**
+ * Writes a user's entry as `entry` says, touching only what differs: an
+ * unchanged document is not written again (its full-text index would be).
+ */
+export async function writeSearchEntry(db: Executor, userId: string, entry: SearchEntry): Promise<void> {
+  const row = {
+    doc: entry.doc,
+    listed: entry.listed ? 1 : 0,
+    role: entry.role,
+    public_completeness: entry.publicCompleteness,
+  };
+  const [held, heldTags] = await Promise.all([
+    db
+      .selectFrom('user_search')
+      .select(['doc', 'listed', 'role', 'public_completeness'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst(),
+    db.selectFrom('user_search_tags').select('tag_key').where('user_id', '=', userId).execute(),
+  ]);
+  if (!held) {
+    await db
+      .insertInto('user_search')
+      .values({ user_id: userId, ...row })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet(row))
+      .execute();
+  } else {
+    const changed = Object.fromEntries(
+      Object.entries(row).filter(([column, value]) => held[column as keyof typeof held] !== value),
+    );
+    if (Object.keys(changed).length > 0)
+      await db.updateTable('user_search').set(changed).where('user_id', '=', userId).execute();
+  }
+  const tags = [...new Set(entry.tags)];
+  const oldTags = heldTags.map((r) => r.tag_key);
+  if (oldTags.length === tags.length && tags.every((key) => oldTags.includes(key))) return;
+  await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
+  if (tags.length > 0)
+    await db
+      .insertInto('user_search_tags')
+      .values(tags.map((key) => ({ user_id: userId, tag_key: key })))
+      .execute();
+}
+
+export async function deleteSearchEntry(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
   await db.deleteFrom('user_search').where('user_id', '=', userId).execute();
 }
 
@@ -67,16 +117,16 @@ export function searchQuery(
 ) {
   const indexed = query.terms.filter(isIndexed);
   const short = query.terms.filter((t) => !isIndexed(t));
-  // CROSS JOIN keeps SQLite's planner walking the entries in order (it has
-  // no statistics to see that this stops after a page); PostgreSQL reads it
-  // as an ordinary join.
+  // SQLite has no statistics to see that a walk in order stops after a page:
+  // its planner would take a role or completeness index and sort every match.
+  // `+column` hides those indexes from it (they serve `start` below instead);
+  // PostgreSQL weighs both ways itself.
+  const walked = (column: 's.role' | 's.public_completeness') =>
+    dialect === 'sqlite' ? sql.raw(`+${column}`) : sql.ref(column);
   let qb = db
     .selectFrom('user_search as s')
-    .crossJoin('users as u')
-    .whereRef('u.id', '=', 's.user_id')
-    .innerJoin('profiles as p', 'p.user_id', 'u.id')
-    .select(['s.id as seq', 'u.id as id'])
-    .where(listedUser);
+    .select(['s.id as seq', 's.user_id as id'])
+    .where('s.listed', '=', 1);
   if (dialect === 'sqlite' && indexed.length > 0) {
     // The FTS index answers the long terms; SQLite walks its rowids (= s.id) in order.
     const match = indexed.map(ftsPhrase).join(' AND ');
@@ -87,17 +137,17 @@ export function searchQuery(
   // PostgreSQL's GIN index serves LIKE itself; terms under three characters
   // have no trigram and are checked row by row on either engine.
   for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(contains('s.doc', term));
-  if (query.roles) qb = qb.where('u.role', 'in', query.roles);
+  if (query.roles) qb = qb.where(walked('s.role'), 'in', query.roles);
   if (query.completenessMin !== undefined)
-    qb = qb.where('p.public_completeness', '>=', query.completenessMin);
+    qb = qb.where(walked('s.public_completeness'), '>=', query.completenessMin);
   if (query.completenessMax !== undefined)
-    qb = qb.where('p.public_completeness', '<=', query.completenessMax);
+    qb = qb.where(walked('s.public_completeness'), '<=', query.completenessMax);
   for (const key of query.tags) {
     qb = qb.where(({ exists, selectFrom }) =>
       exists(
-        selectFrom('user_tags as t')
+        selectFrom('user_search_tags as t')
           .select('t.user_id')
-          .whereRef('t.user_id', '=', 'u.id')
+          .whereRef('t.user_id', '=', 's.user_id')
           .where('t.tag_key', '=', key),
       ),
     );
@@ -133,10 +183,11 @@ function candidates(
   query: DirectoryQuery,
 ): SelectQueryBuilder<Tables, keyof Tables, { id: string }> {
   if (start === 'tag') {
-    return db.selectFrom('user_tags').select('user_id as id').where('tag_key', '=', query.tags[0]!);
+    return db.selectFrom('user_search_tags').select('user_id as id').where('tag_key', '=', query.tags[0]!);
   }
-  if (start === 'role') return db.selectFrom('users').select('id').where('role', 'in', query.roles!);
-  let inRange = db.selectFrom('profiles').select('user_id as id');
+  if (start === 'role')
+    return db.selectFrom('user_search').select('user_id as id').where('role', 'in', query.roles!);
+  let inRange = db.selectFrom('user_search').select('user_id as id');
   if (query.completenessMin !== undefined)
     inRange = inRange.where('public_completeness', '>=', query.completenessMin);
   if (query.completenessMax !== undefined)
@@ -146,7 +197,7 @@ function candidates(
 
 /**
  * Picks where a search without an indexed term should start on SQLite: from the tag
- * used least (tags hold their usage counts), from the role or the completeness
+ * used least (`usageOf`: the profiles' counts of each tag), from the role or the completeness
  * index when that role or range is rare (counted up to a cap), or from the
  * ordered walk. A tag, role or range nobody has means no match at all. Tags
  * come back rarest first.
@@ -155,6 +206,7 @@ export async function narrowestFilter(
   db: Executor,
   dialect: Dialect,
   query: DirectoryQuery,
+  usageOf: (tagKeys: readonly string[]) => Promise<ReadonlyMap<string, number>>,
 ): Promise<{ tags: string[]; start?: Start } | 'none'> {
   // PostgreSQL's planner weighs this itself from its statistics; SQLite has none.
   const planned = dialect === 'sqlite';
@@ -170,11 +222,7 @@ export async function narrowestFilter(
   const rare = Math.max(1, Math.floor(Math.sqrt((query.limit + 1) * total * WALK_TO_START_COST)));
   let tags = [...query.tags];
   if (tags.length > 0) {
-    const usage = new Map(
-      (await db.selectFrom('tags').select(['key', 'usage_count']).where('key', 'in', tags).execute()).map(
-        (t) => [t.key, Number(t.usage_count)],
-      ),
-    );
+    const usage = await usageOf(tags);
     tags = tags.sort((a, b) => (usage.get(a) ?? 0) - (usage.get(b) ?? 0));
     const fewest = usage.get(tags[0]!) ?? 0;
     if (fewest === 0) return 'none';

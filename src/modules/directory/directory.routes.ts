@@ -2,11 +2,17 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, principalOf } from '../../http/authenticate.ts';
-import { PageQuery, pageOf } from '../../http/pagination.ts';
+import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Text } from '../../http/schemas.ts';
 import { PublicUser, toPublicUser } from '../profiles/index.ts';
-import type { DirectoryService } from './directory.service.ts';
+import type { DirectoryKey, DirectoryService } from './directory.service.ts';
+
+/** The native cursor's key: the entry's place in sign-up order, in decimal. */
+const PLACE: CursorFormat<DirectoryKey> = {
+  write: (key) => String(key.seq),
+  read: (text) => (/^[1-9][0-9]{0,15}$/.test(text) ? { seq: Number(text) } : null),
+};
 
 const Score = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description }));
 
@@ -52,12 +58,10 @@ export function directoryRoutes(app: App, deps: { directory: DirectoryService; a
       },
     },
     async (request) => {
-      const { limit = 20, ...filters } = request.query;
-      const page = await directory.search(principalOf(request).userId, { ...filters, limit });
-      return {
-        items: page.items.map((v) => toPublicUser(v.user, v.profile, v.tags, v.custom)),
-        nextCursor: page.nextCursor,
-      };
+      const { limit = 20, cursor, ...filters } = request.query;
+      const after = readCursor(cursor, PLACE);
+      const page = await directory.search(principalOf(request).userId, { ...filters, limit, after });
+      return pageReply(page, PLACE, toPublicUser);
     },
   );
 }

@@ -5,48 +5,54 @@
 // staff roles are not public: to everyone but staff, a staff account is a
 // `user`, and a filter by a staff role finds nobody (an empty page, not a 403,
 // which would itself tell something).
-import { decodeCursor, toPage } from '../../http/pagination.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { Hooks } from '../../platform/hooks.ts';
+import { type Page, type PageRequest, pageFrom } from '../../platform/page.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { findUserById } from '../users/index.ts';
-import { isStaffRole, publicRole, USER_ROLES, type UserRole } from '../users/index.ts';
-import type { ProfilesService, PublicProfileView } from '../profiles/index.ts';
-import { tagKey } from '../profiles/index.ts';
+import { type ProfilesService, type PublicView, tagKey } from '../profiles/index.ts';
+import { findUserById, isStaffRole, publicRole, USER_ROLES, type UserRole } from '../users/index.ts';
+import { registerDirectoryHooks } from './directory.hooks.ts';
 import { SEARCHES_PER_USER } from './directory.limits.ts';
 import {
   type DirectoryQuery,
+  ENTRY_USER,
   narrowestFilter,
   searchUsers,
   type Visibility,
 } from './directory.repository.ts';
 import { searchTerms } from './search-document.ts';
 
+/** Where a directory page ends: the entry's place in sign-up order (a positive integer). */
+export interface DirectoryKey {
+  readonly seq: number;
+}
+
 export const MAX_TERMS = 8;
 export const MAX_TAG_FILTERS = 10;
 
-export interface DirectorySearch {
-  readonly q?: string;
-  readonly role?: UserRole;
+export interface DirectorySearch extends PageRequest<DirectoryKey> {
+  readonly q?: string | undefined;
+  readonly role?: UserRole | undefined;
   /** Comma-separated tag names or keys. */
-  readonly tags?: string;
-  readonly completenessMin?: number;
-  readonly completenessMax?: number;
-  readonly limit: number;
-  readonly cursor?: string;
+  readonly tags?: string | undefined;
+  readonly completenessMin?: number | undefined;
+  readonly completenessMax?: number | undefined;
 }
 
 export function createDirectoryService(deps: {
   db: Executor;
   dialect: Dialect;
-  profiles: ProfilesService;
+  profiles: Pick<ProfilesService, 'publicViews' | 'searchFacts' | 'tagUsage'>;
   /** Who may see whom (the social graph: blocks, either way). */
   visibility: Visibility[];
   guard: RateGuard;
+  hooks: Hooks;
 }) {
   const { db, dialect, profiles, visibility, guard } = deps;
+  registerDirectoryHooks(deps.hooks, profiles);
 
   /**
    * The roles a match may hold for this viewer's role filter: as asked for
@@ -62,10 +68,7 @@ export function createDirectoryService(deps: {
   }
 
   return {
-    async search(
-      viewerId: string,
-      input: DirectorySearch,
-    ): Promise<{ items: PublicProfileView[]; nextCursor: string | null }> {
+    async search(viewerId: string, input: DirectorySearch): Promise<Page<PublicView, DirectoryKey>> {
       await guard.perUser('search', viewerId, SEARCHES_PER_USER);
       const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
       const errors: FieldError[] = [];
@@ -82,12 +85,11 @@ export function createDirectoryService(deps: {
       }
       if (errors.length > 0)
         throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
-      const key = decodeCursor(input.cursor);
-      const after = key === undefined ? undefined : Number(key);
-      if (after !== undefined && !(/^[1-9][0-9]{0,15}$/.test(key!) && Number.isSafeInteger(after)))
+      const after = input.after?.seq;
+      if (after !== undefined && !(Number.isSafeInteger(after) && after >= 1))
         throw commonError('invalid_cursor');
       const roles = await rolesFor(viewerId, input.role);
-      if (roles?.length === 0) return { items: [], nextCursor: null };
+      if (roles?.length === 0) return { items: [], next: null };
       const query: DirectoryQuery = {
         terms,
         tags,
@@ -97,21 +99,23 @@ export function createDirectoryService(deps: {
         ...(max !== undefined ? { completenessMax: max } : {}),
         ...(after !== undefined ? { after } : {}),
       };
-      const plan = await narrowestFilter(db, dialect, query);
-      if (plan === 'none') return { items: [], nextCursor: null };
+      const plan = await narrowestFilter(db, dialect, query, profiles.tagUsage);
+      if (plan === 'none') return { items: [], next: null };
       const found = await searchUsers(
         db,
         dialect,
         { ...query, ...plan },
-        visibility.map((visible) => visible(dialect, viewerId, 'u.id')),
+        visibility.map((visible) => visible(dialect, viewerId, ENTRY_USER)),
       );
-      const page = toPage(found, input.limit, (row) => String(row.seq));
+      const page = pageFrom(found, input.limit, (row): DirectoryKey => ({ seq: row.seq }));
+      // The views are read from the accounts themselves: one changed since its
+      // entry was written (say, banned by hand) drops out rather than show.
       return {
-        items: await profiles.loadPublicMany(
+        items: await profiles.publicViews(
           page.items.map((row) => row.id),
           viewerId,
         ),
-        nextCursor: page.nextCursor,
+        next: page.next,
       };
     },
   };

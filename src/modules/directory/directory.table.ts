@@ -1,20 +1,36 @@
 /**
- * One search document per user: names, username and headline, lower-cased and
- * joined by U+001F. SQLite indexes it in the FTS5 trigram table
- * `user_search_fts` (kept by triggers), PostgreSQL with a pg_trgm GIN index.
+ * The directory's read model: one entry per account (deleted ones excepted)
+ * holding what a search matches and filters on, written by the directory's
+ * lifecycle hooks from the user record and the profile (directory.hooks.ts).
+ * The document (names, username and headline, lower-cased and joined by
+ * U+001F) is indexed by the FTS5 trigram table `user_search_fts` on SQLite
+ * (kept by triggers) and a pg_trgm GIN index on PostgreSQL.
  */
 import type { Generated } from 'kysely';
+import type { UserRole } from '../users/index.ts';
 
 export interface UserSearchTable {
   /** Sign-up order: the directory's sort key, and the FTS rowid on SQLite. */
   id: Generated<number>;
   user_id: string;
   doc: string;
+  /** 1 while others may see the account (active, a verified address or number), else 0. */
+  listed: Generated<number>;
+  role: Generated<UserRole>;
+  /** The profile's public score, the completeness filter's column. */
+  public_completeness: Generated<number>;
+}
+
+/** The tag keys of each entry, for the "carries all of these tags" filter. */
+export interface UserSearchTagsTable {
+  user_id: string;
+  tag_key: string;
 }
 
 // Registers these tables with the database's typed schema (see database.types.ts).
 declare module '../../platform/db/database.types.ts' {
   interface Tables {
     user_search: UserSearchTable;
+    user_search_tags: UserSearchTagsTable;
   }
 }
