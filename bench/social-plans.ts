@@ -4,12 +4,12 @@
 // (DATABASE_URL, or its SQLite file), seeded first if need be. Deep pages are
 // reached as the API reaches them: page after page, each from the last.
 
-import { entryKey } from '../src/modules/social/social.repository.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { newId } from '../src/platform/ids.ts';
 import { SOCIAL_EDGES, SOCIAL_USERS, seedGraph, socialDatabaseTarget } from './seed-graph.ts';
 import { describeTarget } from './seed-users.ts';
 import {
+  cursorKey,
   explainList,
   LIMIT,
   LIST_KINDS,
@@ -38,7 +38,7 @@ try {
         const entries = await runList(database, { list: kind.list, ownerId: owner.id, viewerId, after });
         if (!entries || entries.length <= LIMIT)
           throw new Error(`${kind.name}: the list ends at page ${page}`);
-        after = entryKey(entries[LIMIT - 1]!);
+        after = cursorKey(entries[LIMIT - 1]!);
       }
     }
     const q: ListQuery = { list: kind.list, ownerId: owner.id, viewerId, after };

@@ -10,7 +10,7 @@ import type {
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
-import { type ListEntry, listEntries } from '../src/modules/social/social.repository.ts';
+import { type ListEntry, type ListKey, listEntries } from '../src/modules/social/social.repository.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { CELEBRITY, ORDINARY } from './graph-data.ts';
 import { SEED_EMAIL_DOMAIN } from './search-data.ts';
@@ -103,8 +103,19 @@ export interface ListQuery {
   readonly after: string | undefined;
 }
 
-export const runList = (database: Database, q: ListQuery, db = database.db): Promise<ListEntry[] | null> =>
-  listEntries(db, database.dialect, q.list, q.ownerId, q.viewerId, q.after, LIMIT);
+/** The key inside a cursor ("<time>|<id>"), as the native route reads it. */
+const keyOf = (text: string | undefined): ListKey | undefined => {
+  if (text === undefined) return undefined;
+  const [at = '', id = ''] = text.split('|');
+  return { at, id };
+};
+
+/** The cursor key of an entry, as the native route writes it. */
+export const cursorKey = (e: ListEntry): string => `${e.at}|${e.id}`;
+
+/** The query a page starts with: limit + 1 entries, to know whether a next page exists. */
+export const runList = (database: Database, q: ListQuery, db = database.db): Promise<ListEntry[]> =>
+  listEntries(db, database.dialect, q.list, q.ownerId, q.viewerId, keyOf(q.after), LIMIT + 1);
 
 /** Runs listEntries repeatedly: a few warm-up runs, then up to `runs` or `seconds`. */
 export async function timeList(

@@ -1,4 +1,5 @@
 // The social module's entry: what other modules and faces may use of it.
-export { acceptAllRequests, forgetSocial, visibleTo } from './social.repository.ts';
+export type { ListKey } from './social.repository.ts';
+export { visibleTo } from './social.repository.ts';
 export { socialRoutes } from './social.routes.ts';
-export { createSocialService } from './social.service.ts';
+export { createSocialService, type ListItem, type ListPage, type SocialService } from './social.service.ts';

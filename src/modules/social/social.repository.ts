@@ -1,13 +1,12 @@
-// Edges of the social graph and the counters beside them. Every function runs
-// in the caller's transaction; the service takes the pair lock first, so two
-// users following each other at once cannot deadlock on the counters.
+// Edges of the social graph: follows (with requests), blocks, bookmarks. Every
+// function runs in the caller's transaction, one query each; the counters of
+// accepted follows are the profiles module's, which the service keeps in the
+// same transaction under the pair lock.
 import { type ExpressionBuilder, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/database.types.ts';
-import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import type { Executor } from '../../platform/db/executor.ts';
 import { isId, newId } from '../../platform/ids.ts';
-import { listedUser } from '../users/index.ts';
-import { lockProfiles } from '../profiles/index.ts';
 import type { FollowStatus, FollowsTable } from './social.table.ts';
 
 export interface FollowEdge {
@@ -34,9 +33,6 @@ const toEdge = (r: Selectable<FollowsTable>): FollowEdge => ({
   createdAt: r.created_at,
   since: r.since,
 });
-
-export const lockPair = (db: Executor, dialect: Dialect, a: string, b: string) =>
-  lockProfiles(db, dialect, [a, b]);
 
 export async function findFollow(
   db: Executor,
@@ -76,25 +72,6 @@ export async function insertFollow(
   return inserted !== undefined;
 }
 
-/** Counters move only for accepted follows. */
-export async function adjustCounts(
-  db: Executor,
-  followerId: string,
-  followeeId: string,
-  delta: 1 | -1,
-): Promise<void> {
-  await db
-    .updateTable('profiles')
-    .set((eb) => ({ following_count: eb('following_count', '+', delta) }))
-    .where('user_id', '=', followerId)
-    .execute();
-  await db
-    .updateTable('profiles')
-    .set((eb) => ({ follower_count: eb('follower_count', '+', delta) }))
-    .where('user_id', '=', followeeId)
-    .execute();
-}
-
 /** Removes the edge, whatever its status; the status it had, or null when there was none. */
 export async function deleteFollow(
   db: Executor,
@@ -107,7 +84,6 @@ export async function deleteFollow(
     .where('followee_id', '=', followeeId)
     .returning('status')
     .executeTakeFirst();
-  if (r?.status === 'following') await adjustCounts(db, followerId, followeeId, -1);
   return r?.status ?? null;
 }
 
@@ -130,74 +106,39 @@ export async function acceptFollow(db: Executor, edge: FollowEdge, now: string):
     .where('id', '=', edge.id)
     .where('status', '=', 'requested')
     .executeTakeFirst();
-  if (updated.numUpdatedRows === 0n) return false;
-  await adjustCounts(db, edge.followerId, edge.followeeId, 1);
-  return true;
+  return updated.numUpdatedRows > 0n;
 }
 
-/** Requests accepted per transaction when an account turns public. */
-const ACCEPT_BATCH = 500;
+/** Who asked to follow this account, in id order (the order their profiles are locked in). */
+export async function listRequesters(db: Executor, followeeId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('followee_id', '=', followeeId)
+    .where('status', '=', 'requested')
+    .orderBy('follower_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.follower_id);
+}
 
-/**
- * A public account's pending requests become follows. Called after the
- * change to public has committed, so a follow arriving later sees a public
- * account and one that committed earlier as a request is found here. Works in
- * batches, each its own transaction with its locks taken in id order, so any
- * number of requests fits; stops if the account turns private again.
- */
-export async function acceptAllRequests(
+/** These followers' pending requests become follows; the followers whose request it did. */
+export async function acceptRequestsOf(
   db: Executor,
-  dialect: Dialect,
   followeeId: string,
+  followerIds: readonly string[],
   now: string,
-): Promise<void> {
-  for (;;) {
-    const more = await inTransaction(db, async (trx) => {
-      const batch = await trx
-        .selectFrom('follows')
-        .select('follower_id')
-        .where('followee_id', '=', followeeId)
-        .where('status', '=', 'requested')
-        .orderBy('follower_id')
-        .limit(ACCEPT_BATCH)
-        .execute();
-      if (batch.length === 0) return false;
-      const followers = batch.map((r) => r.follower_id);
-      await lockProfiles(trx, dialect, [followeeId, ...followers]);
-      const owner = await trx
-        .selectFrom('profiles')
-        .select('is_private')
-        .where('user_id', '=', followeeId)
-        .executeTakeFirst();
-      if (!owner || owner.is_private) return false; // private again: the requests wait
-      const accepted = await trx
-        .updateTable('follows')
-        .set({ status: 'following', since: now })
-        .where('followee_id', '=', followeeId)
-        .where('follower_id', 'in', followers)
-        .where('status', '=', 'requested')
-        .returning('follower_id')
-        .execute();
-      if (accepted.length > 0) {
-        await trx
-          .updateTable('profiles')
-          .set((eb) => ({ following_count: eb('following_count', '+', 1) }))
-          .where(
-            'user_id',
-            'in',
-            accepted.map((r) => r.follower_id),
-          )
-          .execute();
-        await trx
-          .updateTable('profiles')
-          .set((eb) => ({ follower_count: eb('follower_count', '+', accepted.length) }))
-          .where('user_id', '=', followeeId)
-          .execute();
-      }
-      return batch.length === ACCEPT_BATCH;
-    });
-    if (!more) return;
-  }
+): Promise<string[]> {
+  if (followerIds.length === 0) return [];
+  const accepted = await db
+    .updateTable('follows')
+    .set({ status: 'following', since: now })
+    .where('followee_id', '=', followeeId)
+    .where('follower_id', 'in', followerIds)
+    .where('status', '=', 'requested')
+    .returning('follower_id')
+    .execute();
+  return accepted.map((r) => r.follower_id);
 }
 
 export async function isBlocked(db: Executor, blockerId: string, blockedId: string): Promise<boolean> {
@@ -273,40 +214,17 @@ export async function deleteBookmarks(db: Executor, userId: string, targetId: st
   await db.deleteFrom('bookmarks').where('user_id', '=', userId).where('target_id', '=', targetId).execute();
 }
 
-/**
- * Erasure: every edge of the user goes, and the counters of the other ends
- * follow. Everyone at the other end is locked first, in id order, like any
- * follow would lock them; a follow waiting on the erased user then finds it gone.
- */
-export async function forgetSocial(db: Executor, dialect: Dialect, userId: string): Promise<void> {
-  const mine = (eb: ExpressionBuilder<Tables, 'follows'>) =>
-    eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]);
-  const edges = await db
-    .selectFrom('follows')
-    .select(['follower_id', 'followee_id', 'status'])
-    .where(mine)
-    .execute();
-  const other = (e: { follower_id: string; followee_id: string }) =>
-    e.follower_id === userId ? e.followee_id : e.follower_id;
-  const locked = new Set(edges.map(other));
-  await lockProfiles(db, dialect, [userId, ...locked]);
-  // Read again under the locks: an edge may have come meanwhile. Its other end
-  // is locked now, out of order; should that deadlock, PostgreSQL aborts one
-  // side and inTransaction runs it again.
-  const current = await db
-    .selectFrom('follows')
-    .select(['follower_id', 'followee_id', 'status'])
-    .where(mine)
-    .execute();
-  await lockProfiles(
-    db,
-    dialect,
-    [...new Set(current.map(other))].filter((id) => !locked.has(id)),
-  );
-  for (const e of current.filter((edge) => edge.status === 'following')) {
-    await adjustCounts(db, e.follower_id, e.followee_id, -1);
-  }
-  await db.deleteFrom('follows').where(mine).execute();
+const touching = (userId: string) => (eb: ExpressionBuilder<Tables, 'follows'>) =>
+  eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]);
+
+/** Every follow and request to or from the user. */
+export async function listFollowsOf(db: Executor, userId: string): Promise<FollowEdge[]> {
+  return (await db.selectFrom('follows').selectAll().where(touching(userId)).execute()).map(toEdge);
+}
+
+/** Erasure: every edge of the user, whichever end, in all three graphs. */
+export async function deleteEdgesOf(db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('follows').where(touching(userId)).execute();
   await db
     .deleteFrom('blocks')
     .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)]))
@@ -317,35 +235,44 @@ export async function forgetSocial(db: Executor, dialect: Dialect, userId: strin
     .execute();
 }
 
-// ---- lists: keyset pages, newest first, active users the viewer may see ----
+// ---- lists: keyset pages, newest first, users the viewer may see ----
 
 export type ListKind = 'followers' | 'following' | 'requests' | 'blocks' | 'bookmarks';
 
-/** The cursor key of an entry: its time and id, so equal times still order. */
-export const entryKey = (e: ListEntry): string => `${e.at}|${e.id}`;
+/** Where a list page ends: the last entry's time and id, so equal times still order. */
+export interface ListKey {
+  readonly at: string;
+  readonly id: string;
+}
+
+export const entryKey = (e: ListEntry): ListKey => ({ at: e.at, id: e.id });
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** Only what entryKey makes: anything else would reach the database as a bad timestamp. */
-function parseKey(key: string): { at: string; id: string } | null {
-  const [at, id, ...rest] = key.split('|');
-  if (!at || !id || rest.length > 0 || !ISO_INSTANT.test(at) || !isId(id) || at < '0001') return null;
+/** Only keys entryKey makes: anything else would reach the database as a bad timestamp. */
+export function isListKey(key: ListKey): boolean {
+  const { at, id } = key;
+  if (typeof at !== 'string' || typeof id !== 'string') return false;
+  if (!ISO_INSTANT.test(at) || !isId(id) || at < '0001') return false;
   // A date the database would refuse (February 30th, the year 0) must not get that far.
-  if (Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at) return null;
-  return { at, id };
+  return !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at;
 }
 
+/**
+ * Up to `limit` entries of a list after `after` (a key isListKey accepts),
+ * newest first, without the users the viewer is hidden from or hides (your
+ * own blocks list excepted: it shows whom you block). Whether each user is
+ * listed is the caller's to check, on the user record.
+ */
 export async function listEntries(
   db: Executor,
   dialect: Dialect,
   kind: ListKind,
   ownerId: string,
   viewerId: string,
-  after: string | undefined,
+  after: ListKey | undefined,
   limit: number,
-): Promise<ListEntry[] | null> {
-  const cursor = after === undefined ? undefined : parseKey(after);
-  if (cursor === null) return null;
+): Promise<ListEntry[]> {
   const base = (() => {
     switch (kind) {
       case 'followers':
@@ -356,7 +283,6 @@ export async function listEntries(
             : (['follower_id', 'followee_id'] as const);
         return db
           .selectFrom('follows as e')
-          .innerJoin('users as u', 'u.id', `e.${theirs}`)
           .select(['e.id as id', `e.${theirs} as userId`, 'e.since as at'])
           .where(`e.${mine}`, '=', ownerId)
           .where('e.status', '=', 'following');
@@ -364,33 +290,33 @@ export async function listEntries(
       case 'requests':
         return db
           .selectFrom('follows as e')
-          .innerJoin('users as u', 'u.id', 'e.follower_id')
           .select(['e.id as id', 'e.follower_id as userId', 'e.created_at as at'])
           .where('e.followee_id', '=', ownerId)
           .where('e.status', '=', 'requested');
       case 'blocks':
         return db
           .selectFrom('blocks as e')
-          .innerJoin('users as u', 'u.id', 'e.blocked_id')
           .select(['e.id as id', 'e.blocked_id as userId', 'e.created_at as at'])
           .where('e.blocker_id', '=', ownerId);
       case 'bookmarks':
         return db
           .selectFrom('bookmarks as e')
-          .innerJoin('users as u', 'u.id', 'e.target_id')
           .select(['e.id as id', 'e.target_id as userId', 'e.created_at as at'])
           .where('e.user_id', '=', ownerId);
     }
   })();
   const timeColumn = kind === 'followers' || kind === 'following' ? 'e.since' : 'e.created_at';
-  let qb = base.where(listedUser);
-  // Your own blocks list shows whom you blocked; every other list hides them.
-  if (kind !== 'blocks') qb = qb.where(visibleTo(dialect, viewerId, 'u.id'));
-  if (cursor) qb = qb.where(sql<boolean>`(${sql.ref(timeColumn)}, e.id) < (${cursor.at}, ${cursor.id})`);
-  const rows = await qb
-    .orderBy(sql.ref(timeColumn), 'desc')
-    .orderBy('e.id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const userColumn =
+    kind === 'followers' || kind === 'requests'
+      ? 'e.follower_id'
+      : kind === 'following'
+        ? 'e.followee_id'
+        : kind === 'blocks'
+          ? 'e.blocked_id'
+          : 'e.target_id';
+  let qb = base;
+  if (kind !== 'blocks') qb = qb.where(visibleTo(dialect, viewerId, userColumn));
+  if (after) qb = qb.where(sql<boolean>`(${sql.ref(timeColumn)}, e.id) < (${after.at}, ${after.id})`);
+  const rows = await qb.orderBy(sql.ref(timeColumn), 'desc').orderBy('e.id', 'desc').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, userId: r.userId, at: r.at as string }));
 }

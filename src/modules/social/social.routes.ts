@@ -3,11 +3,12 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, principalOf } from '../../http/authenticate.ts';
-import { PageQuery, pageOf } from '../../http/pagination.ts';
+import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
 import { PublicUser, toPublicUser } from '../profiles/index.ts';
-import type { ListPage, SocialService } from './social.service.ts';
+import type { ListKey } from './social.repository.ts';
+import type { ListItem, SocialService } from './social.service.ts';
 
 const UserParams = Type.Object({ id: Id });
 const At = (description: string) => Type.String({ format: 'date-time', description });
@@ -51,8 +52,14 @@ const Relationship = Type.Object(
   },
 );
 
-const views = (page: ListPage) =>
-  page.items.map((i) => toPublicUser(i.view.user, i.view.profile, i.view.tags, i.view.custom));
+/** The native cursor's key of a list: "<ISO time>|<id>" (the service refuses any other time or id). */
+const ENTRY: CursorFormat<ListKey> = {
+  write: (key) => `${key.at}|${key.id}`,
+  read(text) {
+    const [at, id, ...rest] = text.split('|');
+    return at && id && rest.length === 0 ? { at, id } : null;
+  },
+};
 
 export function socialRoutes(app: App, deps: { social: SocialService; auth: Authenticator }): void {
   const { social, auth } = deps;
@@ -115,16 +122,13 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
         },
       },
       async (request) => {
-        const { limit = 20, cursor } = request.query;
-        const page = await social.connections(kind, request.params.id, principalOf(request).userId, {
-          limit,
-          cursor,
-        });
-        const users = views(page);
-        return {
-          items: page.items.map((i, n) => ({ user: users[n]!, since: i.at })),
-          nextCursor: page.nextCursor,
-        };
+        const page = await social.connections(
+          kind,
+          request.params.id,
+          principalOf(request).userId,
+          pageOfQuery(request.query),
+        );
+        return pageReply(page, ENTRY, (i) => ({ user: toPublicUser(i.view), since: i.at }));
       },
     );
   }
@@ -140,13 +144,8 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       },
     },
     async (request) => {
-      const { limit = 20, cursor } = request.query;
-      const page = await social.ownList('requests', principalOf(request).userId, { limit, cursor });
-      const users = views(page);
-      return {
-        items: page.items.map((i, n) => ({ id: i.id, user: users[n]!, createdAt: i.at })),
-        nextCursor: page.nextCursor,
-      };
+      const page = await social.ownList('requests', principalOf(request).userId, pageOfQuery(request.query));
+      return pageReply(page, ENTRY, (i) => ({ id: i.id, user: toPublicUser(i.view), createdAt: i.at }));
     },
   );
 
@@ -237,7 +236,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       },
     },
     async (request) =>
-      listed(await social.ownList('blocks', principalOf(request).userId, withLimit(request.query))),
+      listed(await social.ownList('blocks', principalOf(request).userId, pageOfQuery(request.query))),
   );
 
   app.get(
@@ -303,19 +302,15 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       },
     },
     async (request) =>
-      listed(await social.ownList('bookmarks', principalOf(request).userId, withLimit(request.query))),
+      listed(await social.ownList('bookmarks', principalOf(request).userId, pageOfQuery(request.query))),
   );
 }
 
-const withLimit = (query: { limit?: number; cursor?: string }) => ({
+/** `?limit=&cursor=` as the service's page request. */
+const pageOfQuery = (query: { limit?: number; cursor?: string }) => ({
   limit: query.limit ?? 20,
-  cursor: query.cursor,
+  after: readCursor(query.cursor, ENTRY),
 });
 
-function listed(page: ListPage) {
-  const users = views(page);
-  return {
-    items: page.items.map((i, n) => ({ user: users[n]!, createdAt: i.at })),
-    nextCursor: page.nextCursor,
-  };
-}
+const listed = (page: { items: ListItem[]; next: ListKey | null }) =>
+  pageReply(page, ENTRY, (i) => ({ user: toPublicUser(i.view), createdAt: i.at }));

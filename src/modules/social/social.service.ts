@@ -1,21 +1,21 @@
 // Follows (with requests for private accounts), blocks and bookmarks. Each
 // change runs in one transaction with the pair lock held, so the counters
 // always equal the accepted edges, whatever arrives at once.
-import { decodeCursor, encodeCursor } from '../../http/pagination.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { Hooks } from '../../platform/hooks.ts';
+import type { Page, PageRequest } from '../../platform/page.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { accountError } from '../accounts/index.ts';
-import { findUserById, isListed } from '../users/index.ts';
-import { findProfile } from '../profiles/index.ts';
-import type { ProfilesService, PublicProfileView } from '../profiles/index.ts';
+import type { ProfilesService, PublicView } from '../profiles/index.ts';
+import { findUserById, findUsersByIds, isListed, type User } from '../users/index.ts';
 import { socialError } from './social.errors.ts';
+import { registerSocialHooks } from './social.hooks.ts';
 import { GRAPH_CHANGES_PER_USER } from './social.limits.ts';
 import {
   acceptFollow,
-  adjustCounts,
   deleteBlock,
   deleteBookmarks,
   deleteFollow,
@@ -27,9 +27,11 @@ import {
   insertFollow,
   isBlocked,
   isBookmarked,
+  isListKey,
+  type ListEntry,
+  type ListKey,
   type ListKind,
   listEntries,
-  lockPair,
 } from './social.repository.ts';
 import type { FollowStatus } from './social.table.ts';
 
@@ -43,21 +45,40 @@ export interface Relationship {
   bookmarked: boolean;
 }
 
-export interface ListPage {
-  items: { id: string; at: string; view: PublicProfileView }[];
-  nextCursor: string | null;
+/** One item of a list: the edge's id (a request's, to answer it by), when, and the other user's public view. */
+export interface ListItem {
+  readonly id: string;
+  readonly at: string;
+  readonly view: PublicView;
 }
+
+export type ListPage = Page<ListItem, ListKey>;
+
+/** The most entries one round of a list page reads, however many it skips. */
+const MAX_ROUND = 400;
 
 export function createSocialService(deps: {
   db: Executor;
   dialect: Dialect;
   clock: Clock;
-  profiles: ProfilesService;
+  profiles: Pick<
+    ProfilesService,
+    'publicViews' | 'lock' | 'isPrivate' | 'adjustFollowCounts' | 'addFollowers'
+  >;
   guard: RateGuard;
+  hooks: Hooks;
 }) {
   const { db, dialect, clock, profiles, guard } = deps;
+  registerSocialHooks(deps.hooks, db, profiles);
   const changing = (userId: string) => guard.perUser('graph-change', userId, GRAPH_CHANGES_PER_USER);
   const now = () => clock.now().toISOString();
+  const lockPair = (trx: Executor, a: string, b: string) => profiles.lock(trx, [a, b]);
+  /** Removes the edge; an accepted follow takes its counters with it. */
+  async function unlink(trx: Executor, followerId: string, followeeId: string): Promise<FollowStatus | null> {
+    const status = await deleteFollow(trx, followerId, followeeId);
+    if (status === 'following') await profiles.adjustFollowCounts(trx, followerId, followeeId, -1);
+    return status;
+  }
 
   /**
    * A listed account other than the caller's (active, verified); 404 when
@@ -80,30 +101,50 @@ export function createSocialService(deps: {
     return (await isBlocked(ex, targetId, viewerId)) || (await isBlocked(ex, viewerId, targetId));
   }
 
+  /**
+   * A page of a list: `limit` entries of users the viewer may see. Entries of
+   * accounts that are not listed (banned, never verified) are skipped as the
+   * user record says now, reading on until the page is full, so a page is
+   * short only at the end of the list; each round reads twice the last.
+   */
   async function page(
     kind: ListKind,
     ownerId: string,
     viewerId: string,
-    input: { limit: number; cursor?: string | undefined },
+    input: PageRequest<ListKey>,
   ): Promise<ListPage> {
-    const after = decodeCursor(input.cursor);
-    const entries = await listEntries(db, dialect, kind, ownerId, viewerId, after, input.limit);
-    if (entries === null) throw commonError('invalid_cursor');
-    const kept = entries.slice(0, input.limit);
+    if (input.after !== undefined && !isListKey(input.after)) throw commonError('invalid_cursor');
+    const wanted = input.limit + 1;
+    const kept: ListEntry[] = [];
+    const users = new Map<string, User>();
+    let after = input.after;
+    for (let round = wanted; kept.length < wanted; round = Math.min(2 * round, MAX_ROUND)) {
+      const entries = await listEntries(db, dialect, kind, ownerId, viewerId, after, round);
+      for (const [id, user] of await findUsersByIds(
+        db,
+        entries.map((e) => e.userId),
+      ))
+        users.set(id, user);
+      kept.push(...entries.filter((e) => isListed(users.get(e.userId))).slice(0, wanted - kept.length));
+      if (entries.length < round) break;
+      after = entryKey(entries[entries.length - 1]!);
+    }
+    const shown = kept.slice(0, input.limit);
     const views = new Map(
       (
-        await profiles.loadPublicMany(
-          kept.map((e) => e.userId),
+        await profiles.publicViews(
+          shown.map((e) => e.userId),
           viewerId,
+          users,
         )
-      ).map((v) => [v.user.id, v]),
+      ).map((v) => [v.id, v]),
     );
     return {
-      items: kept.flatMap((e) => {
+      items: shown.flatMap((e) => {
         const view = views.get(e.userId);
         return view ? [{ id: e.id, at: e.at, view }] : [];
       }),
-      nextCursor: entries.length > input.limit ? encodeCursor(entryKey(kept[kept.length - 1]!)) : null,
+      next: kept.length > input.limit ? entryKey(shown[shown.length - 1]!) : null,
     };
   }
 
@@ -114,21 +155,23 @@ export function createSocialService(deps: {
     async follow(followerId: string, followeeId: string): Promise<FollowStatus> {
       await changing(followerId);
       return inTransaction(db, async (trx) => {
-        await lockPair(trx, dialect, followerId, followeeId);
+        await lockPair(trx, followerId, followeeId);
         await other(followerId, followeeId, { hideBlocked: false }, trx);
         if (await isBlocked(trx, followeeId, followerId)) throw accountError('user_not_found');
         if (await isBlocked(trx, followerId, followeeId)) throw socialError('blocked_by_you');
         const existing = await findFollow(trx, followerId, followeeId);
-        const status = (await findProfile(trx, followeeId))?.isPrivate ? 'requested' : 'following';
+        const status = (await profiles.isPrivate(trx, followeeId)) ? 'requested' : 'following';
         // A request left pending on an account that is public now (say, the
         // node stopped between going public and accepting) is accepted here.
         if (existing?.status === 'requested' && status === 'following') {
-          await acceptFollow(trx, existing, now());
+          if (await acceptFollow(trx, existing, now()))
+            await profiles.adjustFollowCounts(trx, followerId, followeeId, 1);
           return 'following';
         }
         if (existing) return existing.status;
         const added = await insertFollow(trx, followerId, followeeId, status, now());
-        if (added && status === 'following') await adjustCounts(trx, followerId, followeeId, 1);
+        if (added && status === 'following')
+          await profiles.adjustFollowCounts(trx, followerId, followeeId, 1);
         return added ? status : ((await findFollow(trx, followerId, followeeId))?.status ?? status);
       });
     },
@@ -138,8 +181,8 @@ export function createSocialService(deps: {
       await changing(followerId);
       if (followerId === followeeId) throw socialError('self_relation');
       await inTransaction(db, async (trx) => {
-        await lockPair(trx, dialect, followerId, followeeId);
-        await deleteFollow(trx, followerId, followeeId);
+        await lockPair(trx, followerId, followeeId);
+        await unlink(trx, followerId, followeeId);
       });
     },
 
@@ -148,8 +191,8 @@ export function createSocialService(deps: {
       await changing(ownerId);
       if (ownerId === followerId) throw socialError('self_relation');
       await inTransaction(db, async (trx) => {
-        await lockPair(trx, dialect, ownerId, followerId);
-        await deleteFollow(trx, followerId, ownerId);
+        await lockPair(trx, ownerId, followerId);
+        await unlink(trx, followerId, ownerId);
       });
     },
 
@@ -158,10 +201,11 @@ export function createSocialService(deps: {
       await inTransaction(db, async (trx) => {
         const request = await findRequest(trx, requestId, ownerId);
         if (!request) throw socialError('request_not_found');
-        await lockPair(trx, dialect, ownerId, request.followerId);
+        await lockPair(trx, ownerId, request.followerId);
         const done = accept
           ? await acceptFollow(trx, request, now())
-          : (await deleteFollow(trx, request.followerId, ownerId)) !== null;
+          : (await unlink(trx, request.followerId, ownerId)) !== null;
+        if (done && accept) await profiles.adjustFollowCounts(trx, request.followerId, ownerId, 1);
         // Withdrawn between the read and the lock.
         if (!done) throw socialError('request_not_found');
       });
@@ -176,13 +220,13 @@ export function createSocialService(deps: {
     async block(blockerId: string, blockedId: string): Promise<void> {
       await changing(blockerId);
       await inTransaction(db, async (trx) => {
-        await lockPair(trx, dialect, blockerId, blockedId);
+        await lockPair(trx, blockerId, blockedId);
         await other(blockerId, blockedId, { hideBlocked: false }, trx);
         if (!(await isBlocked(trx, blockerId, blockedId)) && (await isBlocked(trx, blockedId, blockerId))) {
           throw accountError('user_not_found');
         }
-        await deleteFollow(trx, blockerId, blockedId);
-        await deleteFollow(trx, blockedId, blockerId);
+        await unlink(trx, blockerId, blockedId);
+        await unlink(trx, blockedId, blockerId);
         await deleteBookmarks(trx, blockerId, blockedId);
         await deleteBookmarks(trx, blockedId, blockerId);
         await insertBlock(trx, blockerId, blockedId, now());
@@ -199,7 +243,7 @@ export function createSocialService(deps: {
     async bookmark(userId: string, targetId: string): Promise<void> {
       await changing(userId);
       await inTransaction(db, async (trx) => {
-        await lockPair(trx, dialect, userId, targetId);
+        await lockPair(trx, userId, targetId);
         await other(userId, targetId, { hideBlocked: true }, trx);
         await insertBookmark(trx, userId, targetId, now());
       });
@@ -243,12 +287,12 @@ export function createSocialService(deps: {
       kind: 'followers' | 'following',
       ownerId: string,
       viewerId: string,
-      input: { limit: number; cursor?: string | undefined },
+      input: PageRequest<ListKey>,
     ): Promise<ListPage> {
       if (ownerId !== viewerId) {
         const owner = await findUserById(db, ownerId);
         if (!isListed(owner) || (await isHidden(viewerId, ownerId))) throw accountError('user_not_found');
-        if ((await findProfile(db, ownerId))?.isPrivate) {
+        if (await profiles.isPrivate(db, ownerId)) {
           const edge = await findFollow(db, viewerId, ownerId);
           if (edge?.status !== 'following') throw socialError('private_account');
         }
@@ -257,11 +301,8 @@ export function createSocialService(deps: {
     },
 
     /** The caller's own lists: pending requests, blocks, bookmarks. */
-    ownList: (
-      kind: 'requests' | 'blocks' | 'bookmarks',
-      userId: string,
-      input: { limit: number; cursor?: string | undefined },
-    ) => page(kind, userId, userId, input),
+    ownList: (kind: 'requests' | 'blocks' | 'bookmarks', userId: string, input: PageRequest<ListKey>) =>
+      page(kind, userId, userId, input),
   };
 }
 
