@@ -1,4 +1,8 @@
 // The invites module's entry: what other modules and faces may use of it.
-export { forgetInvites } from './invites.repository.ts';
 export { invitesRoutes } from './invites.routes.ts';
-export { type Admission, type AdmissionInput, createInvitesService, type InvitesService } from './invites.service.ts';
+export {
+  type Admission,
+  type AdmissionInput,
+  createInvitesService,
+  type InvitesService,
+} from './invites.service.ts';

@@ -1,3 +1,8 @@
+// Invite codes, referral codes and referrals: this module's tables only.
+// Whether an admitted or referred account has verified is the user record's;
+// the service reads it there (codes) or keeps it on the referral by a hook.
+import { sql } from 'kysely';
+import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 
@@ -35,35 +40,34 @@ export async function countInviteCodes(db: Executor, ownerId: string): Promise<n
 }
 
 /**
- * The owner's codes, newest first. `usedBy` names the admitted account only
- * once it has verified an address or number: before that, a code spent on a
- * sign-up for a taken address looks the same as one that made an account.
+ * Serialises one owner's code creations (the quota check and the insert):
+ * a PostgreSQL advisory lock held to the end of the transaction. SQLite
+ * writers are serialised already.
  */
+export async function lockOwner(db: Executor, dialect: Dialect, ownerId: string): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`roster:invite-codes:${ownerId}`}, 0))`.execute(
+    db,
+  );
+}
+
+/** The owner's codes, newest first; `usedBy` as stored (the service names it only once verified). */
 export async function listInviteCodes(
   db: Executor,
   ownerId: string,
 ): Promise<(InviteCode & { hash: string })[]> {
   const rows = await db
-    .selectFrom('invite_codes as c')
-    .leftJoin('users as u', 'u.id', 'c.used_by')
-    .select([
-      'c.code_hash',
-      'c.code_encrypted',
-      'c.created_at',
-      'c.used_by',
-      'c.used_at',
-      'u.email_verified_at',
-      'u.phone_verified_at',
-    ])
-    .where('c.owner_id', '=', ownerId)
-    .orderBy('c.created_at', 'desc')
-    .orderBy('c.code_hash')
+    .selectFrom('invite_codes')
+    .select(['code_hash', 'code_encrypted', 'created_at', 'used_by', 'used_at'])
+    .where('owner_id', '=', ownerId)
+    .orderBy('created_at', 'desc')
+    .orderBy('code_hash')
     .execute();
   return rows.map((r) => ({
     hash: r.code_hash,
     code: r.code_encrypted,
     createdAt: r.created_at,
-    usedBy: r.email_verified_at !== null || r.phone_verified_at !== null ? r.used_by : null,
+    usedBy: r.used_by,
     usedAt: r.used_at,
   }));
 }
@@ -127,34 +131,51 @@ export async function findReferrer(db: Executor, code: string): Promise<string |
   return r?.user_id ?? null;
 }
 
+/** `verified`: whether the referred account has verified an address or number (counted only then). */
 export async function insertReferral(
   db: Executor,
   referredId: string,
   referrerId: string,
+  verified: boolean,
   now: string,
 ): Promise<void> {
   await db
     .insertInto('referrals')
-    .values({ referred_id: referredId, referrer_id: referrerId, created_at: now })
+    .values({ referred_id: referredId, referrer_id: referrerId, verified: verified ? 1 : 0, created_at: now })
+    .execute();
+}
+
+/** Keeps a referral's `verified` as the referred account now stands. */
+export async function setReferralVerified(
+  db: Executor,
+  referredId: string,
+  verified: boolean,
+): Promise<void> {
+  await db
+    .updateTable('referrals')
+    .set({ verified: verified ? 1 : 0 })
+    .where('referred_id', '=', referredId)
+    .where('verified', '!=', verified ? 1 : 0)
     .execute();
 }
 
 /** Referred accounts that have verified an address or number (throwaway sign-ups do not count). */
 export async function countReferrals(db: Executor, referrerId: string): Promise<number> {
   const r = await db
-    .selectFrom('referrals as r')
-    .innerJoin('users as u', 'u.id', 'r.referred_id')
+    .selectFrom('referrals')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('r.referrer_id', '=', referrerId)
-    .where((eb) =>
-      eb.or([eb('u.email_verified_at', 'is not', null), eb('u.phone_verified_at', 'is not', null)]),
-    )
+    .where('referrer_id', '=', referrerId)
+    .where('verified', '=', 1)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
-/** Erasure: unused codes go (used ones stay as the record of who came in by them), and the referral code. */
+/**
+ * Erasure: unused codes go (used ones stay as the record of who came in by
+ * them), and the referral code; a referral of the user stops counting.
+ */
 export async function forgetInvites(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('invite_codes').where('owner_id', '=', userId).where('used_at', 'is', null).execute();
   await db.deleteFrom('referral_codes').where('user_id', '=', userId).execute();
+  await setReferralVerified(db, userId, false);
 }

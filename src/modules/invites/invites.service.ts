@@ -8,12 +8,13 @@ import { hmacSha256 } from '../../platform/crypto/tokens.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { accountError } from '../accounts/index.ts';
-import { findUserById } from '../users/index.ts';
-import { lockProfiles } from '../profiles/index.ts';
+import { findUserById, findUsersByIds } from '../users/index.ts';
 import { displayCode, newCode, normaliseCode } from './codes.ts';
 import { inviteError } from './invites.errors.ts';
+import { hasVerified, registerInvitesHooks } from './invites.hooks.ts';
 import { INVITE_CODES_PER_USER } from './invites.limits.ts';
 import {
   countInviteCodes,
@@ -26,6 +27,7 @@ import {
   insertReferralCode,
   isUnusedInvite,
   listInviteCodes,
+  lockOwner,
   useInvite,
 } from './invites.repository.ts';
 
@@ -55,8 +57,10 @@ export function createInvitesService(deps: {
   codeKey: string;
   encrypter: Encrypter;
   config: { inviteOnly: boolean; inviteQuota: number };
+  hooks: Hooks;
 }) {
   const { db, dialect, clock, config, guard, codeKey, encrypter } = deps;
+  registerInvitesHooks(deps.hooks);
   const hashOf = (code: string) => hmacSha256(codeKey, code);
   const CONTEXT = (hash: string) => `invite_code:${hash}`;
 
@@ -110,7 +114,8 @@ export function createInvitesService(deps: {
       if (admission.inviteCode !== null && !(await useInvite(trx, admission.inviteCode, userId, now)))
         throw inviteError('invite_invalid');
       if (admission.referrerId !== null && userId !== null) {
-        await insertReferral(trx, userId, admission.referrerId, now);
+        const verified = hasVerified(await findUserById(trx, userId));
+        await insertReferral(trx, userId, admission.referrerId, verified, now);
       }
     },
 
@@ -120,7 +125,7 @@ export function createInvitesService(deps: {
       const now = clock.now().toISOString();
       const code = await inTransaction(db, async (trx) => {
         // Two creations at once must not both pass the quota.
-        await lockProfiles(trx, dialect, [userId]);
+        await lockOwner(trx, dialect, userId);
         if (user?.role !== 'admin' && (await countInviteCodes(trx, userId)) >= config.inviteQuota)
           throw inviteError('invite_quota_reached', {
             detail: `Each account may create ${config.inviteQuota} invite codes.`,
@@ -133,10 +138,22 @@ export function createInvitesService(deps: {
       return shown({ code, createdAt: now, usedBy: null, usedAt: null });
     },
 
-    listCodes: async (userId: string): Promise<InviteCode[]> =>
-      (await listInviteCodes(db, userId)).map(({ hash, ...c }) =>
-        shown({ ...c, code: encrypter.decrypt(c.code, CONTEXT(hash)) }),
-      ),
+    /**
+     * The owner's codes, newest first. `usedBy` names the admitted account only
+     * once it has verified an address or number: before that, a code spent on a
+     * sign-up for a taken address looks the same as one that made an account.
+     */
+    async listCodes(userId: string): Promise<InviteCode[]> {
+      const codes = await listInviteCodes(db, userId);
+      const used = await findUsersByIds(db, [...new Set(codes.flatMap((c) => (c.usedBy ? [c.usedBy] : [])))]);
+      return codes.map(({ hash, ...c }) =>
+        shown({
+          ...c,
+          code: encrypter.decrypt(c.code, CONTEXT(hash)),
+          usedBy: c.usedBy !== null && hasVerified(used.get(c.usedBy)) ? c.usedBy : null,
+        }),
+      );
+    },
 
     /** The user's referral code (made on first request) and how many sign-ups named it. */
     async referral(userId: string): Promise<{ code: string; referredCount: number }> {

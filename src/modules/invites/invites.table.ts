@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface InviteCodesTable {
   /** HMAC-SHA256 of the normalised code (upper-case Crockford base32, no dashes). */
   code_hash: string;
@@ -17,6 +19,8 @@ export interface ReferralCodesTable {
 export interface ReferralsTable {
   referred_id: string;
   referrer_id: string;
+  /** 1 once the referred account has verified an address or number (kept by the accountChanged hook). */
+  verified: Generated<number>;
   created_at: string;
 }
 

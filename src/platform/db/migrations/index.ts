@@ -12,6 +12,8 @@ import { publicCompleteness } from './0010-public-completeness.ts';
 import { securityChanges } from './0011-security-changes.ts';
 import { emailAddresses } from './0012-email-addresses.ts';
 import { phoneNetworks } from './0013-phone-networks.ts';
+import { directoryReadModel } from './0014-directory-read-model.ts';
+import { referralVerification } from './0015-referral-verification.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -28,4 +30,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0011-security-changes', securityChanges],
   ['0012-email-addresses', emailAddresses],
   ['0013-phone-networks', phoneNetworks],
+  ['0014-directory-read-model', directoryReadModel],
+  ['0015-referral-verification', referralVerification],
 ];
