@@ -10,17 +10,11 @@ import {
   deleteCredentials,
 } from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
-import { createInvitesService, forgetInvites } from './modules/invites/index.ts';
+import { createInvitesService } from './modules/invites/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
 import { createPhoneService } from './modules/phone/index.ts';
-import {
-  createProfilesService,
-  forgetProfile,
-  loadCustomFields,
-  replaceUserTags,
-  syncProfile,
-} from './modules/profiles/index.ts';
+import { createProfilesService, loadCustomFields } from './modules/profiles/index.ts';
 import { createSecurityChanges } from './modules/security-changes/index.ts';
 import type { PostLoginHook } from './modules/sessions/index.ts';
 import {
@@ -32,7 +26,7 @@ import {
   createSessionsService,
   SigningKeyError,
 } from './modules/sessions/index.ts';
-import { createSocialService, forgetSocial, visibleTo } from './modules/social/index.ts';
+import { createSocialService, visibleTo } from './modules/social/index.ts';
 import { createUsersService } from './modules/users/index.ts';
 import type { Clock } from './platform/clock.ts';
 import { createEncrypter } from './platform/crypto/encryption.ts';
@@ -41,7 +35,7 @@ import { hmacSha256 } from './platform/crypto/tokens.ts';
 import type { Database } from './platform/db/database.ts';
 import type { Executor } from './platform/db/executor.ts';
 import { createEventBus, type EventBus } from './platform/events/event-bus.ts';
-import { type AccountEvent, createHooks } from './platform/hooks.ts';
+import { createHooks } from './platform/hooks.ts';
 import { createMailer } from './platform/mailer/create-mailer.ts';
 import type { Mailer } from './platform/mailer/mailer.ts';
 import { createMailQueue } from './platform/outbox/mail-queue.ts';
@@ -156,6 +150,7 @@ export function createIdentity(
     dialect: database.dialect,
     clock,
     config: { inviteOnly: config.inviteOnly, inviteQuota: config.inviteQuota },
+    hooks,
   });
   const accounts = createAccountsService({
     db,
@@ -210,7 +205,7 @@ export function createIdentity(
     otp,
     sms,
     guard,
-    completeLogin: credentials.completeLogin,
+    signIn: credentials.signIn,
     reauth: () => reauth,
     security: securityChanges,
     revokeOtherSessions: (trx, userId, keep) =>
@@ -237,8 +232,9 @@ export function createIdentity(
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
     guard,
+    hooks,
   });
-  const social = createSocialService({ db, dialect: database.dialect, clock, profiles, guard });
+  const social = createSocialService({ db, dialect: database.dialect, clock, profiles, guard, hooks });
   const directory = createDirectoryService({
     db,
     dialect: database.dialect,
@@ -246,12 +242,11 @@ export function createIdentity(
     // Blocks, either way round, hide users from each other's searches.
     visibility: [visibleTo],
     guard,
+    hooks,
   });
 
-  // What each module keeps of an account follows its lifecycle, in dependency order.
-  const sync = (trx: Executor, e: AccountEvent) => syncProfile(trx, e.userId, e.at.toISOString());
-  hooks.on('accountCreated', sync);
-  hooks.on('accountChanged', sync);
+  // What each module keeps of an account follows its lifecycle, in dependency order
+  // (invites, profiles, social and directory register their own handlers).
   const erased = (forget: (trx: Executor, userId: string) => Promise<unknown>) =>
     hooks.on('accountErased', async (trx, e) => {
       await forget(trx, e.userId);
@@ -262,11 +257,6 @@ export function createIdentity(
   erased(mfa.forgetUser);
   erased(securityChanges.forgetUser);
   erased(phone.forgetUser);
-  // The social graph first: it locks the profile rows of everyone involved.
-  erased((trx, userId) => forgetSocial(trx, database.dialect, userId));
-  erased((trx, userId) => replaceUserTags(trx, database.dialect, userId, []));
-  erased(forgetProfile);
-  erased(forgetInvites);
 
   return {
     accounts,
