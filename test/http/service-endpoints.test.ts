@@ -81,12 +81,12 @@ describe(`readiness with the database down (${testDialect})`, () => {
     if (testDialect === 'sqlite') await database.close();
     const app = await buildApp({ config, database });
     try {
-      const res = await app.inject({ method: 'GET', url: '/readyz' });
+      const res = await get({ app }, '/readyz');
       assert.equal(res.statusCode, 503);
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
       assert.equal(res.json().code, 'service_unavailable');
       assert.equal(res.json().detail, 'The database is unreachable.');
-      assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+      assert.equal((await get({ app }, '/healthz')).statusCode, 200);
     } finally {
       await app.close();
       if (testDialect === 'postgres') await database.close();
