@@ -11,6 +11,7 @@ import type {
   UnknownRow,
 } from 'kysely';
 import { type ListEntry, type ListKey, listEntries } from '../src/modules/social/social.repository.ts';
+import { firstRoundOf } from '../src/modules/social/social.service.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { CELEBRITY, ORDINARY } from './graph-data.ts';
 import { SEED_EMAIL_DOMAIN } from './search-data.ts';
@@ -113,9 +114,9 @@ const keyOf = (text: string | undefined): ListKey | undefined => {
 /** The cursor key of an entry, as the native route writes it. */
 export const cursorKey = (e: ListEntry): string => `${e.at}|${e.id}`;
 
-/** The query a page starts with: limit + 1 entries, to know whether a next page exists. */
+/** The query a page starts with, as the service sizes it (firstRoundOf). */
 export const runList = (database: Database, q: ListQuery, db = database.db): Promise<ListEntry[]> =>
-  listEntries(db, database.dialect, q.list, q.ownerId, q.viewerId, keyOf(q.after), LIMIT + 1);
+  listEntries(db, database.dialect, q.list, q.ownerId, q.viewerId, keyOf(q.after), firstRoundOf(LIMIT));
 
 /** Runs listEntries repeatedly: a few warm-up runs, then up to `runs` or `seconds`. */
 export async function timeList(

@@ -57,6 +57,9 @@ export type ListPage = Page<ListItem, ListKey>;
 /** The most entries one round of a list page reads, however many it skips. */
 const MAX_ROUND = 400;
 
+/** What a page of `limit` reads first: the page, one to tell whether more follow, and half a page to spare. */
+export const firstRoundOf = (limit: number): number => limit + 1 + Math.ceil((limit + 1) / 2);
+
 export function createSocialService(deps: {
   db: Executor;
   dialect: Dialect;
@@ -105,7 +108,9 @@ export function createSocialService(deps: {
    * A page of a list: `limit` entries of users the viewer may see. Entries of
    * accounts that are not listed (banned, never verified) are skipped as the
    * user record says now, reading on until the page is full, so a page is
-   * short only at the end of the list; each round reads twice the last.
+   * short only at the end of the list. The first round reads half a page
+   * more than it needs, so a list with a few such entries takes one round;
+   * each further round reads twice the last.
    */
   async function page(
     kind: ListKind,
@@ -118,7 +123,11 @@ export function createSocialService(deps: {
     const kept: ListEntry[] = [];
     const users = new Map<string, User>();
     let after = input.after;
-    for (let round = wanted; kept.length < wanted; round = Math.min(2 * round, MAX_ROUND)) {
+    for (
+      let round = firstRoundOf(input.limit);
+      kept.length < wanted;
+      round = Math.min(2 * round, MAX_ROUND)
+    ) {
       const entries = await listEntries(db, dialect, kind, ownerId, viewerId, after, round);
       for (const [id, user] of await findUsersByIds(
         db,
