@@ -130,6 +130,14 @@ describe(`service-level views never carry what the public view leaves out (${tes
     for (const secret of Object.values(SECRETS)) assert.ok(text.includes(secret), secret);
     assert.equal(own.role, 'admin');
     assert.ok(own.profileCompleteness > 0);
+    // An operator's view: the owner's, with the account's status and the score others see.
+    const admin = await profiles.adminView(owner);
+    assert.deepEqual(
+      { ...admin, status: undefined, publicCompleteness: undefined },
+      { ...own, status: undefined, publicCompleteness: undefined },
+    );
+    assert.equal(admin.status, 'active');
+    assert.equal(admin.publicCompleteness, (await profiles.publicView(owner, staff)).profileCompleteness);
   });
 
   it('the profile service: one user and a page of users', async () => {
