@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { OneTimeCodesTable } from './otp.table.ts';
+import type { SingleUseStore } from './single-use-secret.ts';
 
 export interface OneTimeCode {
   id: string;
@@ -86,7 +87,7 @@ export async function findCodeByTokenHash(db: Executor, tokenHash: string): Prom
   return row ? toCode(row) : null;
 }
 
-/** Counts a wrong guess; only while under the cap, so concurrent guesses cannot exceed it. */
+/** Counts a try; only while under the cap, so concurrent guesses cannot exceed it. */
 export async function incrementAttempts(db: Executor, id: string, maxAttempts: number): Promise<boolean> {
   const result = await db
     .updateTable('one_time_codes')
@@ -127,3 +128,6 @@ export async function consumeOpenCodes(
 export async function deleteCodesOfUser(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('one_time_codes').where('user_id', '=', userId).execute();
 }
+
+/** The codes' atomic statements, for the single-use machinery. */
+export const codeStore: SingleUseStore = { countAttempt: incrementAttempts, markUsed: consumeCode };

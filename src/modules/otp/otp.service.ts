@@ -6,29 +6,25 @@
 //
 // Checking and consuming are split so a caller can consume inside the
 // transaction that acts on the code, while a wrong guess is counted at once
-// (outside it) and survives the caller's rollback.
+// (outside it) and survives the caller's rollback. The attempt cap, the
+// keyed hash and the single use are single-use-secret.ts, shared with the
+// second factors.
 import type { Clock } from '../../platform/clock.ts';
-import {
-  constantTimeEqual,
-  hmacSha256,
-  randomDigits,
-  randomToken,
-  sha256,
-} from '../../platform/crypto/tokens.ts';
+import { randomDigits, randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
 import { otpError } from './otp.errors.ts';
 import {
-  consumeCode,
+  codeStore,
   consumeOpenCodes,
   deleteCodesOfUser,
   findCodeById,
   findCodeByTokenHash,
   findLatestCode,
-  incrementAttempts,
   insertCode,
   type OneTimeCode,
 } from './otp.repository.ts';
+import { createSingleUse, keyedHash, type SingleUseState, sameHash } from './single-use-secret.ts';
 
 export type OtpPurpose =
   | 'email_verification'
@@ -68,12 +64,16 @@ export interface IssuedCode {
 
 export function createOtpService(deps: OtpDeps) {
   const codeHash = (purpose: string, target: string, code: string) =>
-    hmacSha256(deps.codeKey, `${purpose}\u0000${target}\u0000${code}`);
+    keyedHash(deps.codeKey, purpose, target, code);
+  const codes = createSingleUse(codeStore, { clock: deps.clock, maxAttempts: MAX_CODE_ATTEMPTS });
+  const stateOf = (row: OneTimeCode): SingleUseState => ({
+    id: row.id,
+    expiresAt: row.codeExpiresAt,
+    attempts: row.attempts,
+    usedAt: row.consumedAt,
+  });
 
-  /**
-   * One try at a code. The try is reserved (counted) before the comparison,
-   * atomically, so parallel guesses cannot exceed MAX_CODE_ATTEMPTS.
-   */
+  /** One try at a code; a row with only a link token has no code to try, and costs nothing. */
   async function attempt(
     db: Executor,
     row: OneTimeCode,
@@ -81,10 +81,12 @@ export function createOtpService(deps: OtpDeps) {
     target: string,
     code: string,
   ): Promise<{ row: OneTimeCode } | { counted: boolean }> {
-    if (row.codeHash === null || row.consumedAt !== null || new Date(row.codeExpiresAt) <= deps.clock.now())
-      return { counted: false };
-    if (!(await incrementAttempts(db, row.id, MAX_CODE_ATTEMPTS))) return { counted: false };
-    return constantTimeEqual(row.codeHash, codeHash(purpose, target, code)) ? { row } : { counted: true };
+    const stored = row.codeHash;
+    if (stored === null) return { counted: false };
+    const outcome = await codes.attempt(db, stateOf(row), () =>
+      sameHash(stored, codeHash(purpose, target, code)),
+    );
+    return outcome.ok ? { row } : { counted: outcome.counted };
   }
 
   return {
@@ -164,7 +166,7 @@ export function createOtpService(deps: OtpDeps) {
 
     /** Uses a checked code up, inside the transaction that acts on it; refuses a second use. */
     async consume(db: Executor, row: OneTimeCode): Promise<void> {
-      if (!(await consumeCode(db, row.id, deps.clock.now().toISOString()))) {
+      if (!(await codes.use(db, stateOf(row)))) {
         throw row.tokenHash && row.codeHash === null ? otpError('invalid_link') : otpError('invalid_code');
       }
     },
