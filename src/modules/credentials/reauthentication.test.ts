@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../platform/clock.ts';
 import { DomainError } from '../../platform/domain-error.ts';
-import type { User } from '../users/index.ts';
 import type { Principal } from '../sessions/index.ts';
-import { createReauthenticator } from './reauthentication.ts';
+import type { User } from '../users/index.ts';
+import { createReauthenticator, type Reauthentication } from './reauthentication.ts';
 
 const clock = new ManualClock('2026-06-01T12:00:00Z');
 const user = { id: 'u1', phoneVerifiedAt: '2026-05-01T00:00:00.000Z' } as User;
@@ -39,18 +39,20 @@ function reauth(hasPassword: boolean) {
 
 describe('re-authentication', () => {
   const ctx = { ip: '127.0.0.1', userAgent: null };
+  const ask = (r: ReturnType<typeof reauth>['r'], u: User, principal: Principal, given: Reauthentication) =>
+    r.reauthenticate(u, { principal, context: ctx, given });
 
   it('recent-sign-in: allowed within the window of the session sign-in, refused after it', async () => {
     const { r } = reauth(true);
     const recent = { kind: 'recent-sign-in' } as const;
-    await r.confirm(user, signedInAt('2026-06-01T11:56:00.000Z'), recent, ctx);
+    await ask(r, user, signedInAt('2026-06-01T11:56:00.000Z'), recent);
     await assert.rejects(
-      r.confirm(user, signedInAt('2026-06-01T11:54:59.000Z'), recent, ctx),
+      ask(r, user, signedInAt('2026-06-01T11:54:59.000Z'), recent),
       refused('reauthentication_required'),
     );
     // A sign-in time in the future (a skewed or forged value) is not fresh.
     await assert.rejects(
-      r.confirm(user, signedInAt('2026-06-01T12:10:00.000Z'), recent, ctx),
+      ask(r, user, signedInAt('2026-06-01T12:10:00.000Z'), recent),
       refused('reauthentication_required'),
     );
   });
@@ -59,35 +61,35 @@ describe('re-authentication', () => {
     const { r } = reauth(true);
     const now = signedInAt(clock.now().toISOString());
     await assert.rejects(
-      r.confirm(user, now, { kind: 'proof', proof: {} }, ctx),
+      ask(r, user, now, { kind: 'proof', proof: {} }),
       refused('reauthentication_required'),
     );
     await assert.rejects(
-      r.confirm(user, now, { kind: 'proof', proof: { currentPassword: 'wrong' } }, ctx),
+      ask(r, user, now, { kind: 'proof', proof: { currentPassword: 'wrong' } }),
       refused('invalid_password'),
     );
     await assert.rejects(
-      r.confirm(user, now, { kind: 'proof', proof: { confirmCode: '123456' } }, ctx),
+      ask(r, user, now, { kind: 'proof', proof: { confirmCode: '123456' } }),
       refused('reauthentication_required'),
       'a code does not replace the password',
     );
-    await r.confirm(user, now, { kind: 'proof', proof: { currentPassword: 'right' } }, ctx);
+    await ask(r, user, now, { kind: 'proof', proof: { currentPassword: 'right' } });
   });
 
   it('proof without a password: a factor from before the sign-in, or the number verified before it', async () => {
     const { r, calls } = reauth(false);
+    assert.equal(await r.requiredProof(user), 'code');
+    assert.equal(await reauth(true).r.requiredProof(user), 'password');
     const session = signedInAt('2026-06-01T11:00:00.000Z');
-    await r.confirm(user, session, { kind: 'proof', proof: { confirmCode: '111111' } }, ctx);
-    await r.confirm(
-      user,
-      session,
-      { kind: 'proof', proof: { confirmCode: '222222', confirmOti: 'o1' } },
-      ctx,
-    );
-    assert.deepEqual(calls, ['factor:111111:2026-06-01T11:00:00.000Z', 'sms:o1']);
+    await ask(r, user, session, { kind: 'proof', proof: { confirmCode: '111111' } });
+    await ask(r, user, session, { kind: 'proof', proof: { confirmCode: '222222', confirmOti: 'o1' } });
+    // A phone sign-up proves its number in the very sign-in that opened the session.
+    const signedUpBy = { ...user, phoneVerifiedAt: session.authTime } as User;
+    await ask(r, signedUpBy, session, { kind: 'proof', proof: { confirmCode: '4', confirmOti: 'o3' } });
+    assert.deepEqual(calls, ['factor:111111:2026-06-01T11:00:00.000Z', 'sms:o1', 'sms:o3']);
     const linkedSince = { ...user, phoneVerifiedAt: '2026-06-01T11:30:00.000Z' } as User;
     await assert.rejects(
-      r.confirm(linkedSince, session, { kind: 'proof', proof: { confirmCode: '3', confirmOti: 'o2' } }, ctx),
+      ask(r, linkedSince, session, { kind: 'proof', proof: { confirmCode: '3', confirmOti: 'o2' } }),
       refused('reauthentication_required'),
       'a number linked in this session cannot vouch for it',
     );

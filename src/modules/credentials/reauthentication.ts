@@ -1,5 +1,6 @@
 // Fresh proof for a change that decides who can sign in (linking a phone
-// number, turning a second factor on or off, new recovery codes). An access
+// number, turning a second factor on or off, new recovery codes) or ends the
+// account (deletion). An access
 // token alone is not enough: a stolen one is seconds old, so how recently the
 // session signed in proves nothing in the native API. The request itself
 // carries the proof: the current password, or for an account without one a
@@ -10,8 +11,8 @@
 // full sign-in of the same session within ROSTER_REAUTH_MAX_AGE.
 import type { Clock } from '../../platform/clock.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import type { User } from '../users/index.ts';
 import { isFreshSignIn, type Principal } from '../sessions/index.ts';
+import type { User } from '../users/index.ts';
 import { credentialError } from './credentials.errors.ts';
 
 export interface ReauthProof {
@@ -41,6 +42,15 @@ export interface ReauthenticatorDeps {
   ) => Promise<void>;
 }
 
+/** Fresh proof that whoever asks for a sensitive change is the account's owner. */
+export interface Proof {
+  /** The session asking: a factor or number added after its sign-in cannot vouch for it. */
+  readonly principal: Principal;
+  readonly context: RequestContext;
+  /** What the request carries. */
+  readonly given: Reauthentication;
+}
+
 /** The reply to a change that came without the proof it needs. */
 export const reauthenticationRequired = (detail: string, path: string) =>
   credentialError('reauthentication_required', {
@@ -48,50 +58,63 @@ export const reauthenticationRequired = (detail: string, path: string) =>
     errors: [{ path, message: 'is required to confirm this change' }],
   });
 
+/**
+ * The one rule for every sensitive change (linking or replacing a number,
+ * turning a factor on or off, new recovery codes, deleting the account):
+ * - an account with a password proves it with the password;
+ * - an account without one, with a code of a second factor that was on
+ *   before the session signed in, or with an SMS code (and its oti) sent to
+ *   the number it had when the session signed in, so a phone-only account
+ *   without a factor proves itself with the number it has;
+ * - a surface with no proof field, with a full sign-in of the same session
+ *   within ROSTER_REAUTH_MAX_AGE.
+ */
 export function createReauthenticator(deps: ReauthenticatorDeps) {
-  return {
-    async confirm(
-      user: User,
-      principal: Principal,
-      how: Reauthentication,
-      context: RequestContext,
-    ): Promise<void> {
-      if (how.kind === 'recent-sign-in') {
-        if (!isFreshSignIn(principal, deps.clock.now(), deps.maxAgeSeconds))
-          throw credentialError('reauthentication_required', {
-            detail: 'Sign in again to make this change.',
-          });
-        return;
-      }
-      const { proof } = how;
-      if (await deps.hasPassword(user.id)) {
-        if (proof.currentPassword === undefined)
-          throw reauthenticationRequired(
-            'Confirm this change with your current password.',
-            'currentPassword',
-          );
-        if (!(await deps.verifyPassword(user, proof.currentPassword, context.ip)))
-          throw credentialError('invalid_password', { detail: 'Confirm with the current password.' });
-        return;
-      }
-      if (proof.confirmCode === undefined)
+  /** Which proof the account gives: its password when it has one, else a code. */
+  const requiredProof = async (user: User): Promise<'password' | 'code'> =>
+    (await deps.hasPassword(user.id)) ? 'password' : 'code';
+
+  async function reauthenticate(user: User, { principal, context, given }: Proof): Promise<void> {
+    if (given.kind === 'recent-sign-in') {
+      if (!isFreshSignIn(principal, deps.clock.now(), deps.maxAgeSeconds))
+        throw credentialError('reauthentication_required', {
+          detail: 'Sign in again to make this change.',
+        });
+      return;
+    }
+    const { proof } = given;
+    if ((await requiredProof(user)) === 'password') {
+      if (proof.currentPassword === undefined)
+        throw reauthenticationRequired('Confirm this change with your current password.', 'currentPassword');
+      if (!(await deps.verifyPassword(user, proof.currentPassword, context.ip)))
+        throw credentialError('invalid_password', { detail: 'Confirm with the current password.' });
+      return;
+    }
+    if (proof.confirmCode === undefined)
+      throw reauthenticationRequired(
+        'Confirm this change with a code: one of a second factor, or one sent to your number (POST /v1/me/phone with it) with its oti.',
+        'confirmCode',
+      );
+    if (proof.confirmOti !== undefined) {
+      // The number must have been the account's when this session signed in
+      // (a phone sign-up proves its number in that very sign-in).
+      if (user.phoneVerifiedAt === null || user.phoneVerifiedAt > principal.authTime)
         throw reauthenticationRequired(
-          'Confirm this change with a code: one of a second factor, or one sent to your number (POST /v1/me/phone with it) with its oti.',
-          'confirmCode',
+          'The account has no number verified before this sign-in.',
+          'confirmOti',
         );
-      if (proof.confirmOti !== undefined) {
-        // The number must have been the account's when this session signed in
-        // (a phone sign-up proves its number in that very sign-in).
-        if (user.phoneVerifiedAt === null || user.phoneVerifiedAt > principal.authTime)
-          throw reauthenticationRequired(
-            'The account has no number verified before this sign-in.',
-            'confirmOti',
-          );
-        await deps.confirmOwnNumber(user, { code: proof.confirmCode, oti: proof.confirmOti }, context);
-        return;
-      }
-      await deps.verifyFactorCode(user, proof.confirmCode, principal.authTime);
-    },
+      await deps.confirmOwnNumber(user, { code: proof.confirmCode, oti: proof.confirmOti }, context);
+      return;
+    }
+    await deps.verifyFactorCode(user, proof.confirmCode, principal.authTime);
+  }
+
+  return {
+    requiredProof,
+    reauthenticate,
+    /** The earlier call shape (account deletion still uses it): the same rule. */
+    confirm: (user: User, principal: Principal, given: Reauthentication, context: RequestContext) =>
+      reauthenticate(user, { principal, context, given }),
   };
 }
 
