@@ -1,8 +1,6 @@
-// Passwords: the password login strategy, change, forgotten-password reset.
-// An unknown identifier takes the same path as a wrong password (the same
-// statements, a dummy argon2 verification, one audit row) and gets the same
-// reply; a forgotten-password request does the same work for every address.
-// Which lockout judges an attempt: password-lockout.ts.
+// Passwords: the password login strategy (strategies/password.ts) and the
+// step every strategy ends in (sign-in.ts), change, forgotten-password reset.
+// A forgotten-password request does the same work for every address.
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
@@ -11,36 +9,33 @@ import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { changesUndone, passwordChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
-import { enqueue } from '../../platform/outbox/outbox.service.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { accountError } from '../accounts/index.ts';
+import { lastMailboxProof, recordAudit } from '../audit/index.ts';
+import type { OtpService } from '../otp/index.ts';
+import { codeOrToken } from '../otp/index.ts';
+import { syncProfile } from '../profiles/index.ts';
+import type { SecurityChanges } from '../security-changes/index.ts';
+import type { LoginOutcome, PostLoginHook, Principal, SessionsService } from '../sessions/index.ts';
 import {
   findUserByEmail,
   findUserById,
-  findUserByUsername,
   markEmailVerified,
+  normaliseEmail,
   type User,
 } from '../users/index.ts';
-import { normaliseEmail, parseIdentifier } from '../users/index.ts';
-import { lastMailboxProof, recordAudit } from '../audit/index.ts';
-import { codeOrToken } from '../otp/index.ts';
-import type { OtpService } from '../otp/index.ts';
-import { syncProfile } from '../profiles/index.ts';
-import type { SecurityChanges } from '../security-changes/index.ts';
-import type { LoginResult, PostLoginHook } from '../sessions/index.ts';
-import type { Principal, SessionsService } from '../sessions/index.ts';
 import { credentialError } from './credentials.errors.ts';
-import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, LOGIN_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
+import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
 import { findCredential, upsertCredential } from './credentials.repository.ts';
 import { createDeviceTokens } from './device-token.ts';
+import { createPasswordCheck } from './password-check.ts';
 import { createPasswordLockout } from './password-lockout.ts';
 import { createPasswordResetSender, type PasswordResetJob } from './password-reset-mail.ts';
+import { createSignIn } from './sign-in.ts';
+import { createPasswordStrategy, type DeviceCookie } from './strategies/password.ts';
 
 export { RESET_MINUTES } from './password-reset-mail.ts';
-
-/** Matches no account: unknown names look their credential up too, so both paths run the same statements. */
-const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
 
 export interface CredentialsDeps {
   readonly db: Executor;
@@ -66,6 +61,22 @@ export function createCredentialsService(deps: CredentialsDeps) {
   const { db, clock, hasher, otp, sessions, mail, guard, config } = deps;
   const devices = createDeviceTokens(deps.deviceKey);
   const lockout = createPasswordLockout(guard.failures);
+  const passwords = createPasswordCheck({ db, clock, hasher, lockout });
+  const { signIn, completeLogin, openSession } = createSignIn({
+    db,
+    clock,
+    sessions,
+    postLoginHooks: deps.postLoginHooks,
+  });
+  const passwordStrategy = createPasswordStrategy({
+    db,
+    clock,
+    guard,
+    passwords,
+    devices,
+    lockout,
+    requireEmailVerification: config.requireEmailVerification,
+  });
 
   function assertPolicy(password: string, user: User | null, path: string): void {
     const errors = checkPassword(password, {
@@ -78,64 +89,6 @@ export function createCredentialsService(deps: CredentialsDeps) {
         detail: 'The new password does not meet the policy.',
         errors,
       });
-  }
-
-  /** Whether the password is the account's; an unknown or deleted account does the same work and fails. */
-  /** The stored password hash of an account; unknown accounts run the same query (against a nil id). */
-  async function storedHash(user: User | null): Promise<string | null> {
-    const account = user && user.status !== 'deleted' ? user : null;
-    const hash = await findCredential(db, account?.id ?? NO_ACCOUNT, 'password');
-    return account ? hash : null;
-  }
-
-  /** Checks a password against the stored hash; the hash as stored afterwards (rehashed), or null when wrong. */
-  async function matchesPassword(
-    user: User | null,
-    hash: string | null,
-    password: string,
-  ): Promise<string | null> {
-    if (!user || !hash) {
-      await hasher.verifyDummy(password);
-      return null;
-    }
-    const result = await hasher.verify(hash, password);
-    if (!result.ok) return null;
-    if (!result.needsRehash) return hash;
-    const rehashed = await hasher.hash(password);
-    await upsertCredential(db, {
-      id: newId(),
-      userId: user.id,
-      type: 'password',
-      secret: rehashed,
-      now: clock.now().toISOString(),
-    });
-    return rehashed;
-  }
-
-  /**
-   * Re-checks a signed-in user's password (sensitive actions), counted before
-   * the check under the same two lockouts as sign-in, keyed by the account:
-   * 10 wrong per client address, 100 over every address. A thief with a
-   * stolen token who guesses from one place locks only that place out.
-   */
-  async function verifySignedInPassword(user: User, password: string, ip: string): Promise<boolean> {
-    const admission = await lockout.admit({ name: `user:${user.id}`, ip, device: null });
-    let ok: boolean;
-    try {
-      ok = (await matchesPassword(user, await storedHash(user), password)) !== null;
-    } catch (error) {
-      // Not judged (e.g. shed by the busy hasher): not a failure.
-      await lockout.release(admission);
-      throw error;
-    }
-    if (ok) await lockout.succeeded(admission);
-    return ok;
-  }
-
-  async function findBySignInName(id: ReturnType<typeof parseIdentifier>): Promise<User | null> {
-    if (id.kind === 'email') return findUserByEmail(db, id.value);
-    if (id.kind === 'username') return findUserByUsername(db, id.value);
-    return null;
   }
 
   /** Stores a hash made beforehand: hashing inside a transaction would hold SQLite's write lock for its duration. */
@@ -154,56 +107,17 @@ export function createCredentialsService(deps: CredentialsDeps) {
 
   return {
     /**
-     * The password strategy, then post-login hooks (MFA), then a session.
-     * `deviceToken` is the device cookie the caller presented; the result
-     * carries the one to set (renewed, or new after a correct password).
+     * The password strategy, then the step every sign-in ends in (the second
+     * factor, then a session). `deviceToken` is the device cookie the caller
+     * presented; the outcome carries the one to set (renewed, or new after a
+     * correct password).
      */
-    async login(
+    login(
       input: { identifier: string; password: string },
       context: RequestContext,
       deviceToken: string | null = null,
-    ): Promise<LoginResult & { readonly deviceToken: string | null }> {
-      const claimed = devices.claimedUser(deviceToken);
-      if (!claimed) await guard.perIp('login', context.ip, LOGIN_PER_IP);
-      const id = parseIdentifier(input.identifier);
-      const user = await findBySignInName(id);
-      const hash = await storedHash(user);
-      // A known device is judged by its own failures alone, whatever others did from its address.
-      const device = user && hash && claimed === user.id ? devices.verify(deviceToken, hash) : null;
-      if (claimed && !device) await guard.perIp('login', context.ip, LOGIN_PER_IP);
-      const admission = await lockout.admit({ name: `${id.kind}:${id.value}`, ip: context.ip, device });
-      const current = await matchesPassword(user, hash, input.password).catch(async (error: unknown) => {
-        // Not judged (e.g. shed by the busy hasher): not a failure.
-        await lockout.release(admission);
-        throw error;
-      });
-      // An address nobody has verified answers as a wrong password does: a
-      // sign-up with somebody's address and a password of one's own, then a
-      // sign-in with both, would otherwise tell a new address (403) from a
-      // taken one (401). The attempt keeps its count, as a failure does.
-      const matches = current !== null;
-      const unverified =
-        matches &&
-        config.requireEmailVerification &&
-        user!.emailVerifiedAt === null &&
-        user!.phoneVerifiedAt === null;
-      if (!matches || unverified) {
-        // One row for known and unknown names alike, without the name: the same work either way.
-        await recordAudit(
-          db,
-          { type: 'login.failed', userId: user?.id ?? null, context, detail: { method: 'password' } },
-          clock.now(),
-        );
-        throw credentialError('invalid_credentials');
-      }
-      await lockout.succeeded(admission);
-      const known = user!;
-      // Only now, after a correct password, may the reply say more about the account.
-      if (known.status === 'banned') throw accountError('account_disabled');
-      const result = await completeLogin(known, ['pwd'], context);
-      // Renewed when the hash changed (a rehash), so the device stays known.
-      const renew = !device || current !== hash;
-      return { ...result, deviceToken: renew ? devices.issue(known.id, current!) : deviceToken };
+    ): Promise<LoginOutcome & DeviceCookie> {
+      return signIn(passwordStrategy, { ...input, deviceToken }, context);
     },
 
     async changePassword(
@@ -213,7 +127,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
     ): Promise<void> {
       const user = await findUserById(db, principal.userId);
       if (user?.status !== 'active') throw accountError('user_not_found');
-      if (!(await verifySignedInPassword(user, input.currentPassword, context.ip)))
+      if (!(await passwords.verifySignedIn(user, input.currentPassword, context.ip)))
         throw credentialError('invalid_password');
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
@@ -266,7 +180,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       assertPolicy(input.newPassword, user, 'newPassword');
       const hash = await hasher.hash(input.newPassword);
       const now = clock.now();
-      const revoked = await inTransaction(db, async (trx) => {
+      await inTransaction(db, async (trx) => {
         await otp.consume(trx, row);
         await storePasswordHash(trx, user.id, hash);
         // The reset proved control of the mailbox.
@@ -301,43 +215,16 @@ export function createCredentialsService(deps: CredentialsDeps) {
     },
 
     storePasswordHash,
+    /** Runs a login strategy, then the step every sign-in ends in (the phone code strategy uses it). */
+    signIn,
     completeLogin,
     openSession,
     hasPassword: async (userId: string) => (await findCredential(db, userId, 'password')) !== null,
     /** Re-checks a signed-in user's password (sensitive actions), under a lockout of its own. */
-    verifyUserPassword: verifySignedInPassword,
+    verifyUserPassword: passwords.verifySignedIn,
     /** The outbox sender of `password_reset` jobs (forgotPassword queues them). */
     sendPasswordReset: createPasswordResetSender({ db, otp, mail, publicUrl: config.publicUrl }),
   };
-
-  /** Runs the post-login hooks, then opens a session. Strategies end here. */
-  async function completeLogin(user: User, amr: string[], context: RequestContext): Promise<LoginResult> {
-    for (const hook of deps.postLoginHooks) {
-      const outcome = await hook({ user, amr, context });
-      if (outcome.kind === 'challenge') return outcome;
-    }
-    return openSession(user, amr, context);
-  }
-
-  /** The end of every sign-in, once all steps (MFA included) are done. */
-  async function openSession(user: User, amr: string[], context: RequestContext): Promise<LoginResult> {
-    const now = clock.now();
-    const tokens = await inTransaction(db, async (trx) => {
-      const issued = await sessions.startSession(trx, { userId: user.id, amr, context });
-      await recordAudit(
-        trx,
-        {
-          type: 'login.succeeded',
-          userId: user.id,
-          context,
-          detail: { method: amr.join('+'), sessionId: issued.sessionId },
-        },
-        now,
-      );
-      return issued;
-    });
-    return { kind: 'session', user, tokens };
-  }
 }
 
 export type CredentialsService = ReturnType<typeof createCredentialsService>;

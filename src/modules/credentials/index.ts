@@ -4,5 +4,12 @@ export { deleteCredentials, findCredential, upsertCredential } from './credentia
 export { credentialsRoutes } from './credentials.routes.ts';
 export { type CredentialsService, createCredentialsService } from './credentials.service.ts';
 export { deviceTokenOf, rememberDevice } from './device-cookie.ts';
+export { loginReply, signedInReply } from './login-reply.ts';
 export { ReauthFields, reauthOf } from './reauthentication.schemas.ts';
-export { createReauthenticator, type Reauthentication, type Reauthenticator } from './reauthentication.ts';
+export {
+  createReauthenticator,
+  type Proof,
+  type Reauthentication,
+  type Reauthenticator,
+} from './reauthentication.ts';
+export type { LoginStrategy, Proven, SignIn } from './strategies/strategy.ts';

@@ -8,8 +8,8 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { passwordResetCode } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import { type OutboxSender, PermanentSendError } from '../../platform/outbox/outbox-sender.ts';
-import { findUserByEmail } from '../users/index.ts';
 import type { OtpService } from '../otp/index.ts';
+import { findUserByEmail } from '../users/index.ts';
 
 export const RESET_MINUTES = 15;
 

@@ -5,11 +5,11 @@
 // recovery codes still hashed.
 import type { Executor } from '../../platform/db/executor.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
+import type { FactorKind } from './factor.ts';
 import {
   deleteFactorById,
   deleteRecoveryCodesSince,
-  type Factor,
-  type FactorType,
+  type FactorRow,
   listFactors,
   replaceRecoveryCodes,
   restoreFactor,
@@ -17,43 +17,42 @@ import {
   type StoredRecoveryCode,
 } from './mfa.repository.ts';
 
-export const FACTOR_NAMES: Record<FactorType, string> = {
-  totp: 'An authenticator app',
-  email: 'Sign-in codes by email',
-};
-
 const hasEnabled = async (db: Executor, userId: string) =>
   (await listFactors(db, userId)).some((f) => f.enabled_at !== null);
 
 /** What a factor's removal record keeps to put it back. */
-export const removedFactorData = (factor: Factor, recoveryCodes: StoredRecoveryCode[] | null) => ({
+export const removedFactorData = (factor: FactorRow, recoveryCodes: StoredRecoveryCode[] | null) => ({
   factor,
   recoveryCodes,
 });
 
-export function registerMfaUndo(security: SecurityChanges, now: () => string): void {
+/** `nameOf` names a factor in the undo result ("An authenticator app was removed"). */
+export function registerMfaUndo(
+  security: SecurityChanges,
+  now: () => string,
+  nameOf: (kind: FactorKind) => string,
+): void {
   /** Removes a factor that was turned on; recovery codes go with the last one. */
   async function removeFactor(trx: Executor, userId: string, data: Record<string, unknown>) {
-    const { factorId, type } = data as { factorId: string; type: FactorType };
+    const { factorId, type } = data as { factorId: string; type: FactorKind };
     if (!(await deleteFactorById(trx, factorId))) return null;
     // Recovery codes without a factor would be a way in without a second factor's purpose.
     if (!(await hasEnabled(trx, userId))) await replaceRecoveryCodes(trx, userId, [], now());
-    return `${FACTOR_NAMES[type]} was removed`;
+    return `${nameOf(type)} was removed`;
   }
   security.register('factor.enabled', { undo: removeFactor, removeAdded: removeFactor });
 
   security.register('factor.disabled', {
     async undo(trx, userId, data) {
       const { factor, recoveryCodes } = data as ReturnType<typeof removedFactorData>;
-      const type = factor.type as FactorType;
+      const type = factor.type as FactorKind;
       // Only when none of that kind was set up since (else the newer one stays).
       const current = (await listFactors(trx, userId)).find((f) => f.type === type);
-      if (current?.enabled_at)
-        return `${FACTOR_NAMES[type]} stayed as it is now (a new one was set up since)`;
+      if (current?.enabled_at) return `${nameOf(type)} stayed as it is now (a new one was set up since)`;
       if (current) await deleteFactorById(trx, current.id);
       await restoreFactor(trx, userId, factor);
       if (recoveryCodes) await restoreRecoveryCodes(trx, userId, recoveryCodes);
-      return `${FACTOR_NAMES[type]} was turned back on`;
+      return `${nameOf(type)} was turned back on`;
     },
   });
 

@@ -1,12 +1,14 @@
 import type { Selectable } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { SingleUseStore } from '../otp/index.ts';
 import type { MfaChallengesTable, MfaFactorsTable } from './mfa.table.ts';
 
 export type FactorType = 'totp' | 'email';
-export type Factor = Selectable<MfaFactorsTable>;
+export type FactorRow = Selectable<MfaFactorsTable>;
 export type Challenge = Selectable<MfaChallengesTable>;
 
-export async function listFactors(db: Executor, userId: string): Promise<Factor[]> {
+/** Ordered by type: listings and the methods of a pending sign-in keep this order. */
+export async function listFactors(db: Executor, userId: string): Promise<FactorRow[]> {
   return db.selectFrom('mfa_factors').selectAll().where('user_id', '=', userId).orderBy('type').execute();
 }
 
@@ -14,7 +16,7 @@ export async function findFactor(
   db: Executor,
   userId: string,
   type: FactorType,
-): Promise<Factor | undefined> {
+): Promise<FactorRow | undefined> {
   return db
     .selectFrom('mfa_factors')
     .selectAll()
@@ -112,22 +114,34 @@ export async function countRecoveryCodesLeft(db: Executor, userId: string): Prom
   return Number(row?.n ?? 0);
 }
 
-/** Uses a recovery code once; false when unknown or used (also by a concurrent request). */
-export async function useRecoveryCode(
+/** The user's unused recovery code with this hash, if any. */
+export async function findUnusedRecoveryCode(
   db: Executor,
   userId: string,
   hash: string,
-  now: string,
-): Promise<boolean> {
-  const r = await db
-    .updateTable('recovery_codes')
-    .set({ used_at: now })
+): Promise<{ id: string; created_at: string } | undefined> {
+  return db
+    .selectFrom('recovery_codes')
+    .select(['id', 'created_at'])
     .where('user_id', '=', userId)
     .where('code_hash', '=', hash)
     .where('used_at', 'is', null)
     .executeTakeFirst();
+}
+
+/** Uses a recovery code once; false when used already (also by a concurrent request). */
+export async function markRecoveryCodeUsed(db: Executor, id: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('recovery_codes')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Recovery codes for the single-use machinery: tried within a pending sign-in's tries, used once. */
+export const recoveryCodeStore: SingleUseStore = { markUsed: markRecoveryCodeUsed };
 
 export async function insertChallenge(
   db: Executor,
@@ -162,6 +176,12 @@ export async function consumeChallenge(db: Executor, id: string, now: string): P
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** Pending sign-ins for the single-use machinery: 5 tries, completed once. */
+export const challengeStore: SingleUseStore = {
+  countAttempt: countChallengeAttempt,
+  markUsed: consumeChallenge,
+};
 
 export interface StoredRecoveryCode {
   readonly id: string;
@@ -212,7 +232,7 @@ export async function deleteRecoveryCodesSince(db: Executor, userId: string, sin
 }
 
 /** Puts a removed factor back, enabled, as it was (its last used TOTP step included). */
-export async function restoreFactor(db: Executor, userId: string, f: Factor): Promise<void> {
+export async function restoreFactor(db: Executor, userId: string, f: FactorRow): Promise<void> {
   await db
     .insertInto('mfa_factors')
     .values({ ...f, user_id: userId })

@@ -5,8 +5,7 @@ import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
-import { toPrivateUser } from '../accounts/index.ts';
-import { ReauthFields, reauthOf } from '../credentials/index.ts';
+import { ReauthFields, reauthOf, signedInReply } from '../credentials/index.ts';
 import { Tokens } from '../sessions/index.ts';
 import type { MfaService } from './mfa.service.ts';
 
@@ -231,11 +230,7 @@ export function mfaRoutes(app: App, deps: { mfa: MfaService; auth: Authenticator
         response: { 200: Tokens, ...problemResponses(401, 422, 429) },
       },
     },
-    async (request) => {
-      const result = await mfa.completeChallenge(request.body, requestContext(request));
-      if (result.kind !== 'session') throw new Error('a completed MFA step always opens a session');
-      return { ...result.tokens, user: toPrivateUser(result.user) };
-    },
+    async (request) => signedInReply(await mfa.completeChallenge(request.body, requestContext(request))),
   );
 
   app.post(

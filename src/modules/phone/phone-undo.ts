@@ -3,9 +3,9 @@
 // comes back when nobody has verified it since; at a password reset the
 // number is only removed (a reset never brings back a replaced number).
 import type { Executor } from '../../platform/db/executor.ts';
-import { findUserById, findUserByVerifiedPhone, restorePhone } from '../users/index.ts';
 import { syncProfile } from '../profiles/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
+import { findUserById, findUserByVerifiedPhone, restorePhone } from '../users/index.ts';
 
 export interface LinkedPhoneData {
   readonly phone: string;

@@ -6,7 +6,7 @@ import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Text } from '../../http/schemas.ts';
 import { PrivateUser, toPrivateUser } from '../accounts/index.ts';
-import { ReauthFields, reauthOf } from '../credentials/index.ts';
+import { loginReply, ReauthFields, reauthOf } from '../credentials/index.ts';
 import { MfaRequired, Tokens } from '../sessions/index.ts';
 import type { PhoneService } from './phone.service.ts';
 
@@ -118,10 +118,8 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
       },
     },
     async (request) => {
-      const { created, result } = await phone.verifyLogin(request.body, requestContext(request));
-      if (result.kind === 'challenge')
-        return { ...result.challenge, methods: [...result.challenge.methods], created };
-      return { ...result.tokens, user: toPrivateUser(result.user), created };
+      const outcome = await phone.verifyLogin(request.body, requestContext(request));
+      return { ...loginReply(outcome), created: outcome.created };
     },
   );
 

@@ -7,7 +7,7 @@ export {
   SERVICE_SCOPES,
   type ServicePrincipal,
 } from './api-keys.ts';
-export type { LoginResult, PostLoginHook } from './login-flow.ts';
+export type { LoginOutcome, PostLoginHook, SecondFactorChallenge, SignedIn } from './login-flow.ts';
 export { createSessionState } from './session-state.ts';
 export { sessionsRoutes } from './sessions.routes.ts';
 export { MfaRequired, Tokens } from './sessions.schemas.ts';

@@ -1,21 +1,25 @@
-// What happens after a login method has proved who the user is. Post-login
-// hooks run in order; one may stop the flow with a challenge (the MFA second
-// step) instead of a session. Login methods (password, phone code) are
-// strategies that end by calling completeLogin.
+// What happens after a login method has proved who the user is. Every login
+// strategy (password, phone code; later OAuth upstreams and passkeys: see
+// credentials/strategies/) ends in the same step: post-login hooks run in
+// order, and one may stop the flow with a second-factor challenge instead of
+// a session. The outcome is transport-neutral: each face (the native API, the
+// compat surfaces) only renames it.
 
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { User } from '../users/index.ts';
 import type { SessionTokens } from './sessions.service.ts';
 
-export interface MfaChallenge {
-  readonly mfaRequired: true;
-  readonly mfaToken: string;
+/** A pending sign-in that a second factor completes. */
+export interface SecondFactorChallenge {
+  /** Opaque, single use; completes the sign-in with a code of one of `methods`. */
+  readonly token: string;
+  /** What may answer it (`totp`, `email`, `recovery_code`, …), in a stable order. */
   readonly methods: readonly string[];
 }
 
 export type PostLoginOutcome =
   | { readonly kind: 'continue' }
-  | { readonly kind: 'challenge'; readonly challenge: MfaChallenge };
+  | { readonly kind: 'second-factor'; readonly challenge: SecondFactorChallenge };
 
 export interface LoginAttempt {
   readonly user: User;
@@ -26,6 +30,17 @@ export interface LoginAttempt {
 
 export type PostLoginHook = (attempt: LoginAttempt) => Promise<PostLoginOutcome>;
 
-export type LoginResult =
-  | { readonly kind: 'session'; readonly user: User; readonly tokens: SessionTokens }
-  | { readonly kind: 'challenge'; readonly challenge: MfaChallenge };
+/** Every step is done: a session is open. */
+export interface SignedIn {
+  readonly kind: 'signed-in';
+  readonly user: User;
+  readonly tokens: SessionTokens;
+}
+
+/** The password (or code) was right; a second factor must complete the sign-in. */
+export interface SecondFactorRequired {
+  readonly kind: 'second-factor';
+  readonly challenge: SecondFactorChallenge;
+}
+
+export type LoginOutcome = SignedIn | SecondFactorRequired;

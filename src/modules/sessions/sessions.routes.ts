@@ -10,7 +10,7 @@ import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
 import type { AccountsService } from '../accounts/index.ts';
 import { toPrivateUser } from '../accounts/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
-import { deviceTokenOf, rememberDevice } from '../credentials/index.ts';
+import { deviceTokenOf, loginReply, rememberDevice } from '../credentials/index.ts';
 import {
   Introspection,
   Jwks,
@@ -52,10 +52,9 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await credentials.login(request.body, requestContext(request), deviceTokenOf(request));
-      rememberDevice(reply, result.deviceToken);
-      if (result.kind === 'challenge') return { ...result.challenge, methods: [...result.challenge.methods] };
-      return { ...result.tokens, user: toPrivateUser(result.user) };
+      const outcome = await credentials.login(request.body, requestContext(request), deviceTokenOf(request));
+      rememberDevice(reply, outcome.deviceToken);
+      return loginReply(outcome);
     },
   );
 
