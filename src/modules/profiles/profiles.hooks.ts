@@ -41,13 +41,23 @@ export async function forgetProfile(db: Executor, dialect: Dialect, userId: stri
   await deleteProfile(db, userId);
 }
 
+/** Work that must be done with a user before their profile row goes (see ProfilesService.beforeErasure). */
+export type ErasureStep = (trx: Executor, userId: string) => Promise<void>;
+
 /** The hooks of the newest profiles service, for syncProfile below. */
 let registered: Hooks | null = null;
 
-export function registerProfileHooks(hooks: Hooks, dialect: Dialect): void {
+export function registerProfileHooks(
+  hooks: Hooks,
+  dialect: Dialect,
+  beforeErasure: readonly ErasureStep[],
+): void {
   hooks.on('accountCreated', (trx, e) => rescoreProfile(trx, e.userId, e.at.toISOString()));
   hooks.on('accountChanged', (trx, e) => rescoreProfile(trx, e.userId, e.at.toISOString()));
-  hooks.on('accountErased', (trx, e) => forgetProfile(trx, dialect, e.userId));
+  hooks.on('accountErased', async (trx, e) => {
+    for (const step of beforeErasure) await step(trx, e.userId);
+    await forgetProfile(trx, dialect, e.userId);
+  });
   registered = hooks;
 }
 

@@ -22,7 +22,7 @@ import {
 } from '../users/index.ts';
 import type { CustomFields } from './custom-fields.ts';
 import { applyPatch, mergeCustom, normaliseTags, type ProfilePatch, validatePatch } from './profile-patch.ts';
-import { registerProfileHooks, scored } from './profiles.hooks.ts';
+import { type ErasureStep, registerProfileHooks, scored } from './profiles.hooks.ts';
 import { PROFILE_UPDATES_PER_USER } from './profiles.limits.ts';
 import {
   addFollowers,
@@ -75,7 +75,8 @@ export function createProfilesService(deps: {
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
 }) {
   const { db, dialect, clock, customFields, hooks } = deps;
-  registerProfileHooks(hooks, dialect);
+  const beforeErasure: ErasureStep[] = [];
+  registerProfileHooks(hooks, dialect, beforeErasure);
 
   /** Staff see staff roles; everyone else sees them as the business role. */
   const audienceOf = async (viewerId: string): Promise<Audience> => {
@@ -172,6 +173,17 @@ export function createProfilesService(deps: {
     /** One accepted follow more or fewer, in the caller's transaction (under `lock`). */
     adjustFollowCounts: (ex: Executor, followerId: string, followeeId: string, delta: 1 | -1) =>
       adjustFollowCounts(ex, followerId, followeeId, delta),
+
+    /**
+     * Registers work to do with an erased user before their profile row goes:
+     * the social graph's, which locks the user's row with everyone at the other
+     * end of an edge, in id order, as every follow does. Deleting the row first
+     * would take the user's lock out of that order and deadlock with a follow
+     * of the user arriving meanwhile.
+     */
+    beforeErasure(step: ErasureStep): void {
+      beforeErasure.push(step);
+    },
 
     /** Many follows of one account accepted at once, in the caller's transaction (under `lock`). */
     addFollowers: (ex: Executor, followeeId: string, followerIds: readonly string[]) =>

@@ -10,7 +10,7 @@ import { acceptRequestsOf, deleteEdgesOf, listFollowsOf, listRequesters } from '
 
 export type GraphProfiles = Pick<
   ProfilesService,
-  'lock' | 'isPrivate' | 'adjustFollowCounts' | 'addFollowers'
+  'lock' | 'isPrivate' | 'adjustFollowCounts' | 'addFollowers' | 'beforeErasure'
 >;
 
 /**
@@ -67,7 +67,9 @@ export async function acceptAllRequests(
 }
 
 export function registerSocialHooks(hooks: Hooks, db: Executor, profiles: GraphProfiles): void {
-  hooks.on('accountErased', (trx, e) => forgetSocial(trx, profiles, e.userId));
+  // accountErased, as the first part of the profiles module's handler: the
+  // edges must go while the user's profile row can still be locked in order.
+  profiles.beforeErasure((trx, userId) => forgetSocial(trx, profiles, userId));
   // Also when it was public already: a request left over by an interrupted
   // earlier switch is accepted then.
   hooks.on('profileChanged', async (trx, e) => {

@@ -66,7 +66,7 @@ export function createSocialService(deps: {
   clock: Clock;
   profiles: Pick<
     ProfilesService,
-    'publicViews' | 'lock' | 'isPrivate' | 'adjustFollowCounts' | 'addFollowers'
+    'publicViews' | 'lock' | 'isPrivate' | 'adjustFollowCounts' | 'addFollowers' | 'beforeErasure'
   >;
   guard: RateGuard;
   hooks: Hooks;
