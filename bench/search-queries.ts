@@ -62,7 +62,7 @@ export function directoryQueryOf(params: Readonly<Record<string, string>>, curso
   };
 }
 
-// As the server builds it (identity.ts): with the social graph's blocks, here
+// As the server builds it (compose.ts): with the social graph's blocks, here
 // of a viewer who blocks nobody and whom nobody blocks.
 const VIEWER = newId();
 const build = (database: Database, query: DirectoryQuery) =>

@@ -1,9 +1,11 @@
-// The one composition root: builds the Fastify app from its dependencies and
-// wires every module. It never listens; src/server.ts does.
+// The HTTP root: builds the Fastify app, composes the service (compose.ts) and
+// registers each face: the native routes of every module. It never listens;
+// src/server.ts does.
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { compose, type Overrides } from './compose.ts';
 import type { Config } from './config/load-config.ts';
 import type { App } from './http/app-types.ts';
 import { createAuthenticator } from './http/authenticate.ts';
@@ -16,18 +18,17 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerTextRule } from './http/text-rule.ts';
 import { registerUtf8Rule } from './http/utf8.ts';
 import { validatorCompiler } from './http/validation.ts';
-import { createIdentity, type IdentityOverrides } from './identity.ts';
-import { accountsRoutes } from './modules/accounts/index.ts';
-import { usersRoutes } from './modules/accounts/index.ts';
-import { credentialsRoutes } from './modules/credentials/index.ts';
-import { directoryRoutes } from './modules/directory/index.ts';
-import { invitesRoutes } from './modules/invites/index.ts';
-import { mfaRoutes } from './modules/mfa/index.ts';
-import { phoneRoutes } from './modules/phone/index.ts';
-import { profilesRoutes } from './modules/profiles/index.ts';
-import { securityChangesRoutes } from './modules/security-changes/index.ts';
-import { sessionsRoutes } from './modules/sessions/index.ts';
-import { socialRoutes } from './modules/social/index.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { usersRoutes } from './modules/accounts/users.routes.ts';
+import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
+import { directoryRoutes } from './modules/directory/directory.routes.ts';
+import { invitesRoutes } from './modules/invites/invites.routes.ts';
+import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
+import { phoneRoutes } from './modules/phone/phone.routes.ts';
+import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
+import { securityChangesRoutes } from './modules/security-changes/security-changes.routes.ts';
+import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
+import { socialRoutes } from './modules/social/social.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logger.ts';
@@ -39,7 +40,7 @@ export interface AppDeps {
   /** A ready logger (tests capture lines with one); otherwise one is made from config. */
   readonly logger?: FastifyBaseLogger;
   /** Replacements for platform parts (tests: a manual clock's rate limiter, a cheaper hasher). */
-  readonly identity?: IdentityOverrides;
+  readonly overrides?: Overrides;
 }
 
 const BODY_LIMIT = 1024 * 1024; // 1 MiB
@@ -98,23 +99,23 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   healthRoutes(app, { ping: () => database.ping(), isDraining: () => draining, metrics });
 
-  const identity = createIdentity(config, database, deps.clock ?? systemClock, app.log, deps.identity);
-  app.addHook('onReady', () => identity.start());
-  app.addHook('onClose', () => identity.stop());
-  const auth = createAuthenticator(identity);
+  const roster = compose(config, database, deps.clock ?? systemClock, app.log, deps.overrides);
+  app.addHook('onReady', () => roster.start());
+  app.addHook('onClose', () => roster.stop());
+  const auth = createAuthenticator(roster);
   app.decorateRequest('principal', null);
   app.decorateRequest('service', null);
-  accountsRoutes(app, { accounts: identity.accounts, auth });
-  credentialsRoutes(app, { credentials: identity.credentials, auth });
-  sessionsRoutes(app, { ...identity, auth });
-  mfaRoutes(app, { mfa: identity.mfa, auth });
-  phoneRoutes(app, { phone: identity.phone, auth });
-  usersRoutes(app, { ...identity, auth });
-  profilesRoutes(app, { profiles: identity.profiles, auth });
-  directoryRoutes(app, { directory: identity.directory, auth });
-  socialRoutes(app, { social: identity.social, auth });
-  invitesRoutes(app, { invites: identity.invites, auth });
-  securityChangesRoutes(app, { securityChanges: identity.securityChanges });
+  accountsRoutes(app, { accounts: roster.accounts, auth });
+  credentialsRoutes(app, { credentials: roster.credentials, auth });
+  sessionsRoutes(app, { ...roster, auth });
+  mfaRoutes(app, { mfa: roster.mfa, auth });
+  phoneRoutes(app, { phone: roster.phone, auth });
+  usersRoutes(app, { ...roster, auth });
+  profilesRoutes(app, { profiles: roster.profiles, auth });
+  directoryRoutes(app, { directory: roster.directory, auth });
+  socialRoutes(app, { social: roster.social, auth });
+  invitesRoutes(app, { invites: roster.invites, auth });
+  securityChangesRoutes(app, { securityChanges: roster.securityChanges });
 
   return app;
 }

@@ -5,7 +5,9 @@
 //   - a module's domain files import nothing from http/ (its native face, the
 //     *.routes.ts and *.schemas.ts files, may);
 //   - a module reaches another only through that module's index.ts, and so
-//     does every face (app.ts, compose.ts, the CLI, compat surfaces);
+//     does every face (compose.ts, the CLI, compat surfaces); app.ts, the
+//     HTTP root, also imports each module's *.routes.ts to register it, and
+//     a native face (routes, schemas) may use another's *.schemas.ts;
 //   - a module's code names only its own tables (declared in its *.table.ts).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -80,7 +82,12 @@ export function checkArchitecture(srcRoot: string): Violation[] {
         violations.push({ file: rel, rule: 'platform imports no module, http or face', detail: spec! });
       if (mine && !isFace(file) && targetRel.startsWith(`http${sep}`))
         violations.push({ file: rel, rule: 'a module imports nothing from http/', detail: spec! });
-      if (theirs && theirs !== mine && relative(join(srcRoot, 'modules', theirs), target) !== 'index.ts')
+      const entry = relative(join(srcRoot, 'modules', theirs ?? ''), target);
+      // The HTTP root registers each module's native face, its routes; the
+      // native faces share their schema vocabulary (a user, tokens, a code).
+      const routesOfApp = rel === 'app.ts' && entry.endsWith('.routes.ts');
+      const faceToFace = isFace(file) && entry.endsWith('.schemas.ts');
+      if (theirs && theirs !== mine && entry !== 'index.ts' && !routesOfApp && !faceToFace)
         violations.push({ file: rel, rule: `another module is reached through its index.ts`, detail: spec! });
     }
     if (inPlatform && rel.includes(`${sep}migrations${sep}`)) continue; // migrations create every table
@@ -158,6 +165,20 @@ describe('architecture', () => {
           detail: '../b/b.repository.ts',
         },
       ]);
+    });
+
+    it("lets a face use another face's schemas, never a domain file", (t) => {
+      const root = tree({
+        ...tables,
+        'modules/b/b.schemas.ts': 'export const Beta = {};\n',
+        'modules/a/a.routes.ts': "import { Beta } from '../b/b.schemas.ts';\n",
+        'modules/a/a.service.ts': "import { Beta } from '../b/b.schemas.ts';\n",
+      });
+      t.after(() => rmSync(root, { recursive: true }));
+      assert.deepEqual(
+        checkArchitecture(root).map((v) => v.file),
+        [join('modules', 'a', 'a.service.ts')],
+      );
     });
 
     it("fails on a module that queries another's table, by builder or raw SQL", (t) => {

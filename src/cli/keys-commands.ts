@@ -1,7 +1,6 @@
 // `roster keys …`: the Ed25519 keys that sign access tokens.
 import type { Config } from '../config/load-config.ts';
-import { ACCESS_TOKEN_TTL_SECONDS } from '../modules/sessions/index.ts';
-import { createKeyStore } from '../modules/sessions/index.ts';
+import { ACCESS_TOKEN_TTL_SECONDS, createKeyStore } from '../modules/sessions/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createEncrypter } from '../platform/crypto/encryption.ts';
 import { openDatabase } from '../platform/db/database.ts';

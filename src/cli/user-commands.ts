@@ -2,8 +2,8 @@
 // server uses, safe to run while it serves.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { compose } from '../compose.ts';
 import type { Config } from '../config/load-config.ts';
-import { createIdentity } from '../identity.ts';
 import type { User } from '../modules/users/index.ts';
 import { CLI_PRINCIPAL } from '../platform/auth/principal.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -61,10 +61,10 @@ export async function userCommand(
 
   const database = openDatabase(config.database);
   const logger = pino(loggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel));
-  const identity = createIdentity(config, database, systemClock, logger);
+  const roster = compose(config, database, systemClock, logger);
   try {
     await migrateToLatest(database);
-    const { operator } = identity;
+    const { operator } = roster;
     switch (sub) {
       case 'create': {
         if (!values.email || !values.password)
@@ -111,7 +111,7 @@ export async function userCommand(
     }
     throw error;
   } finally {
-    await identity.stop();
+    await roster.stop();
     await database.close();
   }
 }

@@ -4,7 +4,7 @@
 // refuses the address outright.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { findUserById, insertUser } from '../../src/modules/accounts/accounts.repository.ts';
+import { findUserById, insertUser } from '../../src/modules/users/users.repository.ts';
 import { emailAddresses } from '../../src/platform/db/migrations/0012-email-addresses.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { testDialect } from '../helpers/dialect.ts';

@@ -25,7 +25,7 @@ let flow: Flow;
 describe(`identity flows over HTTP (${testDialect})`, () => {
   before(async () => {
     // Production argon2id parameters here: the whole flow with the real hashing cost.
-    flow = await startFlow({ identity: { hasher: productionHasher() } });
+    flow = await startFlow({ overrides: { hasher: productionHasher() } });
   });
   after(() => flow.close());
 

@@ -3,7 +3,7 @@
 // plain user or a service key may not act at all.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createIdentity, type Identity } from '../../src/identity.ts';
+import { compose, type Roster } from '../../src/compose.ts';
 import { CLI_PRINCIPAL, type Principal } from '../../src/platform/auth/principal.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { DomainError } from '../../src/platform/domain-error.ts';
@@ -14,7 +14,7 @@ const PASSWORD = 'operator actor passphrase';
 
 describe(`operator actions record their actor (${testDialect})`, () => {
   let t: TestApp;
-  let node: Identity;
+  let node: Roster;
   let emails = 0;
   const email = () => `actor-${++emails}@example.com`;
 
@@ -44,7 +44,7 @@ describe(`operator actions record their actor (${testDialect})`, () => {
 
   before(async () => {
     t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
-    node = createIdentity(t.config, t.db.database, systemClock, t.app.log);
+    node = compose(t.config, t.db.database, systemClock, t.app.log);
     await node.keys.start();
   });
   after(async () => {

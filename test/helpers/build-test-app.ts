@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import type { Overrides } from '../../src/compose.ts';
 import { type Config, loadConfig } from '../../src/config/load-config.ts';
 import type { App } from '../../src/http/app-types.ts';
-import type { IdentityOverrides } from '../../src/identity.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import type { PasswordHasher } from '../../src/platform/crypto/password-hasher.ts';
 import { cheapHasher } from './hashers.ts';
@@ -40,7 +40,7 @@ export interface TestAppOptions {
    * Platform replacements (rate limiter on the manual clock, a counting or the
    * production hasher, post-login hooks, ...). The hasher is cheapHasher() otherwise.
    */
-  readonly identity?: IdentityOverrides;
+  readonly overrides?: Overrides;
   /** Reuse a database (two app nodes on one database); a fresh one otherwise. */
   readonly db?: TestDatabase;
 }
@@ -62,14 +62,14 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig(options.env);
   const db = options.db ?? (await createTestDatabase());
-  const hasher = options.identity?.hasher ?? cheapHasher();
+  const hasher = options.overrides?.hasher ?? cheapHasher();
   const app = await buildApp({
     config,
     database: db.database,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     // Mail is sent as soon as it is queued; the short poll only matters for retries.
-    identity: { outboxPollMs: 50, ...options.identity, hasher },
+    overrides: { outboxPollMs: 50, ...options.overrides, hasher },
   });
   options.extend?.(app);
   await app.ready();

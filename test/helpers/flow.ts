@@ -83,7 +83,7 @@ export interface FlowOptions {
   /** More configuration (e.g. SMS_TRANSPORT=webhook). */
   readonly env?: Record<string, string>;
   /** Platform replacements (e.g. the production password hasher). */
-  readonly identity?: TestAppOptions['identity'];
+  readonly overrides?: TestAppOptions['overrides'];
 }
 
 /** Parses a reply, checking that an error reply is problem+json with a code. */
@@ -114,7 +114,7 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     env: { SMTP_URL: smtp.url, ...options.env },
     ...(own ? { db: own } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
   });
   const taken = new Set<ReceivedMail>();
   const asClient = { 'user-agent': USER_AGENT };

@@ -5,7 +5,7 @@
 // the route's scope is refused with 403 `forbidden`, as before.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createIdentity, type Identity } from '../../src/identity.ts';
+import { compose, type Roster } from '../../src/compose.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { inTransaction } from '../../src/platform/db/executor.ts';
 import { SYSTEM_CONTEXT } from '../../src/platform/request-context.ts';
@@ -17,7 +17,7 @@ const PASSWORD = 'narrow scopes passphrase';
 describe(`route scopes (${testDialect})`, () => {
   let t: TestApp;
   /** A second node on the same database: it opens sessions no route opens yet. */
-  let node: Identity;
+  let node: Roster;
   let user: { id: string; token: string };
 
   /** A session of the user whose tokens carry only `scope` (what an OAuth grant will open). */
@@ -46,7 +46,7 @@ describe(`route scopes (${testDialect})`, () => {
 
   before(async () => {
     t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
-    node = createIdentity(t.config, t.db.database, systemClock, t.app.log);
+    node = compose(t.config, t.db.database, systemClock, t.app.log);
     await node.keys.start();
     const res = await t.app.inject({
       method: 'POST',

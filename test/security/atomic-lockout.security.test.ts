@@ -33,7 +33,7 @@ function suite(label: string, makeLimiter: (clock: ManualClock) => RateLimiter, 
     before(async () => {
       t = await buildTestApp({
         clock,
-        identity: { hasher, rateLimiter: makeLimiter(clock) },
+        overrides: { hasher, rateLimiter: makeLimiter(clock) },
         env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
       });
     });

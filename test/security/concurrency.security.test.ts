@@ -16,7 +16,7 @@ describe(`concurrency (${testDialect})`, () => {
   let t: TestApp;
 
   before(async () => {
-    t = await buildTestApp({ clock, identity: { hasher }, env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' } });
+    t = await buildTestApp({ clock, overrides: { hasher }, env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' } });
   });
   after(() => t.close());
 

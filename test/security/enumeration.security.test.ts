@@ -49,7 +49,7 @@ describe(`account enumeration (${testDialect})`, () => {
   let t: TestApp;
 
   before(async () => {
-    t = await buildTestApp({ identity: { hasher }, env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' } });
+    t = await buildTestApp({ overrides: { hasher }, env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' } });
   });
   after(() => t.close());
 

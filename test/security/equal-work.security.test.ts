@@ -67,7 +67,7 @@ describe(`equal work for unknown and known accounts (${testDialect})`, () => {
     const database = { ...base.database, db: base.database.db.withPlugin(log) };
     t = await buildTestApp({
       db: { ...base, database },
-      identity: {
+      overrides: {
         mailer: {
           async send(message) {
             sent.push(message);

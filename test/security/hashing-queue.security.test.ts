@@ -34,7 +34,7 @@ describe(`password hashing queue under a storm (${testDialect})`, () => {
   const accounts: string[] = [];
 
   before(async () => {
-    t = await buildTestApp({ identity: { hasher }, env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' } });
+    t = await buildTestApp({ overrides: { hasher }, env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' } });
     for (let i = 0; i < 10; i++) {
       const email = freshEmail(`storm${i}`);
       await verifiedAccount(t, { email });

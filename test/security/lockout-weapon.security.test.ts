@@ -25,7 +25,7 @@ describe(`lockout as a weapon (${testDialect})`, () => {
   before(async () => {
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }) },
+      overrides: { rateLimiter: createRateLimiter({ clock }) },
       env: { TRUST_PROXY: 'loopback' },
     });
   });

@@ -34,7 +34,7 @@ describe(`login throttling per account (${testDialect})`, () => {
   before(async () => {
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }), hasher },
+      overrides: { rateLimiter: createRateLimiter({ clock }), hasher },
       env: { ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
   });

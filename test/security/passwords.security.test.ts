@@ -26,7 +26,7 @@ describe(`password policy (${testDialect})`, () => {
 
   before(async () => {
     t = await buildTestApp({
-      identity: { hasher: productionHasher() },
+      overrides: { hasher: productionHasher() },
       env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false', ROSTER_RATE_LIMIT_IP_FACTOR: '0' },
     });
   });

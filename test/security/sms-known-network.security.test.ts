@@ -27,7 +27,7 @@ describe(`SMS sign-in from the owner's own network (${testDialect})`, () => {
     codeFor = smsCodeReader(sms);
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }) },
+      overrides: { rateLimiter: createRateLimiter({ clock }) },
       env: { TRUST_PROXY: 'loopback', SMS_TRANSPORT: 'webhook', SMS_WEBHOOK_URL: sms.url },
     });
   });

@@ -32,7 +32,7 @@ async function app(
 ): Promise<TestApp> {
   return buildTestApp({
     clock,
-    identity: { rateLimiter: limiter },
+    overrides: { rateLimiter: limiter },
     env: { TRUST_PROXY: 'loopback', ...env },
   });
 }

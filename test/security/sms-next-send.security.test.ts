@@ -20,7 +20,7 @@ describe(`the 202 of an SMS code request tells the real wait (${testDialect})`, 
   before(async () => {
     t = await buildTestApp({
       clock,
-      identity: { rateLimiter: createRateLimiter({ clock }) },
+      overrides: { rateLimiter: createRateLimiter({ clock }) },
       // Per-address limits as in production (the test default scales them up).
       env: { TRUST_PROXY: 'loopback', ROSTER_RATE_LIMIT_IP_FACTOR: '1' },
     });

@@ -5,7 +5,7 @@ import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Email, NoContent, Password, sendEmpty } from '../../http/schemas.ts';
-import { Code, LinkToken } from '../accounts/index.ts';
+import { Code, LinkToken } from '../accounts/accounts.schemas.ts';
 import type { CredentialsService } from './credentials.service.ts';
 
 /** `email` + `code`, or `token`, with `newPassword`. */

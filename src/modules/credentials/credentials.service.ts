@@ -1,12 +1,14 @@
 // Passwords: the password login strategy (strategies/password.ts) and the
 // step every strategy ends in (sign-in.ts), change, forgotten-password reset.
 // A forgotten-password request does the same work for every address.
+
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { lazy } from '../../platform/lazy.ts';
 import { changesUndone, passwordChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
@@ -60,7 +62,8 @@ export interface CredentialsDeps {
 export function createCredentialsService(deps: CredentialsDeps) {
   const { db, clock, hasher, otp, sessions, mail, guard, config } = deps;
   const devices = createDeviceTokens(deps.deviceKey);
-  const lockout = createPasswordLockout(guard.failures);
+  // Read on first use: the counters may open a Redis connection (a CLI command needs none).
+  const lockout = createPasswordLockout(lazy(() => guard.failures));
   const passwords = createPasswordCheck({ db, clock, hasher, lockout });
   const { signIn, completeLogin, openSession } = createSignIn({
     db,

@@ -1,11 +1,8 @@
 // The credentials module's entry: what other modules and faces may use of it.
 export { credentialError } from './credentials.errors.ts';
 export { deleteCredentials, findCredential, upsertCredential } from './credentials.repository.ts';
-export { credentialsRoutes } from './credentials.routes.ts';
 export { type CredentialsService, createCredentialsService } from './credentials.service.ts';
 export { deviceTokenOf, rememberDevice } from './device-cookie.ts';
-export { loginReply, signedInReply } from './login-reply.ts';
-export { ReauthFields, reauthOf } from './reauthentication.schemas.ts';
 export {
   createReauthenticator,
   type Proof,

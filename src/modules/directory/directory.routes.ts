@@ -5,7 +5,7 @@ import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Text } from '../../http/schemas.ts';
-import { PublicUser, toPublicUser } from '../profiles/index.ts';
+import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
 import type { DirectoryKey, DirectoryService } from './directory.service.ts';
 
 /** The native cursor's key: the entry's place in sign-up order, in decimal. */

@@ -1,3 +1,2 @@
 // The directory module's entry: what other modules and faces may use of it.
-export { directoryRoutes } from './directory.routes.ts';
 export { createDirectoryService, type DirectoryKey, type DirectoryService } from './directory.service.ts';

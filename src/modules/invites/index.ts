@@ -1,5 +1,4 @@
 // The invites module's entry: what other modules and faces may use of it.
-export { invitesRoutes } from './invites.routes.ts';
 export {
   type Admission,
   type AdmissionInput,

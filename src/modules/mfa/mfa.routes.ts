@@ -5,8 +5,9 @@ import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
-import { ReauthFields, reauthOf, signedInReply } from '../credentials/index.ts';
-import { Tokens } from '../sessions/index.ts';
+import { signedInReply } from '../credentials/login.schemas.ts';
+import { ReauthFields, reauthOf } from '../credentials/reauthentication.schemas.ts';
+import { Tokens } from '../sessions/sessions.schemas.ts';
 import type { MfaService } from './mfa.service.ts';
 
 const CodeBody = Type.Object(

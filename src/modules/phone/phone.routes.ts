@@ -5,9 +5,10 @@ import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Text } from '../../http/schemas.ts';
-import { PrivateUser, toPrivateUser } from '../accounts/index.ts';
-import { loginReply, ReauthFields, reauthOf } from '../credentials/index.ts';
-import { MfaRequired, Tokens } from '../sessions/index.ts';
+import { PrivateUser, toPrivateUser } from '../accounts/accounts.schemas.ts';
+import { loginReply } from '../credentials/login.schemas.ts';
+import { ReauthFields, reauthOf } from '../credentials/reauthentication.schemas.ts';
+import { MfaRequired, Tokens } from '../sessions/sessions.schemas.ts';
 import type { PhoneService } from './phone.service.ts';
 
 const Phone = Text(32, {

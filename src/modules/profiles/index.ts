@@ -2,8 +2,6 @@
 export { loadCustomFields } from './custom-fields.ts';
 export type { ProfilePatch } from './profile-patch.ts';
 export { syncProfile } from './profiles.hooks.ts';
-export { profilesRoutes } from './profiles.routes.ts';
-export { PublicUser, toPublicUser } from './profiles.schemas.ts';
 export { createProfilesService, type ProfilesService, type SearchFacts } from './profiles.service.ts';
 export {
   type AdminView,

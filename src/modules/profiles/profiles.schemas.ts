@@ -3,7 +3,7 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import { PlainText } from '../../http/plain-text.ts';
 import { Text } from '../../http/schemas.ts';
-import { PrivateUser } from '../accounts/index.ts';
+import { PrivateUser } from '../accounts/accounts.schemas.ts';
 import { CUSTOM_MAX_BYTES } from './custom-fields.ts';
 import type { OwnerView, PublicView } from './profiles.views.ts';
 import { MAX_TAGS, TAG_MAX_LENGTH } from './tags.ts';

@@ -1,3 +1,2 @@
 // The security-changes module's entry: what other modules and faces may use of it.
-export { securityChangesRoutes } from './security-changes.routes.ts';
 export { createSecurityChanges, type SecurityChanges } from './security-changes.service.ts';

@@ -9,7 +9,7 @@ import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { DomainError } from '../../platform/domain-error.ts';
 import { escapeHtml } from '../../platform/mailer/templates/index.ts';
-import { LinkToken } from '../accounts/index.ts';
+import { LinkToken } from '../accounts/accounts.schemas.ts';
 import type { SecurityChanges } from './security-changes.service.ts';
 
 const FORM_BODY_LIMIT = 4 * 1024; // 4 KiB: a token and nothing else

@@ -16,9 +16,9 @@ import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { SmsQueue } from '../../platform/sms/sms-queue.ts';
-import { findUserById, type User } from '../users/index.ts';
 import { type AuditEventType, recordAudit } from '../audit/index.ts';
 import { otpError } from '../otp/index.ts';
+import { findUserById, type User } from '../users/index.ts';
 import { UNDO_PER_IP } from './security-changes.limits.ts';
 import {
   closeOpenSecurityChanges,

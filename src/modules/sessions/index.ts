@@ -9,8 +9,7 @@ export {
 } from './api-keys.ts';
 export type { LoginOutcome, PostLoginHook, SecondFactorChallenge, SignedIn } from './login-flow.ts';
 export { createSessionState } from './session-state.ts';
-export { sessionsRoutes } from './sessions.routes.ts';
-export { MfaRequired, Tokens } from './sessions.schemas.ts';
+export { createSessionsModule } from './sessions.module.ts';
 export {
   createSessionsService,
   isFreshSignIn,

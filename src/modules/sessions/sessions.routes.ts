@@ -7,10 +7,11 @@ import { decodeCursor, PageQuery, toPage } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
+import { toPrivateUser } from '../accounts/accounts.schemas.ts';
 import type { AccountsService } from '../accounts/index.ts';
-import { toPrivateUser } from '../accounts/index.ts';
 import type { CredentialsService } from '../credentials/index.ts';
-import { deviceTokenOf, loginReply, rememberDevice } from '../credentials/index.ts';
+import { deviceTokenOf, rememberDevice } from '../credentials/index.ts';
+import { loginReply } from '../credentials/login.schemas.ts';
 import {
   Introspection,
   Jwks,

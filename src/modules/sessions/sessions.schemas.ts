@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { pageOf } from '../../http/pagination.ts';
 import { Password, Text } from '../../http/schemas.ts';
-import { PrivateUser } from '../accounts/index.ts';
+import { PrivateUser } from '../accounts/accounts.schemas.ts';
 
 export const Tokens = Type.Object(
   {

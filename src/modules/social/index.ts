@@ -1,5 +1,4 @@
 // The social module's entry: what other modules and faces may use of it.
 export type { ListKey } from './social.repository.ts';
 export { visibleTo } from './social.repository.ts';
-export { socialRoutes } from './social.routes.ts';
 export { createSocialService, type ListItem, type ListPage, type SocialService } from './social.service.ts';

@@ -6,7 +6,7 @@ import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
-import { PublicUser, toPublicUser } from '../profiles/index.ts';
+import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
 import type { ListKey } from './social.repository.ts';
 import type { ListItem, SocialService } from './social.service.ts';
 

@@ -69,6 +69,9 @@ export function createRateGuard(limiter: RateLimiter, ipFactor: number, userFact
     async sharedBudget(name, scope, networkUsed, budget) {
       enforce(await spendSharedBudget(limiter, `${name}:${scope}`, networkUsed, budget), `${name} budget`);
     },
-    failures: limiter.failures,
+    // Read when used, not now: the limiter may open its connection on first use.
+    get failures() {
+      return limiter.failures;
+    },
   };
 }

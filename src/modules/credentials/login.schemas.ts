@@ -3,7 +3,7 @@
 // this only renames it. Every native sign-in reply (password, phone code, the
 // second step) is shaped here; a compat surface renames the same outcome its
 // own way.
-import { toPrivateUser } from '../accounts/index.ts';
+import { toPrivateUser } from '../accounts/accounts.schemas.ts';
 import type { LoginOutcome, SecondFactorChallenge, SignedIn } from '../sessions/index.ts';
 
 /** Tokens and the signed-in user (the `Tokens` schema). */

@@ -1,0 +1,157 @@
+// The one composition root: the platform adapters, then each module's factory
+// in dependency order. No rule lives here. The server (app.ts) and the CLI
+// compose the same graph; connections open on first use, so a CLI command
+// costs only what it touches.
+import type { Config } from './config/load-config.ts';
+import { createAccountsModule } from './modules/accounts/index.ts';
+import {
+  createCredentialsService,
+  createReauthenticator,
+  deleteCredentials,
+} from './modules/credentials/index.ts';
+import { createDirectoryService } from './modules/directory/index.ts';
+import { createInvitesService } from './modules/invites/index.ts';
+import { createMfaService } from './modules/mfa/index.ts';
+import { createOtpService } from './modules/otp/index.ts';
+import { createPhoneService } from './modules/phone/index.ts';
+import { createProfilesService, loadCustomFields } from './modules/profiles/index.ts';
+import { createSecurityChanges } from './modules/security-changes/index.ts';
+import { createSessionsModule, type PostLoginHook } from './modules/sessions/index.ts';
+import { createSocialService, visibleTo } from './modules/social/index.ts';
+import { createUsersService } from './modules/users/index.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Database } from './platform/db/database.ts';
+import { createPlatform, type PlatformLogger, type PlatformOverrides } from './platform/platform.ts';
+
+export interface Overrides extends PlatformOverrides {
+  /** Extra steps after a first factor (tests); MFA's step is always there. */
+  readonly postLoginHooks?: readonly PostLoginHook[];
+}
+
+export function compose(
+  config: Config,
+  database: Database,
+  clock: Clock,
+  logger: PlatformLogger,
+  overrides: Overrides = {},
+) {
+  const p = createPlatform(config, database, clock, logger, overrides);
+  const { db, hooks } = p;
+
+  const users = createUsersService({ hooks });
+  const sessionsModule = createSessionsModule(p);
+  const { sessions } = sessionsModule;
+  const otp = createOtpService({ clock, codeKey: p.key('otp-code') });
+  const invites = createInvitesService({
+    ...p,
+    codeKey: p.key('invite-code'),
+    config: { inviteOnly: config.inviteOnly, inviteQuota: config.inviteQuota },
+  });
+  const securityChanges = createSecurityChanges({
+    ...p,
+    publicUrl: config.publicUrl,
+    revokeAllSessionsIn: (trx, userId, reason) => sessions.revokeUserSessionsIn(trx, userId, reason),
+  });
+  // Read at each sign-in, so the MFA step can join once MFA exists.
+  const postLoginHooks: PostLoginHook[] = [...(overrides.postLoginHooks ?? [])];
+  const credentials = createCredentialsService({
+    ...p,
+    otp,
+    sessions,
+    postLoginHooks,
+    deviceKey: p.key('device-cookie'),
+    security: () => securityChanges,
+    config: {
+      requireEmailVerification: config.requireEmailVerification,
+      publicUrl: config.publicUrl,
+      passwordMinLength: config.passwordMinLength,
+    },
+  });
+  p.handleJobs('password_reset', (payload, context) => credentials.sendPasswordReset(payload, context));
+  const reauth = createReauthenticator({
+    clock,
+    maxAgeSeconds: config.reauthMaxAgeSeconds,
+    hasPassword: (userId) => credentials.hasPassword(userId),
+    verifyPassword: (user, password, ip) => credentials.verifyUserPassword(user, password, ip),
+    verifyFactorCode: (user, code, before) => mfa.verifyFactorCode(user, code, before),
+    confirmOwnNumber: (user, input, context) => phone.confirmOwnNumber(user, input, context),
+  });
+  const mfa = createMfaService({
+    ...p,
+    otp,
+    reauth: () => reauth,
+    security: securityChanges,
+    recoveryKey: p.key('recovery-code'),
+    issuer: 'Roster',
+    openSession: credentials.openSession,
+  });
+  postLoginHooks.push(mfa.loginHook);
+  const phone = createPhoneService({
+    ...p,
+    otp,
+    signIn: credentials.signIn,
+    reauth: () => reauth,
+    security: securityChanges,
+    revokeOtherSessions: (trx, userId, keep) =>
+      sessions.revokeUserSessionsIn(trx, userId, 'phone_changed', keep),
+    admission: invites,
+    config: { defaultRegion: config.phoneDefaultRegion, appName: 'Roster' },
+  });
+  const accountsModule = createAccountsModule(p, {
+    users,
+    invites,
+    otp,
+    sessions,
+    verifyPassword: credentials.verifyUserPassword,
+    reauth: () => reauth,
+  });
+  const profiles = createProfilesService({
+    ...p,
+    isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
+    customFields: loadCustomFields(config.profileSchemaPath),
+  });
+  const social = createSocialService({ ...p, profiles });
+  // Blocks, either way round, hide users from each other's searches.
+  const directory = createDirectoryService({ ...p, profiles, visibility: [visibleTo] });
+  // What the modules above keep of an account goes with it (each registers its own handler).
+  for (const forget of [
+    deleteCredentials,
+    otp.forgetUser,
+    mfa.forgetUser,
+    securityChanges.forgetUser,
+    phone.forgetUser,
+  ])
+    hooks.on('accountErased', (trx, e) => forget(trx, e.userId));
+
+  return {
+    ...accountsModule,
+    ...sessionsModule,
+    users,
+    directory,
+    social,
+    invites,
+    securityChanges,
+    profiles,
+    mfa,
+    phone,
+    credentials,
+    otp,
+    hasher: p.hasher,
+    /** Background work: revocation subscription, signing keys, the outbox worker, the purge. */
+    async start(): Promise<void> {
+      await sessionsModule.start();
+      // The dummy hash that unknown accounts are verified against is made now,
+      // so the first such sign-in costs no more than any other.
+      await p.hasher.verifyDummy('warm-up');
+      p.startWorker();
+      accountsModule.start();
+    },
+    async stop(): Promise<void> {
+      accountsModule.stop();
+      await sessionsModule.stop();
+      await p.stop();
+    },
+  };
+}
+
+export type Roster = ReturnType<typeof compose>;
