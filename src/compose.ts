@@ -41,7 +41,7 @@ export function compose(
   const users = createUsersService({ hooks });
   const sessionsModule = createSessionsModule(p);
   const { sessions } = sessionsModule;
-  const otp = createOtpService({ clock, codeKey: p.key('otp-code') });
+  const otp = createOtpService({ clock, hooks, codeKey: p.key('otp-code') });
   const invites = createInvitesService({
     ...p,
     codeKey: p.key('invite-code'),
@@ -56,6 +56,7 @@ export function compose(
   const postLoginHooks: PostLoginHook[] = [...(overrides.postLoginHooks ?? [])];
   const credentials = createCredentialsService({
     ...p,
+    users,
     otp,
     sessions,
     postLoginHooks,
@@ -88,6 +89,7 @@ export function compose(
   postLoginHooks.push(mfa.loginHook);
   const phone = createPhoneService({
     ...p,
+    users,
     otp,
     signIn: credentials.signIn,
     reauth: () => reauth,
@@ -113,15 +115,6 @@ export function compose(
   const social = createSocialService({ ...p, profiles });
   // Blocks, either way round, hide users from each other's searches.
   const directory = createDirectoryService({ ...p, profiles, visibility: [visibleTo] });
-  // What the modules above keep of an account goes with it (each registers its own handler).
-  for (const forget of [
-    deleteCredentials,
-    otp.forgetUser,
-    mfa.forgetUser,
-    securityChanges.forgetUser,
-    phone.forgetUser,
-  ])
-    hooks.on('accountErased', (trx, e) => forget(trx, e.userId));
 
   return {
     ...accountsModule,

@@ -2,4 +2,5 @@
 export { accountError } from './accounts.errors.ts';
 export { createAccountsModule } from './accounts.module.ts';
 export { type AccountsService, createAccountsService } from './accounts.service.ts';
+export { createAccount, type NewAccount } from './create-account.ts';
 export { createOperatorService } from './operator.service.ts';

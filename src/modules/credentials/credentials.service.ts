@@ -7,6 +7,7 @@ import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { Hooks } from '../../platform/hooks.ts';
 import { newId } from '../../platform/ids.ts';
 import { lazy } from '../../platform/lazy.ts';
 import { changesUndone, passwordChanged } from '../../platform/mailer/templates/index.ts';
@@ -17,19 +18,18 @@ import { accountError } from '../accounts/index.ts';
 import { lastMailboxProof, recordAudit } from '../audit/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import { codeOrToken } from '../otp/index.ts';
-import { syncProfile } from '../profiles/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
 import type { LoginOutcome, PostLoginHook, Principal, SessionsService } from '../sessions/index.ts';
 import {
   findUserByEmail,
   findUserById,
-  markEmailVerified,
   normaliseEmail,
   type User,
+  type UsersService,
 } from '../users/index.ts';
 import { credentialError } from './credentials.errors.ts';
 import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
-import { findCredential, upsertCredential } from './credentials.repository.ts';
+import { deleteCredentials, findCredential, upsertCredential } from './credentials.repository.ts';
 import { createDeviceTokens } from './device-token.ts';
 import { createPasswordCheck } from './password-check.ts';
 import { createPasswordLockout } from './password-lockout.ts';
@@ -48,6 +48,9 @@ export interface CredentialsDeps {
   readonly mail: MailQueue;
   readonly guard: RateGuard;
   readonly postLoginHooks: readonly PostLoginHook[];
+  /** The user record; its writes run the lifecycle hooks. */
+  readonly users: Pick<UsersService, 'markEmailVerified'>;
+  readonly hooks: Hooks;
   /** Key of the device-token HMAC (derived from ROSTER_SECRET). */
   readonly deviceKey: string;
   /** Reverses changes added since the last full sign-in, at a reset (read at request time). */
@@ -62,6 +65,8 @@ export interface CredentialsDeps {
 export function createCredentialsService(deps: CredentialsDeps) {
   const { db, clock, hasher, otp, sessions, mail, guard, config } = deps;
   const devices = createDeviceTokens(deps.deviceKey);
+  // Erasure: every credential (password, later passkeys and upstream links) goes with the account.
+  deps.hooks.on('accountErased', (trx, e) => deleteCredentials(trx, e.userId));
   // Read on first use: the counters may open a Redis connection (a CLI command needs none).
   const lockout = createPasswordLockout(lazy(() => guard.failures));
   const passwords = createPasswordCheck({ db, clock, hasher, lockout });
@@ -187,8 +192,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
         await otp.consume(trx, row);
         await storePasswordHash(trx, user.id, hash);
         // The reset proved control of the mailbox.
-        await markEmailVerified(trx, user.id, now.toISOString());
-        await syncProfile(trx, user.id, now.toISOString());
+        await deps.users.markEmailVerified(trx, user.id, now.toISOString());
         await sessions.revokeUserSessionsIn(trx, user.id, 'password_reset');
         // The mailbox owner is the owner: what was added since the mailbox was
         // last proven (a number, a factor, codes: perhaps by a thief with the

@@ -6,6 +6,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Encrypter } from '../../platform/crypto/encryption.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { Hooks } from '../../platform/hooks.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -28,6 +29,7 @@ export type { MfaMethod } from './factor.ts';
 export type { ChangeInput } from './factor-changes.ts';
 
 export interface MfaDeps {
+  readonly hooks: Hooks;
   readonly db: Executor;
   readonly clock: Clock;
   readonly encrypter: Encrypter;
@@ -73,7 +75,7 @@ export function createMfaService(deps: MfaDeps) {
   });
   const secondStep = createSecondStep({ ...shared, clock, openSession: deps.openSession });
 
-  return {
+  const service = {
     loginHook: secondStep.open,
 
     /** Removes every factor, recovery code and pending sign-in of a user (account erasure). */
@@ -111,6 +113,9 @@ export function createMfaService(deps: MfaDeps) {
       context: RequestContext,
     ): Promise<SignedIn> => secondStep.complete(input, context),
   };
+  // Erasure: factors, recovery codes and pending sign-ins go with the account.
+  deps.hooks.on('accountErased', (trx, e) => service.forgetUser(trx, e.userId));
+  return service;
 }
 
 export type MfaService = ReturnType<typeof createMfaService>;

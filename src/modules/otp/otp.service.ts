@@ -12,6 +12,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { randomDigits, randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { Hooks } from '../../platform/hooks.ts';
 import { newId } from '../../platform/ids.ts';
 import { otpError } from './otp.errors.ts';
 import {
@@ -43,6 +44,7 @@ export interface OtpDeps {
   readonly clock: Clock;
   /** Key of the code HMAC (derived from ROSTER_SECRET). */
   readonly codeKey: string;
+  readonly hooks: Hooks;
 }
 
 export interface IssueCodeInput {
@@ -89,7 +91,7 @@ export function createOtpService(deps: OtpDeps) {
     return outcome.ok ? { row } : { counted: outcome.counted };
   }
 
-  return {
+  const service = {
     /** Issues a fresh code (and link token), retiring earlier ones. Call inside the caller's transaction. */
     async issueCode(db: Executor, input: IssueCodeInput): Promise<IssuedCode> {
       const now = deps.clock.now();
@@ -181,6 +183,9 @@ export function createOtpService(deps: OtpDeps) {
       return consumeOpenCodes(db, purpose, target, deps.clock.now().toISOString());
     },
   };
+  // Erasure: the user's codes go with the account.
+  deps.hooks.on('accountErased', (trx, e) => service.forgetUser(trx, e.userId));
+  return service;
 }
 
 export type OtpService = ReturnType<typeof createOtpService>;

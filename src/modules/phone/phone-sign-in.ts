@@ -4,14 +4,12 @@
 // signs in; the second factor and the session follow in credentials' signIn.
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
-import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { recordAudit } from '../audit/index.ts';
+import { createAccount } from '../accounts/index.ts';
 import type { LoginStrategy } from '../credentials/index.ts';
 import type { AdmissionInput, InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
-import { syncProfile } from '../profiles/index.ts';
-import { findUserById, findUserByVerifiedPhone, insertUser } from '../users/index.ts';
+import { findUserById, findUserByVerifiedPhone, type UsersService } from '../users/index.ts';
 import type { PhoneCodes } from './phone-codes.ts';
 
 export type PhoneLogin = {
@@ -32,6 +30,7 @@ export function createPhoneCodeStrategy(deps: {
   readonly codes: PhoneCodes;
   /** Invite and referral codes of a new account (invites module). */
   readonly admission: Pick<InvitesService, 'check' | 'admit'>;
+  readonly users: Pick<UsersService, 'insert'>;
 }): LoginStrategy<PhoneLogin, AccountMade> {
   const { db, clock, otp, codes } = deps;
   return {
@@ -46,24 +45,23 @@ export function createPhoneCodeStrategy(deps: {
         if (existing) return { user: existing, created: false };
         // A new number is a sign-up: invite-only mode wants a code here too.
         const admission = await deps.admission.check(trx, input);
-        const id = newId();
-        await insertUser(trx, {
-          id,
-          email: null,
-          emailVerifiedAt: null,
-          username: null,
-          phone,
-          phoneVerifiedAt: now.toISOString(),
-          firstName: null,
-          lastName: null,
-          role: 'user',
-          now: now.toISOString(),
-        });
-        await syncProfile(trx, id, now.toISOString());
-        await deps.admission.admit(trx, id, admission, now.toISOString());
-        await recordAudit(
+        const id = await createAccount(
           trx,
-          { type: 'account.created', userId: id, context, detail: { method: 'phone' } },
+          deps,
+          {
+            email: null,
+            emailVerifiedAt: null,
+            username: null,
+            phone,
+            phoneVerifiedAt: now.toISOString(),
+            firstName: null,
+            lastName: null,
+            role: 'user',
+            passwordHash: null,
+            admission,
+            auditDetail: { method: 'phone' },
+          },
+          context,
           now,
         );
         return { user: (await findUserById(trx, id))!, created: true };

@@ -3,9 +3,8 @@
 // comes back when nobody has verified it since; at a password reset the
 // number is only removed (a reset never brings back a replaced number).
 import type { Executor } from '../../platform/db/executor.ts';
-import { syncProfile } from '../profiles/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
-import { findUserById, findUserByVerifiedPhone, restorePhone } from '../users/index.ts';
+import { findUserById, findUserByVerifiedPhone, type UsersService } from '../users/index.ts';
 
 export interface LinkedPhoneData {
   readonly phone: string;
@@ -15,11 +14,14 @@ export interface LinkedPhoneData {
 
 export const maskedPhone = (phone: string) => `${phone.slice(0, 3)}…${phone.slice(-2)}`;
 
-export function registerPhoneUndo(security: SecurityChanges, now: () => string): void {
-  /** Sets the number (or none) and rescores the profile: a verified number lists the account. */
-  async function setPhone(trx: Executor, userId: string, phone: Parameters<typeof restorePhone>[2]) {
-    await restorePhone(trx, userId, phone, now());
-    await syncProfile(trx, userId, now());
+export function registerPhoneUndo(
+  security: SecurityChanges,
+  users: Pick<UsersService, 'restorePhone'>,
+  now: () => string,
+): void {
+  /** Sets the number (or none); the accountChanged hook rescores the profile (a verified number lists it). */
+  async function setPhone(trx: Executor, userId: string, phone: Parameters<UsersService['restorePhone']>[2]) {
+    await users.restorePhone(trx, userId, phone, now());
   }
 
   async function stillLinked(trx: Executor, userId: string, phone: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { SmsQueue } from '../../platform/sms/sms-queue.ts';
@@ -13,10 +14,9 @@ import { accountError } from '../accounts/index.ts';
 import type { Reauthentication, Reauthenticator, SignIn } from '../credentials/index.ts';
 import type { InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
-import { syncProfile } from '../profiles/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
 import type { LoginOutcome, Principal } from '../sessions/index.ts';
-import { findUserById, findUserByVerifiedPhone, setVerifiedPhone, type User } from '../users/index.ts';
+import { findUserById, findUserByVerifiedPhone, type User, type UsersService } from '../users/index.ts';
 import { phoneError } from './phone.errors.ts';
 import { LINK_REQUESTS_PER_USER } from './phone.limits.ts';
 import { deletePhoneNetworks } from './phone.repository.ts';
@@ -34,6 +34,9 @@ export interface PhoneDeps {
   readonly guard: RateGuard;
   /** Invite and referral codes of a new account (invites module). */
   readonly admission: Pick<InvitesService, 'check' | 'admit'>;
+  /** The user record; its writes run the lifecycle hooks. */
+  readonly users: Pick<UsersService, 'insert' | 'setVerifiedPhone' | 'restorePhone'>;
+  readonly hooks: Hooks;
   /** Runs a login strategy, then the second factor and the session (credentials module). */
   readonly signIn: SignIn;
   /** Fresh proof for linking a number (credentials module; read at request time). */
@@ -50,15 +53,18 @@ export interface PhoneDeps {
 export function createPhoneService(deps: PhoneDeps) {
   const { db, clock, otp, guard } = deps;
   const codes = createPhoneCodes(deps);
-  const strategy = createPhoneCodeStrategy({ db, clock, otp, codes, admission: deps.admission });
-  registerPhoneUndo(deps.security, () => clock.now().toISOString());
+  const strategy = createPhoneCodeStrategy({ ...deps, codes });
+  registerPhoneUndo(deps.security, deps.users, () => clock.now().toISOString());
+  /** Erasure: the networks known to be the user's go (read before the number is erased). */
+  async function forgetUser(trx: Executor, userId: string): Promise<void> {
+    const user = await findUserById(trx, userId);
+    await deletePhoneNetworks(trx, { userId, phone: user?.phone ?? null });
+  }
+  deps.hooks.on('accountErased', (trx, e) => forgetUser(trx, e.userId));
 
   return {
     /** Erasure: the networks remembered for the account and its number. */
-    async forgetUser(trx: Executor, userId: string): Promise<void> {
-      const user = await findUserById(trx, userId);
-      await deletePhoneNetworks(trx, { userId, phone: user?.phone ?? null });
-    },
+    forgetUser,
 
     /** Sends a sign-in code. The same reply whether or not the number has an account. */
     requestLoginCode(phoneInput: string, context: RequestContext): Promise<CodeSent> {
@@ -126,8 +132,7 @@ export function createPhoneService(deps: PhoneDeps) {
           await otp.consume(trx, row);
           const holder = await findUserByVerifiedPhone(trx, phone);
           if (holder && holder.id !== userId) throw phoneError('phone_taken');
-          await setVerifiedPhone(trx, userId, phone, now.toISOString());
-          await syncProfile(trx, userId, now.toISOString());
+          await deps.users.setVerifiedPhone(trx, userId, phone, now.toISOString());
           if (relinking) return;
           await deps.security.record(trx, {
             user,

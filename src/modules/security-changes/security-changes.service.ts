@@ -10,6 +10,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import type { Hooks } from '../../platform/hooks.ts';
 import { newId } from '../../platform/ids.ts';
 import { changesUndone, mfaChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
@@ -82,6 +83,7 @@ export interface RecordedChange {
 }
 
 export interface SecurityChangesDeps {
+  readonly hooks: Hooks;
   readonly db: Executor;
   readonly clock: Clock;
   readonly mail: MailQueue;
@@ -102,7 +104,7 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
     return found;
   }
 
-  return {
+  const service = {
     /** Called by the module that owns a kind of change, once, at composition. */
     register(kind: SecurityChangeKind, undo: UndoHandler): void {
       handlers.set(kind, undo);
@@ -194,6 +196,9 @@ export function createSecurityChanges(deps: SecurityChangesDeps) {
     /** Erasure. */
     forgetUser: (trx: Executor, userId: string) => deleteSecurityChangesOfUser(trx, userId),
   };
+  // Erasure: the records of changes (and their undo links) go with the account.
+  deps.hooks.on('accountErased', (trx, e) => service.forgetUser(trx, e.userId));
+  return service;
 }
 
 export type SecurityChanges = ReturnType<typeof createSecurityChanges>;
