@@ -4,11 +4,7 @@
 // costs only what it touches.
 import type { Config } from './config/load-config.ts';
 import { createAccountsModule } from './modules/accounts/index.ts';
-import {
-  createCredentialsService,
-  createReauthenticator,
-  deleteCredentials,
-} from './modules/credentials/index.ts';
+import { createCredentialsService, createReauthenticator } from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
 import { createInvitesService } from './modules/invites/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
@@ -36,7 +32,7 @@ export function compose(
   overrides: Overrides = {},
 ) {
   const p = createPlatform(config, database, clock, logger, overrides);
-  const { db, hooks } = p;
+  const { hooks } = p;
 
   const users = createUsersService({ hooks });
   const sessionsModule = createSessionsModule(p);

@@ -14,7 +14,7 @@ import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Reauthenticator } from '../credentials/index.ts';
-import { credentialError, deleteCredentials, findCredential } from '../credentials/index.ts';
+import { credentialError, deleteCredentials } from '../credentials/index.ts';
 import type { InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import { codeOrToken } from '../otp/index.ts';
@@ -201,23 +201,27 @@ export function createAccountsService(deps: AccountsDeps) {
     ): Promise<void> {
       const user = await findUserById(db, principal.userId);
       if (!user || user.status === 'deleted') throw accountError('user_not_found');
-      if (await findCredential(db, user.id, 'password')) {
-        if (proof.password === undefined) {
+      const reauth = deps.reauth();
+      // This route names its fields `password`, `code` and `oti`: say which is missing in them.
+      if ((await reauth.requiredProof(user)) === 'password') {
+        if (proof.password === undefined)
           throw commonError('validation_failed', { errors: [{ path: 'password', message: 'is required' }] });
-        }
-        if (!(await deps.verifyPassword(user, proof.password, context.ip)))
-          throw credentialError('invalid_password');
-      } else if (proof.code !== undefined) {
-        // A factor or number from before this session's sign-in, as for every sensitive change.
-        const confirm = { confirmCode: proof.code, confirmOti: proof.oti };
-        await deps.reauth().confirm(user, principal, { kind: 'proof', proof: confirm }, context);
-      } else {
+      } else if (proof.code === undefined) {
         throw commonError('validation_failed', {
           detail:
             'This account has no password: confirm with a second-factor code, or an SMS code and its oti.',
           errors: [{ path: 'code', message: 'is required' }],
         });
       }
+      // The one rule of every sensitive change (a factor or number from before this sign-in).
+      await reauth.reauthenticate(user, {
+        principal,
+        context,
+        given: {
+          kind: 'proof',
+          proof: { currentPassword: proof.password, confirmCode: proof.code, confirmOti: proof.oti },
+        },
+      });
       await eraseAccount(user, context);
     },
 

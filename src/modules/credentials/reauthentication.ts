@@ -112,9 +112,6 @@ export function createReauthenticator(deps: ReauthenticatorDeps) {
   return {
     requiredProof,
     reauthenticate,
-    /** The earlier call shape (account deletion still uses it): the same rule. */
-    confirm: (user: User, principal: Principal, given: Reauthentication, context: RequestContext) =>
-      reauthenticate(user, { principal, context, given }),
   };
 }
 

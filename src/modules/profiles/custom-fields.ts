@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { fieldErrors } from '../../http/validation.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
+import { fieldErrors } from '../../platform/text/field-errors.ts';
 
 export type CustomData = Record<string, unknown>;
 

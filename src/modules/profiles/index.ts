@@ -1,7 +1,6 @@
 // The profiles module's entry: what other modules and faces may use of it.
 export { loadCustomFields } from './custom-fields.ts';
 export type { ProfilePatch } from './profile-patch.ts';
-export { syncProfile } from './profiles.hooks.ts';
 export { createProfilesService, type ProfilesService, type SearchFacts } from './profiles.service.ts';
 export {
   type AdminView,

@@ -44,9 +44,6 @@ export async function forgetProfile(db: Executor, dialect: Dialect, userId: stri
 /** Work that must be done with a user before their profile row goes (see ProfilesService.beforeErasure). */
 export type ErasureStep = (trx: Executor, userId: string) => Promise<void>;
 
-/** The hooks of the newest profiles service, for syncProfile below. */
-let registered: Hooks | null = null;
-
 export function registerProfileHooks(
   hooks: Hooks,
   dialect: Dialect,
@@ -58,16 +55,4 @@ export function registerProfileHooks(
     for (const step of beforeErasure) await step(trx, e.userId);
     await forgetProfile(trx, dialect, e.userId);
   });
-  registered = hooks;
-}
-
-/**
- * For callers that changed the user record by its repository and have not
- * yet moved to the users service (which runs `accountChanged` itself): runs
- * `accountChanged`, so the profile, the search entry and every other module's
- * derived rows follow. Goes once no module calls it.
- */
-export async function syncProfile(db: Executor, userId: string, now: string): Promise<void> {
-  if (registered === null) throw new Error('syncProfile before any profiles service was made');
-  await registered.run(db, 'accountChanged', { userId, at: new Date(now) });
 }

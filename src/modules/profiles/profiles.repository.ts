@@ -175,26 +175,6 @@ export async function addFollowers(
     .execute();
 }
 
-// The names belong to the user record: this write moves to the users module
-// (beside its other writes, each with its hook) once that module offers it.
-export async function updateNames(
-  db: Executor,
-  userId: string,
-  names: { firstName: string | null; lastName: string | null; username: string | null },
-  now: string,
-): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({
-      first_name: names.firstName,
-      last_name: names.lastName,
-      username: names.username,
-      updated_at: now,
-    })
-    .where('id', '=', userId)
-    .execute();
-}
-
 export async function deleteProfile(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('profiles').where('user_id', '=', userId).execute();
 }

@@ -19,6 +19,7 @@ import {
   isListed,
   isStaffRole,
   type User,
+  updateNames,
 } from '../users/index.ts';
 import type { CustomFields } from './custom-fields.ts';
 import { applyPatch, mergeCustom, normaliseTags, type ProfilePatch, validatePatch } from './profile-patch.ts';
@@ -33,7 +34,6 @@ import {
   findProfiles,
   lockProfiles,
   type Profile,
-  updateNames,
   upsertProfile,
 } from './profiles.repository.ts';
 import {

@@ -35,6 +35,7 @@ export {
   restorePhone,
   setVerifiedPhone,
   type User,
+  updateNames,
   updateUserStatus,
 } from './users.repository.ts';
 export { createUsersService, type UsersService } from './users.service.ts';

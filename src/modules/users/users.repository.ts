@@ -239,3 +239,22 @@ export async function listUsers(
   if (!options.includeDeleted) query = query.where('status', '!=', 'deleted');
   return (await query.execute()).map(toUser);
 }
+
+/** The names on the record (the profile edit writes them; its profileChanged hook follows). */
+export async function updateNames(
+  db: Executor,
+  userId: string,
+  names: { firstName: string | null; lastName: string | null; username: string | null },
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({
+      first_name: names.firstName,
+      last_name: names.lastName,
+      username: names.username,
+      updated_at: now,
+    })
+    .where('id', '=', userId)
+    .execute();
+}
