@@ -105,6 +105,7 @@ export function compose(
   });
   const profiles = createProfilesService({
     ...p,
+    users,
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
   });

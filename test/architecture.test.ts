@@ -26,6 +26,8 @@ const BUILDER_TABLE =
   /\b(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|replaceInto|mergeInto)\(\s*['"`]([a-z_]+)(?:\s+as\s+\w+)?['"`]/g;
 const SQL_TEMPLATE = /\bsql(?:<[^`]*?>)?`([^`]*)`/g;
 const SQL_TABLE = /\b(?:from|join|into|update|exists\s*\(\s*select\s+\S+\s+from)\s+([a-z_]+)\b/gi;
+const RE_EXPORT = /export\s*\{([^}]*)\}\s*from\s*'(\.\/[^']+\.repository\.ts)'/g;
+const WRITE = /^(insert|update|upsert|delete|erase|mark|set|restore|remove|store|write)/;
 const DECLARED_TABLES = /declare module '[^']*database\.types\.ts'\s*\{\s*interface Tables\s*\{([^}]*)\}/;
 
 function walk(dir: string): string[] {
@@ -90,6 +92,13 @@ export function checkArchitecture(srcRoot: string): Violation[] {
       if (theirs && theirs !== mine && entry !== 'index.ts' && !routesOfApp && !faceToFace)
         violations.push({ file: rel, rule: `another module is reached through its index.ts`, detail: spec! });
     }
+    // An entry hands out look-ups of its repository, never its writes: those go
+    // through the module's service, which runs the hooks that follow them.
+    if (mine && rel.endsWith(`${sep}index.ts`))
+      for (const [, names] of source.matchAll(RE_EXPORT))
+        for (const name of names!.split(',').map((n) => n.trim()))
+          if (!name.startsWith('type ') && WRITE.test(name))
+            violations.push({ file: rel, rule: 'an entry exports no repository write', detail: name });
     if (inPlatform && rel.includes(`${sep}migrations${sep}`)) continue; // migrations create every table
     for (const table of tablesNamedIn(source, owners)) {
       const owner = owners.get(table)!;
@@ -185,12 +194,28 @@ describe('architecture', () => {
       const root = tree({
         ...tables,
         'modules/a/a.repository.ts':
-          "export const q = (db) => db.selectFrom('alphas').leftJoin('betas as b', 'b.id', 'alphas.id');\n" +
+          "export const q = (db) => db.selectFrom('alphas').leftJoin('betas as b', 'b.id', 'alphas.id');\n",
+        'modules/a/a-raw.repository.ts':
           'export const r = (db) => sql`delete from betas where id = 1`.execute(db);\n',
       });
       t.after(() => rmSync(root, { recursive: true }));
-      const found = checkArchitecture(root).map((v) => `${v.rule}: ${v.detail}`);
-      assert.deepEqual(found, ['a module names only its own tables: betas (of b)']);
+      const found = checkArchitecture(root).map((v) => `${v.file}: ${v.detail}`);
+      assert.deepEqual(found.sort(), [
+        `${join('modules', 'a', 'a-raw.repository.ts')}: betas (of b)`,
+        `${join('modules', 'a', 'a.repository.ts')}: betas (of b)`,
+      ]);
+    });
+
+    it('fails on an entry that hands out a repository write', (t) => {
+      const root = tree({
+        ...tables,
+        'modules/b/index.ts': "export { deleteBeta, findBeta, type Beta } from './b.repository.ts';\n",
+      });
+      t.after(() => rmSync(root, { recursive: true }));
+      assert.deepEqual(
+        checkArchitecture(root).map((v) => `${v.rule}: ${v.detail}`),
+        ['an entry exports no repository write: deleteBeta'],
+      );
     });
 
     it('fails on platform code that imports a module, and domain code that imports http', (t) => {

@@ -84,7 +84,10 @@ export async function userCommand(
         const limit = Number(values.limit ?? 50);
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
           throw new UsageError('--limit is 1 to 1000');
-        const users = await operator.list({ limit, ...(values.before ? { before: values.before } : {}) });
+        const users = await operator.list(CLI_PRINCIPAL, {
+          limit,
+          ...(values.before ? { before: values.before } : {}),
+        });
         if (values.json) out(JSON.stringify(users.map(summary)));
         else
           for (const u of users)
@@ -92,7 +95,7 @@ export async function userCommand(
         return 0;
       }
       case 'show':
-        out(JSON.stringify(summary(await operator.findUser(target())), null, 2));
+        out(JSON.stringify(summary(await operator.findUser(CLI_PRINCIPAL, target())), null, 2));
         return 0;
       case 'ban':
         out(JSON.stringify(summary(await operator.banUser(CLI_PRINCIPAL, target()))));

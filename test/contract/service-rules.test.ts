@@ -67,6 +67,6 @@ describe(`identifier rules at the service level (${testDialect})`, () => {
   });
 
   it('changes nothing when it refuses', async () => {
-    assert.equal(await roster.operator.list({ limit: 10 }).then((users) => users.length), 0);
+    assert.equal(await roster.operator.list(CLI_PRINCIPAL, { limit: 10 }).then((users) => users.length), 0);
   });
 });

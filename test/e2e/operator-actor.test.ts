@@ -58,6 +58,8 @@ describe(`operator actions record their actor (${testDialect})`, () => {
     assert.deepEqual(await auditDetail('account.created', created.id), { by: 'cli', role: 'user' });
     await node.operator.banUser(CLI_PRINCIPAL, created.id);
     assert.deepEqual(await auditDetail('account.banned', created.id), { by: 'cli' });
+    await node.operator.deleteUser(CLI_PRINCIPAL, created.id);
+    assert.deepEqual(await auditDetail('account.deleted', created.id), { by: 'cli' });
   });
 
   it('an admin is recorded by their user id', async () => {
@@ -73,6 +75,8 @@ describe(`operator actions record their actor (${testDialect})`, () => {
     const banned = await node.operator.banUser(admin, created.id);
     assert.equal(banned.status, 'banned');
     assert.deepEqual(await auditDetail('account.banned', created.id), { by: 'user', actorId: adminId });
+    await node.operator.deleteUser(admin, created.id);
+    assert.deepEqual(await auditDetail('account.deleted', created.id), { by: 'user', actorId: adminId });
   });
 
   it('a plain user and a service key may not act, and nothing changes', async () => {
@@ -86,6 +90,10 @@ describe(`operator actions record their actor (${testDialect})`, () => {
       await assert.rejects(node.operator.deleteUser(by, target.id), refused);
       await assert.rejects(create(by), refused);
     }
-    assert.equal((await node.operator.findUser(target.id)).status, 'active');
+    assert.equal((await node.operator.findUser(CLI_PRINCIPAL, target.id)).status, 'active');
+    // Reading accounts needs users:read: the key has it, a plain user does not.
+    await assert.rejects(node.operator.list(member, { limit: 1 }), refused);
+    await assert.rejects(node.operator.findUser(member, target.id), refused);
+    assert.equal((await node.operator.findUser(service, target.id)).id, target.id);
   });
 });

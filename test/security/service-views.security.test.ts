@@ -69,6 +69,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
       customFields: loadCustomFields(schema),
       guard,
       hooks,
+      users,
       isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     });
     social = createSocialService({ db, dialect, clock: systemClock, profiles, guard, hooks });

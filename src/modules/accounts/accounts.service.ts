@@ -14,7 +14,7 @@ import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { Reauthenticator } from '../credentials/index.ts';
-import { credentialError, deleteCredentials } from '../credentials/index.ts';
+import { credentialError, removeCredentials } from '../credentials/index.ts';
 import type { InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import { codeOrToken } from '../otp/index.ts';
@@ -137,7 +137,7 @@ export function createAccountsService(deps: AccountsDeps) {
         if (!user || user.email !== row.target || user.status === 'deleted')
           throw accountError('user_not_found');
         const unproven = user.emailVerifiedAt === null && user.phoneVerifiedAt === null;
-        if (unproven && !keepsPassword) await deleteCredentials(trx, user.id);
+        if (unproven && !keepsPassword) await removeCredentials(trx, user.id);
         await deps.users.markEmailVerified(trx, user.id, now.toISOString());
         await recordAudit(
           trx,
@@ -236,13 +236,22 @@ export function createAccountsService(deps: AccountsDeps) {
     purgeUnverified: async (): Promise<number> => (config.requireEmailVerification ? purgeUnverified() : 0),
   };
 
-  async function eraseAccount(user: User, context: RequestContext): Promise<void> {
+  /** Erases the account; `detail` names who did it when it was not the user (an operator). */
+  async function eraseAccount(
+    user: User,
+    context: RequestContext,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
     const now = clock.now();
     await inTransaction(db, async (trx) => {
       await sessions.revokeUserSessionsIn(trx, user.id, 'account_deleted');
       if (user.email) await mail.queue(trx, user.email, accountDeleted());
       await deps.users.erase(trx, user.id, now.toISOString());
-      await recordAudit(trx, { type: 'account.deleted', userId: user.id, context }, now);
+      await recordAudit(
+        trx,
+        { type: 'account.deleted', userId: user.id, context, ...(detail ? { detail } : {}) },
+        now,
+      );
     });
   }
 }

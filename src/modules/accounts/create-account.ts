@@ -8,7 +8,7 @@ import type { Executor } from '../../platform/db/executor.ts';
 import { newId } from '../../platform/ids.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import { upsertCredential } from '../credentials/index.ts';
+import { setPassword } from '../credentials/index.ts';
 import type { Admission, InvitesService } from '../invites/index.ts';
 import type { UserRole, UsersService } from '../users/index.ts';
 
@@ -57,14 +57,7 @@ export async function createAccount(
     role: account.role,
     now: at,
   });
-  if (account.passwordHash !== null)
-    await upsertCredential(trx, {
-      id: newId(),
-      userId: id,
-      type: 'password',
-      secret: account.passwordHash,
-      now: at,
-    });
+  if (account.passwordHash !== null) await setPassword(trx, id, account.passwordHash, at);
   if (account.admission) await deps.admission.admit(trx, id, account.admission, at);
   await recordAudit(
     trx,

@@ -58,7 +58,11 @@ export function createOperatorService(deps: OperatorDeps) {
   }
 
   return {
-    findUser,
+    /** An account by id or address (`users:read`). */
+    async findUser(principal: Principal, idOrEmail: string): Promise<User> {
+      await authorize(principal, 'users:read');
+      return findUser(idOrEmail);
+    },
 
     /** The account a verified number signs in to (`users:read`: service keys and admins). */
     async findByPhone(principal: Principal, phoneInput: string): Promise<User> {
@@ -141,8 +145,9 @@ export function createOperatorService(deps: OperatorDeps) {
       return (await findUserById(db, id))!;
     },
 
-    /** Newest first; `before` is the last id of the previous page. */
-    list(options: { limit: number; before?: string }): Promise<User[]> {
+    /** Newest first; `before` is the last id of the previous page (`users:read`). */
+    async list(principal: Principal, options: { limit: number; before?: string }): Promise<User[]> {
+      await authorize(principal, 'users:read');
       return listUsers(db, { limit: options.limit, ...(options.before ? { beforeId: options.before } : {}) });
     },
 
@@ -174,7 +179,7 @@ export function createOperatorService(deps: OperatorDeps) {
       await authorize(principal, 'users:write');
       const user = await findUser(idOrEmail);
       if (user.status === 'deleted') throw accountError('user_not_found');
-      await accounts.eraseAccount(user, SYSTEM_CONTEXT);
+      await accounts.eraseAccount(user, SYSTEM_CONTEXT, auditActor(principal.actor));
     },
   };
 }

@@ -13,7 +13,7 @@ import { newId } from '../../platform/ids.ts';
 import { signupAttempt } from '../../platform/mailer/templates/index.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import { deleteCredentials } from '../credentials/index.ts';
+import { removeCredentials } from '../credentials/index.ts';
 import type { AdmissionInput } from '../invites/index.ts';
 import type { SessionTokens } from '../sessions/index.ts';
 import {
@@ -113,7 +113,7 @@ export function createRegistration(deps: RegistrationDeps) {
         existing.phoneVerifiedAt === null &&
         existing.status === 'active'
       ) {
-        await deleteCredentials(trx, existing.id);
+        await removeCredentials(trx, existing.id);
         await otp.retire(trx, 'email_verification', user.email!);
         await recordAudit(trx, { type: 'account.signup_contested', userId: existing.id, context }, now);
       }

@@ -1,6 +1,7 @@
 // The credentials module's entry: what other modules and faces may use of it.
+
+export { removeCredentials, setPassword } from './credential-store.ts';
 export { credentialError } from './credentials.errors.ts';
-export { deleteCredentials, findCredential, upsertCredential } from './credentials.repository.ts';
 export { type CredentialsService, createCredentialsService } from './credentials.service.ts';
 export { deviceTokenOf, rememberDevice } from './device-cookie.ts';
 export {

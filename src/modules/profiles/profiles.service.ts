@@ -19,7 +19,7 @@ import {
   isListed,
   isStaffRole,
   type User,
-  updateNames,
+  type UsersService,
 } from '../users/index.ts';
 import type { CustomFields } from './custom-fields.ts';
 import { applyPatch, mergeCustom, normaliseTags, type ProfilePatch, validatePatch } from './profile-patch.ts';
@@ -71,6 +71,8 @@ export function createProfilesService(deps: {
   customFields: CustomFields;
   guard: RateGuard;
   hooks: Hooks;
+  /** The user record: the names an edit changes are written there (accountChanged follows). */
+  users: Pick<UsersService, 'updateNames'>;
   /** Whether the social graph hides one user from another (a block either way). */
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
 }) {
@@ -219,7 +221,7 @@ export function createProfilesService(deps: {
             const holder = await findUserByUsername(trx, names.username);
             if (holder && holder.id !== userId) throw accountError('username_taken');
           }
-          await updateNames(trx, userId, names, now);
+          await deps.users.updateNames(trx, userId, names, now);
           await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
           if (patch.tags !== undefined) {
             await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []));

@@ -17,26 +17,20 @@ export {
   USERNAME_PATTERN,
 } from './identifiers.ts';
 export type { NewUser } from './users.repository.ts';
+// Look-ups only: every write to the record goes through UsersService, which
+// runs the lifecycle hook that follows it.
 export {
-  deleteUsers,
-  eraseUser,
   findUserByEmail,
   findUserById,
   findUserByUsername,
   findUserByVerifiedPhone,
   findUsersByIds,
-  insertUser,
   isListed,
   listedUser,
   listUnverifiedBefore,
   listUsers,
   lockUnverifiedBefore,
-  markEmailVerified,
-  restorePhone,
-  setVerifiedPhone,
   type User,
-  updateNames,
-  updateUserStatus,
 } from './users.repository.ts';
 export { createUsersService, type UsersService } from './users.service.ts';
 export type { UserStatus } from './users.table.ts';

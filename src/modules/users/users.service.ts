@@ -13,6 +13,7 @@ import {
   type NewUser,
   restorePhone,
   setVerifiedPhone,
+  updateNames,
   updateUserStatus,
 } from './users.repository.ts';
 import type { UserStatus } from './users.table.ts';
@@ -46,6 +47,16 @@ export function createUsersService(deps: { hooks: Hooks }) {
       now: string,
     ): Promise<void> {
       await restorePhone(trx, userId, phone, now);
+      await changed(trx, userId, now);
+    },
+
+    async updateNames(
+      trx: Executor,
+      userId: string,
+      names: { firstName: string | null; lastName: string | null; username: string | null },
+      now: string,
+    ): Promise<void> {
+      await updateNames(trx, userId, names, now);
       await changed(trx, userId, now);
     },
 
