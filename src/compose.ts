@@ -1,5 +1,8 @@
 // The one composition root: the platform adapters, then each module's factory
-// in dependency order. No rule lives here. The server (app.ts) and the CLI
+// in dependency order. No rule lives here. Where two modules ask each other
+// (re-authentication asks MFA and phone, which ask it back; profiles asks the
+// social graph about blocks), one side is reached through a function called
+// at request time, after everything is made. The server (app.ts) and the CLI
 // compose the same graph; connections open on first use, so a CLI command
 // costs only what it touches.
 import type { Config } from './config/load-config.ts';

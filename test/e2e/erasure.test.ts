@@ -1,6 +1,7 @@
 // Erasure reaches every module: after DELETE /v1/me no table holds a row of
 // the user but the tombstone in `users` (id, status and times only) and the
-// audit trail, which keeps ids and no personal data. The tables are listed
+// audit trail (security events by user id, with the client address and agent
+// they came from, kept for investigation). The tables are listed
 // from the database itself, so a module added later (media, OAuth grants,
 // reports) that forgets to register its accountErased handler fails here.
 import assert from 'node:assert/strict';
@@ -115,8 +116,8 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
     const unexpected = [...left.keys()].filter((table) => !KEPT.has(table));
     assert.deepEqual(unexpected, [], `rows of the erased user remain in: ${unexpected.join(', ')}`);
     assert.equal(left.get('users'), 1, 'one tombstone');
-    // Nothing personal is left anywhere: the address is in no table but the
-    // outbox (the notice of the deletion, on its way to that address).
+    // The address is in no column any more (the deletion notice queued in the
+    // outbox carries it inside its JSON payload until it is sent).
     const byEmail = [...(await rowsHolding(t.db.database, me.email)).keys()];
     assert.deepEqual(byEmail, []);
     const profile = await get(t, `/v1/users/${me.id}`, (await account(t)).token);

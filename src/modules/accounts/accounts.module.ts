@@ -20,7 +20,7 @@ export interface AccountsModuleDeps {
   readonly sessions: SessionsService;
   /** Re-checks a password under the sign-in lockout (credentials module). */
   readonly verifyPassword: (user: User, password: string, ip: string) => Promise<boolean>;
-  /** Read at request time: the reauthenticator is made after the modules it asks. */
+  /** Read at request time (the reauthenticator and the modules it asks are made around this one). */
   readonly reauth: () => Reauthenticator;
 }
 

@@ -26,8 +26,8 @@ import {
   type User,
   type UserRole,
   type UsersService,
+  userError,
 } from '../users/index.ts';
-import { accountError } from './accounts.errors.ts';
 import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import { createRegistration } from './registration.ts';
 import { createUnverifiedPurge } from './unverified-purge.ts';
@@ -135,7 +135,7 @@ export function createAccountsService(deps: AccountsDeps) {
         const user = row.userId ? await findUserById(trx, row.userId) : null;
         // The address may have changed (or the account gone) since the code was sent.
         if (!user || user.email !== row.target || user.status === 'deleted')
-          throw accountError('user_not_found');
+          throw userError('user_not_found');
         const unproven = user.emailVerifiedAt === null && user.phoneVerifiedAt === null;
         if (unproven && !keepsPassword) await removeCredentials(trx, user.id);
         await deps.users.markEmailVerified(trx, user.id, now.toISOString());
@@ -151,7 +151,7 @@ export function createAccountsService(deps: AccountsDeps) {
         );
         const verified = await findUserById(trx, user.id);
         // Purged between the look-up and the update (verified just past the TTL).
-        if (!verified || verified.status === 'deleted') throw accountError('user_not_found');
+        if (!verified || verified.status === 'deleted') throw userError('user_not_found');
         return verified;
       });
     },
@@ -180,7 +180,7 @@ export function createAccountsService(deps: AccountsDeps) {
 
     async getUser(userId: string): Promise<User> {
       const user = await findUserById(db, userId);
-      if (!user || user.status === 'deleted') throw accountError('user_not_found');
+      if (!user || user.status === 'deleted') throw userError('user_not_found');
       return user;
     },
 
@@ -200,7 +200,7 @@ export function createAccountsService(deps: AccountsDeps) {
       context: RequestContext,
     ): Promise<void> {
       const user = await findUserById(db, principal.userId);
-      if (!user || user.status === 'deleted') throw accountError('user_not_found');
+      if (!user || user.status === 'deleted') throw userError('user_not_found');
       const reauth = deps.reauth();
       // This route names its fields `password`, `code` and `oti`: say which is missing in them.
       if ((await reauth.requiredProof(user)) === 'password') {

@@ -2,6 +2,7 @@
 // admin, scripted set-up), look users up, ban and delete them. Runs in its
 // own process beside the server; mail goes through the shared outbox, so the
 // server's worker delivers it.
+
 import { type Permission, policy } from '../../platform/auth/policy.ts';
 import { auditActor, type Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -23,6 +24,7 @@ import {
   normaliseEmail,
   normalisePhone,
   type User,
+  userError,
 } from '../users/index.ts';
 import { accountError } from './accounts.errors.ts';
 import type { AccountsService } from './accounts.service.ts';
@@ -45,7 +47,7 @@ export function createOperatorService(deps: OperatorDeps) {
     const user = isId(idOrEmail)
       ? await findUserById(db, idOrEmail)
       : await findUserByEmail(db, normaliseEmail(idOrEmail));
-    if (!user) throw accountError('user_not_found');
+    if (!user) throw userError('user_not_found');
     return user;
   }
 
@@ -69,7 +71,7 @@ export function createOperatorService(deps: OperatorDeps) {
       await authorize(principal, 'users:read');
       const phone = normalisePhone(phoneInput);
       const user = phone ? await findUserByVerifiedPhone(db, phone) : null;
-      if (!user || user.status === 'deleted') throw accountError('user_not_found');
+      if (!user || user.status === 'deleted') throw userError('user_not_found');
       return user;
     },
 
@@ -155,7 +157,7 @@ export function createOperatorService(deps: OperatorDeps) {
     async banUser(principal: Principal, idOrEmail: string): Promise<User> {
       await authorize(principal, 'users:write');
       const user = await findUser(idOrEmail);
-      if (user.status === 'deleted') throw accountError('user_not_found');
+      if (user.status === 'deleted') throw userError('user_not_found');
       const now = clock.now();
       await inTransaction(db, async (trx) => {
         await deps.users.updateStatus(trx, user.id, 'banned', now.toISOString());
@@ -178,7 +180,7 @@ export function createOperatorService(deps: OperatorDeps) {
     async deleteUser(principal: Principal, idOrEmail: string): Promise<void> {
       await authorize(principal, 'users:write');
       const user = await findUser(idOrEmail);
-      if (user.status === 'deleted') throw accountError('user_not_found');
+      if (user.status === 'deleted') throw userError('user_not_found');
       await accounts.eraseAccount(user, SYSTEM_CONTEXT, auditActor(principal.actor));
     },
   };

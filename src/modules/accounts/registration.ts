@@ -5,6 +5,7 @@
 // new unverified account, purged like one after ROSTER_UNVERIFIED_TTL. So a
 // second sign-up with that username answers the same whether the address was
 // taken or not.
+
 import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
@@ -23,6 +24,7 @@ import {
   normalisePhone,
   parseUsername,
   type User,
+  userError,
 } from '../users/index.ts';
 import { accountError } from './accounts.errors.ts';
 import { SIGNUP_NOTICE_PER_ADDRESS, SIGNUP_PER_IP } from './accounts.limits.ts';
@@ -93,7 +95,7 @@ export function createRegistration(deps: RegistrationDeps) {
     // Any holder counts, verified or not, and a placeholder too: the 409 says
     // nothing about whether an account with an address holds the name.
     if (user.username !== null && (await findUserByUsername(trx, user.username)))
-      throw accountError('username_taken');
+      throw userError('username_taken');
     const existing = await findUserByEmail(trx, user.email!);
     // With verification off the reply carries tokens, so a duplicate cannot be disguised.
     if (existing && !config.requireEmailVerification) throw accountError('email_taken');

@@ -14,7 +14,6 @@ import { changesUndone, passwordChanged } from '../../platform/mailer/templates/
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { accountError } from '../accounts/index.ts';
 import { lastMailboxProof, recordAudit } from '../audit/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import { codeOrToken } from '../otp/index.ts';
@@ -26,6 +25,7 @@ import {
   normaliseEmail,
   type User,
   type UsersService,
+  userError,
 } from '../users/index.ts';
 import { credentialError } from './credentials.errors.ts';
 import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
@@ -134,7 +134,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
       context: RequestContext,
     ): Promise<void> {
       const user = await findUserById(db, principal.userId);
-      if (user?.status !== 'active') throw accountError('user_not_found');
+      if (user?.status !== 'active') throw userError('user_not_found');
       if (!(await passwords.verifySignedIn(user, input.currentPassword, context.ip)))
         throw credentialError('invalid_password');
       assertPolicy(input.newPassword, user, 'newPassword');

@@ -2,13 +2,14 @@
 // account is refused (only now, after a correct proof, may the reply say
 // more about the account), the post-login hooks run in order and one may
 // answer with a second-factor challenge, otherwise a session opens.
+
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { accountError } from '../accounts/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { LoginOutcome, PostLoginHook, SessionsService, SignedIn } from '../sessions/index.ts';
 import type { User } from '../users/index.ts';
+import { userError } from '../users/index.ts';
 import type { SignIn } from './strategies/strategy.ts';
 
 export interface SignInDeps {
@@ -53,7 +54,7 @@ export function createSignIn(deps: SignInDeps) {
 
   const signIn: SignIn = async (strategy, input, context) => {
     const { user, amr, extra } = await strategy.authenticate(input, context);
-    if (user.status === 'banned') throw accountError('account_disabled');
+    if (user.status === 'banned') throw userError('account_disabled');
     return { ...(await completeLogin(user, [...amr], context)), ...extra };
   };
 

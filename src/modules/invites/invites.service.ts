@@ -10,7 +10,6 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { accountError } from '../accounts/index.ts';
 import { findUserById, findUsersByIds } from '../users/index.ts';
 import { displayCode, newCode, normaliseCode } from './codes.ts';
 import { inviteError } from './invites.errors.ts';
@@ -87,7 +86,7 @@ export function createInvitesService(deps: {
         if (inviteCode === null || !(await isUnusedInvite(trx, inviteCode)))
           throw inviteError('invite_invalid');
       } else if (config.inviteOnly) {
-        throw accountError('invite_required');
+        throw inviteError('invite_required');
       }
       let referrerId: string | null = null;
       if (input.referralCode !== undefined) {

@@ -3,6 +3,7 @@
 // set-up starts at the factor (enroll), changes are factor-changes.ts, and the
 // second step of a sign-in is second-step.ts, a post-login hook every login
 // strategy passes through.
+
 import type { Clock } from '../../platform/clock.ts';
 import type { Encrypter } from '../../platform/crypto/encryption.ts';
 import type { Executor } from '../../platform/db/executor.ts';
@@ -10,12 +11,11 @@ import type { Hooks } from '../../platform/hooks.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
-import { accountError } from '../accounts/index.ts';
 import type { Reauthenticator } from '../credentials/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
 import type { Principal, SignedIn } from '../sessions/index.ts';
-import { findUserById, type User } from '../users/index.ts';
+import { findUserById, type User, userError } from '../users/index.ts';
 import type { EnrolledFactor, FactorKind, MfaMethod } from './factor.ts';
 import { type ChangeInput, createFactorChanges } from './factor-changes.ts';
 import { createEmailCodeFactor } from './factors/email-code.ts';
@@ -55,7 +55,7 @@ export function createMfaService(deps: MfaDeps) {
   const lockKey = (userId: string) => `mfa:${userId}`;
   async function activeUser(userId: string): Promise<User> {
     const user = await findUserById(db, userId);
-    if (user?.status !== 'active') throw accountError('user_not_found');
+    if (user?.status !== 'active') throw userError('user_not_found');
     return user;
   }
 

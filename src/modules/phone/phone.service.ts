@@ -1,6 +1,7 @@
 // Phone numbers: sign-in by SMS code (phone-sign-in.ts, a login strategy that
 // creates the account on first use) and linking a number to a signed-in
 // account. Sending and checking codes: phone-codes.ts.
+
 import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -10,13 +11,18 @@ import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import type { SmsQueue } from '../../platform/sms/sms-queue.ts';
-import { accountError } from '../accounts/index.ts';
 import type { Reauthentication, Reauthenticator, SignIn } from '../credentials/index.ts';
 import type { InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
 import type { LoginOutcome, Principal } from '../sessions/index.ts';
-import { findUserById, findUserByVerifiedPhone, type User, type UsersService } from '../users/index.ts';
+import {
+  findUserById,
+  findUserByVerifiedPhone,
+  type User,
+  type UsersService,
+  userError,
+} from '../users/index.ts';
 import { phoneError } from './phone.errors.ts';
 import { LINK_REQUESTS_PER_USER } from './phone.limits.ts';
 import { deletePhoneNetworks } from './phone.repository.ts';
@@ -117,7 +123,7 @@ export function createPhoneService(deps: PhoneDeps) {
       const { userId } = principal;
       const phone = codes.parse(input.phone);
       const user = await findUserById(db, userId);
-      if (user?.status !== 'active') throw accountError('user_not_found');
+      if (user?.status !== 'active') throw userError('user_not_found');
       const replacing = user.phoneVerifiedAt !== null && user.phone !== phone;
       const relinking = user.phoneVerifiedAt !== null && user.phone === phone;
       if (!relinking) await deps.reauth().reauthenticate(user, { principal, context, given: input.reauth });

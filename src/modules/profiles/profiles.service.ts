@@ -4,6 +4,7 @@
 // social graph, the profile-row lock and the follower counters it keeps in
 // the transaction of its edges (the counters are profile fields: views show
 // them, nothing else writes them).
+
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -11,7 +12,6 @@ import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { accountError } from '../accounts/index.ts';
 import {
   findUserById,
   findUserByUsername,
@@ -20,6 +20,7 @@ import {
   isStaffRole,
   type User,
   type UsersService,
+  userError,
 } from '../users/index.ts';
 import type { CustomFields } from './custom-fields.ts';
 import { applyPatch, mergeCustom, normaliseTags, type ProfilePatch, validatePatch } from './profile-patch.ts';
@@ -91,7 +92,7 @@ export function createProfilesService(deps: {
     ex: Executor = db,
   ): Promise<{ user: User; profile: Profile; tags: Tag[] }> {
     const user = await findUserById(ex, userId);
-    if (!user || user.status === 'deleted') throw accountError('user_not_found');
+    if (!user || user.status === 'deleted') throw userError('user_not_found');
     const tags = await listUserTags(ex, userId);
     // Every account gets a profile row at sign-up; scoring covers one made before that rule.
     const profile = (await findProfile(ex, userId)) ?? scored(user, emptyProfile());
@@ -116,7 +117,7 @@ export function createProfilesService(deps: {
     /** Another user's public view: only listed accounts exist for others, and not across a block. */
     async publicView(userId: string, viewerId: string): Promise<PublicView> {
       const { user, profile, tags } = await load(userId);
-      if (!isListed(user) || (await deps.isHidden(viewerId, userId))) throw accountError('user_not_found');
+      if (!isListed(user) || (await deps.isHidden(viewerId, userId))) throw userError('user_not_found');
       return publicView(user, profile, tags, customFields, await audienceOf(viewerId));
     },
 
@@ -219,7 +220,7 @@ export function createProfilesService(deps: {
             // placeholder of a sign-up for a taken address, alike until the
             // purge frees it; the 409 cannot tell an unverified account exists.
             const holder = await findUserByUsername(trx, names.username);
-            if (holder && holder.id !== userId) throw accountError('username_taken');
+            if (holder && holder.id !== userId) throw userError('username_taken');
           }
           await deps.users.updateNames(trx, userId, names, now);
           await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
@@ -231,7 +232,7 @@ export function createProfilesService(deps: {
           await hooks.run(trx, 'profileChanged', { userId, at });
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw accountError('username_taken');
+        if (isUniqueViolation(error)) throw userError('username_taken');
         throw error;
       }
       return ownView(userId);

@@ -1,6 +1,7 @@
 // Follows (with requests for private accounts), blocks and bookmarks. Each
 // change runs in one transaction with the pair lock held, so the counters
 // always equal the accepted edges, whatever arrives at once.
+
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -8,9 +9,8 @@ import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import type { Page, PageRequest } from '../../platform/page.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { accountError } from '../accounts/index.ts';
 import type { ProfilesService, PublicView } from '../profiles/index.ts';
-import { findUserById, findUsersByIds, isListed, type User } from '../users/index.ts';
+import { findUserById, findUsersByIds, isListed, type User, userError } from '../users/index.ts';
 import { socialError } from './social.errors.ts';
 import { registerSocialHooks } from './social.hooks.ts';
 import { GRAPH_CHANGES_PER_USER } from './social.limits.ts';
@@ -95,8 +95,8 @@ export function createSocialService(deps: {
     ex: Executor = db,
   ): Promise<void> {
     if (targetId === callerId) throw socialError('self_relation');
-    if (!isListed(await findUserById(ex, targetId))) throw accountError('user_not_found');
-    if (options.hideBlocked && (await isHidden(callerId, targetId, ex))) throw accountError('user_not_found');
+    if (!isListed(await findUserById(ex, targetId))) throw userError('user_not_found');
+    if (options.hideBlocked && (await isHidden(callerId, targetId, ex))) throw userError('user_not_found');
   }
 
   async function isHidden(viewerId: string, targetId: string, ex: Executor = db): Promise<boolean> {
@@ -166,7 +166,7 @@ export function createSocialService(deps: {
       return inTransaction(db, async (trx) => {
         await lockPair(trx, followerId, followeeId);
         await other(followerId, followeeId, { hideBlocked: false }, trx);
-        if (await isBlocked(trx, followeeId, followerId)) throw accountError('user_not_found');
+        if (await isBlocked(trx, followeeId, followerId)) throw userError('user_not_found');
         if (await isBlocked(trx, followerId, followeeId)) throw socialError('blocked_by_you');
         const existing = await findFollow(trx, followerId, followeeId);
         const status = (await profiles.isPrivate(trx, followeeId)) ? 'requested' : 'following';
@@ -232,7 +232,7 @@ export function createSocialService(deps: {
         await lockPair(trx, blockerId, blockedId);
         await other(blockerId, blockedId, { hideBlocked: false }, trx);
         if (!(await isBlocked(trx, blockerId, blockedId)) && (await isBlocked(trx, blockedId, blockerId))) {
-          throw accountError('user_not_found');
+          throw userError('user_not_found');
         }
         await unlink(trx, blockerId, blockedId);
         await unlink(trx, blockedId, blockerId);
@@ -272,7 +272,7 @@ export function createSocialService(deps: {
     async relationship(viewerId: string, targetId: string): Promise<Relationship> {
       await other(viewerId, targetId, { hideBlocked: false });
       const blocking = await isBlocked(db, viewerId, targetId);
-      if (!blocking && (await isBlocked(db, targetId, viewerId))) throw accountError('user_not_found');
+      if (!blocking && (await isBlocked(db, targetId, viewerId))) throw userError('user_not_found');
       const [out, into] = await Promise.all([
         findFollow(db, viewerId, targetId),
         findFollow(db, targetId, viewerId),
@@ -300,7 +300,7 @@ export function createSocialService(deps: {
     ): Promise<ListPage> {
       if (ownerId !== viewerId) {
         const owner = await findUserById(db, ownerId);
-        if (!isListed(owner) || (await isHidden(viewerId, ownerId))) throw accountError('user_not_found');
+        if (!isListed(owner) || (await isHidden(viewerId, ownerId))) throw userError('user_not_found');
         if (await profiles.isPrivate(db, ownerId)) {
           const edge = await findFollow(db, viewerId, ownerId);
           if (edge?.status !== 'following') throw socialError('private_account');

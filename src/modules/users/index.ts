@@ -16,6 +16,7 @@ export {
   USERNAME_MIN,
   USERNAME_PATTERN,
 } from './identifiers.ts';
+export { userError } from './users.errors.ts';
 export type { NewUser } from './users.repository.ts';
 // Look-ups only: every write to the record goes through UsersService, which
 // runs the lifecycle hook that follows it.

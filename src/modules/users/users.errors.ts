@@ -1,0 +1,11 @@
+import { defineErrors, errorFactory } from '../../platform/domain-error.ts';
+
+// About the user record itself, so every module above it can say them
+// without depending on the account lifecycle.
+export const userErrors = defineErrors({
+  account_disabled: { kind: 'forbidden', title: 'The account is disabled' },
+  username_taken: { kind: 'conflict', title: 'The username is taken' },
+  user_not_found: { kind: 'not_found', title: 'No such user' },
+});
+
+export const userError = errorFactory(userErrors);
