@@ -44,26 +44,18 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
   });
 }
 
-/**
- * Fetch `limit + 1` rows, then call this: it trims the extra row and builds
- * the cursor from the last item kept.
- */
-export function toPage<T>(
-  rows: T[],
-  limit: number,
-  keyOf: (row: T) => string,
-): { items: T[]; nextCursor: string | null } {
-  const more = rows.length > limit;
-  const items = more ? rows.slice(0, limit) : rows;
-  return { items, nextCursor: more ? encodeCursor(keyOf(items[items.length - 1]!)) : null };
-}
-
 /** How one list's page key is written inside its cursor. */
 export interface CursorFormat<K> {
   write(key: K): string;
   /** The key `write` made, or null for any other text (a 400 `invalid_cursor`). */
   read(text: string): K | null;
 }
+
+/** A list keyed by an id (UUIDv7, so in time order): the id is the cursor's text. */
+export const ID_CURSOR: CursorFormat<string> = {
+  write: (id) => id,
+  read: (text) => text,
+};
 
 /** The page key inside `?cursor=` in the list's format; undefined for the first page. */
 export function readCursor<K>(cursor: string | undefined, format: CursorFormat<K>): K | undefined {

@@ -101,11 +101,6 @@ export function createOperatorService(deps: OperatorDeps) {
     ): Promise<User> {
       await authorize(principal, 'users:write');
       const email = normaliseEmail(input.email);
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-        throw commonError('validation_failed', {
-          errors: [{ path: 'email', message: 'is not an email address' }],
-        });
-      }
       const errors = checkPassword(input.password, {
         minLength: deps.passwordMinLength,
         context: [email, email.split('@')[0]],

@@ -2,7 +2,7 @@
 // the stored profile and the account's names (absent stays, null clears,
 // nested objects merge, custom merges at the top level).
 import type { FieldError } from '../../platform/domain-error.ts';
-import { normaliseUsername, USERNAME_PATTERN, type User } from '../users/index.ts';
+import { normaliseUsername, USERNAME_MESSAGE, USERNAME_PATTERN, type User } from '../users/index.ts';
 import type { CustomData } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import type { Contact, Profile, Socials } from './profiles.repository.ts';
@@ -117,7 +117,7 @@ export function validatePatch(patch: ProfilePatch): FieldError[] {
     errors.push({ path: 'tags', message: `must hold at most ${MAX_TAGS} different tags` });
   }
   if (typeof patch.username === 'string' && !USERNAME_PATTERN.test(normaliseUsername(patch.username))) {
-    errors.push({ path: 'username', message: 'must be 3–30 of a–z, 0–9 and _' });
+    errors.push({ path: 'username', message: USERNAME_MESSAGE });
   }
   return errors;
 }

@@ -3,7 +3,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, callerOf, principalOf } from '../../http/authenticate.ts';
-import { decodeCursor, PageQuery, toPage } from '../../http/pagination.ts';
+import { ID_CURSOR, PageQuery, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
@@ -90,24 +90,18 @@ export function sessionsRoutes(app: App, deps: SessionsRoutesDeps): void {
       },
     },
     async (request) => {
-      const limit = request.query.limit ?? 20;
-      const beforeId = decodeCursor(request.query.cursor);
-      const rows = await sessions.listSessions(principalOf(request), {
-        limit: limit + 1,
-        ...(beforeId ? { beforeId } : {}),
+      const page = await sessions.listSessions(principalOf(request), {
+        limit: request.query.limit ?? 20,
+        after: readCursor(request.query.cursor, ID_CURSOR),
       });
-      const page = toPage(rows, limit, (s) => s.id);
-      return {
-        items: page.items.map((s) => ({
-          id: s.id,
-          createdAt: s.createdAt,
-          lastSeenAt: s.lastSeenAt,
-          userAgent: s.userAgent,
-          ip: s.ip,
-          current: s.current,
-        })),
-        nextCursor: page.nextCursor,
-      };
+      return pageReply(page, ID_CURSOR, (s) => ({
+        id: s.id,
+        createdAt: s.createdAt,
+        lastSeenAt: s.lastSeenAt,
+        userAgent: s.userAgent,
+        ip: s.ip,
+        current: s.current,
+      }));
     },
   );
 

@@ -11,6 +11,7 @@ import { randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { afterCommit } from '../../platform/db/unit-of-work.ts';
 import { newId } from '../../platform/ids.ts';
+import { type Page, type PageRequest, pageFrom } from '../../platform/page.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { AccessTokens } from './access-token.ts';
@@ -223,12 +224,17 @@ export function createSessionsService(deps: SessionsDeps) {
       });
     },
 
+    /** The principal's active sessions, newest first; the page key is a session id. */
     async listSessions(
       principal: Principal,
-      page: { limit: number; beforeId?: string },
-    ): Promise<(Session & { current: boolean })[]> {
-      const rows = await listActiveSessions(db, principal.userId, iso(clock.now()), page);
-      return rows.map((s) => ({ ...s, current: s.id === principal.sessionId }));
+      page: PageRequest<string>,
+    ): Promise<Page<Session & { current: boolean }, string>> {
+      const rows = await listActiveSessions(db, principal.userId, iso(clock.now()), {
+        limit: page.limit + 1,
+        ...(page.after ? { beforeId: page.after } : {}),
+      });
+      const sessions = rows.map((s) => ({ ...s, current: s.id === principal.sessionId }));
+      return pageFrom(sessions, page.limit, (s) => s.id);
     },
 
     async revokeSession(principal: Principal, sessionId: string, context: RequestContext): Promise<void> {
