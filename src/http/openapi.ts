@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { routeAuthOf } from './authenticate.ts';
+import { problemResponses } from './problem.ts';
 
 export const OPENAPI_INFO = {
   title: 'Roster API',
@@ -71,7 +72,11 @@ function describeRoute(route: RouteOptions, operationIds: Map<string, string>): 
     }
     security = derived;
   }
-  route.schema = { ...schema, operationId, security };
+  // A token without the permission is refused with 403 insufficient_scope: say so.
+  const response = schema.response as Record<string, unknown> | undefined;
+  const withScope =
+    auth && response && !('403' in response) ? { response: { ...response, ...problemResponses(403) } } : {};
+  route.schema = { ...schema, ...withScope, operationId, security };
 }
 
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
