@@ -51,7 +51,7 @@ export function compose(
     publicUrl: config.publicUrl,
     revokeAllSessionsIn: (trx, userId, reason) => sessions.revokeUserSessionsIn(trx, userId, reason),
   });
-  // Read at each sign-in, so the MFA step can join once MFA exists.
+  // Read at each sign-in; MFA adds its step when it is made.
   const postLoginHooks: PostLoginHook[] = [...(overrides.postLoginHooks ?? [])];
   const credentials = createCredentialsService({
     ...p,
@@ -84,8 +84,8 @@ export function compose(
     recoveryKey: p.key('recovery-code'),
     issuer: 'Roster',
     openSession: credentials.openSession,
+    postLoginHooks,
   });
-  postLoginHooks.push(mfa.loginHook);
   const phone = createPhoneService({
     ...p,
     users,

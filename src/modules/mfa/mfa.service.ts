@@ -14,7 +14,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import type { Reauthenticator } from '../credentials/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import type { SecurityChanges } from '../security-changes/index.ts';
-import type { Principal, SignedIn } from '../sessions/index.ts';
+import type { PostLoginHook, Principal, SignedIn } from '../sessions/index.ts';
 import { findUserById, type User, userError } from '../users/index.ts';
 import type { EnrolledFactor, FactorKind, MfaMethod } from './factor.ts';
 import { type ChangeInput, createFactorChanges } from './factor-changes.ts';
@@ -46,6 +46,8 @@ export interface MfaDeps {
   readonly security: SecurityChanges;
   /** Opens the session once every step is done (credentials module). */
   readonly openSession: (user: User, amr: string[], context: RequestContext) => Promise<SignedIn>;
+  /** The steps every sign-in runs after its first factor (credentials' signIn); MFA adds its own. */
+  readonly postLoginHooks: PostLoginHook[];
 }
 
 export function createMfaService(deps: MfaDeps) {
@@ -113,6 +115,8 @@ export function createMfaService(deps: MfaDeps) {
       context: RequestContext,
     ): Promise<SignedIn> => secondStep.complete(input, context),
   };
+  // Every strategy's sign-in reaches this second step.
+  deps.postLoginHooks.push(service.loginHook);
   // Erasure: factors, recovery codes and pending sign-ins go with the account.
   deps.hooks.on('accountErased', (trx, e) => service.forgetUser(trx, e.userId));
   return service;
