@@ -37,12 +37,13 @@ export function compose(
   const p = createPlatform(config, database, clock, logger, overrides);
   const { hooks } = p;
 
-  const users = createUsersService({ hooks });
+  const users = createUsersService({ hooks, dialect: p.dialect });
   const sessionsModule = createSessionsModule(p);
   const { sessions } = sessionsModule;
   const otp = createOtpService({ clock, hooks, codeKey: p.key('otp-code') });
   const invites = createInvitesService({
     ...p,
+    users,
     codeKey: p.key('invite-code'),
     config: { inviteOnly: config.inviteOnly, inviteQuota: config.inviteQuota },
   });
@@ -112,7 +113,7 @@ export function compose(
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
   });
-  const social = createSocialService({ ...p, profiles });
+  const social = createSocialService({ ...p, users, profiles });
   // Blocks, either way round, hide users from each other's searches.
   const directory = createDirectoryService({ ...p, profiles, visibility: [visibleTo] });
 

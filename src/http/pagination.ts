@@ -5,6 +5,7 @@
 // the key written in its list's CursorFormat.
 import { type Static, type TSchema, Type } from 'typebox';
 import { commonError } from '../platform/errors.ts';
+import { isId } from '../platform/ids.ts';
 import type { Page } from '../platform/page.ts';
 
 export const PageQuery = Type.Object({
@@ -51,10 +52,10 @@ export interface CursorFormat<K> {
   read(text: string): K | null;
 }
 
-/** A list keyed by an id (UUIDv7, so in time order): the id is the cursor's text. */
+/** A list keyed by an id (UUIDv7, so in time order): the id is the cursor's text; nothing else reads as one. */
 export const ID_CURSOR: CursorFormat<string> = {
   write: (id) => id,
-  read: (text) => text,
+  read: (text) => (isId(text) ? text : null),
 };
 
 /** The page key inside `?cursor=` in the list's format; undefined for the first page. */

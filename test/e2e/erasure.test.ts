@@ -7,8 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { compose } from '../../src/compose.ts';
+import { systemClock } from '../../src/platform/clock.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
 import type { Database } from '../../src/platform/db/database.ts';
+import { DomainError } from '../../src/platform/domain-error.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { get, login, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
@@ -67,7 +70,17 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
 
   /** The user touches every module: sessions, profile and tags, the graph, invites, MFA, codes. */
   async function busyAccount(): Promise<SignedUpAccount> {
-    const me = await account(t, { profile: { headline: 'Erasable', tags: ['erasure-probe'] } });
+    // Invited and referred by someone, and inviting and referring someone in turn.
+    const host = await account(t);
+    const invite = await request(t, 'POST', '/v1/me/invite-codes', { token: host.token, body: {} });
+    const hostReferral = await request(t, 'GET', '/v1/me/referrals', { token: host.token });
+    assert.equal(invite.statusCode, 201, invite.body);
+    const me = await account(t, {
+      profile: { headline: 'Erasable', tags: ['erasure-probe'] },
+      fields: { inviteCode: invite.json().code, referralCode: hostReferral.json().code },
+    });
+    const myReferral = await request(t, 'GET', '/v1/me/referrals', { token: me.token });
+    await account(t, { fields: { referralCode: myReferral.json().code } });
     const [friend, fan, pest] = [await account(t), await account(t), await account(t)];
     const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, token: string, body?: object) =>
       request(t, method, url, { token, ...(body ? { body } : {}) });
@@ -103,6 +116,9 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       'bookmarks',
       'mfa_factors',
       'sessions',
+      'invite_codes',
+      'referral_codes',
+      'referrals',
     ])
       assert.ok(before.has(table), `the set-up left a ${table} row`);
 
@@ -122,5 +138,29 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
     assert.deepEqual(byEmail, []);
     const profile = await get(t, `/v1/users/${me.id}`, (await account(t)).token);
     assert.equal(profile.statusCode, 404);
+  });
+
+  it('refuses writes made for an erased account (a token another node has not dropped yet)', async () => {
+    const me = await account(t);
+    const other = await account(t);
+    const deleted = await request(t, 'DELETE', '/v1/me', {
+      token: me.token,
+      body: { password: me.password },
+    });
+    assert.equal(deleted.statusCode, 204);
+    // The services, as a request holding a still-cached session would reach them.
+    const node = compose(t.config, t.db.database, systemClock, t.app.log);
+    const gone = (error: unknown) => error instanceof DomainError && error.code === 'user_not_found';
+    try {
+      await assert.rejects(node.social.follow(me.id, other.id), gone);
+      await assert.rejects(node.social.block(me.id, other.id), gone);
+      await assert.rejects(node.social.bookmark(me.id, other.id), gone);
+      await assert.rejects(node.invites.createCode(me.id), gone);
+      await assert.rejects(node.invites.referral(me.id), gone);
+    } finally {
+      await node.stop();
+    }
+    const left = [...(await rowsHolding(t.db.database, me.id)).keys()].filter((table) => !KEPT.has(table));
+    assert.deepEqual(left, []);
   });
 });

@@ -193,6 +193,11 @@ describe(`session flows over HTTP (${testDialect})`, () => {
     assert.equal(rest.body.nextCursor, null);
 
     assertProblem(await call('GET', '/v1/sessions?limit=0', { token }), 422, 'validation_failed');
+    // A cursor holding anything but a session id (a NUL, another list's key) is a 400, never a query.
+    for (const k of ['\u0000', 'not-an-id', '{"at":"x","id":"y"}']) {
+      const forged = Buffer.from(JSON.stringify({ k })).toString('base64url');
+      assertProblem(await call('GET', `/v1/sessions?cursor=${forged}`, { token }), 400, 'invalid_cursor');
+    }
     assertProblem(await call('GET', '/v1/sessions?limit=101', { token }), 422, 'validation_failed');
     assertProblem(await call('GET', '/v1/sessions?cursor=%21%21garbage', { token }), 400, 'invalid_cursor');
   });

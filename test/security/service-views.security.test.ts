@@ -60,7 +60,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
       }),
     );
     const hooks = createHooks();
-    const users = createUsersService({ hooks });
+    const users = createUsersService({ hooks, dialect });
     const guard = createRateGuard(createRateLimiter({ clock: systemClock }), 1, 1);
     profiles = createProfilesService({
       db,
@@ -72,7 +72,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
       users,
       isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     });
-    social = createSocialService({ db, dialect, clock: systemClock, profiles, guard, hooks });
+    social = createSocialService({ db, dialect, clock: systemClock, profiles, guard, hooks, users });
     directory = createDirectoryService({ db, dialect, profiles, visibility: [visibleTo], guard, hooks });
 
     const signUp = async (role: UserRole, fields: { email: string; phone?: string }) => {

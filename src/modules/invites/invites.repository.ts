@@ -175,7 +175,14 @@ export async function countReferrals(db: Executor, referrerId: string): Promise<
  * them), and the referral code; a referral of the user stops counting.
  */
 export async function forgetInvites(db: Executor, userId: string): Promise<void> {
-  await db.deleteFrom('invite_codes').where('owner_id', '=', userId).where('used_at', 'is', null).execute();
+  // Their codes, spent or not (a deleted code admits no one: it is unknown now).
+  await db.deleteFrom('invite_codes').where('owner_id', '=', userId).execute();
+  // A code the user signed up with stays spent, naming no one.
+  await db.updateTable('invite_codes').set({ used_by: null }).where('used_by', '=', userId).execute();
   await db.deleteFrom('referral_codes').where('user_id', '=', userId).execute();
-  await setReferralVerified(db, userId, false);
+  // Who referred them, and whom they referred: an erased account counts for no one.
+  await db
+    .deleteFrom('referrals')
+    .where((eb) => eb.or([eb('referred_id', '=', userId), eb('referrer_id', '=', userId)]))
+    .execute();
 }

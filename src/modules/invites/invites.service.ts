@@ -10,7 +10,7 @@ import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
-import { findUserById, findUsersByIds } from '../users/index.ts';
+import { findUserById, findUsersByIds, type UsersService } from '../users/index.ts';
 import { displayCode, newCode, normaliseCode } from './codes.ts';
 import { inviteError } from './invites.errors.ts';
 import { hasVerified, registerInvitesHooks } from './invites.hooks.ts';
@@ -57,6 +57,8 @@ export function createInvitesService(deps: {
   encrypter: Encrypter;
   config: { inviteOnly: boolean; inviteQuota: number };
   hooks: Hooks;
+  /** The owner is held active while a code is made (an erasure waits, or the creation is refused). */
+  users: Pick<UsersService, 'lockActive'>;
 }) {
   const { db, dialect, clock, config, guard, codeKey, encrypter } = deps;
   registerInvitesHooks(deps.hooks);
@@ -123,6 +125,7 @@ export function createInvitesService(deps: {
       const user = await findUserById(db, userId);
       const now = clock.now().toISOString();
       const code = await inTransaction(db, async (trx) => {
+        await deps.users.lockActive(trx, userId);
         // Two creations at once must not both pass the quota.
         await lockOwner(trx, dialect, userId);
         if (user?.role !== 'admin' && (await countInviteCodes(trx, userId)) >= config.inviteQuota)
@@ -158,7 +161,10 @@ export function createInvitesService(deps: {
     async referral(userId: string): Promise<{ code: string; referredCount: number }> {
       let code = await findReferralCode(db, userId);
       if (code === null) {
-        await withFreshCode(REFERRAL_CODE_LENGTH, (c) => insertReferralCode(db, userId, c));
+        await inTransaction(db, async (trx) => {
+          await deps.users.lockActive(trx, userId);
+          await withFreshCode(REFERRAL_CODE_LENGTH, (c) => insertReferralCode(trx, userId, c));
+        });
         // A concurrent first request may have won; its code is the one.
         code = (await findReferralCode(db, userId))!;
       }

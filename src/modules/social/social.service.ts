@@ -10,7 +10,14 @@ import type { Hooks } from '../../platform/hooks.ts';
 import type { Page, PageRequest } from '../../platform/page.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { ProfilesService, PublicView } from '../profiles/index.ts';
-import { findUserById, findUsersByIds, isListed, type User, userError } from '../users/index.ts';
+import {
+  findUserById,
+  findUsersByIds,
+  isListed,
+  type User,
+  type UsersService,
+  userError,
+} from '../users/index.ts';
 import { socialError } from './social.errors.ts';
 import { registerSocialHooks } from './social.hooks.ts';
 import { GRAPH_CHANGES_PER_USER } from './social.limits.ts';
@@ -70,6 +77,8 @@ export function createSocialService(deps: {
   >;
   guard: RateGuard;
   hooks: Hooks;
+  /** The acting account is held active for the length of each write (erasure waits, or the write is refused). */
+  users: Pick<UsersService, 'lockActive'>;
 }) {
   const { db, dialect, clock, profiles, guard } = deps;
   registerSocialHooks(deps.hooks, db, profiles);
@@ -164,6 +173,7 @@ export function createSocialService(deps: {
     async follow(followerId: string, followeeId: string): Promise<FollowStatus> {
       await changing(followerId);
       return inTransaction(db, async (trx) => {
+        await deps.users.lockActive(trx, followerId);
         await lockPair(trx, followerId, followeeId);
         await other(followerId, followeeId, { hideBlocked: false }, trx);
         if (await isBlocked(trx, followeeId, followerId)) throw userError('user_not_found');
@@ -208,6 +218,7 @@ export function createSocialService(deps: {
     async answerRequest(ownerId: string, requestId: string, accept: boolean): Promise<void> {
       await changing(ownerId);
       await inTransaction(db, async (trx) => {
+        await deps.users.lockActive(trx, ownerId);
         const request = await findRequest(trx, requestId, ownerId);
         if (!request) throw socialError('request_not_found');
         await lockPair(trx, ownerId, request.followerId);
@@ -229,6 +240,7 @@ export function createSocialService(deps: {
     async block(blockerId: string, blockedId: string): Promise<void> {
       await changing(blockerId);
       await inTransaction(db, async (trx) => {
+        await deps.users.lockActive(trx, blockerId);
         await lockPair(trx, blockerId, blockedId);
         await other(blockerId, blockedId, { hideBlocked: false }, trx);
         if (!(await isBlocked(trx, blockerId, blockedId)) && (await isBlocked(trx, blockedId, blockerId))) {
@@ -252,6 +264,7 @@ export function createSocialService(deps: {
     async bookmark(userId: string, targetId: string): Promise<void> {
       await changing(userId);
       await inTransaction(db, async (trx) => {
+        await deps.users.lockActive(trx, userId);
         await lockPair(trx, userId, targetId);
         await other(userId, targetId, { hideBlocked: true }, trx);
         await insertBookmark(trx, userId, targetId, now());

@@ -258,3 +258,15 @@ export async function updateNames(
     .where('id', '=', userId)
     .execute();
 }
+
+/**
+ * The account's status, its row held (PostgreSQL: FOR SHARE) until the
+ * caller's transaction ends: a write made for an account waits for an
+ * erasure already under way, and an erasure waits for such a write, so no
+ * row of an erased account is written after its rows were deleted.
+ */
+export async function lockUserStatus(db: Executor, dialect: Dialect, id: string): Promise<UserStatus | null> {
+  let query = db.selectFrom('users').select('status').where('id', '=', id);
+  if (dialect === 'postgres') query = query.forShare();
+  return (await query.executeTakeFirst())?.status ?? null;
+}

@@ -3,12 +3,16 @@
 // password or phone, the CLI, later OAuth and the compat surfaces) gets the
 // profile, the search document, the social graph and every other module's
 // rows kept in step without naming those modules.
+
+import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { Hooks } from '../../platform/hooks.ts';
+import { userError } from './users.errors.ts';
 import {
   deleteUsers,
   eraseUser,
   insertUser,
+  lockUserStatus,
   markEmailVerified,
   type NewUser,
   restorePhone,
@@ -18,8 +22,8 @@ import {
 } from './users.repository.ts';
 import type { UserStatus } from './users.table.ts';
 
-export function createUsersService(deps: { hooks: Hooks }) {
-  const { hooks } = deps;
+export function createUsersService(deps: { hooks: Hooks; dialect: Dialect }) {
+  const { hooks, dialect } = deps;
   const changed = (trx: Executor, userId: string, now: string) =>
     hooks.run(trx, 'accountChanged', { userId, at: new Date(now) });
 
@@ -50,6 +54,15 @@ export function createUsersService(deps: { hooks: Hooks }) {
       await changed(trx, userId, now);
     },
 
+    /**
+     * In the caller's transaction, before a write made for the account (a
+     * follow, a block, a bookmark, an invite code): refuses an account that is
+     * not active (user_not_found) and holds its row until the write commits.
+     */
+    async lockActive(trx: Executor, userId: string): Promise<void> {
+      if ((await lockUserStatus(trx, dialect, userId)) !== 'active') throw userError('user_not_found');
+    },
+
     async updateNames(
       trx: Executor,
       userId: string,
@@ -71,6 +84,9 @@ export function createUsersService(deps: { hooks: Hooks }) {
      * times) for the audit trail and foreign keys.
      */
     async erase(trx: Executor, userId: string, now: string): Promise<void> {
+      // The status first: it takes the row, so writes for the account that
+      // lock it (lockActive) wait for the erasure and then find it gone.
+      await updateUserStatus(trx, userId, 'deleted', now);
       await hooks.run(trx, 'accountErased', { userId, at: new Date(now) });
       await eraseUser(trx, userId, now);
     },
