@@ -11,8 +11,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountsService } from '../modules/accounts/index.ts';
 import type { ApiKeys, SessionsService } from '../modules/sessions/index.ts';
-import { type Permission, policy, scopeFor } from '../platform/auth/policy.ts';
-import { API_KEY_PREFIX, type ServicePrincipal, type UserPrincipal } from '../platform/auth/principal.ts';
+import { hasScope, type Permission, policy, scopeFor } from '../platform/auth/policy.ts';
+import {
+  API_KEY_PREFIX,
+  type ServicePrincipal,
+  type UserPrincipal,
+  type Viewer,
+} from '../platform/auth/principal.ts';
 import { DomainError } from '../platform/domain-error.ts';
 import { commonError } from '../platform/errors.ts';
 
@@ -57,6 +62,12 @@ export function routeAuthOf(preHandler: unknown): RouteAuth | undefined {
 export function principalOf(request: FastifyRequest): UserPrincipal {
   if (!request.principal) throw commonError('unauthenticated');
   return request.principal;
+}
+
+/** The signed-in user as a viewer of others: staff views only with a staff permission in the token. */
+export function viewerOf(request: FastifyRequest): Viewer {
+  const principal = principalOf(request);
+  return { userId: principal.userId, staffScope: hasScope(principal, 'users:read') };
 }
 
 /** The user or service key of a `userOrService` route. */

@@ -136,6 +136,30 @@ describe(`route scopes (${testDialect})`, () => {
     }
   });
 
+  it("an admin's narrow token sees others as anyone does: staff roles need a staff permission too", async () => {
+    await t.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
+    try {
+      const viewer = await t.app.inject({
+        method: 'POST',
+        url: '/v1/accounts',
+        payload: { email: 'scopes-viewer@example.com', password: PASSWORD },
+      });
+      const other = viewer.json().user.id as string;
+      await t.db.database.db.updateTable('users').set({ role: 'admin' }).where('id', '=', other).execute();
+      const roleOf = async (token: string) => (await call('GET', `/v1/users/${other}`, token)).json().role;
+      const admins = async (token: string) =>
+        (await call('GET', '/v1/users?role=admin', token)).json().items.map((u: { id: string }) => u.id);
+      assert.equal(await roleOf(user.token), 'admin', 'the admin’s own session sees the staff role');
+      assert.ok((await admins(user.token)).includes(other));
+      const read = await narrowSession('delegated:profile:read');
+      assert.equal(await roleOf(read.accessToken), 'user', 'a narrow token sees the public role');
+      const search = await narrowSession('delegated:profile:search');
+      assert.deepEqual(await admins(search.accessToken), [], 'and cannot list the staff');
+    } finally {
+      await t.db.database.db.updateTable('users').set({ role: 'user' }).where('id', '=', user.id).execute();
+    }
+  });
+
   it('a service key without the route’s scope is refused as before: 403 forbidden', async () => {
     const { key } = await node.apiKeys.create('reader', ['users:read']);
     const introspect = await call('POST', '/v1/tokens/introspect', key, { token: user.token });

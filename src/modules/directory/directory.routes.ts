@@ -1,7 +1,7 @@
 // GET /v1/users: the searchable directory of active users (public views).
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, viewerOf } from '../../http/authenticate.ts';
 import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Text } from '../../http/schemas.ts';
@@ -60,7 +60,7 @@ export function directoryRoutes(app: App, deps: { directory: DirectoryService; a
     async (request) => {
       const { limit = 20, cursor, ...filters } = request.query;
       const after = readCursor(cursor, PLACE);
-      const page = await directory.search(principalOf(request).userId, { ...filters, limit, after });
+      const page = await directory.search(viewerOf(request), { ...filters, limit, after });
       return pageReply(page, PLACE, toPublicUser);
     },
   );

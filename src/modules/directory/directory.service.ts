@@ -5,6 +5,8 @@
 // staff roles are not public: to everyone but staff, a staff account is a
 // `user`, and a filter by a staff role finds nobody (an empty page, not a 403,
 // which would itself tell something).
+
+import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
@@ -59,17 +61,19 @@ export function createDirectoryService(deps: {
    * staff; for others, every role shown to them as the one asked ('user'
    * takes in staff accounts), none for a staff role. Undefined: no filter.
    */
-  async function rolesFor(viewerId: string, role: UserRole | undefined) {
+  async function rolesFor(viewer: ViewerRef, role: UserRole | undefined) {
     if (role === undefined) return undefined;
-    const viewer = await findUserById(db, viewerId);
+    const account = staffScopeOf(viewer) ? await findUserById(db, viewerIdOf(viewer)) : null;
     const roles =
-      viewer !== null && isStaffRole(viewer.role) ? [role] : USER_ROLES.filter((r) => publicRole(r) === role);
+      account !== null && isStaffRole(account.role)
+        ? [role]
+        : USER_ROLES.filter((r) => publicRole(r) === role);
     return roles.length === USER_ROLES.length ? undefined : roles;
   }
 
   return {
-    async search(viewerId: string, input: DirectorySearch): Promise<Page<PublicView, DirectoryKey>> {
-      await guard.perUser('search', viewerId, SEARCHES_PER_USER);
+    async search(viewer: ViewerRef, input: DirectorySearch): Promise<Page<PublicView, DirectoryKey>> {
+      await guard.perUser('search', viewerIdOf(viewer), SEARCHES_PER_USER);
       const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
       const errors: FieldError[] = [];
       const terms = searchTerms(input.q ?? '');
@@ -88,7 +92,7 @@ export function createDirectoryService(deps: {
       const after = input.after?.seq;
       if (after !== undefined && !(Number.isSafeInteger(after) && after >= 1))
         throw commonError('invalid_cursor');
-      const roles = await rolesFor(viewerId, input.role);
+      const roles = await rolesFor(viewer, input.role);
       if (roles?.length === 0) return { items: [], next: null };
       const query: DirectoryQuery = {
         terms,
@@ -105,7 +109,7 @@ export function createDirectoryService(deps: {
         db,
         dialect,
         { ...query, ...plan },
-        visibility.map((visible) => visible(dialect, viewerId, ENTRY_USER)),
+        visibility.map((visible) => visible(dialect, viewerIdOf(viewer), ENTRY_USER)),
       );
       const page = pageFrom(found, input.limit, (row): DirectoryKey => ({ seq: row.seq }));
       // The views are read from the accounts themselves: one changed since its
@@ -113,7 +117,7 @@ export function createDirectoryService(deps: {
       return {
         items: await profiles.publicViews(
           page.items.map((row) => row.id),
-          viewerId,
+          viewer,
         ),
         next: page.next,
       };

@@ -2,7 +2,7 @@
 
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf, viewerOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id } from '../../http/schemas.ts';
 import { MeView, ProfilePatchBody, PublicUser, toMeView, toPublicUser } from './profiles.schemas.ts';
@@ -58,8 +58,7 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
         response: { 200: PublicUser, ...problemResponses(401, 404, 422) },
       },
     },
-    async (request) =>
-      toPublicUser(await profiles.publicView(request.params.id, principalOf(request).userId)),
+    async (request) => toPublicUser(await profiles.publicView(request.params.id, viewerOf(request))),
   );
 
   app.get(

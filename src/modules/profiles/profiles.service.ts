@@ -5,6 +5,7 @@
 // the transaction of its edges (the counters are profile fields: views show
 // them, nothing else writes them).
 
+import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -82,9 +83,10 @@ export function createProfilesService(deps: {
   registerProfileHooks(hooks, dialect, beforeErasure);
 
   /** Staff see staff roles; everyone else sees them as the business role. */
-  const audienceOf = async (viewerId: string): Promise<Audience> => {
-    const viewer = await findUserById(db, viewerId);
-    return { staff: viewer !== null && isStaffRole(viewer.role) };
+  const audienceOf = async (viewer: ViewerRef): Promise<Audience> => {
+    if (!staffScopeOf(viewer)) return { staff: false };
+    const account = await findUserById(db, viewerIdOf(viewer));
+    return { staff: account !== null && isStaffRole(account.role) };
   };
 
   async function load(
@@ -115,10 +117,11 @@ export function createProfilesService(deps: {
     },
 
     /** Another user's public view: only listed accounts exist for others, and not across a block. */
-    async publicView(userId: string, viewerId: string): Promise<PublicView> {
+    async publicView(userId: string, viewer: ViewerRef): Promise<PublicView> {
+      const viewerId = viewerIdOf(viewer);
       const { user, profile, tags } = await load(userId);
       if (!isListed(user) || (await deps.isHidden(viewerId, userId))) throw userError('user_not_found');
-      return publicView(user, profile, tags, customFields, await audienceOf(viewerId));
+      return publicView(user, profile, tags, customFields, await audienceOf(viewer));
     },
 
     /**
@@ -129,7 +132,7 @@ export function createProfilesService(deps: {
      */
     async publicViews(
       userIds: readonly string[],
-      viewerId: string,
+      viewer: ViewerRef,
       known?: ReadonlyMap<string, User>,
     ): Promise<PublicView[]> {
       if (userIds.length === 0) return [];
@@ -137,7 +140,7 @@ export function createProfilesService(deps: {
         known ?? findUsersByIds(db, userIds),
         findProfiles(db, userIds),
         listTagsOfUsers(db, userIds),
-        audienceOf(viewerId),
+        audienceOf(viewer),
       ]);
       return userIds.flatMap((id) => {
         const user = users.get(id);

@@ -2,7 +2,7 @@
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, principalOf } from '../../http/authenticate.ts';
+import { type Authenticator, principalOf, viewerOf } from '../../http/authenticate.ts';
 import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Id, NoContent, sendEmpty } from '../../http/schemas.ts';
@@ -125,7 +125,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
         const page = await social.connections(
           kind,
           request.params.id,
-          principalOf(request).userId,
+          viewerOf(request),
           pageOfQuery(request.query),
         );
         return pageReply(page, ENTRY, (i) => ({ user: toPublicUser(i.view), since: i.at }));
@@ -144,7 +144,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       },
     },
     async (request) => {
-      const page = await social.ownList('requests', principalOf(request).userId, pageOfQuery(request.query));
+      const page = await social.ownList('requests', viewerOf(request), pageOfQuery(request.query));
       return pageReply(page, ENTRY, (i) => ({ id: i.id, user: toPublicUser(i.view), createdAt: i.at }));
     },
   );
@@ -235,8 +235,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
         response: { 200: pageOf(Listed), ...problemResponses(400, 401, 422) },
       },
     },
-    async (request) =>
-      listed(await social.ownList('blocks', principalOf(request).userId, pageOfQuery(request.query))),
+    async (request) => listed(await social.ownList('blocks', viewerOf(request), pageOfQuery(request.query))),
   );
 
   app.get(
@@ -302,7 +301,7 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
       },
     },
     async (request) =>
-      listed(await social.ownList('bookmarks', principalOf(request).userId, pageOfQuery(request.query))),
+      listed(await social.ownList('bookmarks', viewerOf(request), pageOfQuery(request.query))),
   );
 }
 

@@ -2,6 +2,7 @@
 // change runs in one transaction with the pair lock held, so the counters
 // always equal the accepted edges, whatever arrives at once.
 
+import { type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -124,9 +125,10 @@ export function createSocialService(deps: {
   async function page(
     kind: ListKind,
     ownerId: string,
-    viewerId: string,
+    viewer: ViewerRef,
     input: PageRequest<ListKey>,
   ): Promise<ListPage> {
+    const viewerId = viewerIdOf(viewer);
     if (input.after !== undefined && !isListKey(input.after)) throw commonError('invalid_cursor');
     const wanted = input.limit + 1;
     const kept: ListEntry[] = [];
@@ -152,7 +154,7 @@ export function createSocialService(deps: {
       (
         await profiles.publicViews(
           shown.map((e) => e.userId),
-          viewerId,
+          viewer,
           users,
         )
       ).map((v) => [v.id, v]),
@@ -308,9 +310,10 @@ export function createSocialService(deps: {
     async connections(
       kind: 'followers' | 'following',
       ownerId: string,
-      viewerId: string,
+      viewer: ViewerRef,
       input: PageRequest<ListKey>,
     ): Promise<ListPage> {
+      const viewerId = viewerIdOf(viewer);
       if (ownerId !== viewerId) {
         const owner = await findUserById(db, ownerId);
         if (!isListed(owner) || (await isHidden(viewerId, ownerId))) throw userError('user_not_found');
@@ -319,12 +322,12 @@ export function createSocialService(deps: {
           if (edge?.status !== 'following') throw socialError('private_account');
         }
       }
-      return page(kind, ownerId, viewerId, input);
+      return page(kind, ownerId, viewer, input);
     },
 
     /** The caller's own lists: pending requests, blocks, bookmarks. */
-    ownList: (kind: 'requests' | 'blocks' | 'bookmarks', userId: string, input: PageRequest<ListKey>) =>
-      page(kind, userId, userId, input),
+    ownList: (kind: 'requests' | 'blocks' | 'bookmarks', viewer: ViewerRef, input: PageRequest<ListKey>) =>
+      page(kind, viewerIdOf(viewer), viewer, input),
   };
 }
 

@@ -98,3 +98,21 @@ export function auditActor(actor: Actor): { by: Actor['type']; actorId?: string 
       return { by: 'cli' };
   }
 }
+
+/**
+ * Who is looking at other users' views. A staff member sees staff roles only
+ * when the credential carries a staff permission too: an admin's first-party
+ * session does; a narrow token the admin gave an app does not. Internal
+ * callers that pass a bare user id see as the account's role allows.
+ */
+export interface Viewer {
+  readonly userId: string;
+  /** Whether the credential grants a staff permission (users:read). */
+  readonly staffScope: boolean;
+}
+
+export type ViewerRef = string | Viewer;
+
+export const viewerIdOf = (viewer: ViewerRef): string =>
+  typeof viewer === 'string' ? viewer : viewer.userId;
+export const staffScopeOf = (viewer: ViewerRef): boolean => typeof viewer === 'string' || viewer.staffScope;
