@@ -160,6 +160,24 @@ describe(`route scopes (${testDialect})`, () => {
     }
   });
 
+  it('the relationship tells a follows-only token nothing of blocks and bookmarks', async () => {
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: 'scopes-other@example.com', password: PASSWORD },
+    });
+    const otherId = other.json().user.id as string;
+    assert.equal((await call('PUT', `/v1/me/bookmarks/${otherId}`, user.token)).statusCode, 204);
+    const relation = async (token: string) =>
+      (await call('GET', `/v1/users/${otherId}/relationship`, token)).json();
+    assert.equal((await relation(user.token)).bookmarked, true, 'the first-party session sees its bookmark');
+    const follows = await narrowSession('delegated:social:follow:read');
+    assert.equal((await relation(follows.accessToken)).bookmarked, false);
+    assert.equal((await call('POST', `/v1/users/${otherId}/block`, user.token)).statusCode, 204);
+    assert.equal((await relation(user.token)).blocking, true);
+    assert.equal((await relation(follows.accessToken)).blocking, false);
+  });
+
   it('a service key without the route’s scope is refused as before: 403 forbidden', async () => {
     const { key } = await node.apiKeys.create('reader', ['users:read']);
     const introspect = await call('POST', '/v1/tokens/introspect', key, { token: user.token });

@@ -246,13 +246,14 @@ export function socialRoutes(app: App, deps: { social: SocialService; auth: Auth
         ...doc(
           'How I relate to a user',
           'Follows and requests each way, my block, and my bookmark. A user who blocks you is a 404, like ' +
-            'their profile (unless you block them too: then you see your own block).',
+            'their profile (unless you block them too: then you see your own block). `blocking` and ' +
+            '`bookmarked` are false for a token that may not read blocks or bookmarks.',
         ),
         params: UserParams,
         response: { 200: Relationship, ...problemResponses(401, 404, 422) },
       },
     },
-    async (request) => social.relationship(principalOf(request).userId, request.params.id),
+    async (request) => social.relationship(principalOf(request), request.params.id),
   );
 
   app.put(

@@ -2,7 +2,8 @@
 // change runs in one transaction with the pair lock held, so the counters
 // always equal the accepted edges, whatever arrives at once.
 
-import { type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
+import { policy } from '../../platform/auth/policy.ts';
+import { type UserPrincipal, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -282,9 +283,12 @@ export function createSocialService(deps: {
      * How the viewer relates to a user. A user who blocks the viewer is a 404,
      * as their profile is: `blockedBy` would tell what the 404 hides, so it is
      * always false. A user the viewer blocks answers (the viewer knows), with
-     * `blocking` true whether or not they block back.
+     * `blocking` true whether or not they block back. What the credential may
+     * not read is false: `blocking` without social:block:read, `bookmarked`
+     * without social:bookmark:read (a token for follows learns only follows).
      */
-    async relationship(viewerId: string, targetId: string): Promise<Relationship> {
+    async relationship(viewer: UserPrincipal, targetId: string): Promise<Relationship> {
+      const viewerId = viewer.userId;
       await other(viewerId, targetId, { hideBlocked: false });
       const blocking = await isBlocked(db, viewerId, targetId);
       if (!blocking && (await isBlocked(db, targetId, viewerId))) throw userError('user_not_found');
@@ -297,9 +301,10 @@ export function createSocialService(deps: {
         requested: out?.status === 'requested',
         followedBy: into?.status === 'following',
         requestedBy: into?.status === 'requested',
-        blocking,
+        blocking: blocking && policy.can(viewer, 'social:block:read'),
         blockedBy: false,
-        bookmarked: await isBookmarked(db, viewerId, targetId),
+        bookmarked:
+          policy.can(viewer, 'social:bookmark:read') && (await isBookmarked(db, viewerId, targetId)),
       };
     },
 
