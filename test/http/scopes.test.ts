@@ -26,7 +26,12 @@ describe(`route scopes (${testDialect})`, () => {
       node.sessions.startSession(trx, { userId, amr: ['pwd'], context: SYSTEM_CONTEXT, scope }),
     );
   }
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, token: string, payload?: object) =>
+  const call = (
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    token: string,
+    payload?: object,
+  ) =>
     t.app.inject({
       method,
       url,
