@@ -225,7 +225,7 @@ export function createProfilesService(deps: {
             const holder = await findUserByUsername(trx, names.username);
             if (holder && holder.id !== userId) throw userError('username_taken');
           }
-          await deps.users.updateNames(trx, userId, names, now);
+          await deps.users.updateNames(trx, user, names, now);
           await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
           if (patch.tags !== undefined) {
             await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []));

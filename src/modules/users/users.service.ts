@@ -17,6 +17,7 @@ import {
   type NewUser,
   restorePhone,
   setVerifiedPhone,
+  type User,
   updateNames,
   updateUserStatus,
 } from './users.repository.ts';
@@ -63,14 +64,23 @@ export function createUsersService(deps: { hooks: Hooks; dialect: Dialect }) {
       if ((await lockUserStatus(trx, dialect, userId)) !== 'active') throw userError('user_not_found');
     },
 
+    /**
+     * Writes the names (and the record's time) as a profile edit leaves them;
+     * accountChanged follows only a real rename, so an edit of the bio alone
+     * does not redo what the profile edit's own profileChanged does.
+     */
     async updateNames(
       trx: Executor,
-      userId: string,
+      user: Pick<User, 'id' | 'firstName' | 'lastName' | 'username'>,
       names: { firstName: string | null; lastName: string | null; username: string | null },
       now: string,
     ): Promise<void> {
-      await updateNames(trx, userId, names, now);
-      await changed(trx, userId, now);
+      await updateNames(trx, user.id, names, now);
+      const renamed =
+        names.firstName !== user.firstName ||
+        names.lastName !== user.lastName ||
+        names.username !== user.username;
+      if (renamed) await changed(trx, user.id, now);
     },
 
     async updateStatus(trx: Executor, userId: string, status: UserStatus, now: string): Promise<void> {
