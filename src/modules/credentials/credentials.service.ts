@@ -8,7 +8,6 @@ import { checkPassword } from '../../platform/crypto/password-policy.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
-import { newId } from '../../platform/ids.ts';
 import { lazy } from '../../platform/lazy.ts';
 import { changesUndone, passwordChanged } from '../../platform/mailer/templates/index.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
@@ -27,9 +26,10 @@ import {
   type UsersService,
   userError,
 } from '../users/index.ts';
+import { setPassword } from './credential-store.ts';
 import { credentialError } from './credentials.errors.ts';
 import { FORGOT_PER_ADDRESS, FORGOT_PER_IP, RESET_PER_IP } from './credentials.limits.ts';
-import { deleteCredentials, findCredential, upsertCredential } from './credentials.repository.ts';
+import { deleteCredentials, findCredential } from './credentials.repository.ts';
 import { createDeviceTokens } from './device-token.ts';
 import { createPasswordCheck } from './password-check.ts';
 import { createPasswordLockout } from './password-lockout.ts';
@@ -101,13 +101,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
 
   /** Stores a hash made beforehand: hashing inside a transaction would hold SQLite's write lock for its duration. */
   async function storePasswordHash(trx: Executor, userId: string, hash: string): Promise<void> {
-    await upsertCredential(trx, {
-      id: newId(),
-      userId,
-      type: 'password',
-      secret: hash,
-      now: clock.now().toISOString(),
-    });
+    await setPassword(trx, userId, hash, clock.now().toISOString());
     // Open reset codes die with the password they were meant to replace.
     const user = await findUserById(trx, userId);
     if (user?.email) await otp.retire(trx, 'password_reset', user.email);

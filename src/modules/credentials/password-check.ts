@@ -6,9 +6,9 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { PasswordHasher } from '../../platform/crypto/password-hasher.ts';
 import type { Executor } from '../../platform/db/executor.ts';
-import { newId } from '../../platform/ids.ts';
 import type { User } from '../users/index.ts';
-import { findCredential, upsertCredential } from './credentials.repository.ts';
+import { setPassword } from './credential-store.ts';
+import { findCredential } from './credentials.repository.ts';
 import type { PasswordLockout } from './password-lockout.ts';
 
 /** Matches no account: unknown names look their credential up too, so both paths run the same statements. */
@@ -46,13 +46,7 @@ export function createPasswordCheck(deps: {
     if (!result.ok) return null;
     if (!result.needsRehash) return hash;
     const rehashed = await hasher.hash(password);
-    await upsertCredential(db, {
-      id: newId(),
-      userId: user.id,
-      type: 'password',
-      secret: rehashed,
-      now: clock.now().toISOString(),
-    });
+    await setPassword(db, user.id, rehashed, clock.now().toISOString());
     return rehashed;
   }
 
