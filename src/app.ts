@@ -23,6 +23,8 @@ import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { directoryRoutes } from './modules/directory/directory.routes.ts';
 import { invitesRoutes } from './modules/invites/invites.routes.ts';
+import { mediaRoutes } from './modules/media/media.routes.ts';
+import { mediaServingRoutes } from './modules/media/media-serving.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
@@ -116,6 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   socialRoutes(app, { social: roster.social, auth });
   invitesRoutes(app, { invites: roster.invites, auth });
   securityChangesRoutes(app, { securityChanges: roster.securityChanges });
+  mediaRoutes(app, { ...roster, auth, maxBytes: config.media.avatarMaxBytes });
+  mediaServingRoutes(app, {
+    ...roster,
+    clock: deps.clock ?? systemClock,
+    acceptsUploads: config.storage.kind === 'fs',
+    maxBytes: config.media.avatarMaxBytes,
+  });
 
   return app;
 }

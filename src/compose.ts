@@ -10,6 +10,7 @@ import { createAccountsModule } from './modules/accounts/index.ts';
 import { createCredentialsService, createReauthenticator } from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
 import { createInvitesService } from './modules/invites/index.ts';
+import { createMediaModule, type FaceDetector } from './modules/media/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
 import { createPhoneService } from './modules/phone/index.ts';
@@ -25,6 +26,8 @@ import { createPlatform, type PlatformLogger, type PlatformOverrides } from './p
 export interface Overrides extends PlatformOverrides {
   /** Extra steps after a first factor (tests); MFA's step is always there. */
   readonly postLoginHooks?: readonly PostLoginHook[];
+  /** Face detection for avatars (tests); the packaged model otherwise, loaded on first use. */
+  readonly faceDetector?: FaceDetector;
 }
 
 export function compose(
@@ -106,12 +109,18 @@ export function compose(
     sessions,
     verifyPassword: credentials.verifyUserPassword,
     reauth: () => reauth,
+    signupPhoto: () => mediaModule.uploads,
   });
   const profiles = createProfilesService({
     ...p,
     users,
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
+    avatarUrl: p.mediaUrl,
+  });
+  const mediaModule = createMediaModule(p, {
+    profiles,
+    ...(overrides.faceDetector ? { faceDetector: overrides.faceDetector } : {}),
   });
   const social = createSocialService({ ...p, users, profiles });
   // Blocks, either way round, hide users from each other's searches.
@@ -120,6 +129,7 @@ export function compose(
   return {
     ...accountsModule,
     ...sessionsModule,
+    ...mediaModule,
     users,
     directory,
     social,
@@ -131,7 +141,7 @@ export function compose(
     credentials,
     otp,
     hasher: p.hasher,
-    /** Background work: revocation subscription, signing keys, the outbox worker, the purge. */
+    /** Background work: revocation subscription, signing keys, the outbox worker, the purge, the media sweep. */
     async start(): Promise<void> {
       await sessionsModule.start();
       // The dummy hash that unknown accounts are verified against is made now,
@@ -139,9 +149,11 @@ export function compose(
       await p.hasher.verifyDummy('warm-up');
       p.startWorker();
       accountsModule.start();
+      mediaModule.start();
     },
     async stop(): Promise<void> {
       accountsModule.stop();
+      await mediaModule.stop();
       await sessionsModule.stop();
       await p.stop();
     },

@@ -235,6 +235,25 @@ export const configSchema = {
     secret: true,
     parse: urlWithScheme(['s3:', 'file:']),
   },
+  MEDIA_PUBLIC_URL: {
+    doc: 'base URL that public media links (avatars) point at, such as a CDN or the bucket, instead of `PUBLIC_URL/media/`',
+    parse: urlWithScheme(['http:', 'https:']),
+  },
+  ROSTER_AVATAR_MAX_BYTES: {
+    default: '10485760',
+    doc: 'largest avatar upload in bytes (10 MiB); larger ones get 413',
+    parse: integerIn(1024, 100 * 1024 * 1024),
+  },
+  ROSTER_AVATAR_MAX_PIXELS: {
+    default: '40000000',
+    doc: 'largest avatar in pixels (width × height, 40 MP), refused before it is decoded',
+    parse: integerIn(10_000, 500_000_000),
+  },
+  ROSTER_AVATAR_REQUIRE_FACE: {
+    default: 'false',
+    doc: 'when true, a profile whose avatar shows no face is flagged (`avatarFlagged`); the upload itself is kept',
+    parse: boolean,
+  },
   ROSTER_REQUIRE_EMAIL_VERIFICATION: {
     default: 'true',
     doc: 'when false, accounts are verified at creation',

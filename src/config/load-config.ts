@@ -43,6 +43,13 @@ export interface Config {
   readonly mailFrom: string;
   readonly sms: SmsConfig;
   readonly storage: StorageConfig;
+  readonly media: {
+    /** Base of public media URLs; null: `PUBLIC_URL/media`. */
+    readonly publicUrl: string | null;
+    readonly avatarMaxBytes: number;
+    readonly avatarMaxPixels: number;
+    readonly avatarRequireFace: boolean;
+  };
   readonly requireEmailVerification: boolean;
   readonly inviteOnly: boolean;
   readonly inviteQuota: number;
@@ -150,6 +157,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     mailFrom: get('MAIL_FROM') as string,
     sms,
     storage,
+    media: Object.freeze({
+      publicUrl: (get('MEDIA_PUBLIC_URL') as URL | undefined)?.href.replace(/\/+$/, '') ?? null,
+      avatarMaxBytes: get('ROSTER_AVATAR_MAX_BYTES') as number,
+      avatarMaxPixels: get('ROSTER_AVATAR_MAX_PIXELS') as number,
+      avatarRequireFace: get('ROSTER_AVATAR_REQUIRE_FACE') as boolean,
+    }),
     requireEmailVerification: get('ROSTER_REQUIRE_EMAIL_VERIFICATION') as boolean,
     inviteOnly: get('ROSTER_INVITE_ONLY') as boolean,
     inviteQuota: get('ROSTER_INVITE_QUOTA') as number,

@@ -39,6 +39,7 @@ export const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   gone: 410,
   too_large: 413,
   unsupported: 415,
+  unsatisfiable: 416,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'gone' // existed but expired or used (410)
   | 'too_large' // payload above the limit (413)
   | 'unsupported' // media type not accepted (415)
+  | 'unsatisfiable' // a byte range outside the object (416)
   | 'rate_limited' // slow down (429)
   | 'unavailable' // a dependency is down or the node is overloaded (503)
   | 'internal'; // a bug (500)

@@ -8,6 +8,8 @@
 // worker runs only once start() is called (the server, not the CLI).
 import { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
+import type { BlobStore } from './blob-store/blob-store.ts';
+import { createBlobStore } from './blob-store/create-blob-store.ts';
 import type { Clock } from './clock.ts';
 import { createEncrypter } from './crypto/encryption.ts';
 import { createPasswordHasher, type PasswordHasher } from './crypto/password-hasher.ts';
@@ -18,6 +20,7 @@ import { createHooks } from './hooks.ts';
 import { lazy } from './lazy.ts';
 import { createMailer } from './mailer/create-mailer.ts';
 import type { Mailer } from './mailer/mailer.ts';
+import { createJobQueue } from './outbox/job-queue.ts';
 import { createMailQueue } from './outbox/mail-queue.ts';
 import { mailSender, type OutboxChannel } from './outbox/outbox.service.ts';
 import type { OutboxSender } from './outbox/outbox-sender.ts';
@@ -35,6 +38,7 @@ export interface PlatformOverrides {
   readonly events?: EventBus;
   readonly mailer?: Mailer;
   readonly smsSender?: SmsSender;
+  readonly blobStore?: BlobStore;
   /** Outbox poll interval; the worker is also woken after every commit that queues a message. */
   readonly outboxPollMs?: number;
 }
@@ -42,7 +46,13 @@ export interface PlatformOverrides {
 export type PlatformLogger = OutboxLogger & { warn(fields: object, message: string): void };
 
 /** A purpose's key derived from the current ROSTER_SECRET (HMAC), so one secret serves every keyed hash. */
-export type DerivedKey = 'otp-code' | 'device-cookie' | 'invite-code' | 'recovery-code';
+export type DerivedKey =
+  | 'otp-code'
+  | 'device-cookie'
+  | 'invite-code'
+  | 'recovery-code'
+  | 'media-url'
+  | 'media-upload';
 
 export function createPlatform(
   config: Config,
@@ -76,6 +86,22 @@ export function createPlatform(
       return createMailer(config, clock);
     });
   const smsSender = overrides.smsSender ?? lazy(() => createSmsSender(config, clock));
+  const key = (purpose: DerivedKey) => hmacSha256(config.secrets[0]!, `roster/${purpose}-key`);
+  // An override belongs to its caller, who closes it.
+  let blobStoreMade = false;
+  const blobStore =
+    overrides.blobStore ??
+    lazy(() => {
+      blobStoreMade = true;
+      return createBlobStore({
+        storageUrl: config.storage.kind === 's3' ? config.storage.url : `file:${config.storage.dir}`,
+        dataDir: config.dataDir,
+        publicUrl: config.publicUrl,
+        signingKey: key('media-url'),
+        clock,
+      });
+    });
+  const mediaBase = config.media.publicUrl ?? `${config.publicUrl}/media`;
   const jobs = new Map<OutboxChannel, OutboxSender>();
   let worker: OutboxWorker | null = null;
   const wake = () => worker?.wake();
@@ -92,10 +118,14 @@ export function createPlatform(
     events,
     mail: createMailQueue({ clock, wake }),
     sms: createSmsQueue({ clock, wake }),
+    jobs: createJobQueue({ clock, wake }),
+    blobStore,
+    /** Where a public object is read: `PUBLIC_URL/media/<key>`, or under MEDIA_PUBLIC_URL (a CDN, the bucket). */
+    mediaUrl: (objectKey: string) => `${mediaBase}/${objectKey}`,
     hasher: overrides.hasher ?? createPasswordHasher(),
     encrypter: createEncrypter(config.secrets),
     hooks: createHooks(),
-    key: (purpose: DerivedKey) => hmacSha256(config.secrets[0]!, `roster/${purpose}-key`),
+    key,
 
     /** A module's outbox channel (a job that mails when it runs); before start(). */
     handleJobs(channel: OutboxChannel, sender: OutboxSender): void {
@@ -123,6 +153,7 @@ export function createPlatform(
       await worker?.stop();
       if (eventsMade) await events.close();
       if (mailerMade) await mailer.close?.();
+      if (blobStoreMade) await blobStore.close();
       const client = redis as Redis | null;
       if (client) {
         // quit() waits for a reply a dead Redis never sends.

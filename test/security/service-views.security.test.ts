@@ -71,6 +71,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
       hooks,
       users,
       isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
+      avatarUrl: (key) => `http://127.0.0.1/media/${key}`,
     });
     social = createSocialService({ db, dialect, clock: systemClock, profiles, guard, hooks, users });
     directory = createDirectoryService({ db, dialect, profiles, visibility: [visibleTo], guard, hooks });

@@ -7,7 +7,7 @@ import type { InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import type { SessionsService } from '../sessions/index.ts';
 import type { User, UsersService } from '../users/index.ts';
-import { createAccountsService } from './accounts.service.ts';
+import { createAccountsService, type SignupPhoto } from './accounts.service.ts';
 import { createOperatorService } from './operator.service.ts';
 
 /** Unverified sign-ups older than ROSTER_UNVERIFIED_TTL are purged this often. */
@@ -22,6 +22,8 @@ export interface AccountsModuleDeps {
   readonly verifyPassword: (user: User, password: string, ip: string) => Promise<boolean>;
   /** Read at request time (the reauthenticator and the modules it asks are made around this one). */
   readonly reauth: () => Reauthenticator;
+  /** Read at request time (the media module is made after this one). */
+  readonly signupPhoto: () => SignupPhoto;
 }
 
 export function createAccountsModule(p: Platform, deps: AccountsModuleDeps) {

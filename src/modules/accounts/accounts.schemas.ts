@@ -76,6 +76,13 @@ export const RegisterBody = Type.Object(
       Text(64, { description: 'An unused invite code; required when the service is invite-only' }),
     ),
     referralCode: Type.Optional(Text(64, { description: 'The referral code of whoever brought you' })),
+    avatarUploadKey: Type.Optional(
+      Text(200, {
+        description:
+          'A photo uploaded first (POST /v1/media/uploads, purpose `signup-avatar`, no token); it becomes the ' +
+          'new account’s avatar shortly after sign-up',
+      }),
+    ),
   },
   {
     additionalProperties: false,

@@ -65,6 +65,16 @@ export interface AccountsDeps {
   readonly mail: MailQueue;
   readonly guard: RateGuard;
   readonly config: AccountsConfig;
+  /** A sign-up's photo, uploaded before the account existed (media module; read at request time). */
+  readonly signupPhoto: () => SignupPhoto;
+}
+
+/** What a sign-up does with the photo it names (`avatarUploadKey`). */
+export interface SignupPhoto {
+  /** Refuses a key that cannot be used, before the sign-up looks at its address. */
+  check(uploadKey: string): Promise<void>;
+  /** In the new account's transaction: the photo becomes its avatar (processed in the background). */
+  claimForSignup(trx: Executor, uploadKey: string, userId: string): Promise<void>;
 }
 
 export function createAccountsService(deps: AccountsDeps) {

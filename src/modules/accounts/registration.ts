@@ -38,6 +38,8 @@ export interface RegisterInput extends AdmissionInput {
   readonly firstName?: string | undefined;
   readonly lastName?: string | undefined;
   readonly phone?: string | undefined;
+  /** A photo uploaded without a token (POST /v1/media/uploads, purpose `signup-avatar`). */
+  readonly avatarUploadKey?: string | undefined;
 }
 
 export interface Registration {
@@ -48,7 +50,17 @@ export interface Registration {
 
 type RegistrationDeps = Pick<
   AccountsDeps,
-  'db' | 'clock' | 'hasher' | 'otp' | 'sessions' | 'mail' | 'guard' | 'config' | 'admission' | 'users'
+  | 'db'
+  | 'clock'
+  | 'hasher'
+  | 'otp'
+  | 'sessions'
+  | 'mail'
+  | 'guard'
+  | 'config'
+  | 'admission'
+  | 'users'
+  | 'signupPhoto'
 > & {
   readonly queueVerification: (trx: Executor, user: { id: string; email: string }) => Promise<void>;
 };
@@ -122,6 +134,9 @@ export function createRegistration(deps: RegistrationDeps) {
       return 'duplicate' as const;
     }
     await createAccount(trx, deps, { ...user, passwordHash: secret, admission }, context, now);
+    // Only a new account gets the photo: a sign-up for a taken address never writes to that profile.
+    if (input.avatarUploadKey !== undefined)
+      await deps.signupPhoto().claimForSignup(trx, input.avatarUploadKey, user.id);
     if (config.requireEmailVerification)
       await deps.queueVerification(trx, { id: user.id, email: user.email! });
     return 'created' as const;
@@ -141,6 +156,8 @@ export function createRegistration(deps: RegistrationDeps) {
   return async function register(input: RegisterInput, context: RequestContext): Promise<Registration> {
     await guard.perIp('signup', context.ip, SIGNUP_PER_IP);
     const { email, username, phone } = validate(input);
+    // Checked on every path alike, so the reply tells nothing about the address.
+    if (input.avatarUploadKey !== undefined) await deps.signupPhoto().check(input.avatarUploadKey);
     const secret = await hasher.hash(input.password);
     const now = clock.now().toISOString();
     const user: User = {

@@ -39,6 +39,10 @@ export interface Profile {
   /** Kept by the social graph, through the profiles service, in the transaction of its edges. */
   followerCount: number;
   followingCount: number;
+  /** The avatar's blob key; written only by `setAvatar` (the media module). */
+  avatarKey: string | null;
+  /** The avatar shows no face where the operator requires one. */
+  avatarFlagged: boolean;
 }
 
 export const EMPTY_CONTACT: Contact = { country: null, state: null, city: null, address: null };
@@ -62,6 +66,8 @@ export const emptyProfile = (): Profile => ({
   custom: {},
   followerCount: 0,
   followingCount: 0,
+  avatarKey: null,
+  avatarFlagged: false,
 });
 
 const parsed = <T>(json: string | null): Partial<T> => (json ? (JSON.parse(json) as Partial<T>) : {});
@@ -84,6 +90,8 @@ export const toProfile = (r: Selectable<ProfilesTable>): Profile => ({
   custom: parsed<CustomData>(r.custom) as CustomData,
   followerCount: Number(r.follower_count),
   followingCount: Number(r.following_count),
+  avatarKey: r.avatar_key,
+  avatarFlagged: Boolean(r.avatar_flagged),
 });
 
 export async function findProfile(db: Executor, userId: string): Promise<Profile | null> {
@@ -98,8 +106,15 @@ export async function findProfiles(db: Executor, userIds: readonly string[]): Pr
   return new Map(rows.map((r) => [r.user_id, toProfile(r)]));
 }
 
-/** The columns a profile writes (the counters belong to the social graph and are left out). */
-export const profileRow = (p: Omit<Profile, 'followerCount' | 'followingCount'>, now: string) => ({
+/**
+ * The columns a profile edit writes. The counters (the social graph's) and the
+ * avatar (the media module's) are left out: each has its own narrow write, so
+ * an edit read before one of them changed cannot put the old value back.
+ */
+export const profileRow = (
+  p: Omit<Profile, 'followerCount' | 'followingCount' | 'avatarKey' | 'avatarFlagged'>,
+  now: string,
+) => ({
   display_name: p.displayName,
   bio: p.bio,
   pronouns: p.pronouns,
@@ -172,6 +187,35 @@ export async function addFollowers(
     .updateTable('profiles')
     .set((eb) => ({ follower_count: eb('follower_count', '+', followerIds.length) }))
     .where('user_id', '=', followeeId)
+    .execute();
+}
+
+/** Points the profile at a new avatar (or none); a new avatar starts unflagged. */
+export async function updateAvatarKey(
+  db: Executor,
+  userId: string,
+  key: string | null,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('profiles')
+    .set({ avatar_key: key, avatar_flagged: 0, updated_at: now })
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Flags or clears the profile, only while this avatar is still the profile's (an analysis can finish late). */
+export async function updateAvatarFlag(
+  db: Executor,
+  userId: string,
+  key: string,
+  flagged: boolean,
+): Promise<void> {
+  await db
+    .updateTable('profiles')
+    .set({ avatar_flagged: flagged ? 1 : 0 })
+    .where('user_id', '=', userId)
+    .where('avatar_key', '=', key)
     .execute();
 }
 

@@ -23,7 +23,14 @@ export const MeView = Type.Object(
     pronouns: Str,
     locale: Str,
     timezone: Str,
-    avatarUrl: Str,
+    avatarUrl: Nullable(
+      Type.String({
+        description: 'The 400×400 avatar (PUT /v1/me/avatar); its URL changes with each upload',
+      }),
+    ),
+    avatarFlagged: Type.Boolean({
+      description: 'Faces are required (ROSTER_AVATAR_REQUIRE_FACE) and the avatar shows none',
+    }),
     location: Str,
     contact: Type.Object({ country: Str, state: Str, city: Str, address: Str }),
     headline: Str,
@@ -62,6 +69,7 @@ export function toMeView(view: OwnerView): Static<typeof MeView> {
     locale: view.locale,
     timezone: view.timezone,
     avatarUrl: view.avatarUrl,
+    avatarFlagged: view.avatarFlagged,
     location: view.location,
     contact: { ...view.contact },
     headline: view.headline,

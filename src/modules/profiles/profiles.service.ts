@@ -36,11 +36,14 @@ import {
   findProfiles,
   lockProfiles,
   type Profile,
+  updateAvatarFlag,
+  updateAvatarKey,
   upsertProfile,
 } from './profiles.repository.ts';
 import {
   type AdminView,
   type Audience,
+  type AvatarUrl,
   adminView,
   type OwnerView,
   ownerView,
@@ -77,8 +80,10 @@ export function createProfilesService(deps: {
   users: Pick<UsersService, 'updateNames'>;
   /** Whether the social graph hides one user from another (a block either way). */
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
+  /** The public URL of an avatar's blob key. */
+  avatarUrl: AvatarUrl;
 }) {
-  const { db, dialect, clock, customFields, hooks } = deps;
+  const { db, dialect, clock, customFields, hooks, avatarUrl } = deps;
   const beforeErasure: ErasureStep[] = [];
   registerProfileHooks(hooks, dialect, beforeErasure);
 
@@ -103,7 +108,7 @@ export function createProfilesService(deps: {
 
   const ownView = async (userId: string): Promise<OwnerView> => {
     const { user, profile, tags } = await load(userId);
-    return ownerView(user, profile, tags);
+    return ownerView(user, profile, tags, avatarUrl);
   };
 
   return {
@@ -113,7 +118,7 @@ export function createProfilesService(deps: {
     /** What an operator sees of an account. */
     async adminView(userId: string): Promise<AdminView> {
       const { user, profile, tags } = await load(userId);
-      return adminView(user, profile, tags);
+      return adminView(user, profile, tags, avatarUrl);
     },
 
     /** Another user's public view: only listed accounts exist for others, and not across a block. */
@@ -121,7 +126,7 @@ export function createProfilesService(deps: {
       const viewerId = viewerIdOf(viewer);
       const { user, profile, tags } = await load(userId);
       if (!isListed(user) || (await deps.isHidden(viewerId, userId))) throw userError('user_not_found');
-      return publicView(user, profile, tags, customFields, await audienceOf(viewer));
+      return publicView(user, profile, tags, customFields, await audienceOf(viewer), avatarUrl);
     },
 
     /**
@@ -146,7 +151,7 @@ export function createProfilesService(deps: {
         const user = users.get(id);
         if (!isListed(user)) return [];
         const profile = profiles.get(id) ?? scored(user, emptyProfile());
-        return [publicView(user, profile, tags.get(id) ?? [], customFields, audience)];
+        return [publicView(user, profile, tags.get(id) ?? [], customFields, audience, avatarUrl)];
       });
     },
 
@@ -194,6 +199,21 @@ export function createProfilesService(deps: {
     /** Many follows of one account accepted at once, in the caller's transaction (under `lock`). */
     addFollowers: (ex: Executor, followeeId: string, followerIds: readonly string[]) =>
       addFollowers(ex, followeeId, followerIds),
+
+    /**
+     * Points the profile at a new avatar (or none), in the media module's
+     * transaction; the search entry and other followers of profileChanged
+     * see it at once.
+     */
+    async setAvatar(trx: Executor, userId: string, key: string | null, at: Date): Promise<void> {
+      await lockProfiles(trx, dialect, [userId]);
+      await updateAvatarKey(trx, userId, key, at.toISOString());
+      await hooks.run(trx, 'profileChanged', { userId, at });
+    },
+
+    /** Flags the profile when its avatar (still this one) shows no face and faces are required. */
+    flagAvatar: (ex: Executor, userId: string, key: string, flagged: boolean) =>
+      updateAvatarFlag(ex, userId, key, flagged),
 
     async update(userId: string, patch: ProfilePatch): Promise<OwnerView> {
       await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);

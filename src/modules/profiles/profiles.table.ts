@@ -26,6 +26,10 @@ export interface ProfilesTable {
   /** Kept by the social graph in the same transaction as its edges. */
   follower_count: Generated<number>;
   following_count: Generated<number>;
+  /** The avatar's blob key, set by the media module through the profiles service. */
+  avatar_key: Generated<string | null>;
+  /** 1 when faces are required (ROSTER_AVATAR_REQUIRE_FACE) and the avatar shows none. */
+  avatar_flagged: Generated<number>;
   updated_at: string;
 }
 

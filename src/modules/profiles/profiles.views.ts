@@ -93,6 +93,8 @@ export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly custom: CustomData;
   /** The owner's score: everything filled in counts. */
   readonly profileCompleteness: number;
+  /** Faces are required (ROSTER_AVATAR_REQUIRE_FACE) and the avatar shows none. */
+  readonly avatarFlagged: boolean;
   readonly updatedAt: string;
 }
 
@@ -101,6 +103,12 @@ export interface AdminView extends OwnerView {
   readonly status: UserStatus;
   readonly publicCompleteness: number;
 }
+
+/** The public URL of an avatar's blob key (PUBLIC_URL/media/… or MEDIA_PUBLIC_URL/…). */
+export type AvatarUrl = (key: string) => string;
+
+const avatarOf = (profile: Profile, url: AvatarUrl): string | null =>
+  profile.avatarKey === null ? null : url(profile.avatarKey);
 
 /** Who is looking at another user's public view. */
 export interface Audience {
@@ -126,6 +134,7 @@ export function publicView(
   tags: readonly Tag[],
   customFields: CustomFields,
   audience: Audience,
+  avatarUrl: AvatarUrl,
 ): PublicView {
   return {
     id: user.id,
@@ -133,7 +142,7 @@ export function publicView(
     name: nameOf(user, profile),
     bio: profile.bio,
     pronouns: profile.pronouns,
-    avatarUrl: null, // avatars arrive with the media module
+    avatarUrl: avatarOf(profile, avatarUrl),
     location: profile.location,
     headline: profile.headline,
     about: profile.about,
@@ -150,7 +159,12 @@ export function publicView(
   };
 }
 
-export function ownerView(user: User, profile: Profile, tags: readonly Tag[]): OwnerView {
+export function ownerView(
+  user: User,
+  profile: Profile,
+  tags: readonly Tag[],
+  avatarUrl: AvatarUrl,
+): OwnerView {
   return {
     id: user.id,
     username: user.username,
@@ -166,7 +180,8 @@ export function ownerView(user: User, profile: Profile, tags: readonly Tag[]): O
     pronouns: profile.pronouns,
     locale: profile.locale,
     timezone: profile.timezone,
-    avatarUrl: null,
+    avatarUrl: avatarOf(profile, avatarUrl),
+    avatarFlagged: profile.avatarFlagged,
     location: profile.location,
     contact: { ...profile.contact },
     headline: profile.headline,
@@ -182,8 +197,13 @@ export function ownerView(user: User, profile: Profile, tags: readonly Tag[]): O
   };
 }
 
-export const adminView = (user: User, profile: Profile, tags: readonly Tag[]): AdminView => ({
-  ...ownerView(user, profile, tags),
+export const adminView = (
+  user: User,
+  profile: Profile,
+  tags: readonly Tag[],
+  avatarUrl: AvatarUrl,
+): AdminView => ({
+  ...ownerView(user, profile, tags, avatarUrl),
   status: user.status,
   publicCompleteness: profile.publicCompleteness,
 });

@@ -4,7 +4,8 @@ import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/executor.ts';
 import { afterCommit } from '../db/unit-of-work.ts';
 import type { MailContent } from '../mailer/templates/index.ts';
-import { enqueue, enqueueMail, type OutboxChannel } from './outbox.service.ts';
+import { createJobQueue } from './job-queue.ts';
+import { enqueueMail, type OutboxChannel } from './outbox.service.ts';
 
 export interface MailQueue {
   queue(trx: Executor, to: string, content: MailContent): Promise<void>;
@@ -13,6 +14,7 @@ export interface MailQueue {
 }
 
 export function createMailQueue(deps: { clock: Clock; wake: () => void }): MailQueue {
+  const jobs = createJobQueue(deps);
   return {
     async queue(trx, to, content) {
       await enqueueMail(
@@ -23,9 +25,6 @@ export function createMailQueue(deps: { clock: Clock; wake: () => void }): MailQ
       // The worker sends once the change commits, without waiting for its next poll.
       await afterCommit(trx, deps.wake);
     },
-    async queueJob(trx, channel, payload) {
-      await enqueue(trx, channel, payload, deps.clock.now());
-      await afterCommit(trx, deps.wake);
-    },
+    queueJob: jobs.queue,
   };
 }

@@ -11,9 +11,17 @@ import { type OutboxSender, PermanentSendError } from './outbox-sender.ts';
 /**
  * Channels the outbox carries; each has one sender registered on the worker.
  * Besides messages, a channel may carry work to do off the request path
- * (`password_reset`: look an address up, then issue a code and queue its mail).
+ * (`password_reset`: look an address up, then issue a code and queue its mail;
+ * `avatar_analysis`: face detection on a new avatar; `avatar_import`: a
+ * sign-up's photo made into its avatar).
  */
-export type OutboxChannel = 'mail' | 'sms' | 'webhook' | 'password_reset';
+export type OutboxChannel =
+  | 'mail'
+  | 'sms'
+  | 'webhook'
+  | 'password_reset'
+  | 'avatar_analysis'
+  | 'avatar_import';
 
 /** Queues any channel's payload (JSON-serialisable); returns the outbox id. */
 export async function enqueue(

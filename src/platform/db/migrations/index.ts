@@ -14,6 +14,7 @@ import { emailAddresses } from './0012-email-addresses.ts';
 import { phoneNetworks } from './0013-phone-networks.ts';
 import { directoryReadModel } from './0014-directory-read-model.ts';
 import { referralVerification } from './0015-referral-verification.ts';
+import { media } from './0016-media.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -32,4 +33,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0013-phone-networks', phoneNetworks],
   ['0014-directory-read-model', directoryReadModel],
   ['0015-referral-verification', referralVerification],
+  ['0016-media', media],
 ];

@@ -1,0 +1,6 @@
+// The media module's entry: what other modules and faces may use of it.
+export type { AvatarsService, AvatarView } from './avatars.service.ts';
+export type { FaceDetector } from './faces/face-detector.ts';
+export { createMediaModule, type MediaModule } from './media.module.ts';
+export type { MediaObjects } from './media-objects.service.ts';
+export type { UploadsService, UploadTicket } from './uploads.service.ts';

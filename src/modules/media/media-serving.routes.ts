@@ -1,0 +1,159 @@
+// `/media/{key}`: objects streamed from the store. Public avatars are
+// immutable (a new upload gets a new key), so they are cacheable forever;
+// other objects only through a signed link. Every reply says what it is and
+// forbids sniffing, and images may be shown by other origins. With the
+// filesystem driver, PUT here is where signed direct uploads land.
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
+import type { App } from '../../http/app-types.ts';
+import { problemResponses } from '../../http/problem.ts';
+import type { BlobInfo } from '../../platform/blob-store/blob-store.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { commonError } from '../../platform/errors.ts';
+import { parseRange } from './byte-range.ts';
+import { mediaError } from './media.errors.ts';
+import type { LinkProof, MediaObjects } from './media-objects.service.ts';
+import type { UploadsService } from './uploads.service.ts';
+
+export interface MediaServingDeps {
+  readonly clock: Clock;
+  readonly mediaObjects: MediaObjects;
+  readonly uploads: UploadsService;
+  /** Direct uploads land here only with the filesystem driver (S3 takes them itself). */
+  readonly acceptsUploads: boolean;
+  readonly maxBytes: number;
+}
+
+const Params = Type.Object({ '*': Type.String({ description: 'The object key' }) });
+const Proof = Type.Object({
+  expires: Type.Optional(
+    Type.String({ maxLength: 20, description: 'A signed link’s expiry (Unix seconds)' }),
+  ),
+  signature: Type.Optional(Type.String({ maxLength: 100, description: 'A signed link’s signature' })),
+});
+
+const YEAR_SECONDS = 31_536_000;
+
+interface ServeRequest {
+  readonly params: { readonly '*': string };
+  readonly query: LinkProof;
+  readonly headers: { readonly 'if-none-match'?: string | undefined; readonly range?: string | undefined };
+}
+
+function describe(reply: FastifyReply, info: BlobInfo, proof: LinkProof, now: Date): void {
+  reply.header('content-type', info.contentType);
+  reply.header('etag', info.etag);
+  reply.header('last-modified', info.lastModified.toUTCString());
+  reply.header('accept-ranges', 'bytes');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('cross-origin-resource-policy', 'cross-origin');
+  // Nothing served here is a page: even a mislabelled object cannot run script.
+  reply.header('content-security-policy', "default-src 'none'; sandbox");
+  if (proof.signature === undefined) {
+    reply.header('cache-control', `public, max-age=${YEAR_SECONDS}, immutable`);
+  } else {
+    const left = Math.max(0, Number(proof.expires) - Math.floor(now.getTime() / 1000));
+    reply.header('cache-control', `private, max-age=${Math.min(left, YEAR_SECONDS)}`);
+  }
+}
+
+const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
+  (ifNoneMatch ?? '').split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+
+export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
+  const { mediaObjects, uploads } = deps;
+
+  const serve = (head: boolean) => async (request: ServeRequest, reply: FastifyReply) => {
+    const key = request.params['*'];
+    const proof = request.query;
+    const info = await mediaObjects.stat(key, proof);
+    describe(reply, info, proof, deps.clock.now());
+    if (matches(request.headers['if-none-match'], info.etag)) return reply.code(304).send();
+    const range = parseRange(request.headers.range, info.size);
+    if (range === 'unsatisfiable') {
+      reply.header('content-range', `bytes */${info.size}`);
+      throw mediaError('range_not_satisfiable', { detail: `The object has ${info.size} bytes.` });
+    }
+    if (range !== 'whole') {
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
+      reply.header('content-length', String(range.end - range.start + 1));
+    } else reply.header('content-length', String(info.size));
+    if (head) return reply.send();
+    const blob = await mediaObjects.open(key, proof, range === 'whole' ? undefined : range);
+    return reply.send(blob.body);
+  };
+
+  const schema = (summary: string, description: string) => ({
+    tags: ['media'],
+    summary,
+    description,
+    params: Params,
+    querystring: Proof,
+    response: problemResponses(403, 404, 416),
+  });
+
+  app.get(
+    '/media/*',
+    {
+      // HEAD is its own route: it never opens the object's stream.
+      exposeHeadRoute: false,
+      schema: {
+        ...schema(
+          'An object: an avatar, or anything through a signed link',
+          'Public avatars: `Cache-Control: public, max-age=31536000, immutable` and a strong ETag (304 on ' +
+            '`If-None-Match`). Other objects need a signed link (POST /v1/media/links): without one a 403 ' +
+            '`signed_link_required`, with an expired or altered one a 403 `signed_link_invalid`, even for a ' +
+            'public object. One byte range is honoured (`Range: bytes=…`, 206).',
+        ),
+        operationId: 'getMediaObject',
+      },
+    },
+    serve(false),
+  );
+  app.head(
+    '/media/*',
+    {
+      schema: {
+        ...schema('An object’s headers', 'As GET, without the body.'),
+        operationId: 'headMediaObject',
+      },
+    },
+    serve(true),
+  );
+
+  // Signed direct uploads to the filesystem driver; the bytes are streamed to the store, never buffered.
+  app.register(async (scope: App) => {
+    scope.addContentTypeParser(/^image\//, (_request, payload, done) => done(null, payload));
+    scope.put(
+      '/media/*',
+      {
+        schema: {
+          ...schema(
+            'Upload the bytes of a direct upload (signed URL)',
+            'The `uploadUrl` of POST /v1/media/uploads, with its `headers`: the type and length signed into ' +
+              'the URL, before it expires. Only with the filesystem storage driver; S3 takes uploads itself.',
+          ),
+          operationId: 'putMediaUpload',
+          response: { 204: Type.Null(), ...problemResponses(403, 404, 411, 413, 422) },
+        },
+      },
+      async (request, reply) => {
+        if (!deps.acceptsUploads) throw mediaError('media_not_found');
+        const key = request.params['*'];
+        const contentType = String(request.headers['content-type'] ?? '');
+        const length = request.headers['content-length'];
+        if (length === undefined || !/^\d+$/.test(length))
+          throw commonError('malformed_request', { detail: 'Send Content-Length: the signed size.' });
+        const size = Number(length);
+        if (size > deps.maxBytes) throw mediaError('image_too_large');
+        mediaObjects.admitUpload(key, request.query, contentType, size);
+        await uploads.receive(key, request.body as Readable, contentType, size);
+        return reply.code(204).send(null);
+      },
+    );
+  });
+}

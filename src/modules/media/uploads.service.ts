@@ -1,0 +1,238 @@
+// Direct uploads: the client asks for a short-lived signed URL, PUTs the
+// bytes straight to the store (S3's presigned PUT, or Roster's own signed
+// route for the filesystem driver), then names the upload key to use them.
+// A key is a bearer capability: usable once, by the user it was made for
+// (or, for a sign-up photo, by the sign-up that names it), before it expires,
+// and only for bytes of the size and type it was made for.
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../../platform/blob-store/blob-store.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { DomainError } from '../../platform/domain-error.ts';
+import { commonError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { JobQueue } from '../../platform/outbox/job-queue.ts';
+import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { mediaError } from './media.errors.ts';
+import { SIGNUP_UPLOADS_PER_IP, UPLOAD_URLS_PER_USER } from './media.limits.ts';
+import {
+  claimUpload,
+  deleteUpload,
+  findUploadByHash,
+  findUploadById,
+  findUploadByObjectKey,
+  insertTrash,
+  insertUpload,
+  type UploadRow,
+} from './media.repository.ts';
+import type { UploadPurpose } from './media.table.ts';
+import { newUploadKey, uploadKeyHash, uploadObjectKey } from './object-keys.ts';
+import type { ObjectTrash } from './object-trash.ts';
+import { readCapped } from './read-capped.ts';
+
+/** What a direct upload may carry: the formats an avatar accepts. */
+export const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif'] as const;
+export const UPLOAD_PURPOSES = ['avatar', 'signup-avatar'] as const satisfies readonly UploadPurpose[];
+/** How long the signed URL accepts the bytes. */
+export const UPLOAD_URL_TTL_MS = 15 * 60_000;
+/** How long the upload waits to be used: an avatar is set at once; a sign-up form may take a while. */
+export const CLAIM_TTL_MS: Record<UploadPurpose, number> = {
+  avatar: 60 * 60_000,
+  'signup-avatar': 24 * 60 * 60_000,
+};
+
+export interface UploadInput {
+  readonly contentType: string;
+  readonly size: number;
+  readonly purpose: UploadPurpose;
+}
+
+export interface UploadTicket {
+  readonly uploadUrl: string;
+  readonly uploadKey: string;
+  readonly method: 'PUT';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly expiresAt: string;
+  readonly claimExpiresAt: string;
+}
+
+/** Who asks for an upload URL: a signed-in user, or nobody yet (a sign-up form). */
+export type Uploader = { readonly userId: string } | { readonly anonymous: true };
+
+export function createUploadsService(deps: {
+  db: Executor;
+  clock: Clock;
+  guard: RateGuard;
+  blobStore: BlobStore;
+  jobs: JobQueue;
+  trash: ObjectTrash;
+  keySecret: string;
+  maxBytes: number;
+}) {
+  const { db, clock, blobStore } = deps;
+  const hash = (uploadKey: string) => uploadKeyHash(deps.keySecret, uploadKey);
+
+  function validate(input: UploadInput, uploader: Uploader): void {
+    const errors = [];
+    if (!(UPLOAD_TYPES as readonly string[]).includes(input.contentType))
+      errors.push({ path: 'contentType', message: `must be one of ${UPLOAD_TYPES.join(', ')}` });
+    if ('userId' in uploader && input.purpose !== 'avatar')
+      errors.push({ path: 'purpose', message: 'a signed-in user uploads with purpose `avatar`' });
+    if (errors.length > 0)
+      throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
+    if ('anonymous' in uploader && input.purpose !== 'signup-avatar')
+      throw commonError('unauthenticated', {
+        detail: 'Only a sign-up photo (`signup-avatar`) may be uploaded without a token.',
+      });
+    if (input.size > deps.maxBytes)
+      throw mediaError('image_too_large', { detail: `An upload may be at most ${deps.maxBytes} bytes.` });
+  }
+
+  /** An upload that is still the caller's to use, or why not. */
+  function usable(upload: UploadRow | undefined, owner: string | null, purpose: UploadPurpose): UploadRow {
+    if (!upload || upload.owner_id !== owner || upload.purpose !== purpose)
+      throw mediaError('upload_not_found');
+    if (upload.claimed_at !== null) throw mediaError('upload_used');
+    if (clock.now().toISOString() >= upload.claim_expires_at) throw mediaError('upload_expired');
+    return upload;
+  }
+
+  /**
+   * The upload's bytes go (the sweep retries a failed delete). A used
+   * upload's row stays until its claim would have expired, so that a second
+   * use is told it was used; the sweep removes it then.
+   */
+  async function retire(upload: UploadRow, keepRow: boolean): Promise<void> {
+    await inTransaction(db, async (trx) => {
+      await insertTrash(trx, upload.object_key, upload.content_type, clock.now().toISOString());
+      if (!keepRow) await deleteUpload(trx, upload.id);
+    });
+    await deps.trash.deleteNow([upload.object_key]);
+  }
+
+  async function readUpload(upload: UploadRow): Promise<Buffer | null> {
+    const blob = await blobStore.get(upload.object_key);
+    if (!blob) return null;
+    const bytes = await readCapped(blob.body, upload.size);
+    if (bytes === null || bytes.length !== upload.size || blob.info.contentType !== upload.content_type)
+      throw mediaError('upload_mismatch');
+    return bytes;
+  }
+
+  return {
+    async create(uploader: Uploader, input: UploadInput, context: RequestContext): Promise<UploadTicket> {
+      validate(input, uploader);
+      if ('userId' in uploader) await deps.guard.perUser('upload-url', uploader.userId, UPLOAD_URLS_PER_USER);
+      else await deps.guard.perIp('signup-upload', context.ip, SIGNUP_UPLOADS_PER_IP);
+      const now = clock.now();
+      const id = newId();
+      const uploadKey = newUploadKey();
+      const objectKey = uploadObjectKey(id);
+      const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_MS);
+      const claimExpiresAt = new Date(now.getTime() + CLAIM_TTL_MS[input.purpose]);
+      await insertUpload(
+        db,
+        {
+          id,
+          keyHash: hash(uploadKey),
+          ownerId: 'userId' in uploader ? uploader.userId : null,
+          purpose: input.purpose,
+          contentType: input.contentType,
+          size: input.size,
+          objectKey,
+          urlExpiresAt: expiresAt.toISOString(),
+          claimExpiresAt: claimExpiresAt.toISOString(),
+        },
+        now.toISOString(),
+      );
+      const signed = await blobStore.presignPut(objectKey, {
+        contentType: input.contentType,
+        size: input.size,
+        expiresAt,
+      });
+      return {
+        uploadUrl: signed.url,
+        uploadKey,
+        method: signed.method,
+        headers: signed.headers,
+        expiresAt: expiresAt.toISOString(),
+        claimExpiresAt: claimExpiresAt.toISOString(),
+      };
+    },
+
+    /**
+     * The bytes of a signed PUT to Roster itself (filesystem driver), after
+     * the route has checked the signature: stored only while the upload waits
+     * for them, and only at the size and type it was made for.
+     */
+    async receive(objectKey: string, body: Readable, contentType: string, size: number): Promise<void> {
+      const upload = await findUploadByObjectKey(db, objectKey);
+      const now = clock.now().toISOString();
+      if (!upload || upload.claimed_at !== null || now >= upload.url_expires_at)
+        throw mediaError('signed_link_invalid');
+      if (contentType !== upload.content_type || size !== upload.size) throw mediaError('upload_mismatch');
+      await blobStore.put(objectKey, body, { contentType, size });
+    },
+
+    /** Takes a signed-in user's upload for their avatar: its bytes, once. */
+    async take(userId: string, uploadKey: string): Promise<Buffer> {
+      const upload = usable(await findUploadByHash(db, hash(uploadKey)), userId, 'avatar');
+      // Nothing uploaded yet: the key stays usable, so the client can finish and retry.
+      if (!(await blobStore.head(upload.object_key))) throw mediaError('upload_missing');
+      if (!(await claimUpload(db, upload.id, userId, clock.now().toISOString())))
+        throw mediaError('upload_used');
+      try {
+        const bytes = await readUpload(upload);
+        if (!bytes) throw mediaError('upload_missing');
+        return bytes;
+      } finally {
+        await retire(upload, true);
+      }
+    },
+
+    /** Refuses a sign-up naming an unusable photo, before the sign-up looks at its address. */
+    async check(uploadKey: string): Promise<void> {
+      const upload = usable(await findUploadByHash(db, hash(uploadKey)), null, 'signup-avatar');
+      if (!(await blobStore.head(upload.object_key))) throw mediaError('upload_missing');
+    },
+
+    /** In a new account's transaction: the sign-up's photo becomes its avatar once processed (a job). */
+    async claimForSignup(trx: Executor, uploadKey: string, userId: string): Promise<void> {
+      const upload = await findUploadByHash(trx, hash(uploadKey));
+      if (!upload || upload.owner_id !== null || upload.purpose !== 'signup-avatar') return;
+      // A concurrent sign-up naming the same key may win; this one goes on without a photo.
+      if (await claimUpload(trx, upload.id, userId, clock.now().toISOString()))
+        await deps.jobs.queue(trx, 'avatar_import', { uploadId: upload.id });
+    },
+
+    /**
+     * The `avatar_import` job: a claimed sign-up photo's bytes, handed to
+     * `install`; the upload goes whatever the outcome, except a failure of
+     * the store, which the outbox retries.
+     */
+    async importClaimed(
+      uploadId: string,
+      install: (userId: string, bytes: Buffer) => Promise<unknown>,
+    ): Promise<'imported' | 'nothing' | DomainError> {
+      const upload = await findUploadById(db, uploadId);
+      if (!upload?.claimed_by) return 'nothing';
+      let outcome: 'imported' | 'nothing' | DomainError = 'nothing';
+      try {
+        const bytes = await readUpload(upload);
+        if (bytes) {
+          await install(upload.claimed_by, bytes);
+          outcome = 'imported';
+        }
+      } catch (error) {
+        // The store or the database failed: thrown, so the outbox tries again.
+        if (!(error instanceof DomainError)) throw error;
+        outcome = error; // not an image, or the account went: nothing to retry
+      }
+      await retire(upload, false);
+      return outcome;
+    },
+  };
+}
+
+export type UploadsService = ReturnType<typeof createUploadsService>;
