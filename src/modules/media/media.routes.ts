@@ -27,7 +27,8 @@ import type { MediaObjects } from './media-objects.service.ts';
 import type { UploadsService } from './uploads.service.ts';
 
 // Documentation of the byte bodies; their validation is the image pipeline's.
-const BinaryBody = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
+// No `type`: the parsed body is a Buffer, which a string schema would refuse.
+const BinaryBody = Type.Unsafe<Buffer>({ format: 'binary', description: 'The image file’s bytes' });
 const MultipartAvatar = Type.Unsafe<unknown>({
   type: 'object',
   properties: { file: { type: 'string', format: 'binary' } },
