@@ -225,7 +225,7 @@ for (const driver of ['fs', 's3'] as const) {
       });
       assert.equal(signup.statusCode, 201, signup.body);
       const token = signup.json().session.accessToken as string;
-      const avatar = await eventually(async () => {
+      const avatar = await eventually<{ width: number; url: string }>(async () => {
         const res = await request(t, 'GET', '/v1/me/avatar', { token });
         return res.statusCode === 200 ? res.json() : undefined;
       }, 'the sign-up photo');

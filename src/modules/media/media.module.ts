@@ -5,7 +5,7 @@ import type { Platform } from '../../platform/platform.ts';
 import type { ProfilesService } from '../profiles/index.ts';
 import { createAvatarsService } from './avatars.service.ts';
 import { createFaceAnalysis } from './face-analysis.ts';
-import { createFaceApiDetector } from './faces/face-api-detector.ts';
+import { createWorkerFaceDetector } from './faces/worker-face-detector.ts';
 import type { FaceDetector } from './faces/face-detector.ts';
 import { decodeRgb, processAvatar } from './image/process-avatar.ts';
 import { registerMediaHooks } from './media.hooks.ts';
@@ -45,7 +45,7 @@ export function createMediaModule(p: Platform, deps: MediaModuleDeps) {
   const analyze = createFaceAnalysis({
     ...p,
     detector: () => {
-      detector ??= createFaceApiDetector();
+      detector ??= createWorkerFaceDetector(clock);
       return detector;
     },
     decode: (bytes) => decodeRgb(bytes, 400),
