@@ -3,6 +3,7 @@
 // (`npm run docs:config`), so the two cannot drift apart.
 import { isIP } from 'node:net';
 import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
+import { parseStorageUrl } from '../platform/blob-store/create-blob-store.ts';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -64,6 +65,19 @@ const urlWithScheme =
       ? ok(url)
       : fail(`must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
   };
+
+// The blob store's own parser, so a bad bucket name or parameter stops start-up
+// with its reason instead of failing the first upload.
+const storageUrl = (raw: string): ParseResult<URL> => {
+  const url = urlWithScheme(['s3:', 'file:'])(raw);
+  if (!url.ok) return url;
+  try {
+    parseStorageUrl(raw.trim());
+  } catch (error) {
+    return fail((error as Error).message.replace(/^STORAGE_URL "[^"]*": /, ''));
+  }
+  return url;
+};
 
 export type DatabaseTarget =
   | { readonly dialect: 'sqlite'; readonly path: string }
@@ -233,7 +247,7 @@ export const configSchema = {
     defaultDoc: '`<data dir>/media` on disk',
     doc: '`s3://bucket?endpoint=...&region=...` for S3-compatible storage, or `file:<path>`',
     secret: true,
-    parse: urlWithScheme(['s3:', 'file:']),
+    parse: storageUrl,
   },
   MEDIA_PUBLIC_URL: {
     doc: 'base URL that public media links (avatars) point at, such as a CDN or the bucket, instead of `PUBLIC_URL/media/`',

@@ -138,6 +138,15 @@ describe('loadConfig', () => {
     assert.match(problemsOf(env({ TRUST_PROXY: '10.0.0.0/33' }))[0]!, /^TRUST_PROXY: "10.0.0.0\/33"/);
     assert.match(problemsOf(env({ TRUST_PROXY: 'proxy.local' }))[0]!, /^TRUST_PROXY:/);
     assert.match(problemsOf(env({ ROSTER_COMPAT: '001,009' }))[0]!, /^ROSTER_COMPAT: unknown surface 009/);
+    assert.deepEqual(problemsOf(env({ STORAGE_URL: 's3://Bad_Bucket?region=eu-west-1' })), [
+      'STORAGE_URL: the bucket name must follow S3 naming rules (s3://my-bucket?…)',
+    ]);
+    assert.match(
+      problemsOf(env({ STORAGE_URL: 's3://media?colour=blue' }))[0]!,
+      /^STORAGE_URL: unknown parameter/,
+    );
+    assert.match(problemsOf(env({ MEDIA_PUBLIC_URL: 'ftp://cdn' }))[0]!, /^MEDIA_PUBLIC_URL:/);
+    assert.match(problemsOf(env({ ROSTER_AVATAR_MAX_BYTES: '10' }))[0]!, /^ROSTER_AVATAR_MAX_BYTES:/);
     assert.match(problemsOf(env({ SMTP_URL: 'http://mail' }))[0]!, /^SMTP_URL: must start with smtp:\/\//);
     assert.match(problemsOf(env({ ROSTER_CORS_ORIGINS: 'https://a.com/path' }))[0]!, /^ROSTER_CORS_ORIGINS:/);
     assert.match(problemsOf(env({ SMS_TRANSPORT: 'webhook' }))[0]!, /^SMS_WEBHOOK_URL: required/);

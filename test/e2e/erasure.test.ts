@@ -16,6 +16,7 @@ import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { get, login, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, type SignedUpAccount } from '../helpers/factories.ts';
+import { png } from '../helpers/images.ts';
 
 /** Tables kept on purpose: the tombstone, the audit trail, migration bookkeeping. */
 const KEPT = new Set(['users', 'audit_events']);
@@ -97,6 +98,28 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       currentPassword: me.password,
     });
     assert.equal(activated.statusCode, 200, activated.body);
+    // An avatar, and a direct upload whose bytes arrived but that was never used.
+    const avatar = await request(t, 'PUT', '/v1/me/avatar', {
+      token: me.token,
+      body: await png(),
+      headers: { 'content-type': 'image/png' },
+    });
+    assert.equal(avatar.statusCode, 200, avatar.body);
+    const bytes = await png(120, 120);
+    const ticket = await call('POST', '/v1/media/uploads', me.token, {
+      contentType: 'image/png',
+      size: bytes.length,
+      purpose: 'avatar',
+    });
+    assert.equal(ticket.statusCode, 201, ticket.body);
+    const target = new URL(ticket.json().uploadUrl);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: target.pathname + target.search,
+      headers: ticket.json().headers,
+      payload: bytes,
+    });
+    assert.equal(put.statusCode, 204, put.body);
     // A second session, and a pending MFA challenge from a third sign-in.
     const challenged = await login(t, me.email, me.password);
     assert.equal(challenged.statusCode, 200, challenged.body);
@@ -119,6 +142,9 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       'invite_codes',
       'referral_codes',
       'referrals',
+      'media_objects',
+      'media_uploads',
+      'media_avatars',
     ])
       assert.ok(before.has(table), `the set-up left a ${table} row`);
 

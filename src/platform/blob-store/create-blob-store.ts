@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Clock, systemClock } from '../clock.ts';
 import type { BlobStore } from './blob-store.ts';
+import { deferredBlobStore } from './deferred-blob-store.ts';
 import { createFsBlobStore } from './fs-blob-store.ts';
-import { createS3BlobStore } from './s3-blob-store.ts';
 
 export type StorageTarget =
   | { readonly driver: 'fs'; readonly root: string }
@@ -97,7 +97,12 @@ export function createBlobStore(config: BlobStoreConfig): BlobStore {
     config.storageUrl === undefined
       ? { driver: 'fs', root: join(config.dataDir, 'media') }
       : parseStorageUrl(config.storageUrl);
-  if (target.driver === 's3') return createS3BlobStore({ ...target, clock });
+  if (target.driver === 's3') {
+    const options = { ...target, clock };
+    return deferredBlobStore('s3', async () =>
+      (await import('./s3-blob-store.ts')).createS3BlobStore(options),
+    );
+  }
   return createFsBlobStore({
     root: target.root,
     publicUrl: config.publicUrl,
