@@ -5,6 +5,7 @@ import { availableParallelism, cpus, totalmem } from 'node:os';
 import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
+import { media } from './scenarios/media.ts';
 import { search } from './scenarios/search.ts';
 import { soak } from './scenarios/soak.ts';
 import { social } from './scenarios/social.ts';
@@ -15,6 +16,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   healthz,
   login,
   me,
+  media,
   search,
   social,
   soak,

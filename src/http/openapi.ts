@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { routeAuthOf } from './authenticate.ts';
 import { problemResponses } from './problem.ts';
 
@@ -79,10 +79,25 @@ function describeRoute(route: RouteOptions, operationIds: Map<string, string>): 
   route.schema = { ...schema, ...withScope, operationId, security };
 }
 
+/**
+ * A wildcard route (`/media/*`: object keys hold slashes) documented as the
+ * path parameter `{key}`, since OpenAPI has no wildcard.
+ */
+function wildcardAsKey({ schema, url }: { schema: FastifySchema; url: string }) {
+  if (!url.endsWith('/*')) return { schema, url };
+  const params = schema.params as { properties?: Record<string, unknown> } | undefined;
+  const { '*': wildcard, ...rest } = params?.properties ?? {};
+  return {
+    url: `${url.slice(0, -1)}{key}`,
+    schema: { ...schema, params: { ...params, properties: { ...rest, key: wildcard }, required: ['key'] } },
+  };
+}
+
 export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
   const operationIds = new Map<string, string>();
   app.addHook('onRoute', (route) => describeRoute(route, operationIds));
   await app.register(swagger, {
+    transform: wildcardAsKey,
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,

@@ -93,7 +93,13 @@ export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
     description,
     params: Params,
     querystring: Proof,
-    response: problemResponses(403, 404, 416),
+    response: {
+      200: {
+        description: 'The object’s bytes, streamed with its type (206: the range asked for; 304: unchanged)',
+        content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+      },
+      ...problemResponses(403, 404, 416),
+    },
   });
 
   app.get(

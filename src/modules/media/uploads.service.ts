@@ -5,7 +5,7 @@
 // (or, for a sign-up photo, by the sign-up that names it), before it expires,
 // and only for bytes of the size and type it was made for.
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../../platform/blob-store/blob-store.ts';
+import { BlobSizeMismatchError, type BlobStore } from '../../platform/blob-store/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { DomainError } from '../../platform/domain-error.ts';
@@ -172,7 +172,12 @@ export function createUploadsService(deps: {
       if (!upload || upload.claimed_at !== null || now >= upload.url_expires_at)
         throw mediaError('signed_link_invalid');
       if (contentType !== upload.content_type || size !== upload.size) throw mediaError('upload_mismatch');
-      await blobStore.put(objectKey, body, { contentType, size });
+      try {
+        await blobStore.put(objectKey, body, { contentType, size });
+      } catch (error) {
+        if (error instanceof BlobSizeMismatchError) throw mediaError('upload_mismatch');
+        throw error;
+      }
     },
 
     /** Takes a signed-in user's upload for their avatar: its bytes, once. */

@@ -48,6 +48,14 @@ export interface PresignGetOptions {
   readonly expiresAt: Date;
 }
 
+/** A body whose length is not the `size` it was put with: nothing was stored. */
+export class BlobSizeMismatchError extends Error {
+  constructor() {
+    super('body length does not match the declared size');
+    this.name = 'BlobSizeMismatchError';
+  }
+}
+
 export interface BlobStore {
   readonly driver: 'fs' | 's3';
   /** Writes the whole object or nothing (a reader never sees half an object). */

@@ -25,7 +25,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../clock.ts';
-import { type BlobInfo, type BlobStore, isObjectKey } from './blob-store.ts';
+import { type BlobInfo, BlobSizeMismatchError, type BlobStore, isObjectKey } from './blob-store.ts';
 import { type MediaMethod, signedMediaUrl, signMediaUrl, unixSeconds } from './signed-url.ts';
 
 export interface FsBlobStoreOptions {
@@ -49,7 +49,7 @@ interface Meta {
 /** A reader that keeps meeting a pair in the middle of a rename gives up and calls the object absent. */
 const READ_ATTEMPTS = 5;
 
-const mismatch = () => new RangeError('body length does not match the declared size');
+const mismatch = () => new BlobSizeMismatchError();
 /** Null where the file (or a folder on its path) does not exist. */
 const orNull = <T>(promise: Promise<T>): Promise<T | null> =>
   promise.catch((error: NodeJS.ErrnoException) => {

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../clock.ts';
-import { type BlobInfo, type BlobStore, isObjectKey } from './blob-store.ts';
+import { type BlobInfo, BlobSizeMismatchError, type BlobStore, isObjectKey } from './blob-store.ts';
 
 export interface S3BlobStoreOptions {
   readonly bucket: string;
@@ -49,7 +49,7 @@ function assertPrefix(prefix: string): void {
 
 /** The whole body, refusing one of another length than `size` as soon as that shows. */
 async function readBody(body: Buffer | Readable, size: number | undefined): Promise<Buffer> {
-  const mismatch = () => new RangeError('body length does not match the declared size');
+  const mismatch = () => new BlobSizeMismatchError();
   if (Buffer.isBuffer(body)) {
     if (size !== undefined && body.length !== size) throw mismatch();
     return body;
