@@ -153,9 +153,10 @@ export function compose(
     },
     async stop(): Promise<void> {
       accountsModule.stop();
-      await mediaModule.stop();
+      mediaModule.stopSweep();
       await sessionsModule.stop();
       await p.stop();
+      await mediaModule.close();
     },
   };
 }

@@ -5,8 +5,8 @@ import type { Platform } from '../../platform/platform.ts';
 import type { ProfilesService } from '../profiles/index.ts';
 import { createAvatarsService } from './avatars.service.ts';
 import { createFaceAnalysis } from './face-analysis.ts';
-import { createWorkerFaceDetector } from './faces/worker-face-detector.ts';
 import type { FaceDetector } from './faces/face-detector.ts';
+import { createWorkerFaceDetector } from './faces/worker-face-detector.ts';
 import { decodeRgb, processAvatar } from './image/process-avatar.ts';
 import { registerMediaHooks } from './media.hooks.ts';
 import { createMediaObjects } from './media-objects.service.ts';
@@ -80,8 +80,11 @@ export function createMediaModule(p: Platform, deps: MediaModuleDeps) {
         }
       });
     },
-    async stop(): Promise<void> {
+    stopSweep(): void {
       stopSweep?.();
+    },
+    /** After the outbox worker has stopped: no analysis is running any more. */
+    async close(): Promise<void> {
       await detector?.close();
     },
   };

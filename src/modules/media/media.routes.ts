@@ -29,10 +29,11 @@ import type { UploadsService } from './uploads.service.ts';
 // Documentation of the byte bodies; their validation is the image pipeline's.
 // No `type`: the parsed body is a Buffer, which a string schema would refuse.
 const BinaryBody = Type.Unsafe<Buffer>({ format: 'binary', description: 'The image file’s bytes' });
+// No `type` either: multipart parts are read by the handler, so the body Fastify validates is empty.
 const MultipartAvatar = Type.Unsafe<unknown>({
-  type: 'object',
   properties: { file: { type: 'string', format: 'binary' } },
   required: ['file'],
+  description: 'One file, in the `file` field',
 });
 
 export interface MediaRoutesDeps {

@@ -13,7 +13,10 @@ export interface DetectRequest {
 }
 
 export type DetectReply =
-  | { readonly id: number; readonly faces: { x: number; y: number; width: number; height: number; score: number }[] }
+  | {
+      readonly id: number;
+      readonly faces: { x: number; y: number; width: number; height: number; score: number }[];
+    }
   | { readonly id: number; readonly error: string };
 
 const detector = createFaceApiDetector();

@@ -15,11 +15,15 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export function createWorkerFaceDetector(clock: Clock, idleMs = FACE_WORKER_IDLE_MS): FaceDetector & {
+export function createWorkerFaceDetector(
+  clock: Clock,
+  idleMs = FACE_WORKER_IDLE_MS,
+): FaceDetector & {
   /** Whether the thread is running (tests). */
   readonly running: boolean;
 } {
   let worker: Worker | null = null;
+  let closed = false;
   let lastUse = 0;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -31,11 +35,11 @@ export function createWorkerFaceDetector(clock: Clock, idleMs = FACE_WORKER_IDLE
 
   function start(): Worker {
     const thread = new Worker(new URL('./face-worker.ts', import.meta.url));
-    thread.unref();
     thread.on('message', (reply: DetectReply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
+      if (pending.size === 0) thread.unref();
       if ('error' in reply) waiting.reject(new Error(reply.error));
       else waiting.resolve({ faces: reply.faces });
     });
@@ -60,17 +64,23 @@ export function createWorkerFaceDetector(clock: Clock, idleMs = FACE_WORKER_IDLE
       return worker !== null;
     },
     detect(image: RgbImage): Promise<FaceDetection> {
+      // A job still running at shutdown must not start a thread nobody will end.
+      if (closed) return Promise.reject(new Error('face detection is closed'));
       lastUse = clock.now().getTime();
       worker ??= start();
       const id = nextId++;
       const data = new Uint8Array(image.data);
       const request: DetectRequest = { id, data, width: image.width, height: image.height };
+      const thread = worker;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker!.postMessage(request, [data.buffer]);
+        // Held while it works for someone; an idle thread never keeps the process alive.
+        thread.ref();
+        thread.postMessage(request, [data.buffer]);
       });
     },
     async close(): Promise<void> {
+      closed = true;
       stopIdle();
       const thread = worker;
       worker = null;
