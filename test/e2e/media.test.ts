@@ -203,7 +203,10 @@ for (const driver of ['fs', 's3'] as const) {
       const read = (target: string) =>
         driver === 'fs'
           ? t.app.inject({ method: 'GET', url: pathOf(target) }).then((r) => r.statusCode)
-          : fetch(target).then(async (r) => (await r.arrayBuffer(), r.status));
+          : fetch(target).then(async (r) => {
+              await r.arrayBuffer();
+              return r.status;
+            });
       assert.equal(await read(url), 200);
       clock.advance(3000);
       if (driver === 's3') await new Promise((resolve) => setTimeout(resolve, 3000)); // S3 reads its own clock
