@@ -67,24 +67,31 @@ const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
 export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
   const { mediaObjects, uploads } = deps;
 
+  /** The object's headers, then its bytes: one read of the store for a plain GET, two for a range. */
   const serve = (head: boolean) => async (request: ServeRequest, reply: FastifyReply) => {
     const key = request.params['*'];
     const proof = request.query;
-    const info = await mediaObjects.stat(key, proof);
+    const ranged = request.headers.range !== undefined && !head;
+    const blob = head || ranged ? null : await mediaObjects.open(key, proof);
+    const info = blob?.info ?? (await mediaObjects.stat(key, proof));
     describe(reply, info, proof, deps.clock.now());
-    if (matches(request.headers['if-none-match'], info.etag)) return reply.code(304).send();
-    const range = parseRange(request.headers.range, info.size);
+    if (matches(request.headers['if-none-match'], info.etag)) {
+      blob?.body.destroy();
+      return reply.code(304).send();
+    }
+    const range = ranged ? parseRange(request.headers.range, info.size) : 'whole';
     if (range === 'unsatisfiable') {
       reply.header('content-range', `bytes */${info.size}`);
       throw mediaError('range_not_satisfiable', { detail: `The object has ${info.size} bytes.` });
     }
-    if (range !== 'whole') {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
-      reply.header('content-length', String(range.end - range.start + 1));
-    } else reply.header('content-length', String(info.size));
-    if (head) return reply.send();
-    const blob = await mediaObjects.open(key, proof, range === 'whole' ? undefined : range);
-    return reply.send(blob.body);
+    if (range === 'whole') {
+      reply.header('content-length', String(info.size));
+      if (head) return reply.send();
+      return reply.send((blob ?? (await mediaObjects.open(key, proof))).body);
+    }
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
+    reply.header('content-length', String(range.end - range.start + 1));
+    return reply.send((await mediaObjects.open(key, proof, range)).body);
   };
 
   const schema = (summary: string, description: string) => ({
