@@ -19,9 +19,10 @@
 // - sharp is imported on first use, so an idle server does not load libvips.
 import { availableParallelism } from 'node:os';
 import type { FailOnOptions, Metadata, Sharp, SharpOptions, WebpOptions } from 'sharp';
+import { createBoundedQueue } from '../../../platform/crypto/bounded-queue.ts';
 import { DomainError } from '../../../platform/domain-error.ts';
+import { commonError } from '../../../platform/errors.ts';
 import { mediaError } from '../media.errors.ts';
-import { limitConcurrency } from './limit-concurrency.ts';
 import {
   AVATAR_SIZE,
   AVATAR_SMALL_SIZE,
@@ -52,8 +53,23 @@ const DECODER: Readonly<Record<SourceFormat, string>> = {
   avif: 'heif',
 };
 
-/** The images being decoded at once: one per core; further uploads wait in line. */
-export const imageSlots = limitConcurrency(Math.max(1, availableParallelism()));
+const CORES = Math.max(1, availableParallelism());
+/**
+ * The images being decoded at once: one per core (each holds tens of
+ * megabytes while it runs, so this, not the number of uploads, bounds
+ * memory); a few more per core wait in line, and beyond that an upload is a
+ * fast 503 rather than a growing backlog.
+ */
+export const imageSlots = createBoundedQueue({
+  maxConcurrent: CORES,
+  maxQueued: 8 * CORES,
+  onFull: () =>
+    commonError('service_unavailable', {
+      detail: 'Too many images are being processed; retry shortly.',
+      retryAfter: 1,
+      internal: 'image queue full; upload shed',
+    }),
+});
 
 let loading: Promise<SharpFactory> | undefined;
 function loadSharp(): Promise<SharpFactory> {
