@@ -1,4 +1,4 @@
-// The soak's traffic: eight kinds of request a real client mix sends, each one
+// The soak's traffic: ten kinds of request a real client mix sends, each one
 // HTTP request with a client timeout, over a pool of signed-in accounts. An
 // operation that changes an account's tokens or follows holds that account
 // while it runs, so a rotated refresh token is never presented twice (which
@@ -17,11 +17,13 @@ export const KINDS = [
   'patchMe',
   'follow',
   'search',
+  'avatar',
+  'media',
   'readyz',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** Requests per second of each kind: 24 in all, two argon2id hashes a second among them. */
+/** Requests per second of each kind: 26.2 in all, two argon2id hashes a second among them. */
 export const RATES: Record<Kind, number> = {
   signUp: 0.5,
   login: 1.5,
@@ -30,6 +32,9 @@ export const RATES: Record<Kind, number> = {
   patchMe: 2,
   follow: 4,
   search: 5,
+  // A new avatar every five seconds (decoded, re-encoded, analysed for faces), read back twice a second.
+  avatar: 0.2,
+  media: 2,
   readyz: 1,
 };
 
@@ -62,15 +67,17 @@ export interface Answer {
 /** One request; rejects with a TimeoutError after REQUEST_TIMEOUT_MS (headers or body). */
 export async function request(
   url: string,
-  init: { method?: string; token?: string; body?: unknown } = {},
+  init: { method?: string; token?: string; body?: unknown; image?: Buffer } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.image !== undefined) headers['content-type'] = 'image/png';
+  const payload = init.image ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined);
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers,
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    ...(payload !== undefined ? { body: payload } : {}),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await res.text();
@@ -118,11 +125,13 @@ export interface Traffic {
   run(kind: Kind): Promise<Answer | null>;
 }
 
-export function soakTraffic(baseUrl: string, runId: string): Traffic {
+export function soakTraffic(baseUrl: string, runId: string, photo: Buffer): Traffic {
   const rand = prng(7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const pool: PoolAccount[] = [];
   let signUps = 0;
+  /** Avatar paths set so far, newest last (older ones are deleted by their replacement). */
+  const avatars: string[] = [];
 
   const signUp = async (): Promise<{ answer: Answer; account?: PoolAccount }> => {
     const n = signUps++;
@@ -223,6 +232,21 @@ export function soakTraffic(baseUrl: string, runId: string): Traffic {
       request(`${baseUrl}/v1/users?${new URLSearchParams({ q: pick(TERMS), limit: '20' })}`, {
         token: pick(pool).accessToken,
       }),
+    avatar: async () => {
+      const answer = await request(`${baseUrl}/v1/me/avatar`, {
+        method: 'PUT',
+        token: pick(pool).accessToken,
+        image: photo,
+      });
+      const url = (answer.body as { avatarUrl?: string } | null)?.avatarUrl;
+      if (answer.status === 200 && url) avatars.push(new URL(url).pathname);
+      return answer;
+    },
+    // The latest avatar, as a page of profiles shows them (404 only if it was replaced meanwhile).
+    media: async () => {
+      const path = avatars.at(-1);
+      return path ? request(`${baseUrl}${path}`) : request(`${baseUrl}/readyz`);
+    },
     readyz: () => request(`${baseUrl}/readyz`),
   };
 

@@ -1,4 +1,4 @@
-// Soak: modest mixed traffic (24 requests a second of eight kinds for 45 s of
+// Soak: modest mixed traffic (26 requests a second of ten kinds for 45 s of
 // every minute, then a quiet spell of sign-ins; see bench/soak-traffic.ts)
 // against one server process for 10 minutes (SOAK_SECONDS overrides), sent at
 // a fixed rate whatever the answers, so a server that stalls shows as
@@ -8,6 +8,7 @@
 // settled) and samples RSS every 30 s; the result is the totals, RSS growth,
 // and a verdict.
 import { setTimeout as sleep } from 'node:timers/promises';
+import sharp from 'sharp';
 import { ACTIVITY_BENCH_ENV, SIGN_IN_BENCH_ENV } from '../accounts.ts';
 import { rssMiB, startBenchServer } from '../server.ts';
 import { compactKinds, figures, isTimeout, merge, newTally, outcomeOf, type Tally } from '../soak-tally.ts';
@@ -31,6 +32,20 @@ const MAX_IN_FLIGHT = 500;
 const TICK_MS = 20;
 const MAX_RSS_GROWTH_PERCENT = 25;
 
+/** A 1200×900 photo-like PNG: what a phone sends, small enough for a steady trickle. */
+const soakPhoto = () =>
+  sharp({
+    create: {
+      width: 1200,
+      height: 900,
+      channels: 3,
+      background: '#000',
+      noise: { type: 'gaussian', mean: 120, sigma: 30 },
+    },
+  })
+    .png()
+    .toBuffer();
+
 interface Minute {
   readonly index: number;
   readonly fromSecond: number;
@@ -52,7 +67,7 @@ export async function soak(): Promise<Record<string, unknown>> {
   const startedAt = performance.now();
   let stopped: Record<string, unknown> = {};
   try {
-    const traffic = soakTraffic(server.url, Date.now().toString(36));
+    const traffic = soakTraffic(server.url, Date.now().toString(36), await soakPhoto());
     await traffic.fillPool(POOL_ACCOUNTS);
     const setupSeconds = round1((performance.now() - startedAt) / 1000);
 
