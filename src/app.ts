@@ -118,12 +118,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   socialRoutes(app, { social: roster.social, auth });
   invitesRoutes(app, { invites: roster.invites, auth });
   securityChangesRoutes(app, { securityChanges: roster.securityChanges });
-  mediaRoutes(app, { ...roster, auth, maxBytes: config.media.avatarMaxBytes });
+  const { avatars, uploads, mediaObjects } = roster;
+  mediaRoutes(app, { avatars, uploads, mediaObjects, auth, maxBytes: config.media.avatarMaxBytes });
   mediaServingRoutes(app, {
-    ...roster,
+    uploads,
+    mediaObjects,
     clock: deps.clock ?? systemClock,
     acceptsUploads: config.storage.kind === 'fs',
-    maxBytes: config.media.avatarMaxBytes,
   });
 
   return app;

@@ -129,7 +129,9 @@ export function compose(
   return {
     ...accountsModule,
     ...sessionsModule,
-    ...mediaModule,
+    avatars: mediaModule.avatars,
+    uploads: mediaModule.uploads,
+    mediaObjects: mediaModule.mediaObjects,
     users,
     directory,
     social,

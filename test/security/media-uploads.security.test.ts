@@ -338,7 +338,7 @@ describe(`media upload limits and expiry (${testDialect})`, () => {
       .toBuffer();
     assert.ok(data.length > SMALL_MAX * 1.4, `${data.length} bytes`);
     await refused(t, user, () => putRaw(t, user.token, data), 413, 'payload_too_large');
-    await refused(t, user, () => putParts(t, user.token, [filePart(data)]), 413, 'image_too_large');
+    await refused(t, user, () => putParts(t, user.token, [filePart(data)]), 413, 'payload_too_large');
   });
 
   it('an upload key past its claim expiry: 410 upload_expired', async () => {

@@ -72,7 +72,7 @@ export interface AccountsDeps {
 /** What a sign-up does with the photo it names (`avatarUploadKey`). */
 export interface SignupPhoto {
   /** Refuses a key that cannot be used, before the sign-up looks at its address. */
-  check(uploadKey: string): Promise<void>;
+  checkSignupKey(uploadKey: string): Promise<void>;
   /** In the new account's transaction: the photo becomes its avatar (processed in the background). */
   claimForSignup(trx: Executor, uploadKey: string, userId: string): Promise<void>;
 }

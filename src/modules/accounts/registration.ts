@@ -101,6 +101,11 @@ export function createRegistration(deps: RegistrationDeps) {
 
   type Signup = { input: RegisterInput; user: User; secret: string; context: RequestContext };
 
+  const claimPhoto = async (trx: Executor, input: RegisterInput, userId: string) => {
+    if (input.avatarUploadKey !== undefined)
+      await deps.signupPhoto().claimForSignup(trx, input.avatarUploadKey, userId);
+  };
+
   async function store(trx: Executor, { input, user, secret, context }: Signup) {
     const now = new Date(user.createdAt);
     const admission = await deps.admission.check(trx, input);
@@ -131,12 +136,14 @@ export function createRegistration(deps: RegistrationDeps) {
         await otp.retire(trx, 'email_verification', user.email!);
         await recordAudit(trx, { type: 'account.signup_contested', userId: existing.id, context }, now);
       }
+      // The placeholder takes the photo as a new account would, so the key is
+      // spent either way and cannot tell taken addresses apart; the existing
+      // account's profile is never written.
+      await claimPhoto(trx, input, user.id);
       return 'duplicate' as const;
     }
     await createAccount(trx, deps, { ...user, passwordHash: secret, admission }, context, now);
-    // Only a new account gets the photo: a sign-up for a taken address never writes to that profile.
-    if (input.avatarUploadKey !== undefined)
-      await deps.signupPhoto().claimForSignup(trx, input.avatarUploadKey, user.id);
+    await claimPhoto(trx, input, user.id);
     if (config.requireEmailVerification)
       await deps.queueVerification(trx, { id: user.id, email: user.email! });
     return 'created' as const;
@@ -157,7 +164,7 @@ export function createRegistration(deps: RegistrationDeps) {
     await guard.perIp('signup', context.ip, SIGNUP_PER_IP);
     const { email, username, phone } = validate(input);
     // Checked on every path alike, so the reply tells nothing about the address.
-    if (input.avatarUploadKey !== undefined) await deps.signupPhoto().check(input.avatarUploadKey);
+    if (input.avatarUploadKey !== undefined) await deps.signupPhoto().checkSignupKey(input.avatarUploadKey);
     const secret = await hasher.hash(input.password);
     const now = clock.now().toISOString();
     const user: User = {

@@ -10,6 +10,7 @@ import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import { lazy } from '../../platform/lazy.ts';
 import { changesUndone, passwordChanged } from '../../platform/mailer/templates/index.ts';
+import type { JobQueue } from '../../platform/outbox/job-queue.ts';
 import type { MailQueue } from '../../platform/outbox/mail-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -46,6 +47,8 @@ export interface CredentialsDeps {
   readonly otp: OtpService;
   readonly sessions: SessionsService;
   readonly mail: MailQueue;
+  /** Work off the request path (the password-reset look-up), run by the outbox worker. */
+  readonly jobs: JobQueue;
   readonly guard: RateGuard;
   readonly postLoginHooks: readonly PostLoginHook[];
   /** The user record; its writes run the lifecycle hooks. */
@@ -161,7 +164,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
         const user = await findUserByEmail(trx, email);
         await recordAudit(trx, { type: 'password.reset_requested', userId: user?.id ?? null, context }, now);
         // The outbox worker carries the job as it carries mail, woken at commit.
-        await mail.queueJob(trx, 'password_reset', { email } satisfies PasswordResetJob);
+        await deps.jobs.queue(trx, 'password_reset', { email } satisfies PasswordResetJob);
       });
     },
 

@@ -8,6 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { afterCommit } from '../../platform/db/unit-of-work.ts';
+import { commonError } from '../../platform/errors.ts';
 import type { JobQueue } from '../../platform/outbox/job-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { ProfilesService } from '../profiles/index.ts';
@@ -24,7 +25,7 @@ import {
   trashObjects,
   upsertAvatar,
 } from './media.repository.ts';
-import { avatarKeys } from './object-keys.ts';
+import { avatarKeys, PUBLIC_CACHE_CONTROL } from './object-keys.ts';
 import type { ObjectTrash } from './object-trash.ts';
 
 export interface AvatarVariant {
@@ -59,6 +60,8 @@ export interface AvatarsDeps {
   readonly profiles: Pick<ProfilesService, 'setAvatar' | 'lock'>;
   /** Decodes, checks and re-encodes (image/process-avatar.ts, behind the concurrency limit). */
   readonly process: (bytes: Buffer) => Promise<ProcessedAvatar>;
+  /** A direct upload's bytes, once (the uploads service). */
+  readonly takeUpload: (userId: string, uploadKey: string) => Promise<Buffer>;
   readonly requireFace: boolean;
 }
 
@@ -111,7 +114,11 @@ export function createAvatarsService(deps: AvatarsDeps) {
     try {
       await Promise.all(
         staged.map((s) =>
-          blobStore.put(s.key, s.image.data, { contentType: image.contentType, size: s.image.data.length }),
+          blobStore.put(s.key, s.image.data, {
+            contentType: image.contentType,
+            size: s.image.data.length,
+            cacheControl: PUBLIC_CACHE_CONTROL,
+          }),
         ),
       );
       const row = await inTransaction(db, async (trx) => {
@@ -123,13 +130,10 @@ export function createAvatarsService(deps: AvatarsDeps) {
         // Serialises two uploads by one user: each sees the other's avatar as the old one.
         await profiles.lock(trx, [userId]);
         const user = await findUserById(trx, userId);
-        // An erasure meanwhile trashed the staged objects: nothing to point at.
-        if (
-          !user ||
-          user.status === 'deleted' ||
-          (await markObjectsLive(trx, written, iso)) !== written.length
-        )
-          throw userError('user_not_found');
+        if (!user || user.status === 'deleted') throw userError('user_not_found');
+        // The objects were swept meanwhile (the store took longer than the staged grace): nothing to point at.
+        if ((await markObjectsLive(trx, written, iso)) !== written.length)
+          throw commonError('service_unavailable', { detail: 'Storage was too slow; retry shortly.' });
         const old = await findAvatar(trx, userId);
         const next = {
           user_id: userId,
@@ -142,7 +146,7 @@ export function createAvatarsService(deps: AvatarsDeps) {
           created_at: at.toISOString(),
         };
         await upsertAvatar(trx, next);
-        if (old) await retire(trx, [old.object_key, old.small_key], at);
+        if (old) await trashAfterCommit(trx, [old.object_key, old.small_key], at);
         await profiles.setAvatar(trx, userId, keys.large, at);
         await deps.jobs.queue(trx, 'avatar_analysis', { objectKey: keys.large });
         return { ...next, face_count: null, analyzed_at: null, analysis_error: null };
@@ -155,7 +159,7 @@ export function createAvatarsService(deps: AvatarsDeps) {
   }
 
   /** Trashes objects in `trx`; their bytes go once it commits. */
-  async function retire(trx: Executor, keys: string[], at: Date): Promise<void> {
+  async function trashAfterCommit(trx: Executor, keys: string[], at: Date): Promise<void> {
     await trashObjects(trx, keys, at.toISOString());
     await afterCommit(trx, () => trash.deleteNow(keys));
   }
@@ -167,6 +171,12 @@ export function createAvatarsService(deps: AvatarsDeps) {
     async upload(userId: string, bytes: Buffer): Promise<AvatarView> {
       await deps.guard.perUser('avatar-change', userId, AVATAR_CHANGES_PER_USER);
       return install(userId, bytes);
+    },
+
+    /** A direct upload made the avatar; the rate limit is checked before the key is used. */
+    async setFromUpload(userId: string, uploadKey: string): Promise<AvatarView> {
+      await deps.guard.perUser('avatar-change', userId, AVATAR_CHANGES_PER_USER);
+      return install(userId, await deps.takeUpload(userId, uploadKey));
     },
 
     async get(userId: string): Promise<AvatarView> {
@@ -182,7 +192,7 @@ export function createAvatarsService(deps: AvatarsDeps) {
         const old = await findAvatar(trx, userId);
         if (!old) throw mediaError('avatar_not_found');
         await deleteAvatar(trx, userId);
-        await retire(trx, [old.object_key, old.small_key], at);
+        await trashAfterCommit(trx, [old.object_key, old.small_key], at);
         await profiles.setAvatar(trx, userId, null, at);
       });
     },

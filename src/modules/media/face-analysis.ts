@@ -6,8 +6,9 @@
 import type { BlobStore } from '../../platform/blob-store/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import { DomainError } from '../../platform/domain-error.ts';
 import type { ProfilesService } from '../profiles/index.ts';
-import type { FaceDetector, RgbImage } from './faces/face-detector.ts';
+import { type FaceDetector, FaceDetectorUnavailableError, type RgbImage } from './faces/face-detector.ts';
 import { findAvatarByKey, recordAnalysis } from './media.repository.ts';
 import { readCapped } from './read-capped.ts';
 
@@ -43,6 +44,12 @@ export function createFaceAnalysis(deps: FaceAnalysisDeps) {
       if (!bytes) throw new Error('avatar object is larger than any avatar');
       faceCount = (await deps.detector().detect(await deps.decode(bytes))).faces.length;
     } catch (err) {
+      // The detector's thread or a decode slot is not there now: thrown, so the outbox tries again.
+      if (
+        err instanceof FaceDetectorUnavailableError ||
+        (err instanceof DomainError && err.kind === 'unavailable')
+      )
+        throw err;
       // The model or the decoder failed on these bytes: trying again would fail again.
       deps.logger.warn({ err, objectKey }, 'face analysis failed');
       error = ANALYSIS_FAILED;

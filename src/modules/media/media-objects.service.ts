@@ -11,7 +11,7 @@ import type { Executor } from '../../platform/db/executor.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { mediaError } from './media.errors.ts';
 import { LINKS_PER_USER } from './media.limits.ts';
-import { findLiveObject, findUploadByObjectKey } from './media.repository.ts';
+import { findUploadByObjectKey, isLiveObject } from './media.repository.ts';
 import { isPublicKey } from './object-keys.ts';
 
 /** Signed links live from 1 s to 7 days (S3's own ceiling for presigned URLs). */
@@ -35,10 +35,7 @@ export function createMediaObjects(deps: {
 
   /** Whether the user may read the object: a live public avatar, or an upload of theirs. */
   async function mayRead(userId: string, key: string): Promise<boolean> {
-    if (isPublicKey(key)) {
-      const object = await findLiveObject(db, key);
-      return object !== null;
-    }
+    if (isPublicKey(key)) return isLiveObject(db, key);
     const upload = await findUploadByObjectKey(db, key);
     if (!upload) return false;
     return upload.owner_id === userId || upload.claimed_by === userId;
@@ -65,26 +62,9 @@ export function createMediaObjects(deps: {
       // Unknown and forbidden look alike: a key is not confirmed to someone who may not read it.
       if (!isObjectKey(key) || !(await mayRead(userId, key))) throw mediaError('media_not_found');
       const expiresAt = new Date(clock.now().getTime() + expiresInSeconds * 1000);
-      const url = await blobStore.presignGet(key, { expiresAt });
+      // A raw upload's bytes were never checked: a download, never shown inline.
+      const url = await blobStore.presignGet(key, { expiresAt, attachment: !isPublicKey(key) });
       return { url, expiresAt: expiresAt.toISOString() };
-    },
-
-    /** Checks a PUT to Roster's own signed upload URL (the filesystem driver's direct uploads). */
-    admitUpload(key: string, proof: LinkProof, contentType: string, size: number): void {
-      if (!isObjectKey(key)) throw mediaError('media_not_found');
-      const verdict = verifyMediaSignature(
-        {
-          method: 'PUT',
-          key,
-          expires: Number(proof.expires),
-          signature: proof.signature ?? '',
-          contentType,
-          size,
-          now: clock.now(),
-        },
-        deps.signingKey,
-      );
-      if (verdict !== 'ok') throw mediaError('signed_link_invalid');
     },
 
     /** The object's metadata, when the route may serve it. */

@@ -14,15 +14,15 @@ import { commonError } from '../../platform/errors.ts';
 import { parseRange } from './byte-range.ts';
 import { mediaError } from './media.errors.ts';
 import type { LinkProof, MediaObjects } from './media-objects.service.ts';
+import { isPublicKey, PUBLIC_CACHE_CONTROL } from './object-keys.ts';
 import type { UploadsService } from './uploads.service.ts';
 
 export interface MediaServingDeps {
   readonly clock: Clock;
-  readonly mediaObjects: MediaObjects;
-  readonly uploads: UploadsService;
+  readonly mediaObjects: Pick<MediaObjects, 'stat' | 'open'>;
+  readonly uploads: Pick<UploadsService, 'receiveSigned'>;
   /** Direct uploads land here only with the filesystem driver (S3 takes them itself). */
   readonly acceptsUploads: boolean;
-  readonly maxBytes: number;
 }
 
 const Params = Type.Object({ '*': Type.String({ description: 'The object key' }) });
@@ -42,6 +42,8 @@ interface ServeRequest {
 }
 
 function describe(reply: FastifyReply, info: BlobInfo, proof: LinkProof, now: Date): void {
+  // A raw upload's bytes were never checked: a download, never shown inline.
+  if (!isPublicKey(info.key)) reply.header('content-disposition', 'attachment');
   reply.header('content-type', info.contentType);
   reply.header('etag', info.etag);
   reply.header('last-modified', info.lastModified.toUTCString());
@@ -51,7 +53,7 @@ function describe(reply: FastifyReply, info: BlobInfo, proof: LinkProof, now: Da
   // Nothing served here is a page: even a mislabelled object cannot run script.
   reply.header('content-security-policy', "default-src 'none'; sandbox");
   if (proof.signature === undefined) {
-    reply.header('cache-control', `public, max-age=${YEAR_SECONDS}, immutable`);
+    reply.header('cache-control', PUBLIC_CACHE_CONTROL);
   } else {
     const left = Math.max(0, Number(proof.expires) - Math.floor(now.getTime() / 1000));
     reply.header('cache-control', `private, max-age=${Math.min(left, YEAR_SECONDS)}`);
@@ -59,7 +61,9 @@ function describe(reply: FastifyReply, info: BlobInfo, proof: LinkProof, now: Da
 }
 
 const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
-  (ifNoneMatch ?? '').split(',').some((tag) => {
+  ifNoneMatch !== undefined &&
+  etag !== '' &&
+  ifNoneMatch.split(',').some((tag) => {
     const t = tag.trim();
     return t === '*' || t === etag || t === `W/${etag}`;
   });
@@ -67,18 +71,20 @@ const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
 export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
   const { mediaObjects, uploads } = deps;
 
-  /** The object's headers, then its bytes: one read of the store for a plain GET, two for a range. */
+  /**
+   * The object's headers, then its bytes: one read of the store for a plain
+   * GET; the info first for HEAD, a range or a conditional GET (which a 304
+   * answers without opening the bytes).
+   */
   const serve = (head: boolean) => async (request: ServeRequest, reply: FastifyReply) => {
     const key = request.params['*'];
     const proof = request.query;
     const ranged = request.headers.range !== undefined && !head;
-    const blob = head || ranged ? null : await mediaObjects.open(key, proof);
+    const infoFirst = head || ranged || request.headers['if-none-match'] !== undefined;
+    const blob = infoFirst ? null : await mediaObjects.open(key, proof);
     const info = blob?.info ?? (await mediaObjects.stat(key, proof));
     describe(reply, info, proof, deps.clock.now());
-    if (matches(request.headers['if-none-match'], info.etag)) {
-      blob?.body.destroy();
-      return reply.code(304).send();
-    }
+    if (matches(request.headers['if-none-match'], info.etag)) return reply.code(304).send();
     const range = ranged ? parseRange(request.headers.range, info.size) : 'whole';
     if (range === 'unsatisfiable') {
       reply.header('content-range', `bytes */${info.size}`);
@@ -151,20 +157,22 @@ export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
               'the URL, before it expires. Only with the filesystem storage driver; S3 takes uploads itself.',
           ),
           operationId: 'putMediaUpload',
-          response: { 204: Type.Null(), ...problemResponses(403, 404, 411, 413, 422) },
+          response: { 204: Type.Null(), ...problemResponses(400, 403, 404, 413, 422) },
         },
       },
       async (request, reply) => {
         if (!deps.acceptsUploads) throw mediaError('media_not_found');
-        const key = request.params['*'];
-        const contentType = String(request.headers['content-type'] ?? '');
         const length = request.headers['content-length'];
         if (length === undefined || !/^\d+$/.test(length))
           throw commonError('malformed_request', { detail: 'Send Content-Length: the signed size.' });
-        const size = Number(length);
-        if (size > deps.maxBytes) throw mediaError('image_too_large');
-        mediaObjects.admitUpload(key, request.query, contentType, size);
-        await uploads.receive(key, request.body as Readable, contentType, size);
+        const type = String(request.headers['content-type'] ?? '');
+        await uploads.receiveSigned(
+          request.params['*'],
+          request.query,
+          type,
+          Number(length),
+          request.body as Readable,
+        );
         return reply.code(204).send(null);
       },
     );

@@ -27,18 +27,20 @@ export function createMediaModule(p: Platform, deps: MediaModuleDeps) {
   const trash = createObjectTrash({ db, blobStore, clock, logger });
   registerMediaHooks(p.hooks, trash);
   const limits = { maxPixels: config.media.avatarMaxPixels };
+  const uploads = createUploadsService({
+    ...p,
+    trash,
+    keySecret: p.key('media-upload'),
+    signingKey: p.key('media-url'),
+    maxBytes: config.media.avatarMaxBytes,
+  });
   const avatars = createAvatarsService({
     ...p,
     trash,
     profiles: deps.profiles,
     process: (bytes) => processAvatar(bytes, limits),
+    takeUpload: uploads.takeForAvatar,
     requireFace: config.media.avatarRequireFace,
-  });
-  const uploads = createUploadsService({
-    ...p,
-    trash,
-    keySecret: p.key('media-upload'),
-    maxBytes: config.media.avatarMaxBytes,
   });
   const objects = createMediaObjects({ ...p, signingKey: p.key('media-url') });
   let detector: FaceDetector | null = deps.faceDetector ?? null;
@@ -68,8 +70,6 @@ export function createMediaModule(p: Platform, deps: MediaModuleDeps) {
     avatars,
     uploads,
     mediaObjects: objects,
-    /** Deletes what nobody references (tests call it after moving the clock). */
-    sweep: trash.sweep,
     start(): void {
       stopSweep = clock.every(SWEEP_EVERY_MS, async () => {
         try {

@@ -116,17 +116,14 @@ export async function deleteObjectRows(db: Executor, keys: readonly string[]): P
     .execute();
 }
 
-export async function findLiveObject(
-  db: Executor,
-  key: string,
-): Promise<{ ownerId: string | null; kind: MediaObjectKind } | null> {
+export async function isLiveObject(db: Executor, key: string): Promise<boolean> {
   const r = await db
     .selectFrom('media_objects')
-    .select(['owner_id', 'kind'])
+    .select('key')
     .where('key', '=', key)
     .where('state', '=', 'live')
     .executeTakeFirst();
-  return r ? { ownerId: r.owner_id, kind: r.kind } : null;
+  return r !== undefined;
 }
 
 export interface NewUpload {
@@ -170,16 +167,34 @@ export const findUploadById = (db: Executor, id: string): Promise<UploadRow | un
 export const findUploadByObjectKey = (db: Executor, objectKey: string): Promise<UploadRow | undefined> =>
   db.selectFrom('media_uploads').selectAll().where('object_key', '=', objectKey).executeTakeFirst();
 
-/** Claims an unclaimed, unexpired upload for `userId`; false when another claim (or expiry) came first. */
-export async function claimUpload(db: Executor, id: string, userId: string, now: string): Promise<boolean> {
+/**
+ * Claims an unclaimed, unexpired upload for `userId` (keeping its row until
+ * `keepUntil` when given); false when another claim (or expiry) came first.
+ */
+export async function claimUpload(
+  db: Executor,
+  id: string,
+  userId: string,
+  now: string,
+  keepUntil?: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('media_uploads')
-    .set({ claimed_by: userId, claimed_at: now })
+    .set({ claimed_by: userId, claimed_at: now, ...(keepUntil ? { claim_expires_at: keepUntil } : {}) })
     .where('id', '=', id)
     .where('claimed_at', 'is', null)
     .where('claim_expires_at', '>', now)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** Gives a claimed upload back (its bytes could not be read: the store failed). */
+export async function unclaimUpload(db: Executor, id: string): Promise<void> {
+  await db
+    .updateTable('media_uploads')
+    .set({ claimed_by: null, claimed_at: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteUpload(db: Executor, id: string): Promise<void> {

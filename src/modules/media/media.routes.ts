@@ -38,11 +38,17 @@ const MultipartAvatar = Type.Unsafe<unknown>({
 
 export interface MediaRoutesDeps {
   readonly avatars: AvatarsService;
-  readonly uploads: UploadsService;
-  readonly mediaObjects: MediaObjects;
+  readonly uploads: Pick<UploadsService, 'create'>;
+  readonly mediaObjects: Pick<MediaObjects, 'link'>;
   readonly auth: Authenticator;
   readonly maxBytes: number;
 }
+
+// Only a JSON body was validated (against UploadKeyBody); a text/plain one arrives as a string.
+const isUploadKeyBody = (body: unknown): body is Static<typeof UploadKeyBody> =>
+  typeof body === 'object' &&
+  body !== null &&
+  typeof (body as { uploadKey?: unknown }).uploadKey === 'string';
 
 /** The one `file` part of a multipart body, read whole (within the size limit). */
 async function multipartFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
@@ -59,8 +65,10 @@ async function multipartFile(request: FastifyRequest, maxBytes: number): Promise
   } catch (error) {
     if (error instanceof DomainError) throw error;
     const code = (error as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT')
-      throw mediaError('image_too_large', { detail: `An avatar may be at most ${maxBytes} bytes.` });
+    if (code === 'FST_REQ_FILE_TOO_LARGE')
+      throw commonError('payload_too_large', { detail: `An avatar may be at most ${maxBytes} bytes.` });
+    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
+      throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
     throw commonError('malformed_request', { detail: 'The multipart body could not be read.' });
   }
   if (file === null)
@@ -108,17 +116,22 @@ export function mediaRoutes(app: App, deps: MediaRoutesDeps): void {
               'application/octet-stream': { schema: BinaryBody },
             },
           },
-          response: { 200: Avatar, ...problemResponses(401, 404, 409, 410, 413, 415, 422, 429) },
+          response: { 200: Avatar, ...problemResponses(401, 404, 409, 410, 413, 415, 422, 429, 503) },
         },
       },
       async (request) => {
         const { userId } = principalOf(request);
         if (request.isMultipart())
           return toAvatar(await avatars.upload(userId, await multipartFile(request, maxBytes)));
-        const body = request.body as Buffer | Static<typeof UploadKeyBody>;
+        const body: unknown = request.body;
         if (Buffer.isBuffer(body)) return toAvatar(await avatars.upload(userId, body));
-        const bytes = await uploads.take(userId, body.uploadKey);
-        return toAvatar(await avatars.upload(userId, bytes));
+        if (!isUploadKeyBody(body))
+          throw commonError('unsupported_media_type', {
+            detail:
+              'Send the image as multipart (`file`), as the raw body (image/* or application/octet-stream), ' +
+              'or JSON {uploadKey}.',
+          });
+        return toAvatar(await avatars.setFromUpload(userId, body.uploadKey));
       },
     );
   });

@@ -110,8 +110,9 @@ export const UploadTicketReply = Type.Object(
     examples: [
       {
         uploadUrl:
-          'http://127.0.0.1:3000/media/uploads/0193a5c2-7d1e-7c3a-9b1f-4c2d8e9a0b11?expires=1796205600&signature=3q2-7w',
+          'http://127.0.0.1:3000/media/uploads/6f1c2a9e-4b7d-4e0a-9c3f-2d8b5e7a1c40?expires=1796205600&signature=3q2-7w',
         uploadKey: 'upk_Jx2cQp0e6oXn0bq7mVh4m1l7i0Yk3pQwZb9sR2tUvWc',
+        key: 'uploads/6f1c2a9e-4b7d-4e0a-9c3f-2d8b5e7a1c40',
         method: 'PUT',
         headers: { 'content-type': 'image/jpeg', 'content-length': '182113' },
         expiresAt: '2026-12-02T10:15:00.000Z',

@@ -44,7 +44,12 @@ export function createObjectTrash(deps: {
         }
       }),
     );
-    await deleteObjectRows(db, gone);
+    try {
+      await deleteObjectRows(db, gone);
+    } catch (err) {
+      // Runs after a commit: the change stands; the rows stay trash and the sweep finds them again.
+      logger.warn({ err }, 'media trash rows not deleted; the sweep retries');
+    }
     return gone.length;
   }
 

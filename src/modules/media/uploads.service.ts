@@ -5,9 +5,10 @@
 // (or, for a sign-up photo, by the sign-up that names it), before it expires,
 // and only for bytes of the size and type it was made for.
 import type { Readable } from 'node:stream';
-import { BlobSizeMismatchError, type BlobStore } from '../../platform/blob-store/blob-store.ts';
+import { BlobSizeMismatchError, type BlobStore, isObjectKey } from '../../platform/blob-store/blob-store.ts';
+import { verifyMediaSignature } from '../../platform/blob-store/signed-url.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { type Executor, inTransaction } from '../../platform/db/executor.ts';
+import type { Executor } from '../../platform/db/executor.ts';
 import { DomainError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -18,13 +19,13 @@ import { mediaError } from './media.errors.ts';
 import { SIGNUP_UPLOADS_PER_IP, UPLOAD_URLS_PER_USER } from './media.limits.ts';
 import {
   claimUpload,
-  deleteUpload,
   findUploadByHash,
   findUploadById,
   findUploadByObjectKey,
   insertTrash,
   insertUpload,
   type UploadRow,
+  unclaimUpload,
 } from './media.repository.ts';
 import type { UploadPurpose } from './media.table.ts';
 import { newUploadKey, uploadKeyHash, uploadObjectKey } from './object-keys.ts';
@@ -48,9 +49,17 @@ export interface UploadInput {
   readonly purpose: UploadPurpose;
 }
 
+/** The query of a signed URL to Roster itself. */
+export interface SignedProof {
+  readonly expires?: string | undefined;
+  readonly signature?: string | undefined;
+}
+
 export interface UploadTicket {
   readonly uploadUrl: string;
   readonly uploadKey: string;
+  /** The object's key (for POST /v1/media/links while it waits to be used). */
+  readonly key: string;
   readonly method: 'PUT';
   readonly headers: Readonly<Record<string, string>>;
   readonly expiresAt: string;
@@ -68,6 +77,8 @@ export function createUploadsService(deps: {
   jobs: JobQueue;
   trash: ObjectTrash;
   keySecret: string;
+  /** The key Roster's own signed upload URLs are checked with (the filesystem driver signs with it). */
+  signingKey: string;
   maxBytes: number;
 }) {
   const { db, clock, blobStore } = deps;
@@ -99,15 +110,12 @@ export function createUploadsService(deps: {
   }
 
   /**
-   * The upload's bytes go (the sweep retries a failed delete). A used
-   * upload's row stays until its claim would have expired, so that a second
-   * use is told it was used; the sweep removes it then.
+   * The upload is used up: its bytes go (the sweep retries a failed delete).
+   * Its row stays until the claim would have expired, so a second use is told
+   * it was used and a late PUT to a still-valid URL is swept with it.
    */
-  async function retire(upload: UploadRow, keepRow: boolean): Promise<void> {
-    await inTransaction(db, async (trx) => {
-      await insertTrash(trx, upload.object_key, upload.content_type, clock.now().toISOString());
-      if (!keepRow) await deleteUpload(trx, upload.id);
-    });
+  async function retireUpload(upload: UploadRow): Promise<void> {
+    await insertTrash(db, upload.object_key, upload.content_type, clock.now().toISOString());
     await deps.trash.deleteNow([upload.object_key]);
   }
 
@@ -120,6 +128,10 @@ export function createUploadsService(deps: {
     return bytes;
   }
 
+  /** Final answers end the upload; a failing store or database leaves it to be tried again. */
+  const isFinal = (error: unknown) =>
+    error instanceof DomainError && error.kind !== 'unavailable' && error.kind !== 'rate_limited';
+
   return {
     async create(uploader: Uploader, input: UploadInput, context: RequestContext): Promise<UploadTicket> {
       validate(input, uploader);
@@ -128,7 +140,7 @@ export function createUploadsService(deps: {
       const now = clock.now();
       const id = newId();
       const uploadKey = newUploadKey();
-      const objectKey = uploadObjectKey(id);
+      const objectKey = uploadObjectKey();
       const expiresAt = new Date(now.getTime() + UPLOAD_URL_TTL_MS);
       const claimExpiresAt = new Date(now.getTime() + CLAIM_TTL_MS[input.purpose]);
       await insertUpload(
@@ -154,6 +166,7 @@ export function createUploadsService(deps: {
       return {
         uploadUrl: signed.url,
         uploadKey,
+        key: objectKey,
         method: signed.method,
         headers: signed.headers,
         expiresAt: expiresAt.toISOString(),
@@ -162,11 +175,33 @@ export function createUploadsService(deps: {
     },
 
     /**
-     * The bytes of a signed PUT to Roster itself (filesystem driver), after
-     * the route has checked the signature: stored only while the upload waits
-     * for them, and only at the size and type it was made for.
+     * A signed PUT to Roster itself (the filesystem driver's direct uploads):
+     * the signature covers the key, expiry, type and length; the bytes are
+     * stored only while the upload waits for them, and streamed, never
+     * buffered.
      */
-    async receive(objectKey: string, body: Readable, contentType: string, size: number): Promise<void> {
+    async receiveSigned(
+      objectKey: string,
+      proof: SignedProof,
+      contentType: string,
+      size: number,
+      body: Readable,
+    ) {
+      if (!isObjectKey(objectKey)) throw mediaError('media_not_found');
+      if (size > deps.maxBytes) throw mediaError('image_too_large');
+      const verdict = verifyMediaSignature(
+        {
+          method: 'PUT',
+          key: objectKey,
+          expires: proof.expires ?? '',
+          signature: proof.signature ?? '',
+          contentType,
+          size,
+          now: clock.now(),
+        },
+        deps.signingKey,
+      );
+      if (verdict !== 'ok') throw mediaError('signed_link_invalid');
       const upload = await findUploadByObjectKey(db, objectKey);
       const now = clock.now().toISOString();
       if (!upload || upload.claimed_at !== null || now >= upload.url_expires_at)
@@ -180,24 +215,32 @@ export function createUploadsService(deps: {
       }
     },
 
-    /** Takes a signed-in user's upload for their avatar: its bytes, once. */
-    async take(userId: string, uploadKey: string): Promise<Buffer> {
+    /**
+     * A signed-in user's upload, for their avatar: its bytes, once. A store
+     * that fails while they are read gives the key back, so a retry can use
+     * it; any other outcome uses it up.
+     */
+    async takeForAvatar(userId: string, uploadKey: string): Promise<Buffer> {
       const upload = usable(await findUploadByHash(db, hash(uploadKey)), userId, 'avatar');
       // Nothing uploaded yet: the key stays usable, so the client can finish and retry.
       if (!(await blobStore.head(upload.object_key))) throw mediaError('upload_missing');
       if (!(await claimUpload(db, upload.id, userId, clock.now().toISOString())))
         throw mediaError('upload_used');
+      let bytes: Buffer | null;
       try {
-        const bytes = await readUpload(upload);
-        if (!bytes) throw mediaError('upload_missing');
-        return bytes;
-      } finally {
-        await retire(upload, true);
+        bytes = await readUpload(upload);
+      } catch (error) {
+        if (isFinal(error)) await retireUpload(upload);
+        else await unclaimUpload(db, upload.id);
+        throw error;
       }
+      await retireUpload(upload);
+      if (!bytes) throw mediaError('upload_missing');
+      return bytes;
     },
 
     /** Refuses a sign-up naming an unusable photo, before the sign-up looks at its address. */
-    async check(uploadKey: string): Promise<void> {
+    async checkSignupKey(uploadKey: string): Promise<void> {
       const upload = usable(await findUploadByHash(db, hash(uploadKey)), null, 'signup-avatar');
       if (!(await blobStore.head(upload.object_key))) throw mediaError('upload_missing');
     },
@@ -206,15 +249,20 @@ export function createUploadsService(deps: {
     async claimForSignup(trx: Executor, uploadKey: string, userId: string): Promise<void> {
       const upload = await findUploadByHash(trx, hash(uploadKey));
       if (!upload || upload.owner_id !== null || upload.purpose !== 'signup-avatar') return;
+      const now = clock.now();
+      // The bytes are kept a full claim period from now, so the sweep cannot
+      // take them while the import job waits or retries.
+      const keepUntil = new Date(now.getTime() + CLAIM_TTL_MS['signup-avatar']).toISOString();
       // A concurrent sign-up naming the same key may win; this one goes on without a photo.
-      if (await claimUpload(trx, upload.id, userId, clock.now().toISOString()))
+      if (await claimUpload(trx, upload.id, userId, now.toISOString(), keepUntil))
         await deps.jobs.queue(trx, 'avatar_import', { uploadId: upload.id });
     },
 
     /**
      * The `avatar_import` job: a claimed sign-up photo's bytes, handed to
-     * `install`; the upload goes whatever the outcome, except a failure of
-     * the store, which the outbox retries.
+     * `install`. A failing store, database or a full image queue is thrown, for
+     * the outbox to try again; any other outcome (done, not an image, the
+     * account gone) ends the upload.
      */
     async importClaimed(
       uploadId: string,
@@ -230,11 +278,10 @@ export function createUploadsService(deps: {
           outcome = 'imported';
         }
       } catch (error) {
-        // The store or the database failed: thrown, so the outbox tries again.
-        if (!(error instanceof DomainError)) throw error;
-        outcome = error; // not an image, or the account went: nothing to retry
+        if (!isFinal(error)) throw error;
+        outcome = error as DomainError;
       }
-      await retire(upload, false);
+      await retireUpload(upload);
       return outcome;
     },
   };

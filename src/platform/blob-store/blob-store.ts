@@ -17,6 +17,8 @@ export interface PutOptions {
   readonly contentType: string;
   /** When given, a body of any other length is refused and nothing is stored. */
   readonly size?: number;
+  /** Stored with the object where the store serves it itself (S3 behind MEDIA_PUBLIC_URL). */
+  readonly cacheControl?: string;
 }
 
 /** An inclusive byte range, as HTTP's Range header names one. */
@@ -46,6 +48,8 @@ export interface PresignPutOptions {
 
 export interface PresignGetOptions {
   readonly expiresAt: Date;
+  /** Served as a download, never shown inline (bytes nobody has checked, such as a raw upload). */
+  readonly attachment?: boolean;
 }
 
 /** A body whose length is not the `size` it was put with: nothing was stored. */

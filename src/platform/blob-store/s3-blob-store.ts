@@ -83,6 +83,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
     // checksum of an empty body, so the real upload fails. Only where S3 demands one.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // A store that hangs fails the request instead of holding it (and its
+    // upload's memory) for ever; the SDK retries what failed fast.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
   });
 
   function expiresIn(expiresAt: Date): number {
@@ -95,7 +98,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
   return {
     driver: 's3',
 
-    async put(key, body, { contentType, size }) {
+    async put(key, body, { contentType, size, cacheControl }) {
       assertKey(key);
       // Buffered (avatars are small): a length mismatch is refused before a byte
       // is sent, so no server can keep half an object, and the length is known.
@@ -107,6 +110,7 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
           Body: bytes,
           ContentType: contentType,
           ContentLength: bytes.length,
+          ...(cacheControl === undefined ? {} : { CacheControl: cacheControl }),
         }),
       );
       // PutObject's answer has no date; a HEAD would cost a round trip for a
@@ -194,9 +198,14 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       return { url, method: 'PUT', headers: { 'content-type': contentType, 'content-length': String(size) } };
     },
 
-    async presignGet(key, { expiresAt }) {
+    async presignGet(key, { expiresAt, attachment }) {
       assertKey(key);
-      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key }), {
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key,
+        ...(attachment ? { ResponseContentDisposition: 'attachment' } : {}),
+      });
+      return getSignedUrl(client, command, {
         expiresIn: expiresIn(expiresAt),
         signingDate: clock.now(),
       });

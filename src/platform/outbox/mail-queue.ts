@@ -4,17 +4,13 @@ import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/executor.ts';
 import { afterCommit } from '../db/unit-of-work.ts';
 import type { MailContent } from '../mailer/templates/index.ts';
-import { createJobQueue } from './job-queue.ts';
-import { enqueueMail, type OutboxChannel } from './outbox.service.ts';
+import { enqueueMail } from './outbox.service.ts';
 
 export interface MailQueue {
   queue(trx: Executor, to: string, content: MailContent): Promise<void>;
-  /** Queues a job whose sender mails when it runs (a password reset issues its code then). */
-  queueJob(trx: Executor, channel: OutboxChannel, payload: unknown): Promise<void>;
 }
 
 export function createMailQueue(deps: { clock: Clock; wake: () => void }): MailQueue {
-  const jobs = createJobQueue(deps);
   return {
     async queue(trx, to, content) {
       await enqueueMail(
@@ -25,6 +21,5 @@ export function createMailQueue(deps: { clock: Clock; wake: () => void }): MailQ
       // The worker sends once the change commits, without waiting for its next poll.
       await afterCommit(trx, deps.wake);
     },
-    queueJob: jobs.queue,
   };
 }

@@ -23,9 +23,17 @@ export interface FaceDetection {
   readonly faces: readonly FaceBox[];
 }
 
+/** The detector cannot run now (its thread ended, the node is stopping): try again later. */
+export class FaceDetectorUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaceDetectorUnavailableError';
+  }
+}
+
 export interface FaceDetector {
   /** Loads the model on first use; throws when the model cannot run (recorded as `analysisError`). */
   detect(image: RgbImage): Promise<FaceDetection>;
-  /** Frees the model's memory (process shutdown, tests). */
+  /** Frees the model's weights (process shutdown, tests); the WebAssembly runtime stays until its thread or process ends. */
   close(): Promise<void>;
 }

@@ -3,7 +3,12 @@
 // that analyses a few avatars an hour does not keep the model's memory.
 import { Worker } from 'node:worker_threads';
 import type { Clock } from '../../../platform/clock.ts';
-import type { FaceDetection, FaceDetector, RgbImage } from './face-detector.ts';
+import {
+  type FaceDetection,
+  type FaceDetector,
+  FaceDetectorUnavailableError,
+  type RgbImage,
+} from './face-detector.ts';
 import type { DetectReply, DetectRequest } from './face-worker.ts';
 
 /** The thread ends after this long without a photo. */
@@ -43,10 +48,12 @@ export function createWorkerFaceDetector(
       if ('error' in reply) waiting.reject(new Error(reply.error));
       else waiting.resolve({ faces: reply.faces });
     });
-    thread.on('error', (error) => failAll(error));
+    thread.on('error', (error) =>
+      failAll(new FaceDetectorUnavailableError(`face detection thread failed: ${error.message}`)),
+    );
     thread.on('exit', (code) => {
       if (worker === thread) worker = null;
-      failAll(new Error(`face detection thread exited (${code})`));
+      failAll(new FaceDetectorUnavailableError(`face detection thread exited (${code})`));
     });
     return thread;
   }
@@ -65,7 +72,7 @@ export function createWorkerFaceDetector(
     },
     detect(image: RgbImage): Promise<FaceDetection> {
       // A job still running at shutdown must not start a thread nobody will end.
-      if (closed) return Promise.reject(new Error('face detection is closed'));
+      if (closed) return Promise.reject(new FaceDetectorUnavailableError('face detection is closed'));
       lastUse = clock.now().getTime();
       worker ??= start();
       const id = nextId++;
