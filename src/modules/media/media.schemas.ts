@@ -101,6 +101,7 @@ export const UploadTicketReply = Type.Object(
     uploadKey: Type.String({
       description: 'Name it in PUT /v1/me/avatar (or a sign-up’s `avatarUploadKey`)',
     }),
+    key: Type.String({ description: 'The object’s key, for POST /v1/media/links while the upload waits' }),
     method: Type.Literal('PUT'),
     headers: Type.Record(Type.String(), Type.String()),
     expiresAt: Type.String({ format: 'date-time', description: 'The URL accepts the bytes until then' }),
