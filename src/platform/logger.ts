@@ -37,6 +37,11 @@ const SECRET_QUERY = new Set([
   'password',
   'otp',
   'state',
+  // Signed media links and upload URLs (Roster's own, and S3's presigned ones).
+  'signature',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
 ]);
 const PERSONAL_QUERY = new Set(['email', 'phone', 'e164', 'identifier', 'login_hint']);
 /** Path segments whose next segment names someone however it is written (`/by-phone/0151…`). */

@@ -1,6 +1,7 @@
 // Request URLs reach the log without secrets and without who they are about:
 // email addresses and phone numbers in paths and query strings (look-ups by
-// number, existence checks, searches) are replaced, as are link tokens.
+// number, existence checks, searches) are replaced, as are link tokens and
+// the signatures of media links.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
@@ -39,6 +40,21 @@ describe(`request URLs in logs (${testDialect})`, () => {
     assert.equal(search, '/v1/users?q=%5Bredacted%5D&limit=5');
     assert.equal(await loggedUrl('/v1/users?q=ada&limit=5'), '/v1/users?q=ada&limit=5');
     assert.equal(await loggedUrl('/v1/tags?q=%2B49%20151%201234567'), '/v1/tags?q=%5Bredacted%5D');
+  });
+
+  it('the signatures of media links and presigned URLs, the expiry kept', async () => {
+    assert.equal(
+      await loggedUrl('/media/uploads/x?expires=1796188250&signature=c2lnbmF0dXJlLW9mLWEtbGluaw'),
+      '/media/uploads/x?expires=1796188250&signature=%5Bredacted%5D',
+    );
+    const presigned = await loggedUrl(
+      '/media/a?X-Amz-Credential=AKIAEXAMPLE%2F20261202&X-Amz-Signature=deadbeefcafe&X-Amz-Expires=60',
+    );
+    assert.equal(
+      presigned,
+      '/media/a?X-Amz-Credential=%5Bredacted%5D&X-Amz-Signature=%5Bredacted%5D&X-Amz-Expires=60',
+    );
+    assert.doesNotMatch(log.text(), /c2lnbmF0dXJlLW9mLWEtbGluaw|deadbeefcafe|AKIAEXAMPLE/);
   });
 
   it('link tokens, and nothing of the above anywhere in the log', async () => {

@@ -5,13 +5,22 @@
 // and no orphan object; a raw upload is served only as a download, through a
 // link that stops working when it expires.
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { imageSlots } from '../../src/modules/media/image/process-avatar.ts';
+import { createBlobStore } from '../../src/platform/blob-store/create-blob-store.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { assertProblem, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, freshEmail, STRONG_PASSWORD, session, verifiedAccount } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
+
+/** Whether the app's filesystem store holds bytes under `key`. */
+async function blobExists(t: TestApp, key: string): Promise<boolean> {
+  const store = createBlobStore({ dataDir: t.dataDir, publicUrl: t.config.publicUrl, signingKey: 'unused' });
+  return (await store.head(key)) !== null;
+}
 
 /** Until the outbox holds no job waiting or running (the sign-up photos' imports). */
 async function waitForJobs(t: TestApp): Promise<void> {
@@ -182,5 +191,114 @@ describe(`media against a hostile caller (${testDialect})`, () => {
     clock.advance(61_000);
     const late = await t.app.inject({ method: 'GET', url: pathOf(link.json().url) });
     assertProblem(late, 403, 'signed_link_invalid');
+  });
+
+  it('gives an upload key back when the image queue is full, for the retry the 503 asks for', async () => {
+    const me = await account(t);
+    const { uploadKey } = await uploaded('avatar', me.token);
+    // Every decoding slot and every place in line taken.
+    const { running, queued, maxConcurrent, maxQueued } = imageSlots.stats();
+    assert.deepEqual([running, queued], [0, 0]);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const held = Array.from({ length: maxConcurrent + maxQueued }, () => imageSlots.run(() => gate));
+    const busy = await request(t, 'PUT', '/v1/me/avatar', { token: me.token, body: { uploadKey } });
+    assertProblem(busy, 503, 'service_unavailable');
+    release();
+    await Promise.all(held);
+    const retried = await request(t, 'PUT', '/v1/me/avatar', { token: me.token, body: { uploadKey } });
+    assert.equal(retried.statusCode, 200, retried.body);
+  });
+
+  it('deletes the bytes of a signed PUT that finishes after its account was erased', async () => {
+    const me = await account(t);
+    const bytes = await png(150, 150);
+    const ticket = (
+      await request(t, 'POST', '/v1/media/uploads', {
+        token: me.token,
+        body: { contentType: 'image/png', size: bytes.length, purpose: 'avatar' },
+      })
+    ).json();
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = new URL(pathOf(ticket.uploadUrl), address);
+    let bodyRest = () => {};
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(url, { method: 'PUT', headers: ticket.headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write(bytes.subarray(0, 50));
+      bodyRest = () => req.end(bytes.subarray(50));
+    });
+    // The rest of the body arrives after the erasure has committed.
+    const erased = await request(t, 'DELETE', '/v1/me', { token: me.token, body: { password: me.password } });
+    assert.equal(erased.statusCode, 204, erased.body);
+    bodyRest();
+    assert.equal(await answer, 403);
+    const stored = await t.app.inject({ method: 'GET', url: `/media/${ticket.key}` });
+    assert.equal(stored.statusCode, 403, 'no plain read of a private key');
+    assert.equal(
+      await t.db.database.db
+        .selectFrom('media_uploads')
+        .select('id')
+        .where('object_key', '=', ticket.key)
+        .executeTakeFirst(),
+      undefined,
+    );
+    const rows = await t.db.database.db
+      .selectFrom('media_objects')
+      .select('key')
+      .where('key', '=', ticket.key)
+      .execute();
+    assert.deepEqual(rows, [], 'nothing left to sweep either: the bytes went at once');
+    assert.equal(await blobExists(t, ticket.key), false);
+  });
+
+  it('answers a range outside the object without cache or validator headers', async () => {
+    const me = await account(t);
+    const set = await request(t, 'PUT', '/v1/me/avatar', {
+      token: me.token,
+      body: await png(),
+      headers: { 'content-type': 'image/png' },
+    });
+    const path = new URL(set.json().avatarUrl).pathname;
+    for (const range of ['bytes=-0', 'bytes=99999999-']) {
+      const res = await t.app.inject({ method: 'GET', url: path, headers: { range } });
+      assertProblem(res, 416, 'range_not_satisfiable');
+      assert.equal(res.headers['cache-control'], 'no-store');
+      assert.equal(res.headers.etag, undefined);
+    }
+  });
+
+  it('reads a signed link only under the expiry it was signed with, written as it was', async () => {
+    const me = await account(t);
+    const set = await request(t, 'PUT', '/v1/me/avatar', {
+      token: me.token,
+      body: await png(),
+      headers: { 'content-type': 'image/png' },
+    });
+    const key = new URL(set.json().avatarUrl).pathname.slice('/media/'.length);
+    const link = new URL(
+      (await request(t, 'POST', '/v1/media/links', { token: me.token, body: { key, expiresIn: 600 } })).json()
+        .url,
+    );
+    const expires = Number(link.searchParams.get('expires'));
+    assert.equal((await t.app.inject({ method: 'GET', url: link.pathname + link.search })).statusCode, 200);
+    for (const spelling of [
+      `0x${expires.toString(16)}`,
+      `0${expires}`,
+      `${expires}.000`,
+      ` ${expires}`,
+      `+${expires}`,
+      `${expires / 1e9}e9`,
+    ]) {
+      const altered = new URL(link);
+      altered.searchParams.set('expires', spelling);
+      const res = await t.app.inject({ method: 'GET', url: altered.pathname + altered.search });
+      assertProblem(res, 403, 'signed_link_invalid');
+    }
   });
 });

@@ -60,8 +60,12 @@ export interface AvatarsDeps {
   readonly profiles: Pick<ProfilesService, 'setAvatar' | 'lock'>;
   /** Decodes, checks and re-encodes (image/process-avatar.ts, behind the concurrency limit). */
   readonly process: (bytes: Buffer) => Promise<ProcessedAvatar>;
-  /** A direct upload's bytes, once (the uploads service). */
-  readonly takeUpload: (userId: string, uploadKey: string) => Promise<Buffer>;
+  /** Uses a direct upload's bytes, once (the uploads service). */
+  readonly useUpload: <T>(
+    userId: string,
+    uploadKey: string,
+    use: (bytes: Buffer) => Promise<T>,
+  ) => Promise<T>;
   readonly requireFace: boolean;
 }
 
@@ -176,7 +180,7 @@ export function createAvatarsService(deps: AvatarsDeps) {
     /** A direct upload made the avatar; the rate limit is checked before the key is used. */
     async setFromUpload(userId: string, uploadKey: string): Promise<AvatarView> {
       await deps.guard.perUser('avatar-change', userId, AVATAR_CHANGES_PER_USER);
-      return install(userId, await deps.takeUpload(userId, uploadKey));
+      return deps.useUpload(userId, uploadKey, (bytes) => install(userId, bytes));
     },
 
     async get(userId: string): Promise<AvatarView> {

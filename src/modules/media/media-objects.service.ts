@@ -41,18 +41,33 @@ export function createMediaObjects(deps: {
     return upload.owner_id === userId || upload.claimed_by === userId;
   }
 
-  /** Refuses what the route must not serve; answers nothing when the read may go ahead. */
-  function admit(key: string, proof: LinkProof, method: 'GET' | 'PUT'): void {
+  /**
+   * Refuses what the route must not serve; answers nothing when the read may
+   * go ahead. The expiry is checked as written (digits only), so one link has
+   * one URL. A private object is served only while its upload is on record:
+   * a link made before the upload was used, expired or erased reads nothing.
+   */
+  async function admit(key: string, proof: LinkProof): Promise<void> {
     if (!isObjectKey(key)) throw mediaError('media_not_found');
     if (proof.expires === undefined && proof.signature === undefined) {
-      if (method === 'GET' && isPublicKey(key)) return;
+      if (isPublicKey(key)) return;
       throw mediaError('signed_link_required');
     }
     const verdict = verifyMediaSignature(
-      { method, key, expires: Number(proof.expires), signature: proof.signature ?? '', now: clock.now() },
+      {
+        method: 'GET',
+        key,
+        expires: proof.expires ?? '',
+        signature: proof.signature ?? '',
+        now: clock.now(),
+      },
       deps.signingKey,
     );
     if (verdict !== 'ok') throw mediaError('signed_link_invalid');
+    if (!isPublicKey(key)) {
+      const upload = await findUploadByObjectKey(db, key);
+      if (!upload || upload.claimed_at !== null) throw mediaError('media_not_found');
+    }
   }
 
   return {
@@ -69,7 +84,7 @@ export function createMediaObjects(deps: {
 
     /** The object's metadata, when the route may serve it. */
     async stat(key: string, proof: LinkProof): Promise<BlobInfo> {
-      admit(key, proof, 'GET');
+      await admit(key, proof);
       const info = await blobStore.head(key);
       if (!info) throw mediaError('media_not_found');
       return info;
@@ -77,7 +92,7 @@ export function createMediaObjects(deps: {
 
     /** The object's bytes (a range of them), when the route may serve it. */
     async open(key: string, proof: LinkProof, range?: ByteRange): Promise<BlobBody> {
-      admit(key, proof, 'GET');
+      await admit(key, proof);
       const blob = await blobStore.get(key, range);
       if (!blob) throw mediaError('media_not_found');
       return blob;

@@ -8,7 +8,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { problemResponses } from '../../http/problem.ts';
-import type { BlobInfo } from '../../platform/blob-store/blob-store.ts';
+import type { BlobBody, BlobInfo } from '../../platform/blob-store/blob-store.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { commonError } from '../../platform/errors.ts';
 import { parseRange } from './byte-range.ts';
@@ -68,6 +68,21 @@ const matches = (ifNoneMatch: string | undefined, etag: string): boolean =>
     return t === '*' || t === etag || t === `W/${etag}`;
   });
 
+/** The bytes, or the error with the object's headers taken back (it vanished between two reads). */
+async function opened(reply: FastifyReply, open: Promise<BlobBody>): Promise<BlobBody> {
+  try {
+    return await open;
+  } catch (error) {
+    for (const name of ['cache-control', 'etag', 'last-modified', 'content-length', 'content-range'])
+      reply.removeHeader(name);
+    reply.code(200);
+    throw error;
+  }
+}
+
+/** How long a signed PUT's body may take to arrive; a trickle past it is cut off. */
+export const UPLOAD_BODY_MS = 5 * 60_000;
+
 export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
   const { mediaObjects, uploads } = deps;
 
@@ -83,21 +98,22 @@ export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
     const infoFirst = head || ranged || request.headers['if-none-match'] !== undefined;
     const blob = infoFirst ? null : await mediaObjects.open(key, proof);
     const info = blob?.info ?? (await mediaObjects.stat(key, proof));
-    describe(reply, info, proof, deps.clock.now());
-    if (matches(request.headers['if-none-match'], info.etag)) return reply.code(304).send();
     const range = ranged ? parseRange(request.headers.range, info.size) : 'whole';
-    if (range === 'unsatisfiable') {
+    // Refused before the object's headers are set: an error must not look cacheable or carry its ETag.
+    if (range === 'unsatisfiable' && !matches(request.headers['if-none-match'], info.etag)) {
       reply.header('content-range', `bytes */${info.size}`);
       throw mediaError('range_not_satisfiable', { detail: `The object has ${info.size} bytes.` });
     }
-    if (range === 'whole') {
+    describe(reply, info, proof, deps.clock.now());
+    if (matches(request.headers['if-none-match'], info.etag)) return reply.code(304).send();
+    if (range === 'whole' || range === 'unsatisfiable') {
       reply.header('content-length', String(info.size));
       if (head) return reply.send();
-      return reply.send((blob ?? (await mediaObjects.open(key, proof))).body);
+      return reply.send((blob ?? (await opened(reply, mediaObjects.open(key, proof)))).body);
     }
     reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${info.size}`);
     reply.header('content-length', String(range.end - range.start + 1));
-    return reply.send((await mediaObjects.open(key, proof, range)).body);
+    return reply.send((await opened(reply, mediaObjects.open(key, proof, range))).body);
   };
 
   const schema = (summary: string, description: string) => ({

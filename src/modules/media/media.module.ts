@@ -39,7 +39,7 @@ export function createMediaModule(p: Platform, deps: MediaModuleDeps) {
     trash,
     profiles: deps.profiles,
     process: (bytes) => processAvatar(bytes, limits),
-    takeUpload: uploads.takeForAvatar,
+    useUpload: uploads.useForAvatar,
     requireFace: config.media.avatarRequireFace,
   });
   const objects = createMediaObjects({ ...p, signingKey: p.key('media-url') });

@@ -213,30 +213,41 @@ export function createUploadsService(deps: {
         if (error instanceof BlobSizeMismatchError) throw mediaError('upload_mismatch');
         throw error;
       }
+      // A slow body may finish after the upload was used, expired and swept, or
+      // erased with its account: bytes nothing tracks any more go at once.
+      const after = await findUploadByObjectKey(db, objectKey);
+      if (!after || after.claimed_at !== null) {
+        // Recorded as trash first, so a failed delete is retried by the sweep.
+        await insertTrash(db, objectKey, contentType, clock.now().toISOString());
+        await deps.trash.deleteNow([objectKey]);
+        throw mediaError('signed_link_invalid');
+      }
     },
 
     /**
-     * A signed-in user's upload, for their avatar: its bytes, once. A store
-     * that fails while they are read gives the key back, so a retry can use
-     * it; any other outcome uses it up.
+     * A signed-in user's upload, used for their avatar: `use` gets its bytes,
+     * once. The key is spent when `use` succeeds or fails for good (not an
+     * image); when the store, the database or a full image queue fails, the
+     * key is given back, so the retry the 503 asks for can use it.
      */
-    async takeForAvatar(userId: string, uploadKey: string): Promise<Buffer> {
+    async useForAvatar<T>(userId: string, uploadKey: string, use: (bytes: Buffer) => Promise<T>): Promise<T> {
       const upload = usable(await findUploadByHash(db, hash(uploadKey)), userId, 'avatar');
       // Nothing uploaded yet: the key stays usable, so the client can finish and retry.
       if (!(await blobStore.head(upload.object_key))) throw mediaError('upload_missing');
       if (!(await claimUpload(db, upload.id, userId, clock.now().toISOString())))
         throw mediaError('upload_used');
-      let bytes: Buffer | null;
+      let result: T;
       try {
-        bytes = await readUpload(upload);
+        const bytes = await readUpload(upload);
+        if (!bytes) throw mediaError('upload_missing');
+        result = await use(bytes);
       } catch (error) {
         if (isFinal(error)) await retireUpload(upload);
         else await unclaimUpload(db, upload.id);
         throw error;
       }
       await retireUpload(upload);
-      if (!bytes) throw mediaError('upload_missing');
-      return bytes;
+      return result;
     },
 
     /** Refuses a sign-up naming an unusable photo, before the sign-up looks at its address. */

@@ -29,7 +29,8 @@ export type MediaSignatureVerdict = 'ok' | 'expired' | 'invalid';
 // the text (not decoded bytes) keeps one spelling per signature: base64url
 // decoders ignore the spare bits of the last character.
 const SIGNATURE = /^[A-Za-z0-9_-]{43}$/;
-const UNIX_SECONDS = /^\d{1,12}$/;
+// Digits as signed: no sign, no leading zero, no exponent, so one link has exactly one URL.
+const UNIX_SECONDS = /^[1-9][0-9]{0,11}$/;
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
