@@ -32,8 +32,13 @@ describe(`the media sweep (${testDialect})`, () => {
     clock,
   });
   let storageDown = false;
+  let smallPutsFail = false;
   const flaky: BlobStore = {
     ...store,
+    put: async (key, body, options) => {
+      if (smallPutsFail && key.endsWith('-96.webp')) throw new Error('storage refused the write');
+      return store.put(key, body, options);
+    },
     delete: async (key) => {
       if (storageDown) throw new Error('storage unreachable');
       await store.delete(key);
@@ -147,5 +152,49 @@ describe(`the media sweep (${testDialect})`, () => {
     for (const key of current) assert.ok(await store.head(key), 'the new avatar is untouched');
     const served = await t.app.inject({ method: 'GET', url: new URL(second.json().avatarUrl).pathname });
     assert.equal(served.statusCode, 200);
+  });
+
+  it('leaves nothing half-written when the store fails in the middle of an avatar', async () => {
+    const me = await account(t);
+    const first = await request(t, 'PUT', '/v1/me/avatar', {
+      token: me.token,
+      body: await png(),
+      headers: { 'content-type': 'image/png' },
+    });
+    assert.equal(first.statusCode, 200, first.body);
+    smallPutsFail = true;
+    const failed = await request(t, 'PUT', '/v1/me/avatar', {
+      token: me.token,
+      body: await png(333, 333),
+      headers: { 'content-type': 'image/png' },
+    });
+    smallPutsFail = false;
+    assert.equal(failed.statusCode, 503, failed.body);
+    assert.equal(failed.json().code, 'service_unavailable');
+    // The previous avatar stands, and nothing of the failed one is left: no row, no bytes.
+    const now = (await request(t, 'GET', '/v1/me/avatar', { token: me.token })).json();
+    assert.equal(now.url, first.json().url);
+    const mine = await t.db.database.db
+      .selectFrom('media_objects')
+      .select(['key', 'state'])
+      .where('owner_id', '=', me.id)
+      .execute();
+    assert.deepEqual(
+      mine.map((o) => o.state),
+      ['live', 'live'],
+    );
+    const stray = (await store.list('avatars/')).filter(
+      (key) => !first.json().variants.some((v: { url: string }) => keyOf(v.url) === key),
+    );
+    const others = (await rows('media_objects')).map((r) => r.key);
+    assert.deepEqual(
+      stray.filter((key) => !others.includes(key)),
+      [],
+      'no untracked object',
+    );
+    assert.deepEqual(
+      (await rows('media_objects')).filter((r) => r.state === 'trash'),
+      [],
+    );
   });
 });

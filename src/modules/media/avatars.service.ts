@@ -124,7 +124,15 @@ export function createAvatarsService(deps: AvatarsDeps) {
             cacheControl: PUBLIC_CACHE_CONTROL,
           }),
         ),
-      );
+      ).catch((cause: unknown) => {
+        // The store is down or refusing: a dependency outage, worth a retry.
+        throw commonError('service_unavailable', {
+          detail: 'Storage is unavailable; retry shortly.',
+          retryAfter: 5,
+          internal: 'blob store put failed',
+          cause,
+        });
+      });
       const row = await inTransaction(db, async (trx) => {
         const at = clock.now();
         // The first effect after COMMIT: from then on the objects are the avatar's, whatever follows.

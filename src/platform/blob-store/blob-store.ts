@@ -69,7 +69,7 @@ export interface BlobStore {
   head(key: string): Promise<BlobInfo | null>;
   /** Idempotent: deleting a missing object is not an error. */
   delete(key: string): Promise<void>;
-  /** Keys under a prefix (sweeps and tests); at most `limit`. */
+  /** Keys under a prefix, at most `limit` (operators and tests: Roster tracks its objects in the database). */
   list(prefix: string, limit?: number): Promise<string[]>;
   /** A URL the client PUTs the object to directly, valid until `expiresAt`. */
   presignPut(key: string, options: PresignPutOptions): Promise<PresignedPut>;

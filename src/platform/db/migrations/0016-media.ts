@@ -14,7 +14,7 @@ export const media: RosterMigration = {
       .addColumn('key', 'text', (c) => c.primaryKey())
       // null once the object is trash: nothing names its former owner.
       .addColumn('owner_id', 'text', (c) => c.references('users.id').onDelete('set null'))
-      .addColumn('kind', 'text', (c) => c.notNull()) // avatar | avatar_small
+      .addColumn('kind', 'text', (c) => c.notNull()) // avatar | avatar_small | upload (trash only)
       .addColumn('state', 'text', (c) => c.notNull()) // staged | live | trash
       .addColumn('content_type', 'text', (c) => c.notNull())
       .addColumn('size', 'integer', (c) => c.notNull())
