@@ -59,7 +59,15 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
     return { database, target, schema: undefined, drop: () => database.close() };
   }
   const schema = uniqueName('test');
-  await withAdmin((c) => c.query(`create schema ${schema}`));
+  // pg_trgm lives in the database's public schema, made once for every test
+  // file: created by a migration inside a test schema, it would be dropped
+  // with that schema, taking every other schema's trigram index with it.
+  await withSchemaLock(() =>
+    withAdmin(async (c) => {
+      await c.query('create extension if not exists pg_trgm schema public');
+      await c.query(`create schema ${schema}`);
+    }),
+  );
   const target: DatabaseTarget = { dialect: 'postgres', url: postgresAdminUrl };
   const database = openDatabase(target, { schema, poolSize: 5, connectionTimeoutMs: 30_000 });
   if (migrate) await withSchemaLock(() => migrateToLatest(database));
