@@ -182,13 +182,30 @@ export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
         if (length === undefined || !/^\d+$/.test(length))
           throw commonError('malformed_request', { detail: 'Send Content-Length: the signed size.' });
         const type = String(request.headers['content-type'] ?? '');
-        await uploads.receiveSigned(
-          request.params['*'],
-          request.query,
-          type,
-          Number(length),
-          request.body as Readable,
+        // A body trickled in past any reasonable time holds a connection and the upload's slot.
+        const deadline = setTimeout(
+          () => request.raw.destroy(new Error('upload body too slow')),
+          UPLOAD_BODY_MS,
         );
+        try {
+          await uploads.receiveSigned(
+            request.params['*'],
+            request.query,
+            type,
+            Number(length),
+            request.body as Readable,
+          );
+        } catch (error) {
+          // A client that hung up (or was cut off by the deadline) is not a server error.
+          if (request.raw.readableAborted || request.raw.destroyed)
+            throw commonError('malformed_request', {
+              detail: 'The upload was cut off before its end.',
+              cause: error,
+            });
+          throw error;
+        } finally {
+          clearTimeout(deadline);
+        }
         return reply.code(204).send(null);
       },
     );
