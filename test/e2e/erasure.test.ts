@@ -17,6 +17,7 @@ import { get, login, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, type SignedUpAccount } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
+import { directUpload } from '../helpers/media.ts';
 
 /** Tables kept on purpose: the tombstone, the audit trail, migration bookkeeping. */
 const KEPT = new Set(['users', 'audit_events']);
@@ -105,21 +106,7 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       headers: { 'content-type': 'image/png' },
     });
     assert.equal(avatar.statusCode, 200, avatar.body);
-    const bytes = await png(120, 120);
-    const ticket = await call('POST', '/v1/media/uploads', me.token, {
-      contentType: 'image/png',
-      size: bytes.length,
-      purpose: 'avatar',
-    });
-    assert.equal(ticket.statusCode, 201, ticket.body);
-    const target = new URL(ticket.json().uploadUrl);
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: target.pathname + target.search,
-      headers: ticket.json().headers,
-      payload: bytes,
-    });
-    assert.equal(put.statusCode, 204, put.body);
+    await directUpload(t, await png(120, 120), { token: me.token });
     // A second session, and a pending MFA challenge from a third sign-in.
     const challenged = await login(t, me.email, me.password);
     assert.equal(challenged.statusCode, 200, challenged.body);

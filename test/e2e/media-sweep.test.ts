@@ -19,6 +19,7 @@ import { request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, session } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
+import { directUpload } from '../helpers/media.ts';
 
 describe(`the media sweep (${testDialect})`, () => {
   let t: TestApp;
@@ -68,20 +69,7 @@ describe(`the media sweep (${testDialect})`, () => {
 
   it('deletes an upload nobody used once its claim has expired', async () => {
     const me = await account(t);
-    const bytes = await png(100, 100);
-    const ticket = await request(t, 'POST', '/v1/media/uploads', {
-      token: me.token,
-      body: { contentType: 'image/png', size: bytes.length, purpose: 'avatar' },
-    });
-    const url = new URL(ticket.json().uploadUrl);
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: url.pathname + url.search,
-      headers: ticket.json().headers,
-      payload: bytes,
-    });
-    assert.equal(put.statusCode, 204, put.body);
-    const key = keyOf(ticket.json().uploadUrl);
+    const { uploadKey, key } = await directUpload(t, await png(100, 100), { token: me.token });
     assert.ok(await store.head(key), 'the bytes arrived');
     await sweepAfter(CLAIM_TTL_MS.avatar - 2 * SWEEP_EVERY_MS);
     assert.ok(await store.head(key), 'kept while the key may still be used');
@@ -92,7 +80,7 @@ describe(`the media sweep (${testDialect})`, () => {
     const { accessToken } = await session(t, me.email, me.password);
     const late = await request(t, 'PUT', '/v1/me/avatar', {
       token: accessToken,
-      body: { uploadKey: ticket.json().uploadKey },
+      body: { uploadKey },
     });
     assert.equal(late.statusCode, 404, late.body);
   });
