@@ -197,7 +197,8 @@ export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
           );
         } catch (error) {
           // A client that hung up (or was cut off by the deadline) is not a server error.
-          if (request.raw.readableAborted || request.raw.destroyed)
+          // (Only an end that never came: a body read to its end is destroyed too, and that is no abort.)
+          if (request.raw.readableAborted)
             throw commonError('malformed_request', {
               detail: 'The upload was cut off before its end.',
               cause: error,
