@@ -28,6 +28,7 @@ import { mediaServingRoutes } from './modules/media/media-serving.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
+import { reportsRoutes } from './modules/reports/reports.routes.ts';
 import { securityChangesRoutes } from './modules/security-changes/security-changes.routes.ts';
 import { sessionsRoutes } from './modules/sessions/sessions.routes.ts';
 import { socialRoutes } from './modules/social/social.routes.ts';
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   socialRoutes(app, { social: roster.social, auth });
   invitesRoutes(app, { invites: roster.invites, auth });
   securityChangesRoutes(app, { securityChanges: roster.securityChanges });
+  reportsRoutes(app, { reports: roster.reports, auth });
   const { avatars, uploads, mediaObjects } = roster;
   mediaRoutes(app, { avatars, uploads, mediaObjects, auth, maxBytes: config.media.avatarMaxBytes });
   mediaServingRoutes(app, {

@@ -15,6 +15,7 @@ import { createMfaService } from './modules/mfa/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
 import { createPhoneService } from './modules/phone/index.ts';
 import { createProfilesService, loadCustomFields } from './modules/profiles/index.ts';
+import { createReportsService } from './modules/reports/index.ts';
 import { createSecurityChanges } from './modules/security-changes/index.ts';
 import { createSessionsModule, type PostLoginHook } from './modules/sessions/index.ts';
 import { createSocialService, visibleTo } from './modules/social/index.ts';
@@ -118,6 +119,7 @@ export function compose(
     customFields: loadCustomFields(config.profileSchemaPath),
     avatarUrl: p.mediaUrl,
   });
+  const reports = createReportsService(p);
   const mediaModule = createMediaModule(p, {
     profiles,
     ...(overrides.faceDetector ? { faceDetector: overrides.faceDetector } : {}),
@@ -132,6 +134,7 @@ export function compose(
     avatars: mediaModule.avatars,
     uploads: mediaModule.uploads,
     mediaObjects: mediaModule.mediaObjects,
+    reports,
     users,
     directory,
     social,

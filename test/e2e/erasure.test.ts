@@ -107,6 +107,17 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
     });
     assert.equal(avatar.statusCode, 200, avatar.body);
     await directUpload(t, await png(120, 120), { token: me.token });
+    // A report by them, and one about them.
+    const report = await call('POST', '/v1/reports', me.token, {
+      subject: { type: 'mcq', id: 'q1' },
+      issueType: 'typo',
+    });
+    assert.equal(report.statusCode, 201, report.body);
+    const reported = await call('POST', '/v1/reports', fan.token, {
+      subject: { type: 'user', id: me.id },
+      issueType: 'spam',
+    });
+    assert.equal(reported.statusCode, 201, reported.body);
     // A second session, and a pending MFA challenge from a third sign-in.
     const challenged = await login(t, me.email, me.password);
     assert.equal(challenged.statusCode, 200, challenged.body);
@@ -132,6 +143,7 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       'media_objects',
       'media_uploads',
       'media_avatars',
+      'reports',
     ])
       assert.ok(before.has(table), `the set-up left a ${table} row`);
 

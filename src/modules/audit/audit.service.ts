@@ -21,7 +21,8 @@ export type AuditEventType =
   | 'password.reset_requested'
   | 'session.revoked'
   | 'session.refresh_reused'
-  | 'security.change_undone';
+  | 'security.change_undone'
+  | 'report.resolved';
 
 export interface AuditEvent {
   readonly type: AuditEventType;

@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   'users:read': 'Look accounts up by phone number or address (staff)',
   'users:write': 'Create, ban and delete accounts (staff)',
   'admin:profile:write': "Change another user's profile (staff)",
+  'report:write': 'Report content or a user',
+  'reports:moderate': 'Read the report queue and resolve reports (staff)',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -41,7 +43,12 @@ export type Permission = keyof typeof PERMISSIONS;
 const ALL = Object.keys(PERMISSIONS) as Permission[];
 
 /** Permissions that also need a staff role (or a service key holding them, or the operator). */
-const STAFF_ONLY: ReadonlySet<Permission> = new Set(['users:read', 'users:write', 'admin:profile:write']);
+const STAFF_ONLY: ReadonlySet<Permission> = new Set([
+  'users:read',
+  'users:write',
+  'admin:profile:write',
+  'reports:moderate',
+]);
 
 const ROLE_GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
   user: new Set(ALL.filter((p) => !STAFF_ONLY.has(p))),

@@ -15,6 +15,7 @@ import { phoneNetworks } from './0013-phone-networks.ts';
 import { directoryReadModel } from './0014-directory-read-model.ts';
 import { referralVerification } from './0015-referral-verification.ts';
 import { media } from './0016-media.ts';
+import { reports } from './0017-reports.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -34,4 +35,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0014-directory-read-model', directoryReadModel],
   ['0015-referral-verification', referralVerification],
   ['0016-media', media],
+  ['0017-reports', reports],
 ];
