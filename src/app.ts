@@ -20,6 +20,7 @@ import { registerUtf8Rule } from './http/utf8.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { usersRoutes } from './modules/accounts/users.routes.ts';
+import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { directoryRoutes } from './modules/directory/directory.routes.ts';
 import { invitesRoutes } from './modules/invites/invites.routes.ts';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   invitesRoutes(app, { invites: roster.invites, auth });
   securityChangesRoutes(app, { securityChanges: roster.securityChanges });
   reportsRoutes(app, { reports: roster.reports, auth });
+  activityRoutes(app, { activity: roster.activity, auth });
   const { avatars, uploads, mediaObjects } = roster;
   mediaRoutes(app, { avatars, uploads, mediaObjects, auth, maxBytes: config.media.avatarMaxBytes });
   mediaServingRoutes(app, {

@@ -7,6 +7,7 @@
 // costs only what it touches.
 import type { Config } from './config/load-config.ts';
 import { createAccountsModule } from './modules/accounts/index.ts';
+import { createActivityService } from './modules/activity/index.ts';
 import { createCredentialsService, createReauthenticator } from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
 import { createInvitesService } from './modules/invites/index.ts';
@@ -120,6 +121,7 @@ export function compose(
     avatarUrl: p.mediaUrl,
   });
   const reports = createReportsService(p);
+  const activity = createActivityService({ ...p, config: { selfReport: config.activitySelfReport } });
   const mediaModule = createMediaModule(p, {
     profiles,
     ...(overrides.faceDetector ? { faceDetector: overrides.faceDetector } : {}),
@@ -135,6 +137,7 @@ export function compose(
     uploads: mediaModule.uploads,
     mediaObjects: mediaModule.mediaObjects,
     reports,
+    activity,
     users,
     directory,
     social,

@@ -268,6 +268,11 @@ export const configSchema = {
     doc: 'when true, a profile whose avatar shows no face is flagged (`avatarFlagged`); the upload itself is kept',
     parse: boolean,
   },
+  ROSTER_ACTIVITY_SELF_REPORT: {
+    default: 'false',
+    doc: 'when true, signed-in users may record their own activity events (`POST /v1/activity/events`); otherwise only service keys with `activity:write`',
+    parse: boolean,
+  },
   ROSTER_REQUIRE_EMAIL_VERIFICATION: {
     default: 'true',
     doc: 'when false, accounts are verified at creation',

@@ -50,6 +50,8 @@ export interface Config {
     readonly avatarMaxPixels: number;
     readonly avatarRequireFace: boolean;
   };
+  /** Signed-in users may record their own activity events. */
+  readonly activitySelfReport: boolean;
   readonly requireEmailVerification: boolean;
   readonly inviteOnly: boolean;
   readonly inviteQuota: number;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       avatarMaxPixels: get('ROSTER_AVATAR_MAX_PIXELS') as number,
       avatarRequireFace: get('ROSTER_AVATAR_REQUIRE_FACE') as boolean,
     }),
+    activitySelfReport: get('ROSTER_ACTIVITY_SELF_REPORT') as boolean,
     requireEmailVerification: get('ROSTER_REQUIRE_EMAIL_VERIFICATION') as boolean,
     inviteOnly: get('ROSTER_INVITE_ONLY') as boolean,
     inviteQuota: get('ROSTER_INVITE_QUOTA') as number,

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { compose } from '../../src/compose.ts';
+import { createApiKeys } from '../../src/modules/sessions/api-keys.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { totpCodeAt } from '../../src/platform/crypto/totp.ts';
 import type { Database } from '../../src/platform/db/database.ts';
@@ -107,6 +108,27 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
     });
     assert.equal(avatar.statusCode, 200, avatar.body);
     await directUpload(t, await png(120, 120), { token: me.token });
+    // Activity recorded for them by the app.
+    const { key } = await createApiKeys({ db: t.db.database.db, clock: systemClock }).create('app', [
+      'activity:write',
+    ]);
+    const activity = await request(t, 'POST', '/v1/activity/events', {
+      headers: { 'x-api-key': key },
+      body: {
+        events: [
+          {
+            id: 'e1',
+            userId: me.id,
+            stream: 'mcq',
+            scope: 'c1',
+            kind: 'first_attempt',
+            correct: true,
+            at: new Date(Date.now()).toISOString(),
+          },
+        ],
+      },
+    });
+    assert.equal(activity.statusCode, 200, activity.body);
     // A report by them, and one about them.
     const report = await call('POST', '/v1/reports', me.token, {
       subject: { type: 'mcq', id: 'q1' },
@@ -144,6 +166,9 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       'media_uploads',
       'media_avatars',
       'reports',
+      'activity_events',
+      'activity_sequences',
+      'activity_daily',
     ])
       assert.ok(before.has(table), `the set-up left a ${table} row`);
 

@@ -13,6 +13,7 @@ export const SERVICE_SCOPES = [
   'tokens:introspect',
   'tokens:revoke',
   'users:read',
+  'activity:write',
 ] as const satisfies readonly Permission[];
 
 export type { ServicePrincipal };

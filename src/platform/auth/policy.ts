@@ -36,6 +36,9 @@ export const PERMISSIONS = {
   'admin:profile:write': "Change another user's profile (staff)",
   'report:write': 'Report content or a user',
   'reports:moderate': 'Read the report queue and resolve reports (staff)',
+  'activity:read': 'My daily activity',
+  'activity:write':
+    'Record activity events (service keys; users for themselves where the operator allows it)',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -16,6 +16,7 @@ import { directoryReadModel } from './0014-directory-read-model.ts';
 import { referralVerification } from './0015-referral-verification.ts';
 import { media } from './0016-media.ts';
 import { reports } from './0017-reports.ts';
+import { activity } from './0018-activity.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -36,4 +37,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0015-referral-verification', referralVerification],
   ['0016-media', media],
   ['0017-reports', reports],
+  ['0018-activity', activity],
 ];
