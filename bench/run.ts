@@ -2,6 +2,7 @@
 // process on 127.0.0.1 and prints their figures as JSON. Each scenario is
 // bounded in time. Record results in bench/README.md with the machine.
 import { availableParallelism, cpus, totalmem } from 'node:os';
+import { activity } from './scenarios/activity.ts';
 import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
@@ -12,6 +13,7 @@ import { social } from './scenarios/social.ts';
 import { startup } from './scenarios/startup.ts';
 
 const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
+  activity,
   startup,
   healthz,
   login,
@@ -21,8 +23,8 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   social,
   soak,
 };
-/** Run only when named: the soak takes 10 minutes. */
-const ON_REQUEST = new Set(['soak']);
+/** Run only when named: the soak takes 10 minutes, the activity seed a few. */
+const ON_REQUEST = new Set(['soak', 'activity']);
 
 const wanted = process.argv.slice(2);
 const names = wanted.length > 0 ? wanted : Object.keys(scenarios).filter((n) => !ON_REQUEST.has(n));
