@@ -19,6 +19,7 @@ import { request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
+import { putAvatar } from '../helpers/media.ts';
 
 const require = createRequire(import.meta.url);
 const FACE = require.resolve('@vladmandic/face-api/demo/sample1.jpg');
@@ -34,8 +35,6 @@ async function until<T>(check: () => Promise<T | undefined>, what: string, onWai
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const putAvatar = (t: TestApp, token: string, bytes: Buffer) =>
-  request(t, 'PUT', '/v1/me/avatar', { token, body: bytes, headers: { 'content-type': 'image/jpeg' } });
 const analysed = (t: TestApp, token: string, onWait?: () => Promise<void>) =>
   until(
     async () => {

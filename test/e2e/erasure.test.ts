@@ -18,7 +18,7 @@ import { get, login, post, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, type SignedUpAccount } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
-import { directUpload } from '../helpers/media.ts';
+import { directUpload, putAvatar } from '../helpers/media.ts';
 
 /** Tables kept on purpose: the tombstone, the audit trail, migration bookkeeping. */
 const KEPT = new Set(['users', 'audit_events']);
@@ -101,11 +101,7 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
     });
     assert.equal(activated.statusCode, 200, activated.body);
     // An avatar, and a direct upload whose bytes arrived but that was never used.
-    const avatar = await request(t, 'PUT', '/v1/me/avatar', {
-      token: me.token,
-      body: await png(),
-      headers: { 'content-type': 'image/png' },
-    });
+    const avatar = await putAvatar(t, me.token, await png());
     assert.equal(avatar.statusCode, 200, avatar.body);
     await directUpload(t, await png(120, 120), { token: me.token });
     // Activity recorded for them by the app.

@@ -19,7 +19,7 @@ import { request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, session } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
-import { directUpload } from '../helpers/media.ts';
+import { directUpload, putAvatar } from '../helpers/media.ts';
 
 describe(`the media sweep (${testDialect})`, () => {
   let t: TestApp;
@@ -112,12 +112,7 @@ describe(`the media sweep (${testDialect})`, () => {
 
   it('deletes a replaced avatar later when storage was down at the time', async () => {
     const me = await account(t);
-    const put = (bytes: Buffer) =>
-      request(t, 'PUT', '/v1/me/avatar', {
-        token: me.token,
-        body: bytes,
-        headers: { 'content-type': 'image/png' },
-      });
+    const put = (bytes: Buffer) => putAvatar(t, me.token, bytes);
     const first = await put(await png(300, 300));
     assert.equal(first.statusCode, 200, first.body);
     storageDown = true;
@@ -144,18 +139,10 @@ describe(`the media sweep (${testDialect})`, () => {
 
   it('leaves nothing half-written when the store fails in the middle of an avatar', async () => {
     const me = await account(t);
-    const first = await request(t, 'PUT', '/v1/me/avatar', {
-      token: me.token,
-      body: await png(),
-      headers: { 'content-type': 'image/png' },
-    });
+    const first = await putAvatar(t, me.token, await png());
     assert.equal(first.statusCode, 200, first.body);
     smallPutsFail = true;
-    const failed = await request(t, 'PUT', '/v1/me/avatar', {
-      token: me.token,
-      body: await png(333, 333),
-      headers: { 'content-type': 'image/png' },
-    });
+    const failed = await putAvatar(t, me.token, await png(333, 333));
     smallPutsFail = false;
     assert.equal(failed.statusCode, 503, failed.body);
     assert.equal(failed.json().code, 'service_unavailable');

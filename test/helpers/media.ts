@@ -30,3 +30,7 @@ export async function directUpload(
   assert.equal(put.statusCode, 204, put.body);
   return { uploadKey: ticket.json().uploadKey, key: ticket.json().key };
 }
+
+/** PUT /v1/me/avatar with the image as the raw body, whatever the answer. */
+export const putAvatar = (t: Pick<TestApp, 'app'>, token: string, bytes: Buffer, type = 'image/png') =>
+  request(t, 'PUT', '/v1/me/avatar', { token, body: bytes, headers: { 'content-type': type } });

@@ -15,6 +15,7 @@ import { assertProblem, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { account, freshEmail, STRONG_PASSWORD, session, verifiedAccount } from '../helpers/factories.ts';
 import { png } from '../helpers/images.ts';
+import { putAvatar } from '../helpers/media.ts';
 
 /** Whether the app's filesystem store holds bytes under `key`. */
 async function blobExists(t: TestApp, key: string): Promise<boolean> {
@@ -114,11 +115,7 @@ describe(`media against a hostile caller (${testDialect})`, () => {
     const { uploadKey } = await uploaded('avatar', me.token);
     // ROSTER_RATE_LIMIT_USER_FACTOR=0.1: three avatar changes an hour.
     for (let i = 0; i < 3; i++) {
-      const res = await request(t, 'PUT', '/v1/me/avatar', {
-        token: me.token,
-        body: await png(64 + i, 64),
-        headers: { 'content-type': 'image/png' },
-      });
+      const res = await putAvatar(t, me.token, await png(64 + i, 64));
       assert.equal(res.statusCode, 200, res.body);
     }
     const limited = await request(t, 'PUT', '/v1/me/avatar', { token: me.token, body: { uploadKey } });
@@ -135,13 +132,7 @@ describe(`media against a hostile caller (${testDialect})`, () => {
     const me = await account(t);
     const sizes = [200, 210, 220, 230, 240, 250];
     const replies = await Promise.all(
-      sizes.map(async (size) =>
-        request(t, 'PUT', '/v1/me/avatar', {
-          token: me.token,
-          body: await png(size, size),
-          headers: { 'content-type': 'image/png' },
-        }),
-      ),
+      sizes.map(async (size) => putAvatar(t, me.token, await png(size, size))),
     );
     const ok = replies.filter((r) => r.statusCode === 200);
     assert.ok(ok.length >= 1, replies.map((r) => r.statusCode).join());
@@ -259,11 +250,7 @@ describe(`media against a hostile caller (${testDialect})`, () => {
 
   it('answers a range outside the object without cache or validator headers', async () => {
     const me = await account(t);
-    const set = await request(t, 'PUT', '/v1/me/avatar', {
-      token: me.token,
-      body: await png(),
-      headers: { 'content-type': 'image/png' },
-    });
+    const set = await putAvatar(t, me.token, await png());
     const path = new URL(set.json().avatarUrl).pathname;
     for (const range of ['bytes=-0', 'bytes=99999999-']) {
       const res = await t.app.inject({ method: 'GET', url: path, headers: { range } });
@@ -275,11 +262,7 @@ describe(`media against a hostile caller (${testDialect})`, () => {
 
   it('reads a signed link only under the expiry it was signed with, written as it was', async () => {
     const me = await account(t);
-    const set = await request(t, 'PUT', '/v1/me/avatar', {
-      token: me.token,
-      body: await png(),
-      headers: { 'content-type': 'image/png' },
-    });
+    const set = await putAvatar(t, me.token, await png());
     const key = new URL(set.json().avatarUrl).pathname.slice('/media/'.length);
     const link = new URL(
       (await request(t, 'POST', '/v1/media/links', { token: me.token, body: { key, expiresIn: 600 } })).json()

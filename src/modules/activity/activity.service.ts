@@ -125,14 +125,15 @@ export function createActivityService(deps: {
       if (errors.length > 0)
         throw commonError('validation_failed', { detail: 'Some events are invalid; see errors.', errors });
       const owned = events.map((e) => ({ event: e, userId: ownerOf(principal, e) }));
-      for (const userId of new Set(owned.map((o) => o.userId))) {
+      const users = [...new Set(owned.map((o) => o.userId))];
+      for (const userId of users) {
         const user = await findUserById(db, userId);
         if (!user || user.status === 'deleted') throw userError('user_not_found');
       }
       const iso = now.toISOString();
       let accepted = 0;
       // One transaction per user: the user's sequence row lock orders their changes.
-      for (const userId of new Set(owned.map((o) => o.userId))) {
+      for (const userId of users) {
         accepted += await inTransaction(db, async (trx) => {
           let counted = 0;
           for (const { event } of owned.filter((o) => o.userId === userId)) {

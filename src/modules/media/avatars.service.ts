@@ -13,7 +13,7 @@ import type { JobQueue } from '../../platform/outbox/job-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { ProfilesService } from '../profiles/index.ts';
 import { findUserById, userError } from '../users/index.ts';
-import type { ProcessedAvatar } from './image/processed-image.ts';
+import { AVATAR_SMALL_SIZE, type ProcessedAvatar } from './image/processed-image.ts';
 import { mediaError } from './media.errors.ts';
 import { AVATAR_CHANGES_PER_USER } from './media.limits.ts';
 import {
@@ -73,7 +73,6 @@ export function createAvatarsService(deps: AvatarsDeps) {
   const { db, clock, blobStore, trash, mediaUrl, profiles } = deps;
 
   const view = (row: AvatarRow): AvatarView => {
-    const small = Math.round((row.width * 96) / 400);
     const faceCount = row.face_count === null ? null : Number(row.face_count);
     return {
       url: mediaUrl(row.object_key),
@@ -82,7 +81,7 @@ export function createAvatarsService(deps: AvatarsDeps) {
       contentType: row.content_type,
       variants: [
         { url: mediaUrl(row.object_key), width: Number(row.width), height: Number(row.height) },
-        { url: mediaUrl(row.small_key), width: small, height: small },
+        { url: mediaUrl(row.small_key), width: AVATAR_SMALL_SIZE, height: AVATAR_SMALL_SIZE },
       ],
       createdAt: row.created_at,
       faceDetected: faceCount === null ? null : faceCount > 0,

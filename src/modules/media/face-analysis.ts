@@ -4,13 +4,13 @@
 // avatar shows none is flagged. The upload itself is kept either way.
 // Detection only: nothing about the person in the photo is inferred.
 import type { BlobStore } from '../../platform/blob-store/blob-store.ts';
+import { readCapped } from '../../platform/blob-store/read-capped.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { DomainError } from '../../platform/domain-error.ts';
 import type { ProfilesService } from '../profiles/index.ts';
 import { type FaceDetector, FaceDetectorUnavailableError, type RgbImage } from './faces/face-detector.ts';
 import { findAvatarByKey, recordAnalysis } from './media.repository.ts';
-import { readCapped } from './read-capped.ts';
 
 /** What the owner reads in `analysisError`; the cause goes to the log. */
 export const ANALYSIS_FAILED = 'The image could not be analysed';

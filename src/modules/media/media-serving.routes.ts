@@ -98,14 +98,15 @@ export function mediaServingRoutes(app: App, deps: MediaServingDeps): void {
     const infoFirst = head || ranged || request.headers['if-none-match'] !== undefined;
     const blob = infoFirst ? null : await mediaObjects.open(key, proof);
     const info = blob?.info ?? (await mediaObjects.stat(key, proof));
+    const unchanged = matches(request.headers['if-none-match'], info.etag);
     const range = ranged ? parseRange(request.headers.range, info.size) : 'whole';
     // Refused before the object's headers are set: an error must not look cacheable or carry its ETag.
-    if (range === 'unsatisfiable' && !matches(request.headers['if-none-match'], info.etag)) {
+    if (range === 'unsatisfiable' && !unchanged) {
       reply.header('content-range', `bytes */${info.size}`);
       throw mediaError('range_not_satisfiable', { detail: `The object has ${info.size} bytes.` });
     }
     describe(reply, info, proof, deps.clock.now());
-    if (matches(request.headers['if-none-match'], info.etag)) return reply.code(304).send();
+    if (unchanged) return reply.code(304).send();
     if (range === 'whole' || range === 'unsatisfiable') {
       reply.header('content-length', String(info.size));
       if (head) return reply.send();

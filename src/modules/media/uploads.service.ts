@@ -6,6 +6,7 @@
 // and only for bytes of the size and type it was made for.
 import type { Readable } from 'node:stream';
 import { BlobSizeMismatchError, type BlobStore, isObjectKey } from '../../platform/blob-store/blob-store.ts';
+import { readCapped } from '../../platform/blob-store/read-capped.ts';
 import { verifyMediaSignature } from '../../platform/blob-store/signed-url.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/executor.ts';
@@ -30,7 +31,6 @@ import {
 import type { UploadPurpose } from './media.table.ts';
 import { newUploadKey, uploadKeyHash, uploadObjectKey } from './object-keys.ts';
 import type { ObjectTrash } from './object-trash.ts';
-import { readCapped } from './read-capped.ts';
 
 /** What a direct upload may carry: the formats an avatar accepts. */
 export const UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/gif'] as const;

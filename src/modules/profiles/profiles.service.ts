@@ -202,11 +202,10 @@ export function createProfilesService(deps: {
 
     /**
      * Points the profile at a new avatar (or none), in the media module's
-     * transaction; the search entry and other followers of profileChanged
-     * see it at once.
+     * transaction (under `lock`); the search entry and other followers of
+     * profileChanged see it at once.
      */
     async setAvatar(trx: Executor, userId: string, key: string | null, at: Date): Promise<void> {
-      await lockProfiles(trx, dialect, [userId]);
       await updateAvatarKey(trx, userId, key, at.toISOString());
       await hooks.run(trx, 'profileChanged', { userId, at });
     },

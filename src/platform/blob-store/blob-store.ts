@@ -83,6 +83,15 @@ export interface BlobStore {
 // step up, a root, a drive or an escape.
 const SEGMENT = /^(?!\.+$)[a-z0-9][a-z0-9._-]{0,127}$/;
 
+/**
+ * A list prefix: a key's folders and the start of a segment ('avatars/',
+ * 'avatars/u1/a'), or empty.
+ */
+export function isObjectPrefix(prefix: string): boolean {
+  const cut = prefix.lastIndexOf('/');
+  return (cut < 0 || isObjectKey(prefix.slice(0, cut))) && /^[a-z0-9._-]*$/.test(prefix.slice(cut + 1));
+}
+
 export function isObjectKey(key: string): boolean {
   if (key.length === 0 || key.length > 512) return false;
   const segments = key.split('/');

@@ -25,7 +25,13 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../clock.ts';
-import { type BlobInfo, BlobSizeMismatchError, type BlobStore, isObjectKey } from './blob-store.ts';
+import {
+  type BlobInfo,
+  BlobSizeMismatchError,
+  type BlobStore,
+  isObjectKey,
+  isObjectPrefix,
+} from './blob-store.ts';
 import { type MediaMethod, signedMediaUrl, signMediaUrl, unixSeconds } from './signed-url.ts';
 
 export interface FsBlobStoreOptions {
@@ -203,11 +209,10 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     },
 
     async list(prefix, limit = 1000) {
+      if (!isObjectPrefix(prefix)) throw new Error('invalid object key prefix');
       const cut = prefix.lastIndexOf('/');
       const folders = cut < 0 ? '' : prefix.slice(0, cut);
       const start = prefix.slice(cut + 1);
-      if ((cut >= 0 && !isObjectKey(folders)) || !/^[a-z0-9._-]*$/.test(start))
-        throw new Error('invalid object key prefix');
       const dir = resolve(metas, folders);
       if (dir !== metas && !dir.startsWith(metas + sep)) throw new Error('invalid object key prefix');
       const keys: string[] = [];

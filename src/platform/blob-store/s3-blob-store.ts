@@ -13,7 +13,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Clock } from '../clock.ts';
-import { type BlobInfo, BlobSizeMismatchError, type BlobStore, isObjectKey } from './blob-store.ts';
+import {
+  type BlobInfo,
+  BlobSizeMismatchError,
+  type BlobStore,
+  isObjectKey,
+  isObjectPrefix,
+} from './blob-store.ts';
+import { readCapped } from './read-capped.ts';
 
 export interface S3BlobStoreOptions {
   readonly bucket: string;
@@ -38,33 +45,15 @@ function assertKey(key: string): void {
   if (!isObjectKey(key)) throw new Error('invalid object key');
 }
 
-// A list prefix is a key's folders plus the start of a segment ('avatars/',
-// 'avatars/u1/a'), or empty. The same rule as the filesystem driver's.
 function assertPrefix(prefix: string): void {
-  const cut = prefix.lastIndexOf('/');
-  const folders = cut < 0 ? '' : prefix.slice(0, cut);
-  if ((cut >= 0 && !isObjectKey(folders)) || !/^[a-z0-9._-]*$/.test(prefix.slice(cut + 1)))
-    throw new Error('invalid object key prefix');
+  if (!isObjectPrefix(prefix)) throw new Error('invalid object key prefix');
 }
 
 /** The whole body, refusing one of another length than `size` as soon as that shows. */
 async function readBody(body: Buffer | Readable, size: number | undefined): Promise<Buffer> {
-  const mismatch = () => new BlobSizeMismatchError();
-  if (Buffer.isBuffer(body)) {
-    if (size !== undefined && body.length !== size) throw mismatch();
-    return body;
-  }
-  const chunks: Buffer[] = [];
-  let length = 0;
-  // Leaving the loop (the throw) destroys the stream: the rest is never read.
-  for await (const chunk of body) {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    length += bytes.length;
-    if (size !== undefined && length > size) throw mismatch();
-    chunks.push(bytes);
-  }
-  if (size !== undefined && length !== size) throw mismatch();
-  return Buffer.concat(chunks, length);
+  const bytes = Buffer.isBuffer(body) ? body : await readCapped(body, size ?? Number.POSITIVE_INFINITY);
+  if (bytes === null || (size !== undefined && bytes.length !== size)) throw new BlobSizeMismatchError();
+  return bytes;
 }
 
 const status = (error: unknown) =>
