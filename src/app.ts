@@ -1,10 +1,12 @@
 // The HTTP root: builds the Fastify app, composes the service (compose.ts) and
-// registers each face: the native routes of every module. It never listens;
-// src/server.ts does.
+// registers each face: the native routes of every module, then the seed
+// compatibility surfaces ROSTER_COMPAT turns on (src/compat). It never
+// listens; src/server.ts does.
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { enabledSurfaces, mountSurface } from './compat/index.ts';
 import { compose, type Overrides } from './compose.ts';
 import type { Config } from './config/load-config.ts';
 import type { App } from './http/app-types.ts';
@@ -36,6 +38,7 @@ import { socialRoutes } from './modules/social/social.routes.ts';
 import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logger.ts';
+import { createRequestTime } from './platform/request-time.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -53,6 +56,7 @@ const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
+  const surfaces = enabledSurfaces(config);
   const app: App = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     genReqId: requestId,
@@ -65,7 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // On close, idle keep-alive sockets are closed at once; busy ones finish their request.
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
-    frameworkErrors,
+    frameworkErrors: frameworkErrors(surfaces.map((s) => ({ prefix: s.prefix, send: s.send }))),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
@@ -89,7 +93,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(cookie, {
     parseOptions: { httpOnly: true, sameSite: 'lax', secure: config.env !== 'development' },
   });
-  await registerOpenApi(app, config.publicUrl);
+  await registerOpenApi(
+    app,
+    config.publicUrl,
+    surfaces.map((s) => s.tag),
+  );
   const metrics = registerMetrics(app, config);
 
   let draining = false;
@@ -103,7 +111,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   healthRoutes(app, { ping: () => database.ping(), isDraining: () => draining, metrics });
 
-  const roster = compose(config, database, deps.clock ?? systemClock, app.log, deps.overrides);
+  // Only in development, when the operator turned it on, may a request set its own time (x-dev-time).
+  const requestTime = config.devTimeHeader ? createRequestTime(deps.clock ?? systemClock) : null;
+  const clock = requestTime?.clock ?? deps.clock ?? systemClock;
+  const roster = compose(config, database, clock, app.log, deps.overrides);
   app.addHook('onReady', () => roster.start());
   app.addHook('onClose', () => roster.stop());
   const auth = createAuthenticator(roster);
@@ -127,9 +138,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mediaServingRoutes(app, {
     uploads,
     mediaObjects,
-    clock: deps.clock ?? systemClock,
+    clock,
     acceptsUploads: config.storage.kind === 'fs',
   });
+  // The seed surfaces, each in its own scope with its own envelope and errors.
+  for (const surface of surfaces) mountSurface(app, surface, { roster, auth, config, requestTime });
 
   return app;
 }

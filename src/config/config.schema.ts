@@ -174,6 +174,21 @@ const phoneRegion = (raw: string): ParseResult<CountryCode> => {
 
 const durationSeconds = integerIn(1, 10 * 365 * 24 * 3600);
 
+/** A 256-bit key: 64 hex digits, or base64 (standard or URL-safe) of 32 bytes. */
+const aes256Key = (raw: string): ParseResult<Buffer> => {
+  const v = raw.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(v)
+    ? Buffer.from(v, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(v)
+      ? Buffer.from(v, 'base64')
+      : null;
+  return bytes?.length === 32
+    ? ok(bytes)
+    : fail(
+        'must be 32 random bytes as 64 hex digits or base64 (generate one with `openssl rand -base64 32`)',
+      );
+};
+
 /**
  * The table of variables. Order is the README's order.
  * Defaults that depend on other variables (PUBLIC_URL, DATABASE_URL) are
@@ -306,6 +321,16 @@ export const configSchema = {
     default: 'all',
     doc: 'which seed compatibility surfaces to mount: `all`, `none`, or a list like `001,002`',
     parse: compatList,
+  },
+  ROSTER_COMPAT_004_DATA_KEY: {
+    doc: 'seed 004 surface: an AES-256-GCM key (64 hex digits or base64 of 32 bytes); when set, every `data` is encrypted and `is_data_encrypted` is 1 (format in docs/compat/004.md)',
+    secret: true,
+    parse: aes256Key,
+  },
+  ROSTER_DEV_TIME_HEADER: {
+    default: 'false',
+    doc: "in development only: let seed 004's `x-dev-time` header (epoch ms) set the time of its request; ignored in test, refused in production",
+    parse: boolean,
   },
   ROSTER_PROFILE_SCHEMA: {
     doc: 'path of a JSON Schema file validating the operator-defined `custom` profile fields',

@@ -59,6 +59,10 @@ export interface Config {
   readonly rateLimitUserFactor: number;
   readonly trustProxy: readonly string[] | null;
   readonly compat: readonly CompatSurface[];
+  /** Seed 004's surface: its data key (AES-256-GCM), or null for clear data. */
+  readonly compat004: { readonly dataKey: Buffer | null };
+  /** `x-dev-time` may set a request's time: only in development, when the operator turned it on. */
+  readonly devTimeHeader: boolean;
   readonly profileSchemaPath: string | null;
   readonly corsOrigins: readonly string[];
   readonly passwordMinLength: number;
@@ -128,6 +132,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     if (!publicUrl.startsWith('https://')) problems.push('PUBLIC_URL: must be an https:// URL in production');
     if (smtpUrl === null)
       problems.push('SMTP_URL: required in production (the mail outbox folder is for development)');
+    if (get('ROSTER_DEV_TIME_HEADER') === true)
+      problems.push(
+        'ROSTER_DEV_TIME_HEADER: only for development; a client must not set the time in production',
+      );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -173,6 +181,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     rateLimitUserFactor: get('ROSTER_RATE_LIMIT_USER_FACTOR') as number,
     trustProxy: Object.freeze((get('TRUST_PROXY') as string[] | undefined) ?? null),
     compat: Object.freeze(get('ROSTER_COMPAT') as CompatSurface[]),
+    compat004: Object.freeze({ dataKey: (get('ROSTER_COMPAT_004_DATA_KEY') as Buffer | undefined) ?? null }),
+    devTimeHeader: rosterEnv === 'development' && (get('ROSTER_DEV_TIME_HEADER') as boolean),
     profileSchemaPath: (get('ROSTER_PROFILE_SCHEMA') as string | undefined) ?? null,
     corsOrigins: Object.freeze((get('ROSTER_CORS_ORIGINS') as string[] | undefined) ?? []),
     passwordMinLength: get('ROSTER_PASSWORD_MIN_LENGTH') as number,

@@ -1,13 +1,16 @@
 // The only place that maps errors to HTTP. DomainErrors carry their kind;
 // Fastify's own errors (validation, parsing, size) are translated into the
 // common catalogue; anything else is a 500 whose internals stay in the log.
+// The native API answers problem+json; a compatibility surface takes the same
+// translated error and writes it in its own shape (src/compat/surface.ts).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../platform/domain-error.ts';
 import { commonError } from '../platform/errors.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 import { fieldErrors } from './validation.ts';
 
-function translate(error: FastifyError): DomainError {
+/** Any error a request met, as the domain error every face maps to its wire shape. */
+export function toDomainError(error: FastifyError): DomainError {
   if (error instanceof DomainError) return error;
   if (error.validation) {
     return commonError('validation_failed', {
@@ -51,33 +54,44 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }
 
+/** Writes a refusal in a face's shape. */
+export type ErrorSender = (reply: FastifyReply, request: FastifyRequest, error: DomainError) => FastifyReply;
+
 /**
  * Errors Fastify meets while routing, before any hook or handler (a path whose
- * percent-escapes are not UTF-8, a parameter over the length limit): the same
- * problem+json as every other error instead of Fastify's own JSON. Passed as
- * the `frameworkErrors` option, since routing runs before the error handler.
+ * percent-escapes are not UTF-8, a parameter over the length limit), in the
+ * shape of the face the path belongs to: a surface's own under its prefix,
+ * problem+json elsewhere. Passed as the `frameworkErrors` option, since
+ * routing runs before any error handler.
  */
-export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  sendProblem(reply, request, translate(error));
+export function frameworkErrors(faces: readonly { prefix: string; send: ErrorSender }[] = []) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const path = request.url.split('?')[0]!;
+    const face = faces.find((f) => path === f.prefix || path.startsWith(`${f.prefix}/`));
+    (face?.send ?? sendProblem)(reply, request, toDomainError(error));
+  };
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const domainError = translate(error);
-    if (domainError.kind === 'internal') {
-      request.log.error({ err: error }, 'request failed');
-    } else if (domainError.internal) {
-      request.log.info({ code: domainError.code, internal: domainError.internal }, 'request refused');
-    }
-    return sendProblem(reply, request, domainError);
+/** Translates an error and logs what the caller is not shown: a bug's stack, a refusal's internal note. */
+export function logged(request: FastifyRequest, error: FastifyError): DomainError {
+  const domainError = toDomainError(error);
+  if (domainError.kind === 'internal') {
+    request.log.error({ err: error }, 'request failed');
+  } else if (domainError.internal) {
+    request.log.info({ code: domainError.code, internal: domainError.internal }, 'request refused');
+  }
+  return domainError;
+}
+
+/** The not-found error of a request no route matched. */
+export const noRoute = (request: FastifyRequest): DomainError =>
+  commonError('not_found', {
+    detail: `No route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`,
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      request,
-      commonError('not_found', {
-        detail: `No route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`,
-      }),
-    ),
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) =>
+    sendProblem(reply, request, logged(request, error)),
   );
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, noRoute(request)));
 }

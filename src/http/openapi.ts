@@ -74,8 +74,11 @@ function describeRoute(route: RouteOptions, operationIds: Map<string, string>): 
   }
   // A token without the permission is refused with 403 insufficient_scope: say so.
   const response = schema.response as Record<string, unknown> | undefined;
+  // (A compatibility surface answers every 4xx in its own shape, declared as `4xx`.)
   const withScope =
-    auth && response && !('403' in response) ? { response: { ...response, ...problemResponses(403) } } : {};
+    auth && response && !('403' in response) && !('4xx' in response)
+      ? { response: { ...response, ...problemResponses(403) } }
+      : {};
   route.schema = { ...schema, ...withScope, operationId, security };
 }
 
@@ -93,7 +96,12 @@ function wildcardAsKey({ schema, url }: { schema: FastifySchema; url: string }) 
   };
 }
 
-export async function registerOpenApi(app: FastifyInstance, publicUrl: string): Promise<void> {
+export async function registerOpenApi(
+  app: FastifyInstance,
+  publicUrl: string,
+  /** The tags of the compatibility surfaces served. */
+  surfaceTags: readonly { name: string; description: string }[] = [],
+): Promise<void> {
   const operationIds = new Map<string, string>();
   app.addHook('onRoute', (route) => describeRoute(route, operationIds));
   await app.register(swagger, {
@@ -102,7 +110,10 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       openapi: '3.1.0',
       info: OPENAPI_INFO,
       servers: [{ url: publicUrl }],
-      tags: [{ name: 'service', description: 'Health, readiness, metrics and this reference' }],
+      tags: [
+        { name: 'service', description: 'Health, readiness, metrics and this reference' },
+        ...surfaceTags,
+      ],
       components: {
         securitySchemes: {
           bearer: {

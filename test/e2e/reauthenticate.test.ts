@@ -64,12 +64,13 @@ describe(`re-authentication for every sensitive change (${testDialect})`, () => 
 
     const toNext = await linkCode(token, next);
     assertProblem(await changeNumber(token, next, toNext), 403, 'reauthentication_required');
-    // A code to the number being linked is no proof of the account's own.
+    // A code to the number being linked is no proof of the account's own: its
+    // oti is not one for the account's number.
     const again = await linkCode(token, next);
     assertProblem(
       await changeNumber(token, next, again, { confirmCode: again.code, confirmOti: again.oti }),
       422,
-      'invalid_code',
+      'oti_expired',
     );
 
     const own = await linkCode(token, old);

@@ -195,23 +195,23 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     /**
-     * Erases the account after re-checking the password: every session ends,
-     * credentials and codes go, personal fields are blanked. A tombstone (id,
-     * timestamps, status) remains for the audit trail; the address is free again.
-     */
-    /**
      * Erases the account once the user proves it is them again: the password,
      * or, for an account without one (signed up by phone), a fresh code of a
-     * second factor or an SMS code to its own number (`code` + `oti`).
+     * second factor or an SMS code to its own number (`code` + `oti`); a
+     * surface whose document has no such field asks for a recent sign-in of
+     * the same session instead. Every session ends, credentials and codes go,
+     * personal fields are blanked. A tombstone (id, timestamps, status)
+     * remains for the audit trail; the address is free again.
      */
-    async deleteAccount(
-      principal: Principal,
-      proof: { password?: string | undefined; code?: string | undefined; oti?: string | undefined },
-      context: RequestContext,
-    ): Promise<void> {
+    async deleteAccount(principal: Principal, proof: DeletionProof, context: RequestContext): Promise<void> {
       const user = await findUserById(db, principal.userId);
       if (!user || user.status === 'deleted') throw userError('user_not_found');
       const reauth = deps.reauth();
+      if (proof === 'recent-sign-in') {
+        await reauth.reauthenticate(user, { principal, context, given: { kind: 'recent-sign-in' } });
+        await eraseAccount(user, context);
+        return;
+      }
       // This route names its fields `password`, `code` and `oti`: say which is missing in them.
       if ((await reauth.requiredProof(user)) === 'password') {
         if (proof.password === undefined)
@@ -265,6 +265,11 @@ export function createAccountsService(deps: AccountsDeps) {
     });
   }
 }
+
+/** What a deletion is confirmed with: the route's fields, or a recent sign-in of the session. */
+export type DeletionProof =
+  | { password?: string | undefined; code?: string | undefined; oti?: string | undefined }
+  | 'recent-sign-in';
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
 export type { RegisterInput, Registration } from './registration.ts';

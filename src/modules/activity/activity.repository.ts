@@ -81,7 +81,14 @@ export async function addToDay(db: Executor, d: DayDelta, seq: number, now: stri
 /** Rows changed after change number `after`, days from `from` on, in change order; `limit + 1` rows. */
 export function listChangedDays(
   db: Executor,
-  q: { userId: string; after: number; from?: string | undefined; limit: number },
+  q: {
+    userId: string;
+    after: number;
+    from?: string | undefined;
+    stream?: string | undefined;
+    scope?: string | undefined;
+    limit: number;
+  },
 ): Promise<DailyRow[]> {
   let query = db
     .selectFrom('activity_daily')
@@ -89,6 +96,8 @@ export function listChangedDays(
     .where('user_id', '=', q.userId)
     .where('seq', '>', q.after);
   if (q.from) query = query.where('day_start', '>=', q.from);
+  if (q.stream !== undefined) query = query.where('stream', '=', q.stream);
+  if (q.scope !== undefined) query = query.where('scope', '=', q.scope);
   return query
     .orderBy('seq')
     .limit(q.limit + 1)

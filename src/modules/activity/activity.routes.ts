@@ -4,8 +4,9 @@ import type { App } from '../../http/app-types.ts';
 import { type Authenticator, callerOf, principalOf } from '../../http/authenticate.ts';
 import { type CursorFormat, encodeCursor, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
+import { Text } from '../../http/schemas.ts';
 import { DaysPage, EventsBody, EventsReply, toDay } from './activity.schemas.ts';
-import type { ActivityService } from './activity.service.ts';
+import { type ActivityService, SCOPE_MAX, STREAM_PATTERN } from './activity.service.ts';
 
 /** A sync position: the user's change number. */
 const CHANGE_CURSOR: CursorFormat<number> = {
@@ -43,12 +44,16 @@ export function activityRoutes(app: App, deps: { activity: ActivityService; auth
         summary: 'My daily activity, by sync',
         description:
           'The days whose totals changed since `cursor` (all of them without one), in the order they changed, ' +
-          'days from `from` on. Pass `nextCursor` back to get what changed since; a day that changes again ' +
+          'days from `from` on, of one `stream` and `scope` when they are given. Pass `nextCursor` back to get what changed since; a day that changes again ' +
           'comes back.',
         querystring: Type.Object({
           from: Type.Optional(
             Type.String({ format: 'date', description: 'The first day (YYYY-MM-DD, UTC)' }),
           ),
+          stream: Type.Optional(
+            Type.String({ pattern: STREAM_PATTERN.source, maxLength: 32, description: 'Only this stream' }),
+          ),
+          scope: Type.Optional(Text(SCOPE_MAX, { minLength: 1, description: 'Only this scope (a course)' })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
         }),
@@ -56,9 +61,10 @@ export function activityRoutes(app: App, deps: { activity: ActivityService; auth
       },
     },
     async (request) => {
-      const { from, limit = 50, cursor } = request.query;
+      const { from, stream, scope, limit = 50, cursor } = request.query;
       const after = readCursor(cursor, CHANGE_CURSOR);
-      const page = await activity.changedDays(principalOf(request).userId, { after, from, limit });
+      const query = { after, from, stream, scope, limit };
+      const page = await activity.changedDays(principalOf(request).userId, query);
       return {
         items: page.items.map(toDay),
         nextCursor: page.position === undefined ? null : encodeCursor(CHANGE_CURSOR.write(page.position)),

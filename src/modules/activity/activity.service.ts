@@ -170,13 +170,26 @@ export function createActivityService(deps: {
      */
     async changedDays(
       userId: string,
-      q: { after?: number | undefined; from?: string | undefined; limit: number },
+      q: {
+        after?: number | undefined;
+        from?: string | undefined;
+        stream?: string | undefined;
+        scope?: string | undefined;
+        limit: number;
+      },
     ): Promise<{ items: DayView[]; hasMore: boolean; position: number | undefined }> {
       const since = q.from === undefined ? undefined : new Date(q.from);
       if (since && Number.isNaN(since.getTime()))
         throw commonError('validation_failed', { errors: [{ path: 'from', message: 'must be a date' }] });
       const from = since && utcDay(since);
-      const rows = await listChangedDays(db, { userId, after: q.after ?? 0, from, limit: q.limit });
+      const rows = await listChangedDays(db, {
+        userId,
+        after: q.after ?? 0,
+        from,
+        stream: q.stream,
+        scope: q.scope,
+        limit: q.limit,
+      });
       const page = pageFrom(rows, q.limit, (r) => Number(r.seq));
       const last = page.items.at(-1);
       return {

@@ -13,7 +13,8 @@ import type { JobQueue } from '../../platform/outbox/job-queue.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { ProfilesService } from '../profiles/index.ts';
 import { findUserById, userError } from '../users/index.ts';
-import { AVATAR_SMALL_SIZE, type ProcessedAvatar } from './image/processed-image.ts';
+import { AVATAR_SMALL_SIZE, type ProcessedAvatar, type SourceFormat } from './image/processed-image.ts';
+import { FORMAT_NAMES, sniffImage } from './image/sniff.ts';
 import { mediaError } from './media.errors.ts';
 import { AVATAR_CHANGES_PER_USER } from './media.limits.ts';
 import {
@@ -46,6 +47,11 @@ export interface AvatarView extends AvatarVariant {
   readonly analysisError: string | null;
   /** Faces are required and none was found: the profile is flagged. */
   readonly flagged: boolean;
+}
+
+export interface UploadOptions {
+  /** Only these formats (a surface whose document names fewer than Roster reads). */
+  readonly formats?: readonly SourceFormat[];
 }
 
 export interface AvatarsDeps {
@@ -179,8 +185,13 @@ export function createAvatarsService(deps: AvatarsDeps) {
     install,
 
     /** An upload through the API: rate limited per user, then installed. */
-    async upload(userId: string, bytes: Buffer): Promise<AvatarView> {
+    async upload(userId: string, bytes: Buffer, options: UploadOptions = {}): Promise<AvatarView> {
       await deps.guard.perUser('avatar-change', userId, AVATAR_CHANGES_PER_USER);
+      const { formats } = options;
+      if (formats && !formats.includes(sniffImage(bytes).format))
+        throw mediaError('unsupported_image_type', {
+          detail: `Send a ${formats.map((f) => FORMAT_NAMES[f]).join(', ')} image (judged by its content).`,
+        });
       return install(userId, bytes);
     },
 

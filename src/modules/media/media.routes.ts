@@ -3,17 +3,14 @@
 // (any image/* type or application/octet-stream: the type is read from the
 // bytes, never from the header), or JSON naming a direct upload.
 import multipart from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, principalOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
-import { DomainError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { AvatarsService } from './avatars.service.ts';
-import { mediaError } from './media.errors.ts';
 import {
   Avatar,
   LinkReply,
@@ -24,6 +21,7 @@ import {
   UploadTicketReply,
 } from './media.schemas.ts';
 import type { MediaObjects } from './media-objects.service.ts';
+import { multipartFile } from './multipart-file.ts';
 import type { UploadsService } from './uploads.service.ts';
 
 // Documentation of the byte bodies; their validation is the image pipeline's.
@@ -49,32 +47,6 @@ const isUploadKeyBody = (body: unknown): body is Static<typeof UploadKeyBody> =>
   typeof body === 'object' &&
   body !== null &&
   typeof (body as { uploadKey?: unknown }).uploadKey === 'string';
-
-/** The one `file` part of a multipart body, read whole (within the size limit). */
-async function multipartFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
-  let file: Buffer | null = null;
-  try {
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
-      if (file !== null || part.fieldname !== 'file') {
-        await part.toBuffer().catch(() => undefined);
-        throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
-      }
-      file = await part.toBuffer();
-    }
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    const code = (error as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE')
-      throw commonError('payload_too_large', { detail: `An avatar may be at most ${maxBytes} bytes.` });
-    if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
-      throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
-    throw commonError('malformed_request', { detail: 'The multipart body could not be read.' });
-  }
-  if (file === null)
-    throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
-  return file;
-}
 
 export function mediaRoutes(app: App, deps: MediaRoutesDeps): void {
   const { avatars, uploads, mediaObjects, auth, maxBytes } = deps;

@@ -12,6 +12,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import { randomDigits, randomToken, sha256 } from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import type { DomainError } from '../../platform/domain-error.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import { newId } from '../../platform/ids.ts';
 import { otpError } from './otp.errors.ts';
@@ -149,6 +150,33 @@ export function createOtpService(deps: OtpDeps) {
     },
 
     refuse: () => otpError('invalid_code', { detail: WRONG_CODE_DETAIL }),
+
+    /**
+     * The refusal of a code tried by id, told precisely, for an owner who is
+     * signed in (the oti was handed to them): an oti that is not theirs,
+     * unknown or used reads as `oti_expired`, a code past its time or its
+     * tries as `otp_expired`, anything else as `invalid_code`. Anonymous
+     * flows keep `refuse`, which cannot tell a sent code from none.
+     */
+    async refuseOwner(
+      db: Executor,
+      input: { purpose: OtpPurpose; id: string; target: string; userId: string },
+    ): Promise<DomainError> {
+      const row = await findCodeById(db, input.id);
+      if (
+        !row ||
+        row.purpose !== input.purpose ||
+        row.target !== input.target ||
+        row.userId !== input.userId ||
+        row.consumedAt !== null
+      )
+        return otpError('oti_expired');
+      if (!codes.isLive(stateOf(row)))
+        return otpError('otp_expired', {
+          detail: 'The code has expired or used up its tries; request a new one.',
+        });
+      return otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
+    },
 
     /** Finds the code a link token belongs to; the token must be unused and unexpired. */
     async checkToken(db: Executor, purpose: OtpPurpose, token: string): Promise<OneTimeCode> {

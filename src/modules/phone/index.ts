@@ -1,2 +1,2 @@
 // The phone module's entry: what other modules and faces may use of it.
-export { createPhoneService } from './phone.service.ts';
+export { createPhoneService, type LinkOptions, type PhoneService } from './phone.service.ts';

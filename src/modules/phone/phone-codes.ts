@@ -126,13 +126,19 @@ export function createPhoneCodes(deps: PhoneCodesDeps) {
     return { oti: issued.id, expiresAt: issued.expiresAt, retryAfter, nextSendAt };
   }
 
-  /** Checks a code by its oti; a wrong try at a real code counts towards the number's daily failures. */
+  /**
+   * Checks a code by its oti; a wrong try at a real code counts towards the
+   * number's daily failures. With `owner` (a signed-in user checking a code
+   * sent at their request) a refusal says why: the oti, the code's time, or
+   * the code itself.
+   */
   async function check(
     purpose: OtpPurpose,
     phone: string,
     oti: string,
     code: string,
     context: RequestContext,
+    owner?: string,
   ) {
     await guard.perIp('sms-verify', context.ip, VERIFY_PER_IP);
     const network = networkKey(context.ip);
@@ -152,7 +158,8 @@ export function createPhoneCodes(deps: PhoneCodesDeps) {
     }
     // Made-up otis cost nothing, so nobody can lock a number out without its codes.
     if (outcome.counted) await guard.failures.recordFailure(key, PHONE_FAILURES);
-    throw otp.refuse();
+    if (owner === undefined) throw otp.refuse();
+    throw await otp.refuseOwner(db, { purpose, id: oti, target: phone, userId: owner });
   }
 
   return { parse, send, check };

@@ -82,13 +82,23 @@ export function createPhoneService(deps: PhoneDeps) {
       return deps.signIn(strategy, input, context);
     },
 
-    /** Sends a code to link a number to the signed-in account; 409 when another account verified it. */
-    async requestLinkCode(userId: string, phoneInput: string, context: RequestContext): Promise<CodeSent> {
+    /**
+     * Sends a code to link a number to the signed-in account; 409 when another
+     * account verified it, and with `refuseCurrent` (surfaces whose document
+     * says so) when it is already this account's verified number.
+     */
+    async requestLinkCode(
+      userId: string,
+      phoneInput: string,
+      context: RequestContext,
+      options: LinkOptions = {},
+    ): Promise<CodeSent> {
       const phone = codes.parse(phoneInput);
       // The 409 tells whether a number is registered: limited per account before the look-up.
       await guard.perKey('phone-link', userId, LINK_REQUESTS_PER_USER);
       const holder = await findUserByVerifiedPhone(db, phone);
       if (holder && holder.id !== userId) throw phoneError('phone_taken');
+      if (holder && options.refuseCurrent) throw phoneError('phone_already_linked');
       return codes.send('phone_link', phone, userId, context);
     },
 
@@ -100,7 +110,7 @@ export function createPhoneService(deps: PhoneDeps) {
     ): Promise<void> {
       if (!user.phone || user.phoneVerifiedAt === null)
         throw commonError('forbidden', { detail: 'The account has no verified number.' });
-      const row = await codes.check('phone_link', user.phone, input.oti, input.code, context);
+      const row = await codes.check('phone_link', user.phone, input.oti, input.code, context, user.id);
       if (row.userId !== user.id)
         throw commonError('validation_failed', {
           errors: [{ path: 'oti', message: 'belongs to another request' }],
@@ -119,6 +129,7 @@ export function createPhoneService(deps: PhoneDeps) {
       principal: Principal,
       input: { phone: string; code: string; oti: string; reauth: Reauthentication },
       context: RequestContext,
+      options: LinkOptions = {},
     ): Promise<User> {
       const { userId } = principal;
       const phone = codes.parse(input.phone);
@@ -126,8 +137,9 @@ export function createPhoneService(deps: PhoneDeps) {
       if (user?.status !== 'active') throw userError('user_not_found');
       const replacing = user.phoneVerifiedAt !== null && user.phone !== phone;
       const relinking = user.phoneVerifiedAt !== null && user.phone === phone;
+      if (relinking && options.refuseCurrent) throw phoneError('phone_already_linked');
       if (!relinking) await deps.reauth().reauthenticate(user, { principal, context, given: input.reauth });
-      const row = await codes.check('phone_link', phone, input.oti, input.code, context);
+      const row = await codes.check('phone_link', phone, input.oti, input.code, context, userId);
       if (row.userId !== userId)
         throw commonError('validation_failed', {
           errors: [{ path: 'oti', message: 'belongs to another request' }],
@@ -167,6 +179,11 @@ export function createPhoneService(deps: PhoneDeps) {
       return (await findUserById(db, userId))!;
     },
   };
+}
+
+export interface LinkOptions {
+  /** Refuse the account's own verified number (409 `phone_already_linked`) instead of re-linking it. */
+  readonly refuseCurrent?: boolean;
 }
 
 export type PhoneService = ReturnType<typeof createPhoneService>;

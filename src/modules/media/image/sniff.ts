@@ -15,7 +15,7 @@ import { mediaError } from '../media.errors.ts';
 import type { SniffedImage, SourceFormat } from './processed-image.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const NAMES: Readonly<Record<SourceFormat, string>> = {
+export const FORMAT_NAMES: Readonly<Record<SourceFormat, string>> = {
   jpeg: 'JPEG',
   png: 'PNG',
   gif: 'GIF',
@@ -33,7 +33,7 @@ export function sniffImage(bytes: Buffer): SniffedImage {
   }
   const problem = WALKERS[format](bytes);
   if (problem !== undefined)
-    throw mediaError('image_unreadable', { detail: `The ${NAMES[format]} ${problem}` });
+    throw mediaError('image_unreadable', { detail: `The ${FORMAT_NAMES[format]} ${problem}` });
   return { format, contentType: `image/${format}` };
 }
 
