@@ -145,6 +145,9 @@ export function createPhoneCodes(deps: PhoneCodesDeps) {
     const key = failureKey(phone, (await knownNetwork(phone, network)) ? network : null);
     enforce(await guard.failures.check(key), 'phone failures per day');
     const outcome = await otp.tryCodeById(db, purpose, oti, phone, code);
+    // Another user's code, even the right one, is no code of the owner's.
+    if ('row' in outcome && owner !== undefined && outcome.row.userId !== owner)
+      throw await otp.refuseOwner(db, { purpose, id: oti, target: phone, userId: owner });
     if ('row' in outcome) {
       await guard.failures.reset(key);
       // The owner's network from now on (the code proved the phone is at hand here).

@@ -111,10 +111,6 @@ export function createPhoneService(deps: PhoneDeps) {
       if (!user.phone || user.phoneVerifiedAt === null)
         throw commonError('forbidden', { detail: 'The account has no verified number.' });
       const row = await codes.check('phone_link', user.phone, input.oti, input.code, context, user.id);
-      if (row.userId !== user.id)
-        throw commonError('validation_failed', {
-          errors: [{ path: 'oti', message: 'belongs to another request' }],
-        });
       await otp.consume(db, row);
     },
 
@@ -140,10 +136,6 @@ export function createPhoneService(deps: PhoneDeps) {
       if (relinking && options.refuseCurrent) throw phoneError('phone_already_linked');
       if (!relinking) await deps.reauth().reauthenticate(user, { principal, context, given: input.reauth });
       const row = await codes.check('phone_link', phone, input.oti, input.code, context, userId);
-      if (row.userId !== userId)
-        throw commonError('validation_failed', {
-          errors: [{ path: 'oti', message: 'belongs to another request' }],
-        });
       const now = clock.now();
       try {
         await inTransaction(db, async (trx) => {
