@@ -168,6 +168,38 @@ describe('loadConfig', () => {
     assert.doesNotMatch(smtp!, /hunter2/);
   });
 
+  it('reads the seed 004 data key and lets x-dev-time set the time only in development', () => {
+    const key = Buffer.alloc(32, 7);
+    assert.deepEqual(
+      loadConfig(env({ ROSTER_COMPAT_004_DATA_KEY: key.toString('hex') })).compat004.dataKey,
+      key,
+    );
+    assert.deepEqual(
+      loadConfig(env({ ROSTER_COMPAT_004_DATA_KEY: key.toString('base64') })).compat004.dataKey,
+      key,
+    );
+    assert.equal(loadConfig(env()).compat004.dataKey, null);
+    for (const bad of ['short', Buffer.alloc(16).toString('base64'), 'z'.repeat(64)])
+      assert.match(
+        problemsOf(env({ ROSTER_COMPAT_004_DATA_KEY: bad }))[0]!,
+        /^ROSTER_COMPAT_004_DATA_KEY: must be 32/,
+      );
+    assert.equal(loadConfig(env({ ROSTER_DEV_TIME_HEADER: 'true' })).devTimeHeader, true);
+    assert.equal(
+      loadConfig(env({ ROSTER_ENV: 'test', ROSTER_DEV_TIME_HEADER: 'true' })).devTimeHeader,
+      false,
+    );
+    const production = {
+      ROSTER_ENV: 'production',
+      PUBLIC_URL: 'https://id.example.com',
+      SMTP_URL: 'smtp://m:25',
+      ROSTER_DEV_TIME_HEADER: 'true',
+    };
+    assert.deepEqual(problemsOf(env(production)), [
+      'ROSTER_DEV_TIME_HEADER: only for development; a client must not set the time in production',
+    ]);
+  });
+
   it('refuses insecure defaults in production', () => {
     const problems = problemsOf({ ROSTER_ENV: 'production', ROSTER_DATA_DIR: tmp() });
     assert.deepEqual(

@@ -155,4 +155,18 @@ describe(`daily activity (${testDialect})`, () => {
     assert.equal(allowed.statusCode, 200, allowed.body);
     assertProblem(await record([event(other.id)], selfReport, auth), 403, 'forbidden');
   });
+
+  it('syncs one stream and scope when asked, the others left out', async () => {
+    const me = await account(t);
+    await record([event(me.id), event(me.id, { scope: 'jee-2027' }), event(me.id, { stream: 'docket' })]);
+    const only = await days(me.token, '?stream=mcq&scope=neet-2027');
+    assert.deepEqual(
+      only.items.map((d) => [d.stream, d.scope]),
+      [['mcq', 'neet-2027']],
+    );
+    assert.equal((await days(me.token, '?scope=jee-2027')).items.length, 1);
+    assert.equal((await days(me.token)).items.length, 3);
+    const res = await request(t, 'GET', '/v1/me/activity/daily?stream=MCQ', { token: me.token });
+    assertProblem(res, 422, 'validation_failed');
+  });
 });
