@@ -1,6 +1,7 @@
 // What every compatibility surface is: the seed API's paths under one prefix,
 // served from an encapsulated Fastify scope with the seed's own envelope,
-// error shape, status codes and authentication. The scope's error and
+// error shape and status codes; callers authenticate with the native bearer
+// token, refused in the seed's shape. The scope's error and
 // not-found handlers write the seed's shape, so the native problem+json never
 // leaks into a surface, and the surface's shape never into the native API.
 // A surface only maps: its routes call the modules' services and rename the

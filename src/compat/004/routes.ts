@@ -6,7 +6,8 @@ import { type Static, Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { principalOf } from '../../http/authenticate.ts';
 import { requestContext } from '../../http/request-context.ts';
-import { multipartFile } from '../../modules/media/index.ts';
+import type { DayView } from '../../modules/activity/index.ts';
+import { multipartFile, oneFileLimits } from '../../modules/media/index.ts';
 import type { ProfilePatch } from '../../modules/profiles/index.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { SurfaceDeps } from '../surface.ts';
@@ -57,21 +58,34 @@ const Pagination = {
 function infoPatch(body: Static<typeof InfoBody>): ProfilePatch {
   const strip = (v: string | null | undefined) =>
     v === undefined || v === null ? undefined : v.trim() || null;
-  const name = {
-    ...(strip(body.name?.first_name) !== undefined ? { first: strip(body.name?.first_name) } : {}),
-    ...(strip(body.name?.last_name) !== undefined ? { last: strip(body.name?.last_name) } : {}),
-  };
-  const exam: Record<string, unknown> = {};
-  const background = strip(body.background_info);
-  if (background !== undefined) exam[EXAM_FIELDS.background_info] = background;
-  if (body.attempt_number != null) exam[EXAM_FIELDS.attempt_number] = body.attempt_number;
-  if (body.attempt_year != null) exam[EXAM_FIELDS.attempt_year] = body.attempt_year;
+  const given = (entries: [string, unknown][]) =>
+    Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+  const name = given([
+    ['first', strip(body.name?.first_name)],
+    ['last', strip(body.name?.last_name)],
+  ]);
+  const exam = given([
+    [EXAM_FIELDS.background_info, strip(body.background_info)],
+    [EXAM_FIELDS.attempt_number, body.attempt_number ?? undefined],
+    [EXAM_FIELDS.attempt_year, body.attempt_year ?? undefined],
+  ]);
   if (Object.keys(name).length === 0 && Object.keys(exam).length === 0)
     throw commonError('validation_failed', { detail: 'Provide at least one field to update.' });
   return {
     ...(Object.keys(name).length > 0 ? { name } : {}),
     ...(Object.keys(exam).length > 0 ? { custom: exam as ProfilePatch['custom'] } : {}),
   };
+}
+
+/** Where the next sync starts: after the last row sent, else where this one started (null before any). */
+function resumeCursor(
+  userId: string,
+  page: { items: readonly DayView[]; position: number | undefined },
+  given: string | undefined,
+): string | null {
+  const last = page.items.at(-1);
+  if (last && page.position !== undefined) return writeCursor(userId, last, page.position);
+  return given ?? null;
 }
 
 export function seed004Routes(scope: App, deps: SurfaceDeps): void {
@@ -103,13 +117,11 @@ export function seed004Routes(scope: App, deps: SurfaceDeps): void {
       const from = new Date(Math.ceil(sync_from_epoch_ms / DAY_MS) * DAY_MS).toISOString();
       const query = { after, from, stream: MCQ_STREAM, scope: course_id, limit };
       const page = await roster.activity.changedDays(userId, query);
-      const last = page.items.at(-1);
-      const cursor = last && page.position !== undefined ? writeCursor(userId, last, page.position) : null;
       return ok(
         page.items.map((day) => toDailyStats(userId, day)),
         {
           pagination: {
-            next_cursor: cursor ?? next_cursor ?? null,
+            next_cursor: resumeCursor(userId, page, next_cursor),
             prev_cursor: null,
             limit,
             has_more: page.hasMore,
@@ -176,7 +188,7 @@ export function seed004Routes(scope: App, deps: SurfaceDeps): void {
   // Multipart applies to the picture route only.
   scope.register(async (pictures: App) => {
     await pictures.register(multipart, {
-      limits: { fileSize: maxBytes, files: 2, parts: 4, fields: 2, fieldSize: 1024, headerPairs: 50 },
+      limits: oneFileLimits(maxBytes),
     });
     pictures.post(
       '/profile-picture',

@@ -21,7 +21,7 @@ import {
   UploadTicketReply,
 } from './media.schemas.ts';
 import type { MediaObjects } from './media-objects.service.ts';
-import { multipartFile } from './multipart-file.ts';
+import { multipartFile, oneFileLimits } from './multipart-file.ts';
 import type { UploadsService } from './uploads.service.ts';
 
 // Documentation of the byte bodies; their validation is the image pipeline's.
@@ -54,7 +54,7 @@ export function mediaRoutes(app: App, deps: MediaRoutesDeps): void {
   // Parsers for image bodies and multipart apply to these routes only.
   app.register(async (scope: App) => {
     await scope.register(multipart, {
-      limits: { fileSize: maxBytes, files: 2, parts: 4, fields: 2, fieldSize: 1024, headerPairs: 50 },
+      limits: oneFileLimits(maxBytes),
     });
     for (const type of [/^image\//, 'application/octet-stream'])
       scope.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) =>

@@ -4,6 +4,19 @@ import { DomainError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import { mediaError } from './media.errors.ts';
 
+/**
+ * @fastify/multipart's limits for a one-file upload: one part beyond the file
+ * is read so that a second file is refused rather than ignored.
+ */
+export const oneFileLimits = (maxBytes: number) => ({
+  fileSize: maxBytes,
+  files: 2,
+  parts: 4,
+  fields: 2,
+  fieldSize: 1024,
+  headerPairs: 50,
+});
+
 /** The one `file` part of a multipart body, read whole (within the size limit). */
 export async function multipartFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   let file: Buffer | null = null;
