@@ -212,6 +212,49 @@ describe(`seed 004 surface (${testDialect})`, () => {
       );
     });
 
+    it('refuses a cursor issued for another course or another user, and one without its id', async () => {
+      const me = await account(t);
+      const other = await account(t);
+      const day = 1714348800000;
+      await record(me.id, [
+        attempt(day, 'first_attempt', true),
+        attempt(day, 'first_attempt', true, { scope: '2' }),
+      ]);
+      await record(other.id, [attempt(day, 'first_attempt', true)]);
+      const cursorOf = async (who: { token: string }, course: string) => {
+        const res = await call(
+          'GET',
+          `/users/mcq-daily/sync?course_id=${course}&sync_from_epoch_ms=0`,
+          who.token,
+        );
+        return res.json().pagination.next_cursor as string;
+      };
+      const mine = await cursorOf(me, '1');
+      const sync = (course: string, cursor: string, token = me.token) =>
+        call(
+          'GET',
+          `/users/mcq-daily/sync?course_id=${course}&sync_from_epoch_ms=0&next_cursor=${encodeURIComponent(cursor)}`,
+          token,
+        );
+      // Its own course takes it: nothing changed since.
+      assert.deepEqual(success(await sync('1', mine)), []);
+      // Course 2 has a change course 1's cursor has passed; taking it would skip that day.
+      assert.match(refused(await sync('2', mine), 400, 1006), /next_cursor/);
+      assert.match(refused(await sync('1', await cursorOf(other, '1')), 400, 1006), /next_cursor/);
+      const { seq } = JSON.parse(Buffer.from(mine, 'base64').toString('utf8'));
+      const seqOnly = Buffer.from(JSON.stringify({ seq })).toString('base64');
+      assert.match(refused(await sync('1', seqOnly), 400, 1006), /next_cursor/);
+      // Course 2 without a cursor still shows its day.
+      assert.equal(
+        (
+          success(
+            await call('GET', '/users/mcq-daily/sync?course_id=2&sync_from_epoch_ms=0', me.token),
+          ) as Json[]
+        ).length,
+        1,
+      );
+    });
+
     it('refuses bad queries with 1006 and no token with 9401', async () => {
       const me = await account(t);
       const bad = [
@@ -366,6 +409,9 @@ describe(`seed 004 surface (${testDialect})`, () => {
       refused(await upload(me.token, Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')), 415, 9415);
       refused(await call('POST', '/users/profile-picture', me.token, { file: 'x' }), 415, 9415);
       refused(await upload('not-a-token', await png()), 401, 9401);
+      // One byte over ROSTER_AVATAR_MAX_BYTES (10 MiB): refused before it is read as an image.
+      const huge = Buffer.concat([await png(), Buffer.alloc(10 * 1024 * 1024)]);
+      refused(await upload(me.token, huge, 'me.png', 'image/png'), 413, 9413);
       const avatar = (await call('GET', '/v1/me', me.token)).json().avatarUrl as string;
       assert.ok(avatar.endsWith(`/${first.filename}`));
     });
@@ -419,6 +465,44 @@ describe(`seed 004 surface (${testDialect})`, () => {
       const thirdCode = await readCode(`+91${other2}`);
       // The spent oti of the earlier code: single use.
       refused(await verify(fresh.accessToken, other2, thirdCode, again.oti), 422, 2008);
+    });
+
+    it('answers 2003 once the code’s five tries are used, even for the right code', async () => {
+      const me = await account(t);
+      const value = indianNumber();
+      const sent = success(await send(me.token, value));
+      const otp = await readCode(`+91${value}`);
+      const wrong = String((Number(otp) + 1) % 1_000_000).padStart(6, '0');
+      for (let i = 0; i < 5; i++) refused(await verify(me.token, value, wrong, sent.oti), 422, 2002);
+      refused(await verify(me.token, value, otp, sent.oti), 422, 2003);
+      assert.equal((await call('GET', '/v1/me', me.token)).json().phone, null);
+    });
+
+    it('answers 3708 when another account took the number before the code came back, linking nothing', async () => {
+      const me = await account(t);
+      const value = indianNumber();
+      const sent = success(await send(me.token, value));
+      const otp = await readCode(`+91${value}`);
+      // Meanwhile the number signs up by SMS on its own (native phone sign-in makes its account).
+      await clock.tick(31_000);
+      const phone = `+91${value}`;
+      const { oti } = (await request(t, 'POST', '/v1/phone/otp', { body: { phone } })).json();
+      const signIn = await request(t, 'POST', '/v1/phone/otp/verify', {
+        body: { phone, oti, code: await readCode(phone) },
+      });
+      assert.equal(signIn.json().created, true, signIn.body);
+      refused(await verify(me.token, value, otp, sent.oti), 409, 3708);
+      assert.equal((await call('GET', '/v1/me', me.token)).json().phone, null);
+    });
+
+    it('answers 9429 with Retry-After for a second code to the number within 30 s', async () => {
+      const me = await account(t);
+      const value = indianNumber();
+      success(await send(me.token, value));
+      await readCode(`+91${value}`);
+      const res = await send(me.token, value);
+      refused(res, 429, 9429);
+      assert.ok(Number(res.headers['retry-after']) >= 1 && Number(res.headers['retry-after']) <= 30);
     });
 
     it('answers 3708 for a number another account verified and 3709 for the account’s own', async () => {
@@ -576,6 +660,29 @@ describe(`seed 004 surface (${testDialect})`, () => {
       assert.match(String(native.headers['content-type']), /^application\/problem\+json/);
     });
 
+    it('keeps problem+json for native paths that only begin like its prefix', async () => {
+      const me = await account(t);
+      for (const url of ['/usersX', '/users-info', '/usersinfo/1']) {
+        const res = await call('GET', url, me.token);
+        assert.equal(res.statusCode, 404, url);
+        assert.match(String(res.headers['content-type']), /^application\/problem\+json/, url);
+      }
+      const malformed = await call('GET', '/usersX/%E0%A4%A', me.token);
+      assert.equal(malformed.statusCode, 400);
+      assert.match(String(malformed.headers['content-type']), /^application\/problem\+json/);
+      // The prefix itself is the surface's: DELETE is a route, GET is not.
+      refused(await call('GET', '/users', me.token), 404, 9404);
+    });
+
+    it('answers 9403 to a service key, which cannot act as a user', async () => {
+      refused(await call('PATCH', '/users/info', serviceKey, { attempt_number: 1 }), 403, 9403);
+      refused(
+        await call('GET', '/users/mcq-daily/sync?course_id=1&sync_from_epoch_ms=0', serviceKey),
+        403,
+        9403,
+      );
+    });
+
     it('validates x-dev-time on every route and never lets it set the time outside development', async () => {
       const me = await account(t);
       const bad = ['171440000000', '17144000000000', 'now', '1714400000000.5'];
@@ -587,6 +694,24 @@ describe(`seed 004 surface (${testDialect})`, () => {
         });
         assert.match(refused(res, 422, 1006), /x-dev-time/);
       }
+      // Every route checks it, before anything else runs (nothing is deleted here).
+      const routes = [
+        ['GET', '/users/mcq-daily/sync?course_id=1&sync_from_epoch_ms=0'],
+        ['DELETE', '/users'],
+        ['POST', '/users/profile-picture'],
+        ['POST', '/users/send-phone-otp'],
+        ['POST', '/users/verify-phone-otp'],
+        ['POST', '/users/report?course_id=1'],
+      ] as const;
+      for (const [method, url] of routes) {
+        const res = await request(t, method, url, {
+          token: me.token,
+          body: {},
+          headers: { 'x-dev-time': 'now' },
+        });
+        assert.match(refused(res, 422, 1006), /x-dev-time/, `${method} ${url}`);
+      }
+      assert.equal((await call('GET', '/v1/me', me.token)).statusCode, 200);
       // A well-formed header in this (test) environment changes nothing about time.
       const value = indianNumber();
       const res = await request(t, 'POST', '/users/send-phone-otp', {
@@ -683,6 +808,14 @@ describe(`seed 004 options (${testDialect})`, () => {
         headers: { 'x-dev-time': String(at) },
       });
       assert.equal(success(res).expiry_time, at + 5 * 60_000);
+      // The header holds for its own request only: the next one, without it, runs at the real time.
+      const before = Date.now();
+      const next = await request(t, 'POST', '/users/send-phone-otp', {
+        token: me.token,
+        body: { phone_number: { code: '+91', value: indianNumber() } },
+      });
+      const expiry = success(next).expiry_time as number;
+      assert.ok(expiry >= before + 5 * 60_000 && expiry <= Date.now() + 5 * 60_000, String(expiry));
     } finally {
       await t.close();
       await sms.close();

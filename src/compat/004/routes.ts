@@ -112,7 +112,7 @@ export function seed004Routes(scope: App, deps: SurfaceDeps): void {
     async (request) => {
       const { userId } = principalOf(request);
       const { course_id, sync_from_epoch_ms, next_cursor, limit = 50 } = request.query;
-      const after = readCursor(next_cursor);
+      const after = readCursor(next_cursor, userId, course_id);
       // Days whose start is at or after the instant: a mid-day instant starts with the next day.
       const from = new Date(Math.ceil(sync_from_epoch_ms / DAY_MS) * DAY_MS).toISOString();
       const query = { after, from, stream: MCQ_STREAM, scope: course_id, limit };

@@ -101,23 +101,32 @@ export const toDailyStats = (userId: string, day: DayView): Static<typeof DailyS
 /**
  * The sync cursor: base64 of JSON `{updated_at, id, seq}`, the last row's
  * update time and id (the seed's shape) and the change number it was synced
- * at, which is what the next page starts after. Anything else is a 1006.
+ * at, which is what the next page starts after. The id names the user and
+ * course it was issued for: a cursor of another course (or user) would skip
+ * changes this one has not seen, so it is refused like anything else that is
+ * not a cursor this API issued, with a 1006.
  */
 export function writeCursor(userId: string, day: DayView, seq: number): string {
   const json = JSON.stringify({ updated_at: ms(day.updatedAt), id: dailyStatsId(userId, day), seq });
   return Buffer.from(json).toString('base64');
 }
 
-export function readCursor(cursor: string | undefined): number | undefined {
+export function readCursor(cursor: string | undefined, userId: string, courseId: string): number | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const { seq } = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { seq?: unknown };
-    if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1) return seq;
+    const { seq, id } = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as {
+      seq?: unknown;
+      id?: unknown;
+    };
+    const prefix = `${userId}_${courseId}_`;
+    const issuedHere =
+      typeof id === 'string' && id.startsWith(prefix) && /^[0-9]+$/.test(id.slice(prefix.length));
+    if (issuedHere && Number.isSafeInteger(seq) && (seq as number) >= 1) return seq as number;
   } catch {
     // fall through
   }
   throw commonError('invalid_cursor', {
-    detail: 'Pass back the next_cursor of an earlier sync unchanged.',
-    errors: [{ path: 'query.next_cursor', message: 'is not a cursor this API issued' }],
+    detail: 'Pass back the next_cursor of an earlier sync of this course unchanged.',
+    errors: [{ path: 'query.next_cursor', message: 'is not a cursor this API issued for this course' }],
   });
 }

@@ -154,13 +154,14 @@ export function createOtpService(deps: OtpDeps) {
     /**
      * The refusal of a code tried by id, told precisely, for an owner who is
      * signed in (the oti was handed to them): an oti that is not theirs,
-     * unknown or used reads as `oti_expired`, a code past its time or its
-     * tries as `otp_expired`, anything else as `invalid_code`. Anonymous
+     * unknown or used reads as `oti_expired`, a wrong code (`wrongTry`: this
+     * try counted against a live code, the fifth included) as `invalid_code`,
+     * a code past its time or its tries as `otp_expired`. Anonymous
      * flows keep `refuse`, which cannot tell a sent code from none.
      */
     async refuseOwner(
       db: Executor,
-      input: { purpose: OtpPurpose; id: string; target: string; userId: string },
+      input: { purpose: OtpPurpose; id: string; target: string; userId: string; wrongTry?: boolean },
     ): Promise<DomainError> {
       const row = await findCodeById(db, input.id);
       if (
@@ -171,6 +172,8 @@ export function createOtpService(deps: OtpDeps) {
         row.consumedAt !== null
       )
         return otpError('oti_expired');
+      // The try that used up the last attempt was still a wrong code; the next one finds it dead.
+      if (input.wrongTry) return otpError('invalid_code', { detail: WRONG_CODE_DETAIL });
       if (!codes.isLive(stateOf(row)))
         return otpError('otp_expired', {
           detail: 'The code has expired or used up its tries; request a new one.',

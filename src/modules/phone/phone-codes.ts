@@ -162,7 +162,13 @@ export function createPhoneCodes(deps: PhoneCodesDeps) {
     // Made-up otis cost nothing, so nobody can lock a number out without its codes.
     if (outcome.counted) await guard.failures.recordFailure(key, PHONE_FAILURES);
     if (owner === undefined) throw otp.refuse();
-    throw await otp.refuseOwner(db, { purpose, id: oti, target: phone, userId: owner });
+    throw await otp.refuseOwner(db, {
+      purpose,
+      id: oti,
+      target: phone,
+      userId: owner,
+      wrongTry: outcome.counted,
+    });
   }
 
   return { parse, send, check };

@@ -153,7 +153,9 @@ export function phoneRoutes(app: App, deps: { phone: PhoneService; auth: Authent
           'Linking a number (the first, or one that replaces another) also needs fresh proof: `currentPassword`, ' +
           'or for an account without a password `confirmCode` (a code of a second factor set up before this ' +
           'sign-in, or an SMS code sent to the account’s own number, with its `confirmOti`). The change is ' +
-          'mailed with a link that undoes it; replacing a number also ends the other sessions.',
+          'mailed with a link that undoes it; replacing a number also ends the other sessions. A refused code says ' +
+          'why, as the oti was the caller’s: `oti_expired` (unknown, used, or another account’s), `otp_expired` ' +
+          '(past its 5 minutes or its 5 tries), `invalid_code` (wrong).',
         body: LinkVerifyBody,
         response: { 200: PrivateUser, ...problemResponses(401, 403, 409, 422, 429) },
       },
