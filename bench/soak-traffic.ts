@@ -1,4 +1,4 @@
-// The soak's traffic: ten kinds of request a real client mix sends, each one
+// The soak's traffic: eleven kinds of request a real client mix sends, each one
 // HTTP request with a client timeout, over a pool of signed-in accounts. An
 // operation that changes an account's tokens or follows holds that account
 // while it runs, so a rotated refresh token is never presented twice (which
@@ -19,11 +19,12 @@ export const KINDS = [
   'search',
   'avatar',
   'media',
+  'exam',
   'readyz',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** Requests per second of each kind: 26.2 in all, two argon2id hashes a second among them. */
+/** Requests per second of each kind: 28.2 in all, two argon2id hashes a second among them. */
 export const RATES: Record<Kind, number> = {
   signUp: 0.5,
   login: 1.5,
@@ -35,6 +36,8 @@ export const RATES: Record<Kind, number> = {
   // A new avatar every five seconds (decoded, re-encoded, analysed for faces), read back twice a second.
   avatar: 0.2,
   media: 2,
+  // The exam app on seed 004: an answered question recorded, the day's totals synced, its profile fields.
+  exam: 2,
   readyz: 1,
 };
 
@@ -130,6 +133,7 @@ export function soakTraffic(baseUrl: string, runId: string, photo: Buffer): Traf
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const pool: PoolAccount[] = [];
   let signUps = 0;
+  let exams = 0;
   /** Avatar paths set so far, newest last (older ones are deleted by their replacement). */
   const avatars: string[] = [];
 
@@ -246,6 +250,36 @@ export function soakTraffic(baseUrl: string, runId: string, photo: Buffer): Traf
     media: async () => {
       const path = avatars.at(-1);
       return path ? request(`${baseUrl}${path}`) : request(`${baseUrl}/readyz`);
+    },
+    exam: () => {
+      const a = pick(pool);
+      const roll = rand();
+      if (roll < 0.5)
+        return request(`${baseUrl}/v1/activity/events`, {
+          method: 'POST',
+          token: a.accessToken,
+          body: {
+            events: [
+              {
+                id: `soak-${runId}-${exams++}`,
+                stream: 'mcq',
+                scope: '1',
+                kind: rand() < 0.7 ? 'first_attempt' : 'reattempt',
+                correct: rand() < 0.6,
+                at: new Date().toISOString(),
+              },
+            ],
+          },
+        });
+      if (roll < 0.85)
+        return request(`${baseUrl}/users/mcq-daily/sync?course_id=1&sync_from_epoch_ms=0`, {
+          token: a.accessToken,
+        });
+      return request(`${baseUrl}/users/info`, {
+        method: 'PATCH',
+        token: a.accessToken,
+        body: { attempt_number: Math.floor(rand() * 5) + 1, background_info: `Into ${pick(WORDS)}` },
+      });
     },
     readyz: () => request(`${baseUrl}/readyz`),
   };
