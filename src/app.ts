@@ -21,6 +21,7 @@ import { registerTextRule } from './http/text-rule.ts';
 import { registerUtf8Rule } from './http/utf8.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { standingRoutes } from './modules/accounts/standing.routes.ts';
 import { usersRoutes } from './modules/accounts/users.routes.ts';
 import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mfaRoutes(app, { mfa: roster.mfa, auth });
   phoneRoutes(app, { phone: roster.phone, auth });
   usersRoutes(app, { ...roster, auth });
+  standingRoutes(app, { standing: roster.standing, auth });
   profilesRoutes(app, { profiles: roster.profiles, auth });
   directoryRoutes(app, { directory: roster.directory, auth });
   socialRoutes(app, { social: roster.social, auth });

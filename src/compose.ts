@@ -42,7 +42,11 @@ export function compose(
   const p = createPlatform(config, database, clock, logger, overrides);
   const { hooks } = p;
 
-  const users = createUsersService({ hooks, dialect: p.dialect });
+  const users = createUsersService({
+    hooks,
+    dialect: p.dialect,
+    defaultAccountType: config.standing.defaultAccountType,
+  });
   const sessionsModule = createSessionsModule(p);
   const { sessions } = sessionsModule;
   const otp = createOtpService({ clock, hooks, codeKey: p.key('otp-code') });
@@ -128,7 +132,12 @@ export function compose(
   });
   const social = createSocialService({ ...p, users, profiles });
   // Blocks, either way round, hide users from each other's searches.
-  const directory = createDirectoryService({ ...p, profiles, visibility: [visibleTo] });
+  const directory = createDirectoryService({
+    ...p,
+    profiles,
+    visibility: [visibleTo],
+    standing: config.standing,
+  });
 
   return {
     ...accountsModule,

@@ -14,7 +14,7 @@ import { loggerOptions } from '../platform/logger.ts';
 
 export const USER_USAGE = `Usage: roster user <command>
 
-  create --email E --password P [--role admin] [--unverified]
+  create --email E --password P [--role admin|<a ROSTER_ROLES role>] [--unverified]
                           create an account (verified unless --unverified)
   list [--limit N] [--before ID] [--json]
                           newest accounts first
@@ -70,7 +70,8 @@ export async function userCommand(
         if (!values.email || !values.password)
           throw new UsageError(`user create needs --email and --password\n\n${USER_USAGE}`);
         const role = values.role ?? 'user';
-        if (role !== 'user' && role !== 'admin') throw new UsageError('--role is user or admin');
+        const roles = ['user', 'admin', ...config.standing.roles];
+        if (!roles.includes(role)) throw new UsageError(`--role is one of ${roles.join(', ')}`);
         const user = await operator.createUser(CLI_PRINCIPAL, {
           email: values.email,
           password: values.password,

@@ -139,6 +139,43 @@ const compatList = (raw: string): ParseResult<CompatSurface[]> => {
     : ok([...new Set(items)] as CompatSurface[]);
 };
 
+/** Names an operator gives (roles, account types, achievement types): short lower-case words. */
+export const NAME_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+
+const nameList =
+  (reserved: readonly string[] = []) =>
+  (raw: string): ParseResult<string[]> => {
+    const items = [
+      ...new Set(
+        raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ];
+    const bad = items.filter((s) => !NAME_PATTERN.test(s));
+    if (bad.length > 0)
+      return fail(`${bad.join(', ')}: names are lower-case letters, digits, - and _ (≤ 32)`);
+    const taken = items.filter((s) => reserved.includes(s));
+    return taken.length > 0 ? fail(`${taken.join(', ')} is built in`) : ok(items);
+  };
+
+/** `type:total` pairs, such as `five-star:20,referral:10`. */
+const achievementList = (raw: string): ParseResult<{ type: string; total: number }[]> => {
+  const out: { type: string; total: number }[] = [];
+  for (const item of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [type = '', total = ''] = item.split(':').map((s) => s.trim());
+    if (!NAME_PATTERN.test(type) || !/^[1-9][0-9]{0,8}$/.test(total))
+      return fail(`${item}: write type:total (a lower-case name, a whole number from 1)`);
+    if (out.some((a) => a.type === type)) return fail(`${type} is listed twice`);
+    out.push({ type, total: Number(total) });
+  }
+  return ok(out);
+};
+
 const originList = (raw: string): ParseResult<string[]> => {
   const items = raw
     .split(',')
@@ -287,6 +324,27 @@ export const configSchema = {
     default: 'false',
     doc: 'when true, signed-in users may record their own activity events (`POST /v1/activity/events`); otherwise only service keys with `activity:write`',
     parse: boolean,
+  },
+  ROSTER_ROLES: {
+    doc: 'business roles besides `user` (comma-separated, such as `partner`): staff and service keys give them, they grant what `user` grants, and anyone may filter the directory by them; `admin` is the staff role',
+    parse: nameList(['user', 'admin']),
+  },
+  ROSTER_ACCOUNT_TYPES: {
+    doc: 'account types staff and service keys may give (comma-separated, such as `recipient,client`); unset: none',
+    parse: nameList(),
+  },
+  ROSTER_DEFAULT_ACCOUNT_TYPE: {
+    doc: 'the type new accounts get (one of ROSTER_ACCOUNT_TYPES); unset: none',
+    parse: text,
+  },
+  ROSTER_ACHIEVEMENTS: {
+    doc: 'achievement types every account has, with their targets (`type:total`, comma-separated, such as `five-star:20,referral:10`); `referral` counts verified referrals by itself',
+    parse: achievementList,
+  },
+  ROSTER_PRESENCE_WINDOW: {
+    default: '300',
+    doc: 'seconds after its last request a session still shows its user as online',
+    parse: integerIn(60, 3600),
   },
   ROSTER_REQUIRE_EMAIL_VERIFICATION: {
     default: 'true',

@@ -52,6 +52,15 @@ export interface Config {
   };
   /** Signed-in users may record their own activity events. */
   readonly activitySelfReport: boolean;
+  /** Roles, account types and achievements as the operator names them. */
+  readonly standing: {
+    readonly roles: readonly string[];
+    readonly accountTypes: readonly string[];
+    readonly defaultAccountType: string | null;
+    readonly achievements: readonly { readonly type: string; readonly total: number }[];
+  };
+  /** Seconds a session counts as online after its last request. */
+  readonly presenceWindowSeconds: number;
   readonly requireEmailVerification: boolean;
   readonly inviteOnly: boolean;
   readonly inviteQuota: number;
@@ -137,6 +146,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
         'ROSTER_DEV_TIME_HEADER: only for development; a client must not set the time in production',
       );
   }
+  const accountTypes = (get('ROSTER_ACCOUNT_TYPES') as string[] | undefined) ?? [];
+  const defaultAccountType = (get('ROSTER_DEFAULT_ACCOUNT_TYPE') as string | undefined) ?? null;
+  if (defaultAccountType !== null && !accountTypes.includes(defaultAccountType))
+    problems.push('ROSTER_DEFAULT_ACCOUNT_TYPE: must be one of ROSTER_ACCOUNT_TYPES');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const database = (get('DATABASE_URL') as DatabaseTarget | undefined) ?? {
@@ -174,6 +187,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       avatarRequireFace: get('ROSTER_AVATAR_REQUIRE_FACE') as boolean,
     }),
     activitySelfReport: get('ROSTER_ACTIVITY_SELF_REPORT') as boolean,
+    standing: Object.freeze({
+      roles: Object.freeze((get('ROSTER_ROLES') as string[] | undefined) ?? []),
+      accountTypes: Object.freeze(accountTypes),
+      defaultAccountType,
+      achievements: Object.freeze(
+        (get('ROSTER_ACHIEVEMENTS') as { type: string; total: number }[] | undefined) ?? [],
+      ),
+    }),
+    presenceWindowSeconds: get('ROSTER_PRESENCE_WINDOW') as number,
     requireEmailVerification: get('ROSTER_REQUIRE_EMAIL_VERIFICATION') as boolean,
     inviteOnly: get('ROSTER_INVITE_ONLY') as boolean,
     inviteQuota: get('ROSTER_INVITE_QUOTA') as number,

@@ -74,7 +74,15 @@ describe(`service-level views never carry what the public view leaves out (${tes
       avatarUrl: (key) => `http://127.0.0.1/media/${key}`,
     });
     social = createSocialService({ db, dialect, clock: systemClock, profiles, guard, hooks, users });
-    directory = createDirectoryService({ db, dialect, profiles, visibility: [visibleTo], guard, hooks });
+    directory = createDirectoryService({
+      db,
+      dialect,
+      profiles,
+      visibility: [visibleTo],
+      guard,
+      hooks,
+      standing: { roles: [], accountTypes: [] },
+    });
 
     const signUp = async (role: UserRole, fields: { email: string; phone?: string }) => {
       const id = newId();

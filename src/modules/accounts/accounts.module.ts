@@ -9,6 +9,7 @@ import type { SessionsService } from '../sessions/index.ts';
 import type { User, UsersService } from '../users/index.ts';
 import { createAccountsService, type SignupPhoto } from './accounts.service.ts';
 import { createOperatorService } from './operator.service.ts';
+import { createStandingService } from './standing.service.ts';
 
 /** Unverified sign-ups older than ROSTER_UNVERIFIED_TTL are purged this often. */
 export const PURGE_EVERY_MS = 60 * 60_000;
@@ -47,11 +48,17 @@ export function createAccountsModule(p: Platform, deps: AccountsModuleDeps) {
     accounts,
     passwordMinLength: config.passwordMinLength,
   });
+  const standing = createStandingService({
+    ...p,
+    users: deps.users,
+    config: { roles: config.standing.roles, accountTypes: config.standing.accountTypes },
+  });
   let stopPurge: (() => void) | undefined;
 
   return {
     accounts,
     operator,
+    standing,
     start(): void {
       stopPurge = clock.every(PURGE_EVERY_MS, async () => {
         try {

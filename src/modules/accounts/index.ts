@@ -4,3 +4,4 @@ export { createAccountsModule } from './accounts.module.ts';
 export { type AccountsService, createAccountsService } from './accounts.service.ts';
 export { createAccount, type NewAccount } from './create-account.ts';
 export { createOperatorService } from './operator.service.ts';
+export type { StandingService, StandingView } from './standing.service.ts';

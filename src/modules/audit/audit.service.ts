@@ -12,6 +12,8 @@ export type AuditEventType =
   | 'account.email_verified'
   | 'account.banned'
   | 'account.deleted'
+  | 'account.standing_changed'
+  | 'account.score_changed'
   | 'login.succeeded'
   | 'login.failed'
   | 'mfa.changed'

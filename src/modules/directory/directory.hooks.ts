@@ -22,6 +22,7 @@ export async function refreshSearchEntry(trx: Executor, profiles: Profiles, user
     doc: searchDocument({ ...user, displayName: facts.displayName, headline: facts.headline }),
     listed: isListed(user),
     role: user.role,
+    accountType: user.accountType,
     publicCompleteness: facts.publicCompleteness,
     tags: facts.tags,
   });

@@ -17,6 +17,8 @@ export interface DirectoryQuery {
   readonly terms: readonly string[];
   /** The roles a user may hold to match (the service decides which a viewer may filter by). */
   readonly roles?: readonly UserRole[];
+  /** The account type a user must have. */
+  readonly accountType?: string;
   /** Tag keys; the user must carry all of them. */
   readonly tags: readonly string[];
   /** On the public score: what others can see. */
@@ -44,6 +46,7 @@ export interface SearchEntry {
   /** Whether others may see the account at all (active, a verified address or number). */
   readonly listed: boolean;
   readonly role: UserRole;
+  readonly accountType: string | null;
   readonly publicCompleteness: number;
   /** Tag keys. */
   readonly tags: readonly string[];
@@ -58,12 +61,13 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
     doc: entry.doc,
     listed: entry.listed ? 1 : 0,
     role: entry.role,
+    account_type: entry.accountType,
     public_completeness: entry.publicCompleteness,
   };
   const [held, heldTags] = await Promise.all([
     db
       .selectFrom('user_search')
-      .select(['doc', 'listed', 'role', 'public_completeness'])
+      .select(['doc', 'listed', 'role', 'account_type', 'public_completeness'])
       .where('user_id', '=', userId)
       .executeTakeFirst(),
     db.selectFrom('user_search_tags').select('tag_key').where('user_id', '=', userId).execute(),
@@ -121,7 +125,7 @@ export function searchQuery(
   // its planner would take a role or completeness index and sort every match.
   // `+column` hides those indexes from it (they serve `start` below instead);
   // PostgreSQL weighs both ways itself.
-  const walked = (column: 's.role' | 's.public_completeness') =>
+  const walked = (column: 's.role' | 's.account_type' | 's.public_completeness') =>
     dialect === 'sqlite' ? sql.raw(`+${column}`) : sql.ref(column);
   let qb = db
     .selectFrom('user_search as s')
@@ -138,6 +142,7 @@ export function searchQuery(
   // have no trigram and are checked row by row on either engine.
   for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(contains('s.doc', term));
   if (query.roles) qb = qb.where(walked('s.role'), 'in', query.roles);
+  if (query.accountType !== undefined) qb = qb.where(walked('s.account_type'), '=', query.accountType);
   if (query.completenessMin !== undefined)
     qb = qb.where(walked('s.public_completeness'), '>=', query.completenessMin);
   if (query.completenessMax !== undefined)

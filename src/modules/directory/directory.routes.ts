@@ -26,10 +26,19 @@ const DirectoryQuery = Type.Object({
     }),
   ),
   role: Type.Optional(
-    Type.Union([Type.Literal('user'), Type.Literal('admin')], {
+    Type.String({
+      pattern: '^[a-z][a-z0-9_-]{0,31}$',
       description:
-        'Staff roles (`admin`) are not public: to anyone but staff, `admin` matches nobody and `user` ' +
-        'matches staff accounts too',
+        '`user`, or a business role (ROSTER_ROLES). Staff roles (`admin`) are not public: to anyone but ' +
+        'staff, `admin` matches nobody and `user` matches staff accounts too',
+      examples: ['partner'],
+    }),
+  ),
+  type: Type.Optional(
+    Type.String({
+      pattern: '^[a-z][a-z0-9_-]{0,31}$',
+      description: 'The account type (ROSTER_ACCOUNT_TYPES)',
+      examples: ['recipient'],
     }),
   ),
   tags: Type.Optional(

@@ -15,7 +15,7 @@ import type { Hooks } from '../../platform/hooks.ts';
 import { type Page, type PageRequest, pageFrom } from '../../platform/page.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import { type ProfilesService, type PublicView, tagKey } from '../profiles/index.ts';
-import { findUserById, isStaffRole, publicRole, USER_ROLES, type UserRole } from '../users/index.ts';
+import { BUILT_IN_ROLES, findUserById, isStaffRole, STAFF_ROLES, type UserRole } from '../users/index.ts';
 import { registerDirectoryHooks } from './directory.hooks.ts';
 import { SEARCHES_PER_USER } from './directory.limits.ts';
 import {
@@ -38,6 +38,8 @@ export const MAX_TAG_FILTERS = 10;
 export interface DirectorySearch extends PageRequest<DirectoryKey> {
   readonly q?: string | undefined;
   readonly role?: UserRole | undefined;
+  /** The account type. */
+  readonly type?: string | undefined;
   /** Comma-separated tag names or keys. */
   readonly tags?: string | undefined;
   readonly completenessMin?: number | undefined;
@@ -52,23 +54,23 @@ export function createDirectoryService(deps: {
   visibility: Visibility[];
   guard: RateGuard;
   hooks: Hooks;
+  /** The business roles and account types the operator named (ROSTER_ROLES, ROSTER_ACCOUNT_TYPES). */
+  standing: { readonly roles: readonly string[]; readonly accountTypes: readonly string[] };
 }) {
   const { db, dialect, profiles, visibility, guard } = deps;
   registerDirectoryHooks(deps.hooks, profiles);
 
   /**
    * The roles a match may hold for this viewer's role filter: as asked for
-   * staff; for others, every role shown to them as the one asked ('user'
+   * staff; for others, every role shown to them as the one asked (`user`
    * takes in staff accounts), none for a staff role. Undefined: no filter.
    */
   async function rolesFor(viewer: ViewerRef, role: UserRole | undefined) {
     if (role === undefined) return undefined;
     const account = staffScopeOf(viewer) ? await findUserById(db, viewerIdOf(viewer)) : null;
-    const roles =
-      account !== null && isStaffRole(account.role)
-        ? [role]
-        : USER_ROLES.filter((r) => publicRole(r) === role);
-    return roles.length === USER_ROLES.length ? undefined : roles;
+    if (account !== null && isStaffRole(account.role)) return [role];
+    if (isStaffRole(role)) return [];
+    return role === 'user' ? ['user', ...STAFF_ROLES] : [role];
   }
 
   return {
@@ -83,6 +85,17 @@ export function createDirectoryService(deps: {
       if (tags.length > MAX_TAG_FILTERS) {
         errors.push({ path: 'query.tags', message: `must name at most ${MAX_TAG_FILTERS} tags` });
       }
+      const knownRoles = [...BUILT_IN_ROLES, ...deps.standing.roles];
+      if (input.role !== undefined && !knownRoles.includes(input.role))
+        errors.push({ path: 'query.role', message: `must be one of ${knownRoles.join(', ')}` });
+      if (input.type !== undefined && !deps.standing.accountTypes.includes(input.type))
+        errors.push({
+          path: 'query.type',
+          message:
+            deps.standing.accountTypes.length > 0
+              ? `must be one of ${deps.standing.accountTypes.join(', ')}`
+              : 'matches nothing: no account types are configured',
+        });
       const { completenessMin: min, completenessMax: max } = input;
       if (min !== undefined && max !== undefined && min > max) {
         errors.push({ path: 'query.completenessMin', message: 'must not exceed completenessMax' });
@@ -99,6 +112,7 @@ export function createDirectoryService(deps: {
         tags,
         limit: input.limit,
         ...(roles ? { roles } : {}),
+        ...(input.type !== undefined ? { accountType: input.type } : {}),
         ...(min !== undefined ? { completenessMin: min } : {}),
         ...(max !== undefined ? { completenessMax: max } : {}),
         ...(after !== undefined ? { after } : {}),

@@ -17,6 +17,8 @@ export interface UserSearchTable {
   /** 1 while others may see the account (active, a verified address or number), else 0. */
   listed: Generated<number>;
   role: Generated<UserRole>;
+  /** The account type (ROSTER_ACCOUNT_TYPES), or null: anyone may filter by it. */
+  account_type: string | null;
   /** The profile's public score, the completeness filter's column. */
   public_completeness: Generated<number>;
 }

@@ -16,6 +16,13 @@ const Availability = Type.Union([
 ]);
 const Str = Nullable(Type.String());
 
+/** What staff and service keys set of an account (PATCH /v1/admin/users/{id}/standing, POST …/score). */
+const Standing = Type.Object({
+  score: Type.Integer({ description: 'Set by staff and service keys; read-only to the user' }),
+  type: Nullable(Type.String({ description: 'The account type (ROSTER_ACCOUNT_TYPES)' })),
+  verified: Type.Boolean({ description: 'The identity is verified (KYC)' }),
+});
+
 export const MeView = Type.Object(
   {
     ...PrivateUser.properties,
@@ -47,6 +54,12 @@ export const MeView = Type.Object(
     }),
     followerCount: Type.Integer(),
     followingCount: Type.Integer(),
+    ...Standing.properties,
+    verification: Nullable(
+      Type.Union([Type.Literal('pending'), Type.Literal('verified'), Type.Literal('rejected')], {
+        description: 'Identity verification (KYC), set by staff or a service key; null until asked for',
+      }),
+    ),
   },
   { description: 'The signed-in user: identity and profile (private view)' },
 );
@@ -82,6 +95,10 @@ export function toMeView(view: OwnerView): Static<typeof MeView> {
     profileCompleteness: view.profileCompleteness,
     followerCount: view.followerCount,
     followingCount: view.followingCount,
+    score: view.score,
+    type: view.type,
+    verified: view.verified,
+    verification: view.verification,
   };
 }
 
@@ -190,6 +207,7 @@ export const PublicUser = Type.Object(
     }),
     followerCount: Type.Integer(),
     followingCount: Type.Integer(),
+    ...Standing.properties,
     createdAt: Type.String({ format: 'date-time' }),
   },
   { description: 'Another user (public view)' },
@@ -219,6 +237,9 @@ export function toPublicUser(view: PublicView): Static<typeof PublicUser> {
     profileCompleteness: view.profileCompleteness,
     followerCount: view.followerCount,
     followingCount: view.followingCount,
+    score: view.score,
+    type: view.type,
+    verified: view.verified,
     createdAt: view.createdAt,
   };
 }

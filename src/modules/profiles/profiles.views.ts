@@ -8,7 +8,7 @@
 //     the profile schema declares public, the public score (only what this view
 //     shows counts), and a staff role shown as the business role except to staff;
 //   - the admin view: the owner's view, the account's status and both scores.
-import type { User, UserRole, UserStatus } from '../users/index.ts';
+import type { User, UserRole, UserStatus, Verification } from '../users/index.ts';
 import { publicRole } from '../users/index.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
 import type { AVAILABILITY } from './profile-rules.ts';
@@ -53,6 +53,12 @@ export interface PublicView {
   readonly profileCompleteness: number;
   readonly followerCount: number;
   readonly followingCount: number;
+  /** Set by staff and service keys (`scores:write`). */
+  readonly score: number;
+  /** The account type (ROSTER_ACCOUNT_TYPES), or null. */
+  readonly type: string | null;
+  /** Whether the account's identity is verified (KYC); the status itself is the owner's and staff's. */
+  readonly verified: boolean;
   readonly createdAt: string;
 }
 
@@ -76,6 +82,9 @@ export const PUBLIC_VIEW_FIELDS = [
   'profileCompleteness',
   'followerCount',
   'followingCount',
+  'score',
+  'type',
+  'verified',
   'createdAt',
 ] as const satisfies readonly (keyof PublicView)[];
 
@@ -95,6 +104,8 @@ export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly profileCompleteness: number;
   /** Faces are required (ROSTER_AVATAR_REQUIRE_FACE) and the avatar shows none. */
   readonly avatarFlagged: boolean;
+  /** Identity verification (KYC): pending, verified, rejected, or null until asked for. */
+  readonly verification: Verification | null;
   readonly updatedAt: string;
 }
 
@@ -124,6 +135,12 @@ function nameOf(user: User, profile: Profile): NameView {
     display: profile.displayName ?? (full || user.username),
   };
 }
+
+const standingOf = (user: User) => ({
+  score: user.score,
+  type: user.accountType,
+  verified: user.verification === 'verified',
+});
 
 const tagsOf = (tags: readonly Tag[]): TagView[] =>
   tags.map((t) => ({ name: t.name, key: t.key, color: t.color }));
@@ -155,6 +172,7 @@ export function publicView(
     profileCompleteness: profile.publicCompleteness,
     followerCount: profile.followerCount,
     followingCount: profile.followingCount,
+    ...standingOf(user),
     createdAt: user.createdAt,
   };
 }
@@ -194,6 +212,8 @@ export function ownerView(
     profileCompleteness: profile.completeness,
     followerCount: profile.followerCount,
     followingCount: profile.followingCount,
+    ...standingOf(user),
+    verification: user.verification,
   };
 }
 

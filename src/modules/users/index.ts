@@ -17,7 +17,7 @@ export {
   USERNAME_PATTERN,
 } from './identifiers.ts';
 export { userError } from './users.errors.ts';
-export type { NewUser } from './users.repository.ts';
+export type { NewUser, StandingChange } from './users.repository.ts';
 // Look-ups only: every write to the record goes through UsersService, which
 // runs the lifecycle hook that follows it.
 export {
@@ -35,4 +35,12 @@ export {
 } from './users.repository.ts';
 export { createUsersService, type UsersService } from './users.service.ts';
 export type { UserStatus } from './users.table.ts';
-export { isStaffRole, publicRole, USER_ROLES, type UserRole } from './users.table.ts';
+export {
+  BUILT_IN_ROLES,
+  isStaffRole,
+  publicRole,
+  STAFF_ROLES,
+  type UserRole,
+  VERIFICATIONS,
+  type Verification,
+} from './users.table.ts';

@@ -1,7 +1,7 @@
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
-import type { UserRole, UserStatus, UsersTable } from './users.table.ts';
+import type { UserRole, UserStatus, UsersTable, Verification } from './users.table.ts';
 
 export interface User {
   id: string;
@@ -14,6 +14,9 @@ export interface User {
   lastName: string | null;
   role: UserRole;
   status: UserStatus;
+  score: number;
+  accountType: string | null;
+  verification: Verification | null;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
@@ -32,6 +35,9 @@ export const toUser = (r: Row): User => ({
   lastName: r.last_name,
   role: r.role,
   status: r.status,
+  score: Number(r.score),
+  accountType: r.account_type,
+  verification: r.verification,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   deletedAt: r.deleted_at,
@@ -62,6 +68,7 @@ export interface NewUser {
   firstName: string | null;
   lastName: string | null;
   role: UserRole;
+  accountType?: string | null;
   now: string;
 }
 
@@ -78,6 +85,7 @@ export async function insertUser(db: Executor, u: NewUser): Promise<void> {
       first_name: u.firstName,
       last_name: u.lastName,
       role: u.role,
+      account_type: u.accountType ?? null,
       status: 'active',
       created_at: u.now,
       updated_at: u.now,
@@ -159,6 +167,50 @@ export async function updateUserStatus(
   await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', id).execute();
 }
 
+/** What staff or a service key may set of an account's standing; an absent field stays. */
+export interface StandingChange {
+  readonly role?: UserRole;
+  readonly accountType?: string | null;
+  readonly verification?: Verification | null;
+}
+
+export async function updateStanding(db: Executor, id: string, change: StandingChange, now: string) {
+  await db
+    .updateTable('users')
+    .set({
+      ...(change.role !== undefined ? { role: change.role } : {}),
+      ...(change.accountType !== undefined ? { account_type: change.accountType } : {}),
+      ...(change.verification !== undefined ? { verification: change.verification } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Sets the score, or adds to it, in one statement (concurrent additions all
+ * count), unless the result would leave [min, max]. Returns the new score,
+ * or null when the account is missing or the result out of range.
+ */
+export async function changeScore(
+  db: Executor,
+  id: string,
+  change: { set: number } | { add: number },
+  range: { min: number; max: number },
+  now: string,
+): Promise<number | null> {
+  const next = 'set' in change ? sql<number>`${change.set}` : sql<number>`score + ${change.add}`;
+  const row = await db
+    .updateTable('users')
+    .set({ score: next, updated_at: now })
+    .where('id', '=', id)
+    .where(next, '>=', range.min)
+    .where(next, '<=', range.max)
+    .returning('score')
+    .executeTakeFirst();
+  return row ? Number(row.score) : null;
+}
+
 /** Erases personal data, keeping a tombstone row for the audit trail and foreign keys. */
 export async function eraseUser(db: Executor, id: string, now: string): Promise<void> {
   await db
@@ -171,6 +223,9 @@ export async function eraseUser(db: Executor, id: string, now: string): Promise<
       phone_verified_at: null,
       first_name: null,
       last_name: null,
+      score: 0,
+      account_type: null,
+      verification: null,
       status: 'deleted',
       updated_at: now,
       deleted_at: now,

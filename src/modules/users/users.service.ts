@@ -9,6 +9,7 @@ import type { Executor } from '../../platform/db/executor.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import { userError } from './users.errors.ts';
 import {
+  changeScore,
   deleteUsers,
   eraseUser,
   insertUser,
@@ -16,14 +17,21 @@ import {
   markEmailVerified,
   type NewUser,
   restorePhone,
+  type StandingChange,
   setVerifiedPhone,
   type User,
   updateNames,
+  updateStanding,
   updateUserStatus,
 } from './users.repository.ts';
 import type { UserStatus } from './users.table.ts';
 
-export function createUsersService(deps: { hooks: Hooks; dialect: Dialect }) {
+export function createUsersService(deps: {
+  hooks: Hooks;
+  dialect: Dialect;
+  /** The type new accounts get (ROSTER_DEFAULT_ACCOUNT_TYPE); null for none. */
+  defaultAccountType?: string | null;
+}) {
   const { hooks, dialect } = deps;
   const changed = (trx: Executor, userId: string, now: string) =>
     hooks.run(trx, 'accountChanged', { userId, at: new Date(now) });
@@ -31,7 +39,7 @@ export function createUsersService(deps: { hooks: Hooks; dialect: Dialect }) {
   return {
     /** Inserts the row; `accountCreated` handlers (profile, search document) run next. */
     async insert(trx: Executor, user: NewUser): Promise<void> {
-      await insertUser(trx, user);
+      await insertUser(trx, { ...user, accountType: user.accountType ?? deps.defaultAccountType ?? null });
       await hooks.run(trx, 'accountCreated', { userId: user.id, at: new Date(user.now) });
     },
 
@@ -81,6 +89,25 @@ export function createUsersService(deps: { hooks: Hooks; dialect: Dialect }) {
         names.lastName !== user.lastName ||
         names.username !== user.username;
       if (renamed) await changed(trx, user.id, now);
+    },
+
+    /** Role, account type, verification: the views and the directory follow (accountChanged). */
+    async updateStanding(trx: Executor, userId: string, change: StandingChange, now: string): Promise<void> {
+      await updateStanding(trx, userId, change, now);
+      await changed(trx, userId, now);
+    },
+
+    /** Sets or adds to the score within the range; null when the result would leave it. */
+    async changeScore(
+      trx: Executor,
+      userId: string,
+      change: { set: number } | { add: number },
+      range: { min: number; max: number },
+      now: string,
+    ): Promise<number | null> {
+      const score = await changeScore(trx, userId, change, range, now);
+      if (score !== null) await changed(trx, userId, now);
+      return score;
     },
 
     async updateStatus(trx: Executor, userId: string, status: UserStatus, now: string): Promise<void> {

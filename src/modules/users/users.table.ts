@@ -1,14 +1,23 @@
 import type { Generated } from 'kysely';
 
 export type UserStatus = 'active' | 'banned' | 'deleted';
-export type UserRole = 'user' | 'admin';
+/**
+ * `user`, the staff role `admin`, or a business role the operator names
+ * (ROSTER_ROLES: `partner`, say). Business roles grant what `user` grants.
+ */
+export type UserRole = string;
 
+/** Identity verification (KYC) as the operator's process reports it; null: never asked. */
+export type Verification = 'pending' | 'verified' | 'rejected';
+export const VERIFICATIONS: readonly Verification[] = ['pending', 'verified', 'rejected'];
+
+/** The roles every deployment has. */
+export const BUILT_IN_ROLES: readonly UserRole[] = ['user', 'admin'];
 /**
  * Roles that run the service rather than use it. They are not public: others
  * see a staff account with the business role it also holds (`user`), and only
  * staff may filter the directory by a staff role.
  */
-export const USER_ROLES: readonly UserRole[] = ['user', 'admin'];
 export const STAFF_ROLES: readonly UserRole[] = ['admin'];
 export const isStaffRole = (role: UserRole): boolean => STAFF_ROLES.includes(role);
 /** The role others are shown: a business role as it is, a staff role as `user`. */
@@ -25,6 +34,11 @@ export interface UsersTable {
   last_name: string | null;
   role: Generated<UserRole>;
   status: Generated<UserStatus>;
+  /** Set by staff and service keys (`scores:write`); read-only to the user. */
+  score: Generated<number>;
+  /** One of ROSTER_ACCOUNT_TYPES, or null. */
+  account_type: string | null;
+  verification: Verification | null;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;

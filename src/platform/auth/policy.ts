@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   'tokens:revoke': 'Revoke tokens (a user: only their own)',
   'users:read': 'Look accounts up by phone number or address (staff)',
   'users:write': 'Create, ban and delete accounts (staff)',
+  'standing:write': "Set an account's role, type and verification status (staff)",
+  'scores:write': "Set or add to an account's score (staff)",
   'admin:profile:write': "Change another user's profile (staff)",
   'report:write': 'Report content or a user',
   'reports:moderate': 'Read the report queue and resolve reports (staff)',
@@ -49,14 +51,15 @@ const ALL = Object.keys(PERMISSIONS) as Permission[];
 const STAFF_ONLY: ReadonlySet<Permission> = new Set([
   'users:read',
   'users:write',
+  'standing:write',
+  'scores:write',
   'admin:profile:write',
   'reports:moderate',
 ]);
 
-const ROLE_GRANTS: Readonly<Record<Role, ReadonlySet<Permission>>> = {
-  user: new Set(ALL.filter((p) => !STAFF_ONLY.has(p))),
-  admin: new Set(ALL),
-};
+const USER_GRANTS: ReadonlySet<Permission> = new Set(ALL.filter((p) => !STAFF_ONLY.has(p)));
+/** What a role grants: everything for staff, what `user` grants for every other role. */
+const roleGrants = (role: Role): ReadonlySet<Permission> => (role === 'admin' ? new Set(ALL) : USER_GRANTS);
 
 /** The scope of first-party sessions (the native sign-in): it grants every permission. */
 export const FIRST_PARTY_SCOPE = 'user';
@@ -130,7 +133,7 @@ export const needsRole = (principal: Principal, permission: Permission): princip
 export function can(principal: Principal, permission: Permission): boolean {
   if (!hasScope(principal, permission)) return false;
   if (principal.kind !== 'user' || !STAFF_ONLY.has(permission)) return true;
-  return principal.role !== undefined && ROLE_GRANTS[principal.role].has(permission);
+  return principal.role !== undefined && roleGrants(principal.role).has(permission);
 }
 
 /** Throws unless the credential grants the permission (what a route checks before its handler). */

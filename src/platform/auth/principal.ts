@@ -3,8 +3,12 @@
 // line. Every face builds one of these; services that need authorization take
 // it and ask the policy (policy.ts), and record its actor in the audit trail.
 
-/** Roles of the users table. Staff roles (admin) unlock the staff permissions. */
-export type Role = 'user' | 'admin';
+/**
+ * Roles of the users table: `user`, the staff role `admin`, and the business
+ * roles an operator names, which grant what `user` does. Only `admin` unlocks
+ * the staff permissions.
+ */
+export type Role = string;
 
 /** Who did it, as the audit trail records it. */
 export type Actor =

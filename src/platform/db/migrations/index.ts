@@ -17,6 +17,9 @@ import { referralVerification } from './0015-referral-verification.ts';
 import { media } from './0016-media.ts';
 import { reports } from './0017-reports.ts';
 import { activity } from './0018-activity.ts';
+import { standing } from './0019-standing.ts';
+import { achievements } from './0020-achievements.ts';
+import { presence } from './0021-presence.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -38,4 +41,7 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0016-media', media],
   ['0017-reports', reports],
   ['0018-activity', activity],
+  ['0019-standing', standing],
+  ['0020-achievements', achievements],
+  ['0021-presence', presence],
 ];
