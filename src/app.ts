@@ -23,6 +23,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { standingRoutes } from './modules/accounts/standing.routes.ts';
 import { usersRoutes } from './modules/accounts/users.routes.ts';
+import { achievementsRoutes } from './modules/achievements/achievements.routes.ts';
 import { activityRoutes } from './modules/activity/activity.routes.ts';
 import { credentialsRoutes } from './modules/credentials/credentials.routes.ts';
 import { directoryRoutes } from './modules/directory/directory.routes.ts';
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   securityChangesRoutes(app, { securityChanges: roster.securityChanges });
   reportsRoutes(app, { reports: roster.reports, auth });
   activityRoutes(app, { activity: roster.activity, auth });
+  achievementsRoutes(app, { achievements: roster.achievements, auth });
   const { avatars, uploads, mediaObjects } = roster;
   mediaRoutes(app, { avatars, uploads, mediaObjects, auth, maxBytes: config.media.avatarMaxBytes });
   mediaServingRoutes(app, {

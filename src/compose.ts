@@ -7,6 +7,7 @@
 // costs only what it touches.
 import type { Config } from './config/load-config.ts';
 import { createAccountsModule } from './modules/accounts/index.ts';
+import { createAchievementsService } from './modules/achievements/index.ts';
 import { createActivityService } from './modules/activity/index.ts';
 import { createCredentialsService, createReauthenticator } from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
@@ -123,6 +124,13 @@ export function compose(
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
     avatarUrl: p.mediaUrl,
+    presence: (ids) => sessionsModule.presence.of(ids),
+  });
+  const achievements = createAchievementsService({
+    ...p,
+    invites,
+    profiles,
+    types: config.standing.achievements,
   });
   const reports = createReportsService(p);
   const activity = createActivityService({ ...p, config: { selfReport: config.activitySelfReport } });
@@ -147,6 +155,7 @@ export function compose(
     mediaObjects: mediaModule.mediaObjects,
     reports,
     activity,
+    achievements,
     users,
     directory,
     social,

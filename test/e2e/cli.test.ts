@@ -61,7 +61,7 @@ describe(`user CLI while the server runs (${testDialect})`, () => {
     assert.match(weak.stderr, /validation_failed: password is too common/);
     const role = cli('create', '--email', 'r@example.com', '--password', PASSWORD, '--role', 'god');
     assert.equal(role.status, 2);
-    assert.match(role.stderr, /--role is user or admin/);
+    assert.match(role.stderr, /--role is one of user, admin/);
   });
 
   it('an --unverified account gets its verification mail from the running server', async () => {

@@ -67,7 +67,14 @@ async function rowsHolding(database: Database, value: string): Promise<Map<strin
 describe(`account erasure leaves no row of the user (${testDialect})`, () => {
   let t: TestApp;
   before(async () => {
-    t = await buildTestApp({ env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
+    t = await buildTestApp({
+      env: {
+        ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false',
+        ROSTER_ACHIEVEMENTS: 'five-star:20,referral:10',
+        ROSTER_ACCOUNT_TYPES: 'recipient',
+        ROSTER_DEFAULT_ACCOUNT_TYPE: 'recipient',
+      },
+    });
   });
   after(() => t.close());
 
@@ -165,6 +172,8 @@ describe(`account erasure leaves no row of the user (${testDialect})`, () => {
       'activity_events',
       'activity_sequences',
       'activity_daily',
+      'achievements',
+      'user_presence',
     ])
       assert.ok(before.has(table), `the set-up left a ${table} row`);
 

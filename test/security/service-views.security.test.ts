@@ -17,6 +17,7 @@ import {
   PUBLIC_VIEW_FIELDS,
   type PublicView,
 } from '../../src/modules/profiles/index.ts';
+import { createPresence } from '../../src/modules/sessions/index.ts';
 import { createSocialService, type SocialService, visibleTo } from '../../src/modules/social/index.ts';
 import { createUsersService, type UserRole } from '../../src/modules/users/index.ts';
 import { systemClock } from '../../src/platform/clock.ts';
@@ -72,6 +73,8 @@ describe(`service-level views never carry what the public view leaves out (${tes
       users,
       isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
       avatarUrl: (key) => `http://127.0.0.1/media/${key}`,
+      presence: (ids) =>
+        createPresence({ db, clock: systemClock, windowSeconds: 300, onFlushError: () => {} }).of(ids),
     });
     social = createSocialService({ db, dialect, clock: systemClock, profiles, guard, hooks, users });
     directory = createDirectoryService({

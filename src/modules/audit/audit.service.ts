@@ -24,7 +24,8 @@ export type AuditEventType =
   | 'session.revoked'
   | 'session.refresh_reused'
   | 'security.change_undone'
-  | 'report.resolved';
+  | 'report.resolved'
+  | 'achievement.progressed';
 
 export interface AuditEvent {
   readonly type: AuditEventType;

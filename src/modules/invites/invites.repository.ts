@@ -170,6 +170,22 @@ export async function countReferrals(db: Executor, referrerId: string): Promise<
   return Number(r.n);
 }
 
+/** countReferrals for several referrers in one query; those with none are absent. */
+export async function countReferralsOf(
+  db: Executor,
+  referrerIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (referrerIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('referrals')
+    .select(['referrer_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('referrer_id', 'in', referrerIds)
+    .where('verified', '=', 1)
+    .groupBy('referrer_id')
+    .execute();
+  return new Map(rows.map((r) => [r.referrer_id, Number(r.n)]));
+}
+
 /**
  * Erasure: unused codes go (used ones stay as the record of who came in by
  * them), and the referral code; a referral of the user stops counting.

@@ -18,6 +18,7 @@ import { INVITE_CODES_PER_USER } from './invites.limits.ts';
 import {
   countInviteCodes,
   countReferrals,
+  countReferralsOf,
   findReferralCode,
   findReferrer,
   type InviteCode,
@@ -156,6 +157,9 @@ export function createInvitesService(deps: {
         }),
       );
     },
+
+    /** How many verified accounts each user referred (the `referral` achievement); 0s are absent. */
+    verifiedReferrals: (userIds: readonly string[]) => countReferralsOf(db, userIds),
 
     /** The user's referral code (made on first request) and how many sign-ups named it. */
     async referral(userId: string): Promise<{ code: string; referredCount: number }> {

@@ -21,6 +21,9 @@ const Standing = Type.Object({
   score: Type.Integer({ description: 'Set by staff and service keys; read-only to the user' }),
   type: Nullable(Type.String({ description: 'The account type (ROSTER_ACCOUNT_TYPES)' })),
   verified: Type.Boolean({ description: 'The identity is verified (KYC)' }),
+  online: Type.Boolean({
+    description: 'A live session of the user’s made a request within ROSTER_PRESENCE_WINDOW (5 minutes)',
+  }),
 });
 
 export const MeView = Type.Object(
@@ -60,6 +63,7 @@ export const MeView = Type.Object(
         description: 'Identity verification (KYC), set by staff or a service key; null until asked for',
       }),
     ),
+    lastSignInAt: Nullable(Type.String({ format: 'date-time', description: 'The last sign-in' })),
   },
   { description: 'The signed-in user: identity and profile (private view)' },
 );
@@ -98,7 +102,9 @@ export function toMeView(view: OwnerView): Static<typeof MeView> {
     score: view.score,
     type: view.type,
     verified: view.verified,
+    online: view.online,
     verification: view.verification,
+    lastSignInAt: view.lastSignInAt,
   };
 }
 
@@ -240,6 +246,7 @@ export function toPublicUser(view: PublicView): Static<typeof PublicUser> {
     score: view.score,
     type: view.type,
     verified: view.verified,
+    online: view.online,
     createdAt: view.createdAt,
   };
 }

@@ -45,10 +45,12 @@ import {
   type Audience,
   type AvatarUrl,
   adminView,
+  OFFLINE,
   type OwnerView,
   ownerView,
   type PublicView,
   publicView,
+  type UserPresence,
 } from './profiles.views.ts';
 import {
   listTagsOfUsers,
@@ -82,6 +84,8 @@ export function createProfilesService(deps: {
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
   /** The public URL of an avatar's blob key. */
   avatarUrl: AvatarUrl;
+  /** Who is online and when each last signed in (the sessions module's presence). */
+  presence: (userIds: readonly string[]) => Promise<ReadonlyMap<string, UserPresence>>;
 }) {
   const { db, dialect, clock, customFields, hooks, avatarUrl } = deps;
   const beforeErasure: ErasureStep[] = [];
@@ -106,9 +110,11 @@ export function createProfilesService(deps: {
     return { user, profile, tags };
   }
 
+  const presenceOf = async (userId: string) => (await deps.presence([userId])).get(userId) ?? OFFLINE;
+
   const ownView = async (userId: string): Promise<OwnerView> => {
     const { user, profile, tags } = await load(userId);
-    return ownerView(user, profile, tags, avatarUrl);
+    return ownerView(user, profile, tags, avatarUrl, await presenceOf(userId));
   };
 
   return {
@@ -118,7 +124,7 @@ export function createProfilesService(deps: {
     /** What an operator sees of an account. */
     async adminView(userId: string): Promise<AdminView> {
       const { user, profile, tags } = await load(userId);
-      return adminView(user, profile, tags, avatarUrl);
+      return adminView(user, profile, tags, avatarUrl, await presenceOf(userId));
     },
 
     /** Another user's public view: only listed accounts exist for others, and not across a block. */
@@ -126,13 +132,14 @@ export function createProfilesService(deps: {
       const viewerId = viewerIdOf(viewer);
       const { user, profile, tags } = await load(userId);
       if (!isListed(user) || (await deps.isHidden(viewerId, userId))) throw userError('user_not_found');
-      return publicView(user, profile, tags, customFields, await audienceOf(viewer), avatarUrl);
+      const [audience, presence] = await Promise.all([audienceOf(viewer), presenceOf(userId)]);
+      return publicView(user, profile, tags, customFields, audience, avatarUrl, presence);
     },
 
     /**
      * Public views of several users (a page of a list) as the viewer may see
      * them, in the order given; accounts that are not listed are left out.
-     * Four queries whatever the page's length; three when the caller has
+     * Five queries whatever the page's length; four when the caller has
      * read the users already (`known`).
      */
     async publicViews(
@@ -141,17 +148,19 @@ export function createProfilesService(deps: {
       known?: ReadonlyMap<string, User>,
     ): Promise<PublicView[]> {
       if (userIds.length === 0) return [];
-      const [users, profiles, tags, audience] = await Promise.all([
+      const [users, profiles, tags, audience, presence] = await Promise.all([
         known ?? findUsersByIds(db, userIds),
         findProfiles(db, userIds),
         listTagsOfUsers(db, userIds),
         audienceOf(viewer),
+        deps.presence(userIds),
       ]);
       return userIds.flatMap((id) => {
         const user = users.get(id);
         if (!isListed(user)) return [];
         const profile = profiles.get(id) ?? scored(user, emptyProfile());
-        return [publicView(user, profile, tags.get(id) ?? [], customFields, audience, avatarUrl)];
+        const seen = presence.get(id) ?? OFFLINE;
+        return [publicView(user, profile, tags.get(id) ?? [], customFields, audience, avatarUrl, seen)];
       });
     },
 

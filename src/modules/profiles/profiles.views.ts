@@ -24,6 +24,14 @@ export interface NameView {
   readonly display: string | null;
 }
 
+/** Whether the user is online (a live session seen lately) and when they last signed in. */
+export interface UserPresence {
+  readonly online: boolean;
+  readonly signedInAt: string | null;
+}
+
+export const OFFLINE: UserPresence = { online: false, signedInAt: null };
+
 export interface TagView {
   readonly name: string;
   readonly key: string;
@@ -59,6 +67,8 @@ export interface PublicView {
   readonly type: string | null;
   /** Whether the account's identity is verified (KYC); the status itself is the owner's and staff's. */
   readonly verified: boolean;
+  /** A live session of theirs made a request within ROSTER_PRESENCE_WINDOW. */
+  readonly online: boolean;
   readonly createdAt: string;
 }
 
@@ -85,6 +95,7 @@ export const PUBLIC_VIEW_FIELDS = [
   'score',
   'type',
   'verified',
+  'online',
   'createdAt',
 ] as const satisfies readonly (keyof PublicView)[];
 
@@ -106,6 +117,8 @@ export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly avatarFlagged: boolean;
   /** Identity verification (KYC): pending, verified, rejected, or null until asked for. */
   readonly verification: Verification | null;
+  /** The last sign-in, or null (an account made before presence was kept). */
+  readonly lastSignInAt: string | null;
   readonly updatedAt: string;
 }
 
@@ -152,6 +165,7 @@ export function publicView(
   customFields: CustomFields,
   audience: Audience,
   avatarUrl: AvatarUrl,
+  presence: UserPresence,
 ): PublicView {
   return {
     id: user.id,
@@ -173,6 +187,7 @@ export function publicView(
     followerCount: profile.followerCount,
     followingCount: profile.followingCount,
     ...standingOf(user),
+    online: presence.online,
     createdAt: user.createdAt,
   };
 }
@@ -182,6 +197,7 @@ export function ownerView(
   profile: Profile,
   tags: readonly Tag[],
   avatarUrl: AvatarUrl,
+  presence: UserPresence,
 ): OwnerView {
   return {
     id: user.id,
@@ -214,6 +230,8 @@ export function ownerView(
     followingCount: profile.followingCount,
     ...standingOf(user),
     verification: user.verification,
+    online: presence.online,
+    lastSignInAt: presence.signedInAt,
   };
 }
 
@@ -222,8 +240,9 @@ export const adminView = (
   profile: Profile,
   tags: readonly Tag[],
   avatarUrl: AvatarUrl,
+  presence: UserPresence,
 ): AdminView => ({
-  ...ownerView(user, profile, tags, avatarUrl),
+  ...ownerView(user, profile, tags, avatarUrl, presence),
   status: user.status,
   publicCompleteness: profile.publicCompleteness,
 });

@@ -14,6 +14,9 @@ export const SERVICE_SCOPES = [
   'tokens:revoke',
   'users:read',
   'activity:write',
+  'standing:write',
+  'scores:write',
+  'achievements:write',
 ] as const satisfies readonly Permission[];
 
 export type { ServicePrincipal };

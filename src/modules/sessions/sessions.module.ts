@@ -5,6 +5,7 @@
 import type { Platform } from '../../platform/platform.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-token.ts';
 import { createApiKeys } from './api-keys.ts';
+import { createPresence } from './presence.ts';
 import { createSessionState } from './session-state.ts';
 import { createSessionsService } from './sessions.service.ts';
 import { createKeyStore, SigningKeyError } from './signing-keys.ts';
@@ -19,25 +20,35 @@ export function createSessionsModule(p: Platform) {
     onReloadError: (err) => logger.warn({ err }, 'signing keys could not be reloaded'),
   });
   const state = createSessionState({ db, clock, events: p.events });
+  const presence = createPresence({
+    db,
+    clock,
+    windowSeconds: config.presenceWindowSeconds,
+    onFlushError: (err) => logger.warn({ err }, 'presence not written'),
+  });
   const sessions = createSessionsService({
     db,
     clock,
     tokens: createAccessTokens({ keys, clock, issuer: config.publicUrl }),
     state,
+    presence,
     config: {
       idleTtlSeconds: config.sessionIdleTtlSeconds,
       absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
     },
   });
   p.hooks.on('accountErased', (trx, e) => sessions.forgetUser(trx, e.userId));
+  p.hooks.on('accountErased', (trx, e) => presence.forget(trx, e.userId));
 
   return {
     sessions,
+    presence,
     keys,
     apiKeys: createApiKeys({ db, clock }),
     /** The revocation subscription, then the signing keys and their periodic reload. */
     async start(): Promise<void> {
       await state.start();
+      presence.start();
       // A changed ROSTER_SECRET stops start-up with a message saying so; a
       // database that is down does not: /readyz reports it, and the reload
       // task loads the keys when it answers.
@@ -48,6 +59,7 @@ export function createSessionsModule(p: Platform) {
     },
     async stop(): Promise<void> {
       keys.stop();
+      await presence.stop().catch((err: unknown) => logger.warn({ err }, 'presence not written'));
       await state.stop();
     },
   };

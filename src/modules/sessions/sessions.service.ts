@@ -17,6 +17,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { AccessTokens } from './access-token.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from './access-token.ts';
 import { type IntrospectionResult, inspectToken, isLive, tokenOwnerFor } from './introspection.ts';
+import type { PresenceTracker } from './presence.ts';
 import type { SessionState } from './session-state.ts';
 import { sessionError } from './sessions.errors.ts';
 import {
@@ -71,6 +72,8 @@ export interface SessionsDeps {
   readonly tokens: AccessTokens;
   readonly state: SessionState;
   readonly config: SessionsConfig;
+  /** Who is online: noted on every authenticated request, written in batches. */
+  readonly presence?: PresenceTracker;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -147,6 +150,7 @@ export function createSessionsService(deps: SessionsDeps) {
         scope: input.scope ?? USER_SCOPE,
       };
       await insertSession(trx, session);
+      await deps.presence?.signedIn(trx, input.userId, now);
       const refreshToken = randomToken();
       await insertRefreshToken(trx, sha256(refreshToken), session.id, iso(now));
       return issueAccess(session, refreshToken);
@@ -205,6 +209,7 @@ export function createSessionsService(deps: SessionsDeps) {
         await insertRefreshToken(trx, sha256(next), session.id, iso(now));
         await touchSession(trx, session.id, iso(now), idleExpiry(now, session.expiresAt), context.ip);
       });
+      deps.presence?.seen(session.userId);
       return { userId: session.userId, tokens: await issueAccess(session, next) };
     },
 
@@ -215,6 +220,7 @@ export function createSessionsService(deps: SessionsDeps) {
       const live = await state.lookup(claims.sid);
       if (!live || live.userId !== claims.sub)
         throw sessionError('invalid_token', { internal: 'session ended' });
+      deps.presence?.seen(claims.sub);
       return userPrincipal({
         userId: claims.sub,
         sessionId: claims.sid,

@@ -199,13 +199,14 @@ export async function changeScore(
   range: { min: number; max: number },
   now: string,
 ): Promise<number | null> {
-  const next = 'set' in change ? sql<number>`${change.set}` : sql<number>`score + ${change.add}`;
+  // Typed parameters: PostgreSQL would compare two untyped ones as text ('-5' >= '-10').
+  const int = (n: number) => sql<number>`cast(${n} as integer)`;
+  const next = 'set' in change ? int(change.set) : sql<number>`score + ${int(change.add)}`;
   const row = await db
     .updateTable('users')
     .set({ score: next, updated_at: now })
     .where('id', '=', id)
-    .where(next, '>=', range.min)
-    .where(next, '<=', range.max)
+    .where(sql<boolean>`${next} between ${int(range.min)} and ${int(range.max)}`)
     .returning('score')
     .executeTakeFirst();
   return row ? Number(row.score) : null;

@@ -35,6 +35,7 @@ export const PERMISSIONS = {
   'users:write': 'Create, ban and delete accounts (staff)',
   'standing:write': "Set an account's role, type and verification status (staff)",
   'scores:write': "Set or add to an account's score (staff)",
+  'achievements:write': "Raise an account's achievement progress (staff)",
   'admin:profile:write': "Change another user's profile (staff)",
   'report:write': 'Report content or a user',
   'reports:moderate': 'Read the report queue and resolve reports (staff)',
@@ -53,6 +54,7 @@ const STAFF_ONLY: ReadonlySet<Permission> = new Set([
   'users:write',
   'standing:write',
   'scores:write',
+  'achievements:write',
   'admin:profile:write',
   'reports:moderate',
 ]);
