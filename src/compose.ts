@@ -11,7 +11,7 @@ import { createAchievementsService } from './modules/achievements/index.ts';
 import { createActivityService } from './modules/activity/index.ts';
 import { createCredentialsService, createReauthenticator } from './modules/credentials/index.ts';
 import { createDirectoryService } from './modules/directory/index.ts';
-import { createInvitesService } from './modules/invites/index.ts';
+import { broughtInBy, createInvitesService } from './modules/invites/index.ts';
 import { createMediaModule, type FaceDetector } from './modules/media/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
@@ -144,6 +144,7 @@ export function compose(
     ...p,
     profiles,
     visibility: [visibleTo],
+    ownedBy: broughtInBy,
     standing: config.standing,
   });
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDirectoryService } from '../../src/modules/directory/index.ts';
+import { broughtInBy } from '../../src/modules/invites/index.ts';
 import {
   createProfilesService,
   loadCustomFields,
@@ -82,6 +83,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
       dialect,
       profiles,
       visibility: [visibleTo],
+      ownedBy: broughtInBy,
       guard,
       hooks,
       standing: { roles: [], accountTypes: [] },

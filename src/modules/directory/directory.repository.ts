@@ -113,7 +113,7 @@ const isIndexed = (term: string) => [...term].length >= 3;
  * PostgreSQL chooses between walking the ids and the trigram index by its
  * statistics (autovacuum keeps them; a bulk load wants an ANALYZE).
  */
-export function searchQuery(
+function matchQuery(
   db: Executor,
   dialect: Dialect,
   query: DirectoryQuery,
@@ -159,8 +159,43 @@ export function searchQuery(
   }
   for (const condition of visible) qb = qb.where(condition);
   if (query.start) qb = qb.where('s.user_id', 'in', candidates(db, query.start, query));
+  return qb;
+}
+
+export function searchQuery(
+  db: Executor,
+  dialect: Dialect,
+  query: DirectoryQuery,
+  visible: readonly RawBuilder<boolean>[],
+) {
+  let qb = matchQuery(db, dialect, query, visible);
   if (query.after !== undefined) qb = qb.where('s.id', '>', query.after);
   return qb.orderBy('s.id').limit(query.limit + 1);
+}
+
+/** How many entries match, for numbered pages (`total`). */
+export async function countMatches(...args: Parameters<typeof matchQuery>): Promise<number> {
+  const row = await matchQuery(...args)
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The matches of a numbered page: `limit` of them from `offset` on, in sign-up order. */
+export async function pageOfMatches(
+  db: Executor,
+  dialect: Dialect,
+  query: DirectoryQuery,
+  visible: readonly RawBuilder<boolean>[],
+  offset: number,
+): Promise<string[]> {
+  const rows = await matchQuery(db, dialect, query, visible)
+    .orderBy('s.id')
+    .limit(query.limit)
+    .offset(offset)
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** The page's users, each with its place in the order (the next cursor's key). */

@@ -5,8 +5,9 @@ import { type Authenticator, viewerOf } from '../../http/authenticate.ts';
 import { type CursorFormat, PageQuery, pageOf, pageReply, readCursor } from '../../http/pagination.ts';
 import { problemResponses } from '../../http/problem.ts';
 import { Text } from '../../http/schemas.ts';
+import { commonError } from '../../platform/errors.ts';
 import { PublicUser, toPublicUser } from '../profiles/profiles.schemas.ts';
-import type { DirectoryKey, DirectoryService } from './directory.service.ts';
+import { type DirectoryKey, type DirectoryService, MAX_NUMBERED_RESULTS } from './directory.service.ts';
 
 /** The native cursor's key: the entry's place in sign-up order, in decimal. */
 const PLACE: CursorFormat<DirectoryKey> = {
@@ -46,7 +47,27 @@ const DirectoryQuery = Type.Object({
   ),
   completenessMin: Score('Lowest public profile completeness (0–100; what others can see)'),
   completenessMax: Score('Highest public profile completeness (0–100; what others can see)'),
+  owned: Type.Optional(
+    Type.Boolean({
+      description:
+        'Only accounts you brought in: signed up with your referral code or one of your invite codes',
+    }),
+  ),
+  page: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description:
+        `A numbered page instead of a cursor: the reply adds \`page\` and the exact \`total\`. Numbered pages ` +
+        `reach the first ${MAX_NUMBERED_RESULTS} matches`,
+    }),
+  ),
   ...PageQuery.properties,
+});
+
+const DirectoryPage = Type.Object({
+  ...pageOf(PublicUser).properties,
+  page: Type.Optional(Type.Integer({ minimum: 1, description: 'With `page`: this page’s number' })),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'With `page`: how many users match' })),
 });
 
 export function directoryRoutes(app: App, deps: { directory: DirectoryService; auth: Authenticator }): void {
@@ -61,16 +82,23 @@ export function directoryRoutes(app: App, deps: { directory: DirectoryService; a
         summary: 'Search the directory',
         description:
           'Active users in creation order, as public views. Filters combine; pages are keyset (`nextCursor`), ' +
-          'so users who join while you page never repeat or shift an item. A cursor not issued here is a 400.',
+          'so users who join while you page never repeat or shift an item. A cursor not issued here is a 400. ' +
+          'With `page` instead, numbered pages with the exact `total` (for “page 3 of 12”).',
         querystring: DirectoryQuery,
-        response: { 200: pageOf(PublicUser), ...problemResponses(400, 401, 422, 429) },
+        response: { 200: DirectoryPage, ...problemResponses(400, 401, 422, 429) },
       },
     },
     async (request) => {
-      const { limit = 20, cursor, ...filters } = request.query;
+      const { limit = 20, cursor, page, ...filters } = request.query;
+      if (page !== undefined) {
+        if (cursor !== undefined)
+          throw commonError('malformed_request', { detail: 'Send `page` or `cursor`, not both.' });
+        const numbered = await directory.numberedPage(viewerOf(request), { ...filters, page, limit });
+        return { items: numbered.items.map(toPublicUser), nextCursor: null, page, total: numbered.total };
+      }
       const after = readCursor(cursor, PLACE);
-      const page = await directory.search(viewerOf(request), { ...filters, limit, after });
-      return pageReply(page, PLACE, toPublicUser);
+      const keyset = await directory.search(viewerOf(request), { ...filters, limit, after });
+      return pageReply(keyset, PLACE, toPublicUser);
     },
   );
 }

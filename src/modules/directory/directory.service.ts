@@ -6,6 +6,7 @@
 // `user`, and a filter by a staff role finds nobody (an empty page, not a 403,
 // which would itself tell something).
 
+import type { RawBuilder } from 'kysely';
 import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
@@ -19,9 +20,11 @@ import { BUILT_IN_ROLES, findUserById, isStaffRole, STAFF_ROLES, type UserRole }
 import { registerDirectoryHooks } from './directory.hooks.ts';
 import { SEARCHES_PER_USER } from './directory.limits.ts';
 import {
+  countMatches,
   type DirectoryQuery,
   ENTRY_USER,
   narrowestFilter,
+  pageOfMatches,
   searchUsers,
   type Visibility,
 } from './directory.repository.ts';
@@ -35,7 +38,10 @@ export interface DirectoryKey {
 export const MAX_TERMS = 8;
 export const MAX_TAG_FILTERS = 10;
 
-export interface DirectorySearch extends PageRequest<DirectoryKey> {
+/** Numbered pages reach this many matches (each page's offset is walked). */
+export const MAX_NUMBERED_RESULTS = 10_000;
+
+export interface DirectoryFilters {
   readonly q?: string | undefined;
   readonly role?: UserRole | undefined;
   /** The account type. */
@@ -44,7 +50,11 @@ export interface DirectorySearch extends PageRequest<DirectoryKey> {
   readonly tags?: string | undefined;
   readonly completenessMin?: number | undefined;
   readonly completenessMax?: number | undefined;
+  /** Only accounts the viewer brought in: signed up with their referral or invite code. */
+  readonly owned?: boolean | undefined;
 }
+
+export interface DirectorySearch extends DirectoryFilters, PageRequest<DirectoryKey> {}
 
 export function createDirectoryService(deps: {
   db: Executor;
@@ -54,6 +64,8 @@ export function createDirectoryService(deps: {
   visibility: Visibility[];
   guard: RateGuard;
   hooks: Hooks;
+  /** The accounts a viewer brought in (the invites module: referral or invite code). */
+  ownedBy: Visibility;
   /** The business roles and account types the operator named (ROSTER_ROLES, ROSTER_ACCOUNT_TYPES). */
   standing: { readonly roles: readonly string[]; readonly accountTypes: readonly string[] };
 }) {
@@ -73,58 +85,73 @@ export function createDirectoryService(deps: {
     return role === 'user' ? ['user', ...STAFF_ROLES] : [role];
   }
 
+  /**
+   * The query a search's filters make for this viewer (checked, planned,
+   * with the viewer's visibility conditions), or 'none' when no entry can
+   * match (a staff role asked for by a non-staff viewer, a tag nobody has).
+   */
+  async function prepare(
+    viewer: ViewerRef,
+    input: DirectoryFilters,
+    limit: number,
+    after?: number,
+  ): Promise<{ query: DirectoryQuery; visible: RawBuilder<boolean>[] } | 'none'> {
+    await guard.perUser('search', viewerIdOf(viewer), SEARCHES_PER_USER);
+    const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
+    const errors: FieldError[] = [];
+    const terms = searchTerms(input.q ?? '');
+    if (terms.length > MAX_TERMS) {
+      errors.push({ path: 'query.q', message: `must have at most ${MAX_TERMS} words` });
+    }
+    if (tags.length > MAX_TAG_FILTERS) {
+      errors.push({ path: 'query.tags', message: `must name at most ${MAX_TAG_FILTERS} tags` });
+    }
+    const knownRoles = [...BUILT_IN_ROLES, ...deps.standing.roles];
+    if (input.role !== undefined && !knownRoles.includes(input.role))
+      errors.push({ path: 'query.role', message: `must be one of ${knownRoles.join(', ')}` });
+    if (input.type !== undefined && !deps.standing.accountTypes.includes(input.type))
+      errors.push({
+        path: 'query.type',
+        message:
+          deps.standing.accountTypes.length > 0
+            ? `must be one of ${deps.standing.accountTypes.join(', ')}`
+            : 'matches nothing: no account types are configured',
+      });
+    const { completenessMin: min, completenessMax: max } = input;
+    if (min !== undefined && max !== undefined && min > max) {
+      errors.push({ path: 'query.completenessMin', message: 'must not exceed completenessMax' });
+    }
+    if (errors.length > 0)
+      throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
+    const roles = await rolesFor(viewer, input.role);
+    if (roles?.length === 0) return 'none';
+    const query: DirectoryQuery = {
+      terms,
+      tags,
+      limit,
+      ...(roles ? { roles } : {}),
+      ...(input.type !== undefined ? { accountType: input.type } : {}),
+      ...(min !== undefined ? { completenessMin: min } : {}),
+      ...(max !== undefined ? { completenessMax: max } : {}),
+      ...(after !== undefined ? { after } : {}),
+    };
+    const plan = await narrowestFilter(db, dialect, query, profiles.tagUsage);
+    if (plan === 'none') return 'none';
+    const viewerId = viewerIdOf(viewer);
+    const visible = visibility.map((condition) => condition(dialect, viewerId, ENTRY_USER));
+    if (input.owned) visible.push(deps.ownedBy(dialect, viewerId, ENTRY_USER));
+    return { query: { ...query, ...plan }, visible };
+  }
+
   return {
+    /** A keyset page (`next` continues after its last entry). */
     async search(viewer: ViewerRef, input: DirectorySearch): Promise<Page<PublicView, DirectoryKey>> {
-      await guard.perUser('search', viewerIdOf(viewer), SEARCHES_PER_USER);
-      const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
-      const errors: FieldError[] = [];
-      const terms = searchTerms(input.q ?? '');
-      if (terms.length > MAX_TERMS) {
-        errors.push({ path: 'query.q', message: `must have at most ${MAX_TERMS} words` });
-      }
-      if (tags.length > MAX_TAG_FILTERS) {
-        errors.push({ path: 'query.tags', message: `must name at most ${MAX_TAG_FILTERS} tags` });
-      }
-      const knownRoles = [...BUILT_IN_ROLES, ...deps.standing.roles];
-      if (input.role !== undefined && !knownRoles.includes(input.role))
-        errors.push({ path: 'query.role', message: `must be one of ${knownRoles.join(', ')}` });
-      if (input.type !== undefined && !deps.standing.accountTypes.includes(input.type))
-        errors.push({
-          path: 'query.type',
-          message:
-            deps.standing.accountTypes.length > 0
-              ? `must be one of ${deps.standing.accountTypes.join(', ')}`
-              : 'matches nothing: no account types are configured',
-        });
-      const { completenessMin: min, completenessMax: max } = input;
-      if (min !== undefined && max !== undefined && min > max) {
-        errors.push({ path: 'query.completenessMin', message: 'must not exceed completenessMax' });
-      }
-      if (errors.length > 0)
-        throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
       const after = input.after?.seq;
       if (after !== undefined && !(Number.isSafeInteger(after) && after >= 1))
         throw commonError('invalid_cursor');
-      const roles = await rolesFor(viewer, input.role);
-      if (roles?.length === 0) return { items: [], next: null };
-      const query: DirectoryQuery = {
-        terms,
-        tags,
-        limit: input.limit,
-        ...(roles ? { roles } : {}),
-        ...(input.type !== undefined ? { accountType: input.type } : {}),
-        ...(min !== undefined ? { completenessMin: min } : {}),
-        ...(max !== undefined ? { completenessMax: max } : {}),
-        ...(after !== undefined ? { after } : {}),
-      };
-      const plan = await narrowestFilter(db, dialect, query, profiles.tagUsage);
-      if (plan === 'none') return { items: [], next: null };
-      const found = await searchUsers(
-        db,
-        dialect,
-        { ...query, ...plan },
-        visibility.map((visible) => visible(dialect, viewerIdOf(viewer), ENTRY_USER)),
-      );
+      const prepared = await prepare(viewer, input, input.limit, after);
+      if (prepared === 'none') return { items: [], next: null };
+      const found = await searchUsers(db, dialect, prepared.query, prepared.visible);
       const page = pageFrom(found, input.limit, (row): DirectoryKey => ({ seq: row.seq }));
       // The views are read from the accounts themselves: one changed since its
       // entry was written (say, banned by hand) drops out rather than show.
@@ -135,6 +162,32 @@ export function createDirectoryService(deps: {
         ),
         next: page.next,
       };
+    },
+
+    /**
+     * A numbered page with the exact number of matches: for clients that
+     * show "page 3 of 12". Pages reach the first MAX_NUMBERED_RESULTS matches;
+     * past them, narrow the filters (or page by cursor with `search`).
+     */
+    async numberedPage(
+      viewer: ViewerRef,
+      input: DirectoryFilters & { readonly page: number; readonly limit: number },
+    ): Promise<{ items: PublicView[]; total: number }> {
+      const offset = (input.page - 1) * input.limit;
+      if (!(Number.isSafeInteger(input.page) && input.page >= 1) || offset >= MAX_NUMBERED_RESULTS)
+        throw commonError('validation_failed', {
+          detail: `Numbered pages reach the first ${MAX_NUMBERED_RESULTS} matches; narrow the filters.`,
+          errors: [
+            { path: 'query.page', message: `must leave at most ${MAX_NUMBERED_RESULTS} matches before it` },
+          ],
+        });
+      const prepared = await prepare(viewer, input, input.limit);
+      if (prepared === 'none') return { items: [], total: 0 };
+      const [ids, total] = await Promise.all([
+        pageOfMatches(db, dialect, prepared.query, prepared.visible, offset),
+        countMatches(db, dialect, prepared.query, prepared.visible),
+      ]);
+      return { items: await profiles.publicViews(ids, viewer), total };
     },
   };
 }

@@ -1,4 +1,6 @@
 // The invites module's entry: what other modules and faces may use of it.
+
+export { broughtInBy } from './invites.repository.ts';
 export {
   type Admission,
   type AdmissionInput,

@@ -1,7 +1,7 @@
 // Invite codes, referral codes and referrals: this module's tables only.
 // Whether an admitted or referred account has verified is the user record's;
 // the service reads it there (codes) or keeps it on the referral by a hook.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
@@ -201,4 +201,15 @@ export async function forgetInvites(db: Executor, userId: string): Promise<void>
     .deleteFrom('referrals')
     .where((eb) => eb.or([eb('referred_id', '=', userId), eb('referrer_id', '=', userId)]))
     .execute();
+}
+
+/**
+ * A condition on the user column it names: the user signed up with the
+ * viewer's referral code or one of the viewer's invite codes (the accounts
+ * the viewer brought in: the directory's `owned` filter).
+ */
+export function broughtInBy(_dialect: Dialect, viewerId: string, userColumn: string): RawBuilder<boolean> {
+  const user = sql.ref(userColumn);
+  return sql<boolean>`(${user} in (select referred_id from referrals where referrer_id = ${viewerId})
+    or ${user} in (select used_by from invite_codes where owner_id = ${viewerId} and used_by is not null))`;
 }

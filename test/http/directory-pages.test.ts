@@ -1,0 +1,96 @@
+// Numbered directory pages: `page` instead of a cursor gives the page and the
+// exact total of matches for the viewer (blocks taken out), every filter
+// counted alike; `owned` narrows to the accounts the viewer brought in (their
+// referral or invite codes); pages reach the first 10,000 matches.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
+import { assertProblem, request } from '../helpers/client.ts';
+import { testDialect } from '../helpers/dialect.ts';
+import { account, type Json } from '../helpers/factories.ts';
+
+describe(`numbered directory pages (${testDialect})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await buildTestApp({
+      env: { ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false', ROSTER_RATE_LIMIT_USER_FACTOR: '0' },
+    });
+  });
+  after(() => t.close());
+
+  const list = async (token: string, query: string) => {
+    const res = await request(t, 'GET', `/v1/users?${query}`, { token });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { items: Json[]; total: number; page: number; nextCursor: null };
+  };
+
+  it('pages through every match with the exact total, blocks taken out', async () => {
+    const word = `pg${randomBytes(4).toString('hex')}`;
+    const members = [];
+    for (let i = 0; i < 25; i++)
+      members.push(
+        await account(t, { profile: { headline: `${word} member ${i}`, tags: i % 2 ? ['odd'] : ['even'] } }),
+      );
+    const viewer = await account(t);
+    const seen: string[] = [];
+    for (const page of [1, 2, 3]) {
+      const reply = await list(viewer.token, `q=${word}&limit=10&page=${page}`);
+      assert.equal(reply.total, 25);
+      assert.equal(reply.page, page);
+      assert.equal(reply.nextCursor, null);
+      seen.push(...reply.items.map((u) => u.id));
+    }
+    assert.deepEqual(
+      seen,
+      members.map((m) => m.id),
+    );
+    const past = await list(viewer.token, `q=${word}&limit=10&page=4`);
+    assert.deepEqual([past.items.length, past.total], [0, 25]);
+    // Filters are counted as they match.
+    assert.equal((await list(viewer.token, `q=${word}&tags=odd&page=1`)).total, 12);
+    assert.equal((await list(viewer.token, `q=${word}&tags=odd,even&page=1`)).total, 0);
+    // A block either way leaves the user out of the page and the count.
+    await request(t, 'POST', `/v1/users/${members[3]!.id}/block`, { token: viewer.token });
+    await request(t, 'POST', `/v1/users/${viewer.id}/block`, { token: members[4]!.token });
+    const after = await list(viewer.token, `q=${word}&limit=10&page=1`);
+    assert.equal(after.total, 23);
+    assert.ok(!after.items.some((u) => u.id === members[3]!.id || u.id === members[4]!.id));
+  });
+
+  it('narrows to the accounts the viewer brought in', async () => {
+    const host = await account(t);
+    const { code } = (await request(t, 'GET', '/v1/me/referrals', { token: host.token })).json();
+    const invite = (await request(t, 'POST', '/v1/me/invite-codes', { token: host.token, body: {} })).json();
+    const referred = await account(t, { fields: { referralCode: code } });
+    const invited = await account(t, { fields: { inviteCode: invite.code } });
+    await account(t);
+    const mine = await list(host.token, 'owned=true&page=1');
+    assert.equal(mine.total, 2);
+    assert.deepEqual(mine.items.map((u) => u.id).sort(), [referred.id, invited.id].sort());
+    assert.equal((await list(referred.token, 'owned=true&page=1')).total, 0);
+  });
+
+  it('refuses a page with a cursor, and pages past the first 10,000 matches', async () => {
+    const viewer = await account(t);
+    assertProblem(
+      await request(t, 'GET', '/v1/users?page=1&cursor=abc', { token: viewer.token }),
+      400,
+      'malformed_request',
+    );
+    assertProblem(
+      await request(t, 'GET', '/v1/users?page=101&limit=100', { token: viewer.token }),
+      422,
+      'validation_failed',
+    );
+    assertProblem(
+      await request(t, 'GET', '/v1/users?page=0', { token: viewer.token }),
+      422,
+      'validation_failed',
+    );
+    assert.equal(
+      (await request(t, 'GET', '/v1/users?page=100&limit=100', { token: viewer.token })).statusCode,
+      200,
+    );
+  });
+});
