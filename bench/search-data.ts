@@ -205,7 +205,7 @@ export interface SeedPerson {
   readonly locale: string | null;
   readonly timezone: string | null;
   readonly pronouns: string | null;
-  readonly contact: { country: string | null; state: null; city: string | null; address: null };
+  readonly contact: { country: string | null; state: null; city: string | null; address: null; phone: null };
   readonly socials: { github: string | null; twitter: null; linkedin: null; website: string | null };
   /** Tag display names, in the person's order. */
   readonly tags: readonly string[];
@@ -287,8 +287,8 @@ export function seedPerson(i: number): SeedPerson {
     timezone: chance(0.5) ? timezone : null,
     pronouns: chance(0.3) ? uniform(rand, PRONOUNS) : null,
     contact: chance(0.3)
-      ? { country, state: null, city: hasLocation ? city : null, address: null }
-      : { country: null, state: null, city: null, address: null },
+      ? { country, state: null, city: hasLocation ? city : null, address: null, phone: null }
+      : { country: null, state: null, city: null, address: null, phone: null },
     socials: chance(0.4)
       ? {
           github: `https://github.com/${username ?? `${asciiLower(first)}${suffix}`}`,

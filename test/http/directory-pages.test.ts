@@ -27,7 +27,7 @@ describe(`numbered directory pages (${testDialect})`, () => {
 
   it('pages through every match with the exact total, blocks taken out', async () => {
     const word = `pg${randomBytes(4).toString('hex')}`;
-    const members = [];
+    const members: Awaited<ReturnType<typeof account>>[] = [];
     for (let i = 0; i < 25; i++)
       members.push(
         await account(t, { profile: { headline: `${word} member ${i}`, tags: i % 2 ? ['odd'] : ['even'] } }),

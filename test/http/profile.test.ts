@@ -21,7 +21,7 @@ describe(`profile updates (${testDialect})`, () => {
     const { token } = await account();
     const before = await me(token);
     assert.equal(before.profileCompleteness, 10, 'a verified email counts from the start');
-    assert.deepEqual(before.contact, { country: null, state: null, city: null, address: null });
+    assert.deepEqual(before.contact, { country: null, state: null, city: null, address: null, phone: null });
 
     const first = await patch(token, {
       name: { first: 'Ada', last: 'Lovelace' },
@@ -73,6 +73,8 @@ describe(`profile updates (${testDialect})`, () => {
       [{ emailVerified: true }, 'emailVerified'],
       [{ followerCount: 1_000_000 }, 'followerCount'],
       [{ contact: { planet: 'Earth' } }, 'contact.planet'],
+      [{ contact: { phone: '0161 496 0000' } }, 'contact.phone'],
+      [{ contact: { phone: '+44 not a number' } }, 'contact.phone'],
     ];
     for (const [payload, path] of cases) {
       const res = await patch(token, payload);
@@ -85,6 +87,11 @@ describe(`profile updates (${testDialect})`, () => {
     const view = await me(token);
     assert.equal(view.role, 'user');
     assert.equal(view.locale, null);
+    assert.equal(view.contact.phone, null);
+    // A contact number in international format is kept in E.164; it is not the sign-in number.
+    const phoned = await patch(token, { contact: { phone: '+44 161 496 0000' } });
+    assert.equal(phoned.json().contact.phone, '+441614960000');
+    assert.equal(phoned.json().phone, null);
     const proto = await request(t, 'PATCH', '/v1/me', {
       token,
       body: '{"__proto__":{"role":"admin"}}',

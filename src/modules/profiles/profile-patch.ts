@@ -2,7 +2,13 @@
 // the stored profile and the account's names (absent stays, null clears,
 // nested objects merge, custom merges at the top level).
 import type { FieldError } from '../../platform/domain-error.ts';
-import { normaliseUsername, USERNAME_MESSAGE, USERNAME_PATTERN, type User } from '../users/index.ts';
+import {
+  normalisePhone,
+  normaliseUsername,
+  USERNAME_MESSAGE,
+  USERNAME_PATTERN,
+  type User,
+} from '../users/index.ts';
 import type { CustomData } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import type { Contact, Profile, Socials } from './profiles.repository.ts';
@@ -81,7 +87,10 @@ export function applyPatch(user: User, profile: Profile, patch: ProfilePatch, cu
     headline: pick(patch.headline, profile.headline),
     about: pick(patch.about, profile.about),
     availability: pick(patch.availability, profile.availability),
-    contact: merge(profile.contact, patch.contact),
+    contact: merge(profile.contact, {
+      ...patch.contact,
+      ...(patch.contact?.phone ? { phone: normalisePhone(patch.contact.phone, null) } : {}),
+    }),
     socials: merge(profile.socials, patch.socials),
     isPrivate: patch.isPrivate ?? profile.isPrivate,
     custom,
@@ -108,6 +117,12 @@ export function validatePatch(patch: ProfilePatch): FieldError[] {
   if (patch.timezone) {
     const message = checkTimezone(patch.timezone);
     if (message) errors.push({ path: 'timezone', message });
+  }
+  if (patch.contact?.phone && normalisePhone(patch.contact.phone, null) === null) {
+    errors.push({
+      path: 'contact.phone',
+      message: 'must be a phone number in international format (+4412345678987)',
+    });
   }
   for (const [network, value] of Object.entries(patch.socials ?? {})) {
     const message = value ? checkSocial(network, value) : null;

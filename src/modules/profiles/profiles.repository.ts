@@ -10,6 +10,8 @@ export type Contact = {
   state: string | null;
   city: string | null;
   address: string | null;
+  /** A contact number (E.164) the user gives; not the verified sign-in number. */
+  phone: string | null;
 };
 export type Socials = {
   github: string | null;
@@ -45,7 +47,7 @@ export interface Profile {
   avatarFlagged: boolean;
 }
 
-export const EMPTY_CONTACT: Contact = { country: null, state: null, city: null, address: null };
+export const EMPTY_CONTACT: Contact = { country: null, state: null, city: null, address: null, phone: null };
 export const EMPTY_SOCIALS: Socials = { github: null, twitter: null, linkedin: null, website: null };
 
 export const emptyProfile = (): Profile => ({

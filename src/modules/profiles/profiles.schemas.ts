@@ -42,7 +42,15 @@ export const MeView = Type.Object(
       description: 'Faces are required (ROSTER_AVATAR_REQUIRE_FACE) and the avatar shows none',
     }),
     location: Str,
-    contact: Type.Object({ country: Str, state: Str, city: Str, address: Str }),
+    contact: Type.Object({
+      country: Str,
+      state: Str,
+      city: Str,
+      address: Str,
+      phone: Nullable(
+        Type.String({ description: 'A contact number (E.164); the sign-in number is `phone`' }),
+      ),
+    }),
     headline: Str,
     about: Str,
     availability: Nullable(Availability),
@@ -140,7 +148,16 @@ export const ProfilePatchBody = Type.Object(
     availability: Type.Optional(Nullable(Availability)),
     contact: Type.Optional(
       Type.Object(
-        { country: Field(100), state: Field(100), city: Field(100), address: Field(300) },
+        {
+          country: Field(100),
+          state: Field(100),
+          city: Field(100),
+          address: Field(300),
+          phone: Field(
+            32,
+            'A contact number in international format (+4412345678987); not the sign-in number',
+          ),
+        },
         { additionalProperties: false },
       ),
     ),
