@@ -23,6 +23,7 @@ import {
   listUsers,
   normaliseEmail,
   normalisePhone,
+  roleOfActive,
   type User,
   userError,
 } from '../users/index.ts';
@@ -53,10 +54,7 @@ export function createOperatorService(deps: OperatorDeps) {
 
   /** The policy's check; a user principal's role is read here when the permission needs it. */
   async function authorize(principal: Principal, permission: Permission): Promise<void> {
-    await policy.authorize(principal, permission, async (userId) => {
-      const user = await findUserById(db, userId);
-      return user?.status === 'active' ? user.role : 'user';
-    });
+    await policy.authorize(principal, permission, roleOfActive(db));
   }
 
   return {

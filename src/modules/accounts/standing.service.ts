@@ -13,6 +13,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
   findUserById,
+  roleOfActive,
   type StandingChange,
   type User,
   type UserRole,
@@ -59,10 +60,7 @@ export function createStandingService(deps: {
   const givableRoles = ['user', ...config.roles];
 
   async function authorize(principal: Principal, permission: Permission): Promise<void> {
-    await policy.authorize(principal, permission, async (userId) => {
-      const user = await findUserById(db, userId);
-      return user?.status === 'active' ? user.role : 'user';
-    });
+    await policy.authorize(principal, permission, roleOfActive(db));
   }
 
   /** The account, held until the change commits; a deleted one is not found. */

@@ -15,7 +15,7 @@ import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { InvitesService } from '../invites/index.ts';
 import type { ProfilesService } from '../profiles/index.ts';
-import { findUserById, userError } from '../users/index.ts';
+import { findUserById, roleOfActive, userError } from '../users/index.ts';
 import {
   type AchievementRow,
   changeValue,
@@ -74,10 +74,7 @@ export function createAchievementsService(deps: {
   hooks.on('accountErased', (trx, e) => forgetAchievements(trx, e.userId));
 
   async function authorize(principal: Principal, permission: Permission): Promise<void> {
-    await policy.authorize(principal, permission, async (userId) => {
-      const user = await findUserById(db, userId);
-      return user?.status === 'active' ? user.role : 'user';
-    });
+    await policy.authorize(principal, permission, roleOfActive(db));
   }
 
   /** Each user's achievements of the configured types, in their configured order. */

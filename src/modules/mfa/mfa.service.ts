@@ -89,6 +89,28 @@ export function createMfaService(deps: MfaDeps) {
       return { methods, recoveryCodesLeft: await recovery.left(db, userId) };
     },
 
+    /**
+     * What the user asked for last and has not finished, for faces that
+     * activate or deactivate "the" second factor with a code alone (seed
+     * 003): `totp` for a secret not yet activated, `email` for a change code
+     * mailed and still good; the newer of the two; null for neither. `on`
+     * lists the factors that are on.
+     */
+    async pending(userId: string): Promise<{ started: FactorKind | null; on: FactorKind[] }> {
+      const user = await activeUser(userId);
+      const rows = await listFactors(db, userId);
+      const on = rows.filter((f) => f.enabled_at !== null).map((f) => f.type as FactorKind);
+      const totpStarted = rows.find((f) => f.type === 'totp' && f.enabled_at === null)?.created_at ?? null;
+      const emailCode = await email.changeCodeSentAt(user);
+      const started =
+        emailCode !== null && (totpStarted === null || emailCode >= totpStarted)
+          ? 'email'
+          : totpStarted !== null
+            ? 'totp'
+            : null;
+      return { started, on };
+    },
+
     /** A new TOTP secret, pending until a code from it activates it. */
     startTotp: async (userId: string): Promise<TotpEnrollment> => totp.enroll(await activeUser(userId)),
     activateTotp: (principal: Principal, input: ChangeInput, context: RequestContext) =>

@@ -117,6 +117,12 @@ export function createOtpService(deps: OtpDeps) {
       return { id, code, token, expiresAt };
     },
 
+    /** When the newest code for the target that can still be used was sent; null when there is none. */
+    async openCodeSentAt(db: Executor, purpose: OtpPurpose, target: string): Promise<string | null> {
+      const row = await findLatestCode(db, purpose, target);
+      return row && codes.isLive(stateOf(row)) ? row.createdAt : null;
+    },
+
     /**
      * Checks a code against the newest one for the target. A wrong code counts
      * an attempt immediately (pass the database, not a transaction); after

@@ -58,6 +58,7 @@ import {
   replaceUserTags,
   searchTags,
   type Tag,
+  tagDetails,
   tagUsage,
 } from './tags.repository.ts';
 import { tagKey } from './tags.ts';
@@ -170,6 +171,9 @@ export function createProfilesService(deps: {
     /** How many users carry each tag (kept with every tag change; unknown keys are absent). */
     tagUsage: (keys: readonly string[]) => tagUsage(db, keys),
 
+    /** The tags' metadata: usage counts and first use (seed 003's `tagsIds`). */
+    tagDetails: (keys: readonly string[]) => tagDetails(db, keys),
+
     /** What the directory indexes of a user's profile, read in the caller's transaction. */
     async searchFacts(ex: Executor, userId: string): Promise<SearchFacts> {
       const [profile, tags] = await Promise.all([findProfile(ex, userId), listUserTags(ex, userId)]);
@@ -256,7 +260,7 @@ export function createProfilesService(deps: {
           await deps.users.updateNames(trx, user, names, now);
           await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
           if (patch.tags !== undefined) {
-            await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []));
+            await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []), now);
           }
           // The search entry follows; a public account accepts its pending
           // requests once this commits (the social graph's handlers).

@@ -38,6 +38,8 @@ export interface TagsTable {
   name: string;
   color: string;
   usage_count: number;
+  /** When the first user took the tag. */
+  created_at: string | null;
 }
 
 export interface UserTagsTable {

@@ -37,6 +37,7 @@ export async function replaceUserTags(
   dialect: Dialect,
   userId: string,
   tags: readonly Tag[],
+  now: string | null = null,
 ): Promise<void> {
   const old = (
     await db.selectFrom('user_tags').select('tag_key').where('user_id', '=', userId).execute()
@@ -50,7 +51,9 @@ export async function replaceUserTags(
   if (byKey.length > 0) {
     await db
       .insertInto('tags')
-      .values(byKey.map((t) => ({ key: t.key, name: t.name, color: t.color, usage_count: 0 })))
+      .values(
+        byKey.map((t) => ({ key: t.key, name: t.name, color: t.color, usage_count: 0, created_at: now })),
+      )
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
   }
@@ -110,4 +113,29 @@ export async function tagUsage(db: Executor, keys: readonly string[]): Promise<M
   if (keys.length === 0) return new Map();
   const rows = await db.selectFrom('tags').select(['key', 'usage_count']).where('key', 'in', keys).execute();
   return new Map(rows.map((t) => [t.key, Number(t.usage_count)]));
+}
+
+/** Tags with how many users carry each and when the first took it, for faces that show tag metadata. */
+export async function tagDetails(
+  db: Executor,
+  keys: readonly string[],
+): Promise<Map<string, Tag & { usageCount: number; createdAt: string | null }>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('tags')
+    .select(['key', 'name', 'color', 'usage_count', 'created_at'])
+    .where('key', 'in', keys)
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.key,
+      {
+        key: r.key,
+        name: r.name,
+        color: r.color,
+        usageCount: Number(r.usage_count),
+        createdAt: r.created_at === null ? null : new Date(r.created_at).toISOString(),
+      },
+    ]),
+  );
 }

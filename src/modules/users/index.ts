@@ -31,6 +31,7 @@ export {
   listUnverifiedBefore,
   listUsers,
   lockUnverifiedBefore,
+  roleOfActive,
   type User,
 } from './users.repository.ts';
 export { createUsersService, type UsersService } from './users.service.ts';

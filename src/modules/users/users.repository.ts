@@ -99,6 +99,14 @@ export async function findUserById(db: Executor, id: string): Promise<User | nul
   return row ? toUser(row) : null;
 }
 
+/** The role a staff permission check reads (policy.authorize): an account that is not active is a `user`. */
+export const roleOfActive =
+  (db: Executor) =>
+  async (userId: string): Promise<UserRole> => {
+    const user = await findUserById(db, userId);
+    return user?.status === 'active' ? user.role : 'user';
+  };
+
 /** Several users by id (a page of results); missing ids are simply absent. */
 export async function findUsersByIds(db: Executor, ids: readonly string[]): Promise<Map<string, User>> {
   if (ids.length === 0) return new Map();

@@ -27,7 +27,7 @@ export function createEmailCodeFactor(deps: {
   readonly otp: OtpService;
   readonly mail: MailQueue;
   readonly guard: RateGuard;
-}): EnrolledFactor<void> {
+}): EnrolledFactor<void> & { changeCodeSentAt(user: User): Promise<string | null> } {
   const { db, otp, mail, guard } = deps;
 
   /** Issues a code of a purpose and queues its mail, in one transaction. */
@@ -58,6 +58,10 @@ export function createEmailCodeFactor(deps: {
     method: 'email',
     amr: 'email',
     name: 'Sign-in codes by email',
+
+    /** When the last code for a change (turning the factor on or off) was mailed, if it is still good. */
+    changeCodeSentAt: (user: User) =>
+      user.email ? deps.otp.openCodeSentAt(deps.db, PURPOSE.change, user.email) : Promise.resolve(null),
 
     /** Mails a code that turns email codes on, or off once they are on (and confirms other changes). */
     async enroll(user: User) {

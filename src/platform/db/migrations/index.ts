@@ -20,6 +20,7 @@ import { activity } from './0018-activity.ts';
 import { standing } from './0019-standing.ts';
 import { achievements } from './0020-achievements.ts';
 import { presence } from './0021-presence.ts';
+import { tagTimes } from './0022-tag-times.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -44,4 +45,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0019-standing', standing],
   ['0020-achievements', achievements],
   ['0021-presence', presence],
+  ['0022-tag-times', tagTimes],
 ];
