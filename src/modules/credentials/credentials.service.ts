@@ -125,6 +125,14 @@ export function createCredentialsService(deps: CredentialsDeps) {
       return signIn(passwordStrategy, { ...input, deviceToken }, context);
     },
 
+    /** Throws `invalid_password` unless this is the signed-in user's password (under the sign-in lockout). */
+    async confirmPassword(principal: Principal, password: string, context: RequestContext): Promise<void> {
+      const user = await findUserById(db, principal.userId);
+      if (user?.status !== 'active') throw userError('user_not_found');
+      if (!(await passwords.verifySignedIn(user, password, context.ip)))
+        throw credentialError('invalid_password');
+    },
+
     async changePassword(
       principal: Principal,
       input: { currentPassword: string; newPassword: string },

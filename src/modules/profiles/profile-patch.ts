@@ -40,6 +40,17 @@ export interface ProfilePatch {
   readonly custom?: CustomData | null;
 }
 
+/**
+ * A contact number in international format, compacted (`+44 161 496 0000` is
+ * `+441614960000`): E.164's shape, `+` and 7 to 15 digits. Only the shape is
+ * checked: it is a number to call, not one that signs in (that one is proven
+ * by a code).
+ */
+export function contactPhone(input: string): string | null {
+  const compact = input.trim().replace(/[\s().-]/g, '');
+  return /^\+[1-9][0-9]{6,14}$/.test(compact) ? compact : null;
+}
+
 /** Absent keeps the old value; null or a string replaces it (strings trimmed, empty = null). */
 const pick = <T extends string | null>(next: T | undefined, old: T): string | null =>
   next === undefined ? old : next === null ? null : next.trim() || null;
@@ -89,7 +100,7 @@ export function applyPatch(user: User, profile: Profile, patch: ProfilePatch, cu
     availability: pick(patch.availability, profile.availability),
     contact: merge(profile.contact, {
       ...patch.contact,
-      ...(patch.contact?.phone ? { phone: normalisePhone(patch.contact.phone, null) } : {}),
+      ...(patch.contact?.phone ? { phone: contactPhone(patch.contact.phone) } : {}),
     }),
     socials: merge(profile.socials, patch.socials),
     isPrivate: patch.isPrivate ?? profile.isPrivate,
@@ -118,7 +129,7 @@ export function validatePatch(patch: ProfilePatch): FieldError[] {
     const message = checkTimezone(patch.timezone);
     if (message) errors.push({ path: 'timezone', message });
   }
-  if (patch.contact?.phone && normalisePhone(patch.contact.phone, null) === null) {
+  if (patch.contact?.phone && contactPhone(patch.contact.phone) === null) {
     errors.push({
       path: 'contact.phone',
       message: 'must be a phone number in international format (+4412345678987)',

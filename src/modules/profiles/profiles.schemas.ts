@@ -232,6 +232,7 @@ export const PublicUser = Type.Object(
     followingCount: Type.Integer(),
     ...Standing.properties,
     createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
   },
   { description: 'Another user (public view)' },
 );
@@ -265,5 +266,6 @@ export function toPublicUser(view: PublicView): Static<typeof PublicUser> {
     verified: view.verified,
     online: view.online,
     createdAt: view.createdAt,
+    updatedAt: view.updatedAt,
   };
 }

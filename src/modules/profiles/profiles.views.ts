@@ -70,6 +70,8 @@ export interface PublicView {
   /** A live session of theirs made a request within ROSTER_PRESENCE_WINDOW. */
   readonly online: boolean;
   readonly createdAt: string;
+  /** The account or the profile last changed. */
+  readonly updatedAt: string;
 }
 
 /** Every field of the public view: what a test checks no view of another user goes beyond. */
@@ -97,12 +99,14 @@ export const PUBLIC_VIEW_FIELDS = [
   'verified',
   'online',
   'createdAt',
+  'updatedAt',
 ] as const satisfies readonly (keyof PublicView)[];
 
 /** What the signed-in user sees of their own account. */
 export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly email: string | null;
   readonly emailVerified: boolean;
+  readonly emailVerifiedAt: string | null;
   readonly phone: string | null;
   readonly phoneVerified: boolean;
   readonly role: UserRole;
@@ -189,6 +193,7 @@ export function publicView(
     ...standingOf(user),
     online: presence.online,
     createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
   };
 }
 
@@ -204,6 +209,7 @@ export function ownerView(
     username: user.username,
     email: user.email,
     emailVerified: user.emailVerifiedAt !== null,
+    emailVerifiedAt: user.emailVerifiedAt,
     phone: user.phone,
     phoneVerified: user.phoneVerifiedAt !== null,
     name: nameOf(user, profile),

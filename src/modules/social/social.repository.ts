@@ -197,6 +197,22 @@ export async function isBookmarked(db: Executor, userId: string, targetId: strin
   return r !== undefined;
 }
 
+/** The viewer's bookmarks among these users: target id → bookmark id. */
+export async function bookmarkIdsOf(
+  db: Executor,
+  userId: string,
+  targetIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (targetIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('bookmarks')
+    .select(['id', 'target_id'])
+    .where('user_id', '=', userId)
+    .where('target_id', 'in', targetIds)
+    .execute();
+  return new Map(rows.map((r) => [r.target_id, r.id]));
+}
+
 export async function insertBookmark(
   db: Executor,
   userId: string,

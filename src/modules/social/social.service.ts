@@ -25,6 +25,7 @@ import { registerSocialHooks } from './social.hooks.ts';
 import { GRAPH_CHANGES_PER_USER } from './social.limits.ts';
 import {
   acceptFollow,
+  bookmarkIdsOf,
   deleteBlock,
   deleteBookmarks,
   deleteFollow,
@@ -262,6 +263,9 @@ export function createSocialService(deps: {
       if (blockerId === blockedId) throw socialError('self_relation');
       await deleteBlock(db, blockerId, blockedId);
     },
+
+    /** Which of these users the viewer bookmarked: user id → bookmark id (a page of a list). */
+    bookmarkIds: (viewerId: string, targetIds: readonly string[]) => bookmarkIdsOf(db, viewerId, targetIds),
 
     /** Under the pair lock, like a block: a bookmark never outlives a block made at the same moment. */
     async bookmark(userId: string, targetId: string): Promise<void> {
