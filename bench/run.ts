@@ -7,6 +7,7 @@ import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
 import { media } from './scenarios/media.ts';
+import { pages } from './scenarios/pages.ts';
 import { search } from './scenarios/search.ts';
 import { soak } from './scenarios/soak.ts';
 import { social } from './scenarios/social.ts';
@@ -19,6 +20,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   login,
   me,
   media,
+  pages,
   search,
   social,
   soak,

@@ -183,9 +183,19 @@ export function createDirectoryService(deps: {
         });
       const prepared = await prepare(viewer, input, input.limit);
       if (prepared === 'none') return { items: [], total: 0 };
+      const { query, visible } = prepared;
+      // A count reads every match: from the rarest tag's index when there is a
+      // tag and no term the text index answers, whatever a page would walk.
+      const counted =
+        dialect === 'sqlite' &&
+        query.tags.length > 0 &&
+        !query.start &&
+        !query.terms.some((t) => [...t].length >= 3)
+          ? { ...query, start: 'tag' as const }
+          : query;
       const [ids, total] = await Promise.all([
-        pageOfMatches(db, dialect, prepared.query, prepared.visible, offset),
-        countMatches(db, dialect, prepared.query, prepared.visible),
+        pageOfMatches(db, dialect, query, visible, offset),
+        countMatches(db, dialect, counted, visible),
       ]);
       return { items: await profiles.publicViews(ids, viewer), total };
     },

@@ -19,8 +19,16 @@ export const standing: RosterMigration = {
       .on('user_search')
       .columns(['account_type', 'id'])
       .execute();
+    // Counting a page's matches from a tag's users reads each entry's filter
+    // columns by user id: from this index alone, without the row.
+    await db.schema
+      .createIndex('user_search_filters_idx')
+      .on('user_search')
+      .columns(['user_id', 'listed', 'public_completeness', 'role', 'account_type'])
+      .execute();
   },
   async down(db) {
+    await db.schema.dropIndex('user_search_filters_idx').execute();
     await db.schema.dropIndex('user_search_account_type_idx').execute();
     await db.schema.alterTable('user_search').dropColumn('account_type').execute();
     await db.schema.alterTable('users').dropColumn('verification').execute();
