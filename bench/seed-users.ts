@@ -18,6 +18,7 @@ import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../src/config/config.schema.ts';
+import { rebuildCounts } from '../src/modules/directory/directory-counts.ts';
 import { searchDocument } from '../src/modules/directory/search-document.ts';
 import { scores } from '../src/modules/profiles/completeness.ts';
 import { profileRow } from '../src/modules/profiles/profiles.repository.ts';
@@ -197,11 +198,13 @@ export async function seedUsers(
           pool.map((t) => t.key),
         )
         .execute();
+      // The entries went in directly, past the hooks that keep the directory's counters.
+      await rebuildCounts(db);
       // PostgreSQL: what autovacuum would do within a minute of the inserts
       // (statistics, visibility map). SQLite: fold the WAL back into the file;
       // no ANALYZE, as the product never runs one.
       if (database.dialect === 'postgres') {
-        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags`.execute(db);
+        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags, directory_counts`.execute(db);
       } else {
         await sql`pragma wal_checkpoint(truncate)`.execute(db);
       }

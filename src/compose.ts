@@ -20,7 +20,7 @@ import { createProfilesService, loadCustomFields } from './modules/profiles/inde
 import { createReportsService } from './modules/reports/index.ts';
 import { createSecurityChanges } from './modules/security-changes/index.ts';
 import { createSessionsModule, type PostLoginHook } from './modules/sessions/index.ts';
-import { createSocialService, visibleTo } from './modules/social/index.ts';
+import { createSocialService, hiddenFrom, visibleTo } from './modules/social/index.ts';
 import { createUsersService } from './modules/users/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -145,6 +145,7 @@ export function compose(
     profiles,
     visibility: [visibleTo],
     ownedBy: broughtInBy,
+    hiddenFrom,
     standing: config.standing,
   });
 

@@ -9,13 +9,22 @@ import { commonError } from '../platform/errors.ts';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem.ts';
 import { fieldErrors } from './validation.ts';
 
+/** How many field errors a validation refusal lists at most. */
+export const MAX_FIELD_ERRORS = 20;
+
 /** Any error a request met, as the domain error every face maps to its wire shape. */
 export function toDomainError(error: FastifyError): DomainError {
   if (error instanceof DomainError) return error;
   if (error.validation) {
+    // A body of a million bad array items has a million errors: each reply
+    // names the first few, so a refusal stays small whatever was sent.
+    const errors = fieldErrors(error.validation as never, error.validationContext);
     return commonError('validation_failed', {
-      detail: 'Some fields are missing or invalid; see errors.',
-      errors: fieldErrors(error.validation as never, error.validationContext),
+      detail:
+        errors.length > MAX_FIELD_ERRORS
+          ? `Some fields are missing or invalid; see errors (the first ${MAX_FIELD_ERRORS} of ${errors.length}).`
+          : 'Some fields are missing or invalid; see errors.',
+      errors: errors.slice(0, MAX_FIELD_ERRORS),
     });
   }
   switch (error.code) {

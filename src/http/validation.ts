@@ -7,15 +7,50 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { fieldErrors } from '../platform/text/field-errors.ts';
 
 function ajv(options: Options): Ajv {
-  const instance = new Ajv({ allErrors: true, useDefaults: true, strict: false, ...options });
+  const instance = new Ajv({ useDefaults: true, strict: false, ...options });
   addFormats.default(instance);
   return instance;
 }
 
+/** Inputs of up to this many values (keys, items, scalars) get every error; larger ones the first. */
+const FULL_REPORT_NODES = 1_000;
+
+/** Whether `data` holds at most `limit` values, found without walking past the limit. */
+function isSmall(data: unknown, limit = FULL_REPORT_NODES): boolean {
+  let left = limit;
+  const stack: unknown[] = [data];
+  while (stack.length > 0) {
+    if (--left < 0) return false;
+    const value = stack.pop();
+    if (value !== null && typeof value === 'object') stack.push(...Object.values(value).slice(0, left + 1));
+  }
+  return true;
+}
+
+/**
+ * Validators that stop at the first error, then, for an input small enough,
+ * look again for every error: a client fixing a form learns all its
+ * mistakes at once, and a body of a million bad items costs one error, not
+ * a million (Ajv's allErrors builds them all).
+ */
 export function validatorCompiler(): FastifySchemaCompiler<unknown> {
-  const strict = ajv({ coerceTypes: false });
-  const coercing = ajv({ coerceTypes: 'array' });
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema as object);
+  const first = { body: ajv({ coerceTypes: false }), other: ajv({ coerceTypes: 'array' }) };
+  const every = {
+    body: ajv({ coerceTypes: false, allErrors: true }),
+    other: ajv({ coerceTypes: 'array', allErrors: true }),
+  };
+  return ({ schema, httpPart }) => {
+    const part = httpPart === 'body' ? 'body' : 'other';
+    const fast = first[part].compile(schema as object);
+    const full = every[part].compile(schema as object);
+    const validate = (data: unknown): boolean => {
+      if (fast(data)) return true;
+      validate.errors = isSmall(data) && !full(data) ? full.errors : fast.errors;
+      return false;
+    };
+    validate.errors = null as typeof fast.errors;
+    return validate;
+  };
 }
 
 export { fieldErrors };

@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { directoryReadModel } from '../../src/platform/db/migrations/0014-directory-read-model.ts';
 import { referralVerification } from '../../src/platform/db/migrations/0015-referral-verification.ts';
+import { standing } from '../../src/platform/db/migrations/0019-standing.ts';
+import { directoryCounts } from '../../src/platform/db/migrations/0023-directory-counts.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase, schemaWork, type TestDatabase } from '../helpers/test-database.ts';
@@ -23,6 +25,9 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     // biome-ignore lint/suspicious/noExplicitAny: the schema as it was before these migrations
     const db = t.database.db as any;
     await schemaWork(async () => {
+      // Later migrations build on these tables: they are taken back first.
+      await directoryCounts.down(db, dialect);
+      await standing.down(db, dialect);
       await referralVerification.down(db, dialect);
       await directoryReadModel.down(db, dialect);
     });
@@ -69,6 +74,8 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     await schemaWork(async () => {
       await directoryReadModel.up(db, dialect);
       await referralVerification.up(db, dialect);
+      await standing.up(db, dialect);
+      await directoryCounts.up(db, dialect);
     });
 
     // Plain objects (SQLite's rows have no prototype), numbers as numbers.

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { rebuildCounts } from '../../src/modules/directory/directory-counts.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { assertProblem, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
@@ -56,6 +57,46 @@ describe(`numbered directory pages (${testDialect})`, () => {
     const after = await list(viewer.token, `q=${word}&limit=10&page=1`);
     assert.equal(after.total, 23);
     assert.ok(!after.items.some((u) => u.id === members[3]!.id || u.id === members[4]!.id));
+  });
+
+  it('totals without search words come from counters that follow every change, blocks taken out', async () => {
+    const tag = `ct${randomBytes(4).toString('hex')}`;
+    const members: Awaited<ReturnType<typeof account>>[] = [];
+    for (let i = 0; i < 6; i++) members.push(await account(t, { profile: { tags: [tag, `${tag}-x`] } }));
+    const viewer = await account(t);
+    const total = async (query: string) => (await list(viewer.token, `tags=${tag}&${query}&page=1`)).total;
+    assert.equal(await total(''), 6);
+    // A changed tag, a changed completeness, a block, an erasure: each moves the counters.
+    await request(t, 'PATCH', '/v1/me', { token: members[0]!.token, body: { tags: ['other'] } });
+    assert.equal(await total(''), 5);
+    const rich = {
+      headline: 'Counted',
+      bio: 'Counts',
+      about: 'Counting',
+      location: 'Leeds',
+      pronouns: 'they',
+    };
+    await request(t, 'PATCH', '/v1/me', { token: members[1]!.token, body: rich });
+    const high = (await request(t, 'GET', `/v1/users/${members[1]!.id}`, { token: viewer.token })).json();
+    assert.equal(await total(`completenessMin=${high.profileCompleteness}`), 1);
+    assert.equal(await total(`completenessMax=${high.profileCompleteness - 1}`), 4);
+    await request(t, 'POST', `/v1/users/${members[2]!.id}/block`, { token: viewer.token });
+    assert.equal(await total(''), 4);
+    const gone = await request(t, 'DELETE', '/v1/me', {
+      token: members[3]!.token,
+      body: { password: members[3]!.password },
+    });
+    assert.equal(gone.statusCode, 204);
+    assert.equal(await total(''), 3);
+    assert.equal(await total('role=user'), 3);
+    // The counters are what a rebuild from the entries makes.
+    const snapshot = async () =>
+      (await t.db.database.db.selectFrom('directory_counts').selectAll().where('n', '!=', 0).execute())
+        .map((r) => `${r.tag_key}|${r.role}|${r.account_type}|${r.completeness}|${r.n}`)
+        .sort();
+    const kept = await snapshot();
+    await rebuildCounts(t.db.database.db);
+    assert.deepEqual(await snapshot(), kept);
   });
 
   it('narrows to the accounts the viewer brought in', async () => {

@@ -43,6 +43,7 @@ describe(`HTTP errors (${testDialect})`, () => {
                 email: Type.String({ format: 'email', maxLength: 254 }),
                 name: Type.Optional(Type.Object({ first: Type.String({ maxLength: 5 }) })),
                 password: Type.Optional(Type.String()),
+                tags: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
               }),
               querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
             },
@@ -101,6 +102,19 @@ describe(`HTTP errors (${testDialect})`, () => {
     assert.deepEqual(assertProblem(missing, 422, 'validation_failed').errors, [
       { path: 'email', message: 'is required' },
     ]);
+    assert.equal(received.length, 0);
+  });
+
+  it('a body with a hundred thousand bad items gets a small refusal naming the first', async () => {
+    const res = await post(t, '/test/echo', { email: 'a@b.co', tags: Array(100_000).fill(0) });
+    const body = assertProblem(res, 422, 'validation_failed');
+    assert.ok(res.body.length < 2_000, `${res.body.length} bytes`);
+    assert.ok((body.errors as unknown[]).length <= 20);
+    // A small body with many bad items still names them all, up to twenty.
+    const some = await post(t, '/test/echo', { email: 'a@b.co', tags: Array(30).fill(0) });
+    const errors = assertProblem(some, 422, 'validation_failed').errors as unknown[];
+    assert.equal(errors.length, 20);
+    assert.match(String(assertProblem(some, 422, 'validation_failed').detail), /first 20 of 30/);
     assert.equal(received.length, 0);
   });
 

@@ -19,7 +19,12 @@ import {
   type PublicView,
 } from '../../src/modules/profiles/index.ts';
 import { createPresence } from '../../src/modules/sessions/index.ts';
-import { createSocialService, type SocialService, visibleTo } from '../../src/modules/social/index.ts';
+import {
+  createSocialService,
+  hiddenFrom,
+  type SocialService,
+  visibleTo,
+} from '../../src/modules/social/index.ts';
 import { createUsersService, type UserRole } from '../../src/modules/users/index.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { inTransaction } from '../../src/platform/db/executor.ts';
@@ -84,6 +89,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
       profiles,
       visibility: [visibleTo],
       ownedBy: broughtInBy,
+      hiddenFrom,
       guard,
       hooks,
       standing: { roles: [], accountTypes: [] },

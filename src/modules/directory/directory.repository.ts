@@ -64,14 +64,7 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
     account_type: entry.accountType,
     public_completeness: entry.publicCompleteness,
   };
-  const [held, heldTags] = await Promise.all([
-    db
-      .selectFrom('user_search')
-      .select(['doc', 'listed', 'role', 'account_type', 'public_completeness'])
-      .where('user_id', '=', userId)
-      .executeTakeFirst(),
-    db.selectFrom('user_search_tags').select('tag_key').where('user_id', '=', userId).execute(),
-  ]);
+  const { held, heldTags } = await heldEntry(db, userId);
   if (!held) {
     await db
       .insertInto('user_search')
@@ -86,19 +79,33 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
       await db.updateTable('user_search').set(changed).where('user_id', '=', userId).execute();
   }
   const tags = [...new Set(entry.tags)];
-  const oldTags = heldTags.map((r) => r.tag_key);
-  if (oldTags.length === tags.length && tags.every((key) => oldTags.includes(key))) return;
-  await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
-  if (tags.length > 0)
-    await db
-      .insertInto('user_search_tags')
-      .values(tags.map((key) => ({ user_id: userId, tag_key: key })))
-      .execute();
+  const tagsChanged = !(heldTags.length === tags.length && tags.every((key) => heldTags.includes(key)));
+  if (tagsChanged) {
+    await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
+    if (tags.length > 0)
+      await db
+        .insertInto('user_search_tags')
+        // In key order: the counters the trigger takes (directory_counts) are then locked in one order.
+        .values([...tags].sort().map((key) => ({ user_id: userId, tag_key: key })))
+        .execute();
+  }
 }
 
 export async function deleteSearchEntry(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
   await db.deleteFrom('user_search').where('user_id', '=', userId).execute();
+}
+
+async function heldEntry(db: Executor, userId: string) {
+  const [held, tags] = await Promise.all([
+    db
+      .selectFrom('user_search')
+      .select(['doc', 'listed', 'role', 'account_type', 'public_completeness'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst(),
+    db.selectFrom('user_search_tags').select('tag_key').where('user_id', '=', userId).execute(),
+  ]);
+  return { held, heldTags: tags.map((r) => r.tag_key) };
 }
 
 /** An FTS5 phrase: the term in double quotes, inner quotes doubled. */

@@ -6,7 +6,7 @@
 // `user`, and a filter by a staff role finds nobody (an empty page, not a 403,
 // which would itself tell something).
 
-import type { RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
@@ -28,6 +28,7 @@ import {
   searchUsers,
   type Visibility,
 } from './directory.repository.ts';
+import { countedTotal } from './directory-counts.ts';
 import { searchTerms } from './search-document.ts';
 
 /** Where a directory page ends: the entry's place in sign-up order (a positive integer). */
@@ -66,6 +67,8 @@ export function createDirectoryService(deps: {
   hooks: Hooks;
   /** The accounts a viewer brought in (the invites module: referral or invite code). */
   ownedBy: Visibility;
+  /** The users the viewer may not see (the social graph: blocks, either way), for totals from the counters. */
+  hiddenFrom: (db: Executor, viewerId: string) => Promise<readonly string[]>;
   /** The business roles and account types the operator named (ROSTER_ROLES, ROSTER_ACCOUNT_TYPES). */
   standing: { readonly roles: readonly string[]; readonly accountTypes: readonly string[] };
 }) {
@@ -143,6 +146,47 @@ export function createDirectoryService(deps: {
     return { query: { ...query, ...plan }, visible };
   }
 
+  /**
+   * How many entries match. Without search words, with one tag at most and
+   * without `owned`, from the counters (directory-counts.ts) less the users
+   * hidden from the viewer who would match; otherwise by counting the
+   * matches, from the rarest tag's index when there is a tag and no word the
+   * text index answers.
+   */
+  async function totalOf(
+    viewer: ViewerRef,
+    query: DirectoryQuery,
+    visible: RawBuilder<boolean>[],
+    owned: boolean,
+  ): Promise<number> {
+    if (query.terms.length === 0 && query.tags.length <= 1 && !owned) {
+      const hidden = await deps.hiddenFrom(db, viewerIdOf(viewer));
+      const [counted, hiddenMatches] = await Promise.all([
+        countedTotal(db, {
+          ...(query.tags[0] !== undefined ? { tag: query.tags[0] } : {}),
+          ...(query.roles ? { roles: query.roles } : {}),
+          ...(query.accountType !== undefined ? { accountType: query.accountType } : {}),
+          ...(query.completenessMin !== undefined ? { completenessMin: query.completenessMin } : {}),
+          ...(query.completenessMax !== undefined ? { completenessMax: query.completenessMax } : {}),
+        }),
+        hidden.length === 0
+          ? 0
+          : countMatches(db, dialect, { ...query, start: undefined }, [
+              sql<boolean>`${sql.ref(ENTRY_USER)} in (${sql.join(hidden)})`,
+            ]),
+      ]);
+      return counted - hiddenMatches;
+    }
+    const counted =
+      dialect === 'sqlite' &&
+      query.tags.length > 0 &&
+      !query.start &&
+      !query.terms.some((t) => [...t].length >= 3)
+        ? { ...query, start: 'tag' as const }
+        : query;
+    return countMatches(db, dialect, counted, visible);
+  }
+
   return {
     /** A keyset page (`next` continues after its last entry). */
     async search(viewer: ViewerRef, input: DirectorySearch): Promise<Page<PublicView, DirectoryKey>> {
@@ -184,18 +228,9 @@ export function createDirectoryService(deps: {
       const prepared = await prepare(viewer, input, input.limit);
       if (prepared === 'none') return { items: [], total: 0 };
       const { query, visible } = prepared;
-      // A count reads every match: from the rarest tag's index when there is a
-      // tag and no term the text index answers, whatever a page would walk.
-      const counted =
-        dialect === 'sqlite' &&
-        query.tags.length > 0 &&
-        !query.start &&
-        !query.terms.some((t) => [...t].length >= 3)
-          ? { ...query, start: 'tag' as const }
-          : query;
       const [ids, total] = await Promise.all([
         pageOfMatches(db, dialect, query, visible, offset),
-        countMatches(db, dialect, counted, visible),
+        totalOf(viewer, query, visible, Boolean(input.owned)),
       ]);
       return { items: await profiles.publicViews(ids, viewer), total };
     },

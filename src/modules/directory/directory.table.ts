@@ -29,10 +29,20 @@ export interface UserSearchTagsTable {
   tag_key: string;
 }
 
+/** Listed entries per tag ('' for all), role, account type ('' for none) and public completeness. */
+export interface DirectoryCountsTable {
+  tag_key: string;
+  role: string;
+  account_type: string;
+  completeness: number;
+  n: number;
+}
+
 // Registers these tables with the database's typed schema (see database.types.ts).
 declare module '../../platform/db/database.types.ts' {
   interface Tables {
     user_search: UserSearchTable;
     user_search_tags: UserSearchTagsTable;
+    directory_counts: DirectoryCountsTable;
   }
 }

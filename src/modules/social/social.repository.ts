@@ -187,6 +187,17 @@ export function visibleTo(dialect: Dialect, viewerId: string, userColumn: string
     and not exists (select 1 from blocks b where b.blocker_id = ${user} and b.blocked_id = ${viewerId}))`;
 }
 
+/** Whoever the viewer blocks or is blocked by: the users visibleTo hides from them. */
+export async function hiddenFrom(db: Executor, viewerId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('blocks')
+    .select('blocked_id as id')
+    .where('blocker_id', '=', viewerId)
+    .union(db.selectFrom('blocks').select('blocker_id as id').where('blocked_id', '=', viewerId))
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function isBookmarked(db: Executor, userId: string, targetId: string): Promise<boolean> {
   const r = await db
     .selectFrom('bookmarks')

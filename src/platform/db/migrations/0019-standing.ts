@@ -5,7 +5,7 @@
 import type { RosterMigration } from './migration.ts';
 
 export const standing: RosterMigration = {
-  async up(db) {
+  async up(db, dialect) {
     await db.schema
       .alterTable('users')
       .addColumn('score', 'integer', (c) => c.notNull().defaultTo(0))
@@ -19,16 +19,18 @@ export const standing: RosterMigration = {
       .on('user_search')
       .columns(['account_type', 'id'])
       .execute();
-    // Counting a page's matches from a tag's users reads each entry's filter
-    // columns by user id: from this index alone, without the row.
-    await db.schema
-      .createIndex('user_search_filters_idx')
-      .on('user_search')
-      .columns(['user_id', 'listed', 'public_completeness', 'role', 'account_type'])
-      .execute();
+    // SQLite: counting a page's matches from a tag's users reads each entry's
+    // filter columns by user id, from this index alone, without the row.
+    // (PostgreSQL's planner would take it for `listed = 1` on small tables.)
+    if (dialect === 'sqlite')
+      await db.schema
+        .createIndex('user_search_filters_idx')
+        .on('user_search')
+        .columns(['user_id', 'listed', 'public_completeness', 'role', 'account_type'])
+        .execute();
   },
-  async down(db) {
-    await db.schema.dropIndex('user_search_filters_idx').execute();
+  async down(db, dialect) {
+    if (dialect === 'sqlite') await db.schema.dropIndex('user_search_filters_idx').execute();
     await db.schema.dropIndex('user_search_account_type_idx').execute();
     await db.schema.alterTable('user_search').dropColumn('account_type').execute();
     await db.schema.alterTable('users').dropColumn('verification').execute();

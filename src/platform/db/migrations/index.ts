@@ -21,6 +21,7 @@ import { standing } from './0019-standing.ts';
 import { achievements } from './0020-achievements.ts';
 import { presence } from './0021-presence.ts';
 import { tagTimes } from './0022-tag-times.ts';
+import { directoryCounts } from './0023-directory-counts.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -46,4 +47,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0020-achievements', achievements],
   ['0021-presence', presence],
   ['0022-tag-times', tagTimes],
+  ['0023-directory-counts', directoryCounts],
 ];

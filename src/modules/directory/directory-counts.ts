@@ -1,0 +1,45 @@
+// How many listed entries each combination of filters has: per tag ('' for
+// all entries), role, account type ('' for none) and public completeness. A
+// numbered page's total then adds up at most a few hundred counters instead
+// of reading every match, whatever the number of users. Database triggers
+// keep them in the transaction of every change to an entry or its tags
+// (migration 0023), so no writer can forget them.
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/executor.ts';
+import type { UserRole } from '../users/index.ts';
+
+/** The counted entries that pass these filters (at most one tag). */
+export async function countedTotal(
+  db: Executor,
+  filter: {
+    readonly tag?: string;
+    readonly roles?: readonly UserRole[];
+    readonly accountType?: string;
+    readonly completenessMin?: number;
+    readonly completenessMax?: number;
+  },
+): Promise<number> {
+  let qb = db
+    .selectFrom('directory_counts')
+    .select((eb) => eb.fn.sum<number | string | null>('n').as('n'))
+    .where('tag_key', '=', filter.tag ?? '');
+  if (filter.roles) qb = qb.where('role', 'in', filter.roles);
+  if (filter.accountType !== undefined) qb = qb.where('account_type', '=', filter.accountType);
+  if (filter.completenessMin !== undefined) qb = qb.where('completeness', '>=', filter.completenessMin);
+  if (filter.completenessMax !== undefined) qb = qb.where('completeness', '<=', filter.completenessMax);
+  return Number((await qb.executeTakeFirstOrThrow()).n ?? 0);
+}
+
+/** Rebuilds every counter from the entries (the migration, a bulk load that wrote entries directly). */
+export async function rebuildCounts(db: Executor): Promise<void> {
+  await db.deleteFrom('directory_counts').execute();
+  await sql`insert into directory_counts (tag_key, role, account_type, completeness, n)
+    select '', role, coalesce(account_type, ''), public_completeness, count(*)
+      from user_search where listed = 1
+      group by role, coalesce(account_type, ''), public_completeness
+    union all
+    select t.tag_key, s.role, coalesce(s.account_type, ''), s.public_completeness, count(*)
+      from user_search s join user_search_tags t on t.user_id = s.user_id
+      where s.listed = 1
+      group by t.tag_key, s.role, coalesce(s.account_type, ''), s.public_completeness`.execute(db);
+}
