@@ -204,7 +204,9 @@ export async function seedUsers(
       // (statistics, visibility map). SQLite: fold the WAL back into the file;
       // no ANALYZE, as the product never runs one.
       if (database.dialect === 'postgres') {
-        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags, directory_counts`.execute(db);
+        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags, directory_counts`.execute(
+          db,
+        );
       } else {
         await sql`pragma wal_checkpoint(truncate)`.execute(db);
       }

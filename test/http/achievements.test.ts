@@ -59,10 +59,23 @@ describe(`achievements (${testDialect})`, () => {
       .where('user_id', '=', me.id)
       .where('type', '=', 'squad')
       .execute();
+    const again = await mine(me.token);
     assert.deepEqual(
-      (await mine(me.token)).map((a) => a.type),
-      ['five-star', 'referral', 'review', 'squad'],
+      again.map((a) => [a.type, a.value]),
+      [
+        ['five-star', 0],
+        ['referral', 0],
+        ['review', 0],
+        ['squad', 0],
+      ],
     );
+    // The read wrote nothing; the first progress makes the row, under the id the read showed.
+    const rows = () =>
+      t.db.database.db.selectFrom('achievements').select('id').where('user_id', '=', me.id).execute();
+    assert.equal((await rows()).length, 3);
+    const made = await progress(me.id, 'squad', { add: 2 });
+    assert.equal(made.json().id, again[3].id);
+    assert.equal((await rows()).length, 4);
   });
 
   it('adds exactly under concurrency and keeps the value within 0 and the target', async () => {

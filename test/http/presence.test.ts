@@ -59,6 +59,21 @@ describe(`presence (${testDialect})`, () => {
     assert.equal(await elsewhere(user.id), false);
   });
 
+  it('never moves a later sighting back when another node writes an older one', async () => {
+    const user = await account(t);
+    const db = t.db.database.db;
+    const later = new Date(clock.now().getTime() + 60_000).toISOString();
+    await db.updateTable('user_presence').set({ seen_at: later }).where('user_id', '=', user.id).execute();
+    other.presence.seen(user.id);
+    await other.presence.flush();
+    const row = await db
+      .selectFrom('user_presence')
+      .select('seen_at')
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(new Date(row.seen_at!).toISOString(), later);
+  });
+
   it('is offline at once when every session is signed out', async () => {
     const user = await account(t);
     const viewer = await account(t);

@@ -6,7 +6,6 @@ import type { App } from '../../http/app-types.ts';
 import { principalOf, viewerOf } from '../../http/authenticate.ts';
 import { requestContext } from '../../http/request-context.ts';
 import type { ProfilePatch } from '../../modules/profiles/index.ts';
-import { commonError } from '../../platform/errors.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { Empty, replies, Success, success } from './envelope.ts';
 import {
@@ -100,14 +99,7 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
     },
     async (request, reply) => {
       const { userId } = principalOf(request);
-      if (request.body.email !== undefined) {
-        const current = (await profiles.ownView(userId)).email;
-        if (request.body.email.trim().toLowerCase() !== current)
-          throw commonError('validation_failed', {
-            detail: 'The email address cannot be changed here.',
-            errors: [{ path: 'email', message: 'cannot be changed with this endpoint' }],
-          });
-      }
+      if (request.body.email !== undefined) await profiles.confirmSameEmail(userId, request.body.email);
       await profiles.update(userId, patchOf(request.body));
       reply.code(202);
       return success('Profile updated successfully', await accountOf(userId));
@@ -141,7 +133,12 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
     {
       preHandler: auth.user('profile:search'),
       config: {
-        seed003Fields: { q: 'search', completenessMin: 'profileCompletenessMin', page: 'page' },
+        seed003Fields: {
+          q: 'search',
+          completenessMin: 'profileCompletenessMin',
+          completenessMax: 'profileCompletenessMax',
+          owned: 'owner',
+        },
       },
       schema: {
         summary: 'List Users',
@@ -179,7 +176,8 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
         page,
         total,
         limit,
-        position: (page - 1) * limit + 1,
+        // Past the last page: the place after the last match.
+        position: Math.min((page - 1) * limit, total) + 1,
         data: items.map((v) => toListedUser(v, achievements.get(v.id) ?? [], tags, bookmarks.get(v.id))),
       });
     },

@@ -7,7 +7,6 @@ import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { principalOf } from '../../http/authenticate.ts';
 import { requestContext } from '../../http/request-context.ts';
-import { mfaError } from '../../modules/mfa/index.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { Empty, replies, Success, success } from './envelope.ts';
 import { CodeBody, EmailTypeQuery, PasswordBody, TwoFaTypeBody } from './schemas.ts';
@@ -46,15 +45,10 @@ export function securityRoutes(scope: App, deps: SurfaceDeps): void {
       },
     },
     async (request, reply) => {
-      const { userId } = principalOf(request);
       const { type } = request.body;
-      if ((await mfa.pending(userId)).on.includes(KIND[type])) throw mfaError('mfa_already_enabled');
+      const secret = await mfa.initiate(principalOf(request).userId, KIND[type]);
       reply.code(202);
-      if (type === 'email') {
-        await mfa.sendSetupCode(userId);
-        return success('TwoFA security is initiated', { type });
-      }
-      return success('TwoFA security is initiated', { type, ...(await mfa.startTotp(userId)) });
+      return success('TwoFA security is initiated', { type, ...(secret ?? {}) });
     },
   );
 
@@ -73,16 +67,8 @@ export function securityRoutes(scope: App, deps: SurfaceDeps): void {
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const { started } = await mfa.pending(principal.userId);
-      if (started === null)
-        throw mfaError('mfa_not_pending', { detail: 'Initiate two-factor authentication first.' });
       const input = { code: request.body.code, reauth: RECENT };
-      const context = requestContext(request);
-      const recoveryCodes =
-        started === 'totp'
-          ? await mfa.activateTotp(principal, input, context)
-          : await mfa.activateEmail(principal, input, context);
+      const recoveryCodes = await mfa.activateStarted(principalOf(request), input, requestContext(request));
       return success('OK', { recoveryCodes });
     },
   );
@@ -102,16 +88,8 @@ export function securityRoutes(scope: App, deps: SurfaceDeps): void {
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const { started, on } = await mfa.pending(principal.userId);
-      const kind = on.includes('email') && (started === 'email' || !on.includes('totp')) ? 'email' : 'totp';
-      if (!on.includes(kind))
-        throw mfaError('mfa_method_unavailable', { detail: 'Two-factor authentication is not on.' });
       const input = { code: request.body.code, reauth: RECENT };
-      const context = requestContext(request);
-      await (kind === 'email'
-        ? mfa.disableEmail(principal, input, context)
-        : mfa.disableTotp(principal, input, context));
+      await mfa.disableCurrent(principalOf(request), input, requestContext(request));
       return success('OK', {});
     },
   );

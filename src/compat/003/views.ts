@@ -1,7 +1,9 @@
 // The domain's views renamed to seed 003's account objects. Only renaming:
 // what a view leaves out (another user's contact details, email, the status
 // of their identity check), these cannot show. Strings the sample shows as
-// "" where Roster has nothing (names, type) are "" here too.
+// "" where Roster has nothing (names, type) are "" here too. One choice: the
+// account's `profile.contact.phone` is the contact number, else the verified
+// sign-in number, both the owner's own (docs/compat/003.md).
 import { type Static, type TSchema, Type } from 'typebox';
 import type { AchievementView } from '../../modules/achievements/index.ts';
 import type { OwnerView, PublicView } from '../../modules/profiles/index.ts';

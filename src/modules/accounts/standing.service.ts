@@ -63,7 +63,7 @@ export function createStandingService(deps: {
     await policy.authorize(principal, permission, roleOfActive(db));
   }
 
-  /** The account, held until the change commits; a deleted one is not found. */
+  /** The account as it stands; a deleted one is not found. */
   async function target(trx: Executor, userId: string): Promise<User> {
     const user = await findUserById(trx, userId);
     if (!user || user.status === 'deleted') throw userError('user_not_found');
@@ -121,10 +121,9 @@ export function createStandingService(deps: {
       const change = validate(input);
       const now = clock.now();
       return inTransaction(db, async (trx) => {
-        const before = await target(trx, userId);
-        if (isStaff(before.role) && change.role !== undefined)
+        await target(trx, userId);
+        if (!(await users.updateStanding(trx, userId, change, now.toISOString())))
           throw commonError('forbidden', { detail: 'An admin’s role is changed with the command line.' });
-        await users.updateStanding(trx, userId, change, now.toISOString());
         await recordAudit(
           trx,
           {
@@ -175,7 +174,5 @@ export function createStandingService(deps: {
     },
   };
 }
-
-const isStaff = (role: UserRole) => role === 'admin';
 
 export type StandingService = ReturnType<typeof createStandingService>;

@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { type Selectable, sql } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
-import { newId } from '../../platform/ids.ts';
 import type { AchievementsTable } from './achievements.table.ts';
 
 export type AchievementRow = Selectable<AchievementsTable>;
+
+/**
+ * An achievement's id, the same wherever it is made: a read can show a type
+ * the user has no row of yet under the id the row will get.
+ */
+export function achievementId(userId: string, type: string): string {
+  const h = createHash('sha256').update(`achievement\u0000${userId}\u0000${type}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 /** Gives each user every type they lack, at 0; existing rows stay as they are. */
 export async function insertMissing(
@@ -18,7 +27,7 @@ export async function insertMissing(
     .values(
       userIds.flatMap((userId) =>
         types.map((t) => ({
-          id: newId(),
+          id: achievementId(userId, t.type),
           user_id: userId,
           type: t.type,
           total: t.total,
@@ -64,24 +73,6 @@ export async function changeValue(
     .where('type', '=', type)
     .returningAll()
     .executeTakeFirst();
-}
-
-/** The computed types (referral) as they now stand: written only where they differ. */
-export async function syncValue(
-  db: Executor,
-  row: AchievementRow,
-  value: number,
-  total: number,
-  now: string,
-): Promise<AchievementRow> {
-  if (row.value === value && row.total === total) return row;
-  await db
-    .updateTable('achievements')
-    .set({ value, total, version: row.version + 1, updated_at: now })
-    .where('id', '=', row.id)
-    .where('version', '=', row.version)
-    .execute();
-  return { ...row, value, total, version: row.version + 1, updated_at: now };
 }
 
 export async function forgetAchievements(db: Executor, userId: string): Promise<void> {

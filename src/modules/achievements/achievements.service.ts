@@ -1,10 +1,10 @@
 // Achievements: the operator names the types and their targets
 // (ROSTER_ACHIEVEMENTS, such as `five-star:20,referral:10`); every account
 // has each of them, from sign-up on (or from its first read, for a type added
-// later). Apps raise progress with a service key (`achievements:write`);
-// `referral` is Roster's own: the verified accounts the user referred,
-// counted by the invites module, so no one can write it. A value stays
-// within 0 and its target.
+// later; reads never write). Apps raise progress with a service key
+// (`achievements:write`); `referral` is Roster's own: the verified accounts
+// the user referred, counted by the invites module when read, so no one can
+// write it. A value stays within 0 and its target.
 import { type Permission, policy } from '../../platform/auth/policy.ts';
 import { auditActor, type Principal, type ViewerRef } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -18,11 +18,11 @@ import type { ProfilesService } from '../profiles/index.ts';
 import { findUserById, roleOfActive, userError } from '../users/index.ts';
 import {
   type AchievementRow,
+  achievementId,
   changeValue,
   forgetAchievements,
   insertMissing,
   listAchievements,
-  syncValue,
 } from './achievements.repository.ts';
 
 /** The type Roster counts itself. */
@@ -67,8 +67,6 @@ export function createAchievementsService(deps: {
   readonly types: readonly AchievementType[];
 }) {
   const { db, clock, hooks, invites, profiles, types } = deps;
-  const order = new Map(types.map((t, i) => [t.type, i]));
-  const now = () => clock.now().toISOString();
 
   hooks.on('accountCreated', (trx, e) => insertMissing(trx, [e.userId], types, e.at.toISOString()));
   hooks.on('accountErased', (trx, e) => forgetAchievements(trx, e.userId));
@@ -77,28 +75,39 @@ export function createAchievementsService(deps: {
     await policy.authorize(principal, permission, roleOfActive(db));
   }
 
-  /** Each user's achievements of the configured types, in their configured order. */
+  /**
+   * Each user's achievements of the configured types, in their configured
+   * order. A read writes nothing: a type a user has no row of yet (added to
+   * ROSTER_ACHIEVEMENTS after they signed up) shows at 0 under the id its
+   * row will get, the target is always the configured one (the value held
+   * within it), and `referral` is counted now from the invites module.
+   */
   async function listOf(userIds: readonly string[]): Promise<Map<string, AchievementView[]>> {
     const out = new Map<string, AchievementView[]>(userIds.map((id) => [id, []]));
     if (types.length === 0 || userIds.length === 0) return out;
-    let rows = await listAchievements(db, userIds);
-    const held = new Set(rows.map((r) => `${r.user_id} ${r.type}`));
-    if (userIds.some((id) => types.some((t) => !held.has(`${id} ${t.type}`)))) {
-      await insertMissing(db, userIds, types, now());
-      rows = await listAchievements(db, userIds);
+    const rows = new Map((await listAchievements(db, userIds)).map((r) => [`${r.user_id} ${r.type}`, r]));
+    const referred = types.some((t) => t.type === REFERRAL)
+      ? await invites.verifiedReferrals(userIds)
+      : new Map<string, number>();
+    const since = clock.now().toISOString();
+    for (const userId of userIds) {
+      const list = out.get(userId)!;
+      for (const t of types) {
+        const row = rows.get(`${userId} ${t.type}`);
+        const stored = row ? row.value : 0;
+        const value = t.type === REFERRAL ? (referred.get(userId) ?? 0) : stored;
+        list.push({
+          id: row?.id ?? achievementId(userId, t.type),
+          userId,
+          type: t.type,
+          total: t.total,
+          value: Math.max(0, Math.min(t.total, value)),
+          version: row?.version ?? 0,
+          createdAt: row?.created_at ?? since,
+          updatedAt: row?.updated_at ?? since,
+        });
+      }
     }
-    const referral = types.find((t) => t.type === REFERRAL);
-    const referred = referral ? await invites.verifiedReferrals(userIds) : new Map<string, number>();
-    for (const row of rows) {
-      const type = types.find((t) => t.type === row.type);
-      if (!type) continue; // a type the operator has since removed
-      const current =
-        type.type === REFERRAL
-          ? await syncValue(db, row, Math.min(type.total, referred.get(row.user_id) ?? 0), type.total, now())
-          : row;
-      out.get(row.user_id)?.push(view(current));
-    }
-    for (const list of out.values()) list.sort((a, b) => order.get(a.type)! - order.get(b.type)!);
     return out;
   }
 

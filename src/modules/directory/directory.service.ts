@@ -98,6 +98,8 @@ export function createDirectoryService(deps: {
     input: DirectoryFilters,
     limit: number,
     after?: number,
+    /** How many entries the page ends after (a numbered page's offset + limit): what the plan weighs. */
+    depth = limit,
   ): Promise<{ query: DirectoryQuery; visible: RawBuilder<boolean>[] } | 'none'> {
     await guard.perUser('search', viewerIdOf(viewer), SEARCHES_PER_USER);
     const tags = [...new Set((input.tags ?? '').split(',').map(tagKey).filter(Boolean))];
@@ -122,7 +124,10 @@ export function createDirectoryService(deps: {
       });
     const { completenessMin: min, completenessMax: max } = input;
     if (min !== undefined && max !== undefined && min > max) {
-      errors.push({ path: 'query.completenessMin', message: 'must not exceed completenessMax' });
+      errors.push({
+        path: 'query.completenessMin',
+        message: 'must not exceed the highest completeness asked for',
+      });
     }
     if (errors.length > 0)
       throw commonError('validation_failed', { detail: 'Some filters are invalid.', errors });
@@ -138,7 +143,7 @@ export function createDirectoryService(deps: {
       ...(max !== undefined ? { completenessMax: max } : {}),
       ...(after !== undefined ? { after } : {}),
     };
-    const plan = await narrowestFilter(db, dialect, query, profiles.tagUsage);
+    const plan = await narrowestFilter(db, dialect, { ...query, limit: depth }, profiles.tagUsage);
     if (plan === 'none') return 'none';
     const viewerId = viewerIdOf(viewer);
     const visible = visibility.map((condition) => condition(dialect, viewerId, ENTRY_USER));
@@ -225,7 +230,7 @@ export function createDirectoryService(deps: {
             { path: 'query.page', message: `must leave at most ${MAX_NUMBERED_RESULTS} matches before it` },
           ],
         });
-      const prepared = await prepare(viewer, input, input.limit);
+      const prepared = await prepare(viewer, input, input.limit, undefined, offset + input.limit);
       if (prepared === 'none') return { items: [], total: 0 };
       const { query, visible } = prepared;
       const [ids, total] = await Promise.all([

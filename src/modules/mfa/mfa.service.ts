@@ -21,6 +21,7 @@ import { type ChangeInput, createFactorChanges } from './factor-changes.ts';
 import { createEmailCodeFactor } from './factors/email-code.ts';
 import { createRecoveryCodes } from './factors/recovery-code.ts';
 import { createTotpFactor, type TotpEnrollment } from './factors/totp.ts';
+import { mfaError } from './mfa.errors.ts';
 import { deleteMfaData, listFactors } from './mfa.repository.ts';
 import { registerMfaUndo } from './mfa-undo.ts';
 import { createSecondStep } from './second-step.ts';
@@ -68,6 +69,22 @@ export function createMfaService(deps: MfaDeps) {
   registerMfaUndo(deps.security, now, (kind) => factors[kind].name);
 
   const shared = { db, guard, factors, recovery, activeUser, lockKey };
+
+  /** The factor started last and not finished (a TOTP secret not activated, a change code mailed and good), and those on. */
+  async function pending(userId: string): Promise<{ started: FactorKind | null; on: FactorKind[] }> {
+    const user = await activeUser(userId);
+    const rows = await listFactors(db, userId);
+    const on = rows.filter((f) => f.enabled_at !== null).map((f) => f.type as FactorKind);
+    const totpStarted = rows.find((f) => f.type === 'totp' && f.enabled_at === null)?.created_at ?? null;
+    const emailCode = await email.changeCodeSentAt(user);
+    const started =
+      emailCode !== null && (totpStarted === null || emailCode >= totpStarted)
+        ? 'email'
+        : totpStarted !== null
+          ? 'totp'
+          : null;
+    return { started, on };
+  }
   const changes = createFactorChanges({
     ...shared,
     now,
@@ -90,25 +107,38 @@ export function createMfaService(deps: MfaDeps) {
     },
 
     /**
-     * What the user asked for last and has not finished, for faces that
-     * activate or deactivate "the" second factor with a code alone (seed
-     * 003): `totp` for a secret not yet activated, `email` for a change code
-     * mailed and still good; the newer of the two; null for neither. `on`
-     * lists the factors that are on.
+     * For faces that turn "the" second factor on and off with a code alone
+     * (seed 003): starts a factor's set-up (refused when it is on already),
+     * turns on the one started last, and turns off the one a code was asked
+     * for (email, when a change code was mailed or it is the only one on),
+     * else the authenticator app.
      */
-    async pending(userId: string): Promise<{ started: FactorKind | null; on: FactorKind[] }> {
-      const user = await activeUser(userId);
-      const rows = await listFactors(db, userId);
-      const on = rows.filter((f) => f.enabled_at !== null).map((f) => f.type as FactorKind);
-      const totpStarted = rows.find((f) => f.type === 'totp' && f.enabled_at === null)?.created_at ?? null;
-      const emailCode = await email.changeCodeSentAt(user);
-      const started =
-        emailCode !== null && (totpStarted === null || emailCode >= totpStarted)
-          ? 'email'
-          : totpStarted !== null
-            ? 'totp'
-            : null;
-      return { started, on };
+    async initiate(userId: string, kind: FactorKind): Promise<TotpEnrollment | null> {
+      if ((await pending(userId)).on.includes(kind)) throw mfaError('mfa_already_enabled');
+      if (kind === 'totp') return totp.enroll(await activeUser(userId));
+      await email.enroll(await activeUser(userId));
+      return null;
+    },
+    async activateStarted(
+      principal: Principal,
+      input: ChangeInput,
+      context: RequestContext,
+    ): Promise<string[]> {
+      const { started } = await pending(principal.userId);
+      if (started === null)
+        throw mfaError('mfa_not_pending', { detail: 'Start the set-up of a factor first.' });
+      return changes.activate(principal, started, input, context);
+    },
+    async disableCurrent(
+      principal: Principal,
+      input: ChangeInput,
+      context: RequestContext,
+    ): Promise<FactorKind> {
+      const { started, on } = await pending(principal.userId);
+      const kind = on.includes('email') && (started === 'email' || !on.includes('totp')) ? 'email' : 'totp';
+      if (!on.includes(kind)) throw mfaError('mfa_method_unavailable', { detail: 'No second factor is on.' });
+      await changes.disable(principal, kind, input, context);
+      return kind;
     },
 
     /** A new TOTP secret, pending until a code from it activates it. */

@@ -19,6 +19,7 @@ import {
   findUsersByIds,
   isListed,
   isStaffRole,
+  normaliseEmail,
   type User,
   type UsersService,
   userError,
@@ -163,6 +164,20 @@ export function createProfilesService(deps: {
         const seen = presence.get(id) ?? OFFLINE;
         return [publicView(user, profile, tags.get(id) ?? [], customFields, audience, avatarUrl, seen)];
       });
+    },
+
+    /**
+     * For faces whose profile update carries the email but cannot change it:
+     * the account's own address (in any case or spacing) passes, any other
+     * is a 422. The address changes only by its own verified flow.
+     */
+    async confirmSameEmail(userId: string, email: string): Promise<void> {
+      const { user } = await load(userId);
+      if (normaliseEmail(email) !== user.email)
+        throw commonError('validation_failed', {
+          detail: 'The email address cannot be changed here.',
+          errors: [{ path: 'email', message: 'cannot be changed with this request' }],
+        });
     },
 
     /** Tags for autocomplete: keys starting with the typed text, most used first. */

@@ -10,7 +10,7 @@ import { findUsersByIds } from '../users/index.ts';
 
 /** How often the noted requests are written: well inside the shortest window (60 s). */
 export const PRESENCE_FLUSH_MS = 30_000;
-/** Users noted between two writes, at most (a burst past it is written at the next turn). */
+/** Users noted between two writes, at most: past it, new users' requests are not noted until the next write. */
 const MAX_NOTED = 100_000;
 /** Users per query of a flush (well under both engines' bound on parameters). */
 const CHUNK = 500;
@@ -35,6 +35,16 @@ export function createPresence(deps: {
     if (noted.size === 0) return;
     const batch = [...noted];
     noted.clear();
+    try {
+      await write(batch);
+    } catch (err) {
+      // Noted again for the next turn, unless a newer request was noted meanwhile.
+      for (const [id, at] of batch) if ((noted.get(id) ?? 0) < at) noted.set(id, at);
+      throw err;
+    }
+  }
+
+  async function write(batch: readonly (readonly [string, number])[]): Promise<void> {
     for (let i = 0; i < batch.length; i += CHUNK) {
       const chunk = batch.slice(i, i + CHUNK);
       // Only accounts still here: an erased one's notes are dropped.
@@ -49,8 +59,17 @@ export function createPresence(deps: {
       await db
         .insertInto('user_presence')
         .values(rows)
+        // Never backwards: another node's older note must not undo a newer one.
         .onConflict((oc) =>
-          oc.column('user_id').doUpdateSet((eb) => ({ seen_at: eb.ref('excluded.seen_at') })),
+          oc
+            .column('user_id')
+            .doUpdateSet((eb) => ({ seen_at: eb.ref('excluded.seen_at') }))
+            .where((eb) =>
+              eb.or([
+                eb('user_presence.seen_at', 'is', null),
+                eb('user_presence.seen_at', '<', eb.ref('excluded.seen_at')),
+              ]),
+            ),
         )
         .execute();
     }
@@ -107,6 +126,10 @@ export function createPresence(deps: {
           signedInAt: r.signed_in_at === null ? null : new Date(r.signed_in_at).toISOString(),
         });
       }
+      // Noted here but never written yet (a session from before presence was kept): online.
+      for (const id of userIds)
+        if (!rows.some((r) => r.user_id === id) && (noted.get(id) ?? 0) >= since.getTime())
+          out.set(id, { online: true, signedInAt: null });
       return out;
     },
 

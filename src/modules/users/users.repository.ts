@@ -1,7 +1,13 @@
 import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
-import type { UserRole, UserStatus, UsersTable, Verification } from './users.table.ts';
+import {
+  STAFF_ROLES,
+  type UserRole,
+  type UserStatus,
+  type UsersTable,
+  type Verification,
+} from './users.table.ts';
 
 export interface User {
   id: string;
@@ -182,8 +188,18 @@ export interface StandingChange {
   readonly verification?: Verification | null;
 }
 
-export async function updateStanding(db: Executor, id: string, change: StandingChange, now: string) {
-  await db
+/**
+ * Writes the change; false (nothing written) when it sets a role and the
+ * account holds a staff role, checked in the same statement, so a promotion
+ * racing it cannot be undone by it.
+ */
+export async function updateStanding(
+  db: Executor,
+  id: string,
+  change: StandingChange,
+  now: string,
+): Promise<boolean> {
+  let qb = db
     .updateTable('users')
     .set({
       ...(change.role !== undefined ? { role: change.role } : {}),
@@ -191,8 +207,10 @@ export async function updateStanding(db: Executor, id: string, change: StandingC
       ...(change.verification !== undefined ? { verification: change.verification } : {}),
       updated_at: now,
     })
-    .where('id', '=', id)
-    .execute();
+    .where('id', '=', id);
+  if (change.role !== undefined) qb = qb.where('role', 'not in', STAFF_ROLES);
+  const result = await qb.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /**

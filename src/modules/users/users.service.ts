@@ -91,10 +91,19 @@ export function createUsersService(deps: {
       if (renamed) await changed(trx, user.id, now);
     },
 
-    /** Role, account type, verification: the views and the directory follow (accountChanged). */
-    async updateStanding(trx: Executor, userId: string, change: StandingChange, now: string): Promise<void> {
-      await updateStanding(trx, userId, change, now);
+    /**
+     * Role, account type, verification: the views and the directory follow
+     * (accountChanged). False, changing nothing, for a role change of a staff account.
+     */
+    async updateStanding(
+      trx: Executor,
+      userId: string,
+      change: StandingChange,
+      now: string,
+    ): Promise<boolean> {
+      if (!(await updateStanding(trx, userId, change, now))) return false;
       await changed(trx, userId, now);
+      return true;
     },
 
     /** Sets or adds to the score within the range; null when the result would leave it. */

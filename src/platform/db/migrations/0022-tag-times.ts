@@ -8,7 +8,9 @@ export const tagTimes: RosterMigration = {
   async up(db, dialect) {
     const t = columnTypes(dialect);
     await db.schema.alterTable('tags').addColumn('created_at', t.timestamp).execute();
-    await sql`update tags set created_at = ${new Date().toISOString()}`.execute(db);
+    // The database's own time: migrations read no clock of the application's.
+    const now = dialect === 'sqlite' ? sql`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')` : sql`now()`;
+    await sql`update tags set created_at = ${now}`.execute(db);
   },
   async down(db) {
     await db.schema.alterTable('tags').dropColumn('created_at').execute();
