@@ -18,7 +18,6 @@ import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../src/config/config.schema.ts';
-import { rebuildCounts } from '../src/modules/directory/directory-counts.ts';
 import { searchDocument } from '../src/modules/directory/search-document.ts';
 import { scores } from '../src/modules/profiles/completeness.ts';
 import { profileRow } from '../src/modules/profiles/profiles.repository.ts';
@@ -198,8 +197,6 @@ export async function seedUsers(
           pool.map((t) => t.key),
         )
         .execute();
-      // The entries went in directly, past the hooks that keep the directory's counters.
-      await rebuildCounts(db);
       // PostgreSQL: what autovacuum would do within a minute of the inserts
       // (statistics, visibility map). SQLite: fold the WAL back into the file;
       // no ANALYZE, as the product never runs one.

@@ -29,17 +29,3 @@ export async function countedTotal(
   if (filter.completenessMax !== undefined) qb = qb.where('completeness', '<=', filter.completenessMax);
   return Number((await qb.executeTakeFirstOrThrow()).n ?? 0);
 }
-
-/** Rebuilds every counter from the entries (the migration, a bulk load that wrote entries directly). */
-export async function rebuildCounts(db: Executor): Promise<void> {
-  await db.deleteFrom('directory_counts').execute();
-  await sql`insert into directory_counts (tag_key, role, account_type, completeness, n)
-    select '', role, coalesce(account_type, ''), public_completeness, count(*)
-      from user_search where listed = 1
-      group by role, coalesce(account_type, ''), public_completeness
-    union all
-    select t.tag_key, s.role, coalesce(s.account_type, ''), s.public_completeness, count(*)
-      from user_search s join user_search_tags t on t.user_id = s.user_id
-      where s.listed = 1
-      group by t.tag_key, s.role, coalesce(s.account_type, ''), s.public_completeness`.execute(db);
-}
