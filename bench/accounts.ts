@@ -51,3 +51,19 @@ export async function signIn(
  * follows): the per-user activity limits off, as a few accounts do it all.
  */
 export const ACTIVITY_BENCH_ENV = { ROSTER_RATE_LIMIT_USER_FACTOR: '0' };
+
+/**
+ * A new account's GET against the server: the parsed body of a 200, an
+ * error naming the path and the reply otherwise.
+ */
+export async function signedInGet(baseUrl: string): Promise<<T>(path: string) => Promise<T>> {
+  const [email] = await createAccounts(baseUrl, 1);
+  const { accessToken } = await signIn(baseUrl, email!);
+  const headers = { authorization: `Bearer ${accessToken}` };
+  return async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${baseUrl}${path}`, { headers });
+    const body = await r.text();
+    if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${body}`);
+    return JSON.parse(body) as T;
+  };
+}

@@ -5,7 +5,7 @@
 // alone, one request at a time (latency without queueing). The users are the
 // search scenario's (bench/seed-users.ts), seeded on first use and reused.
 
-import { ACTIVITY_BENCH_ENV, createAccounts, SIGN_IN_BENCH_ENV, signIn } from '../accounts.ts';
+import { ACTIVITY_BENCH_ENV, SIGN_IN_BENCH_ENV, signedInGet } from '../accounts.ts';
 import { timeEach } from '../report.ts';
 import { percentile } from '../search-queries.ts';
 import { SEARCH_USERS, searchDatabaseTarget, seedUsers } from '../seed-users.ts';
@@ -46,15 +46,8 @@ export async function pages(): Promise<Record<string, unknown>> {
     ...(target.dialect === 'sqlite' ? { DATABASE_URL: `sqlite:${target.path}` } : {}),
   });
   try {
-    const [email] = await createAccounts(server.url, 1);
-    const { accessToken } = await signIn(server.url, email!);
-    const headers = { authorization: `Bearer ${accessToken}` };
-    const get = async (path: string) => {
-      const r = await fetch(`${server.url}${path}`, { headers });
-      const body = await r.text();
-      if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${body}`);
-      return JSON.parse(body) as { data: { total: number; data: unknown[] } };
-    };
+    const fetchPage = await signedInGet(server.url);
+    const get = (path: string) => fetchPage<{ data: { total: number; data: unknown[] } }>(path);
     const kinds: Record<string, unknown> = {};
     const all: number[] = [];
     for (const kind of PAGE_KINDS) {
