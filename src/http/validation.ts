@@ -42,10 +42,16 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   return ({ schema, httpPart }) => {
     const part = httpPart === 'body' ? 'body' : 'other';
     const fast = first[part].compile(schema as object);
-    const full = every[part].compile(schema as object);
+    // Compiled on the first refusal that wants it: most schemas never need it, and start-up stays one compile each.
+    let full: typeof fast | undefined;
     const validate = (data: unknown): boolean => {
       if (fast(data)) return true;
-      validate.errors = isSmall(data) && !full(data) ? full.errors : fast.errors;
+      if (!isSmall(data)) {
+        validate.errors = fast.errors;
+        return false;
+      }
+      full ??= every[part].compile(schema as object);
+      validate.errors = full(data) ? fast.errors : full.errors;
       return false;
     };
     validate.errors = null as typeof fast.errors;

@@ -250,6 +250,15 @@ export function toAccount(f: AccountFacts): Static<typeof Account> {
   };
 }
 
+/** The fields every seed 003 user object begins with, in the samples' order. */
+const namesOf = (v: PublicView) => ({
+  _id: v.id,
+  firstName: v.name.first ?? '',
+  lastName: v.name.last ?? '',
+  role: v.role,
+  type: v.type ?? '',
+});
+
 export function toOtherUser(
   v: PublicView,
   achievements: readonly AchievementView[],
@@ -257,11 +266,7 @@ export function toOtherUser(
 ): Static<typeof OtherUser> {
   const { tags: names, tagsIds } = tagsOf(v.tags, tags);
   return {
-    _id: v.id,
-    firstName: v.name.first ?? '',
-    lastName: v.name.last ?? '',
-    role: v.role,
-    type: v.type ?? '',
+    ...namesOf(v),
     profile: { talent: { tags: names, tagsIds, availability: v.availability }, verified: v.verified },
     isPrivate: v.isPrivate,
     score: v.score,
@@ -280,11 +285,7 @@ export function toListedUser(
   bookmarkId: string | undefined,
 ): Static<typeof ListedUser> {
   return {
-    _id: v.id,
-    firstName: v.name.first ?? '',
-    lastName: v.name.last ?? '',
-    role: v.role,
-    type: v.type ?? '',
+    ...namesOf(v),
     profile: {
       contact: { ...NO_CONTACT },
       bio: { title: v.headline, description: v.bio },

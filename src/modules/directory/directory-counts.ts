@@ -4,7 +4,6 @@
 // of reading every match, whatever the number of users. Database triggers
 // keep them in the transaction of every change to an entry or its tags
 // (migration 0023), so no writer can forget them.
-import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { UserRole } from '../users/index.ts';
 
@@ -12,11 +11,11 @@ import type { UserRole } from '../users/index.ts';
 export async function countedTotal(
   db: Executor,
   filter: {
-    readonly tag?: string;
-    readonly roles?: readonly UserRole[];
-    readonly accountType?: string;
-    readonly completenessMin?: number;
-    readonly completenessMax?: number;
+    readonly tag?: string | undefined;
+    readonly roles?: readonly UserRole[] | undefined;
+    readonly accountType?: string | undefined;
+    readonly completenessMin?: number | undefined;
+    readonly completenessMax?: number | undefined;
   },
 ): Promise<number> {
   let qb = db

@@ -111,7 +111,7 @@ async function heldEntry(db: Executor, userId: string) {
 /** An FTS5 phrase: the term in double quotes, inner quotes doubled. */
 const ftsPhrase = (term: string) => `"${term.replaceAll('"', '""')}"`;
 /** Trigram indexes (FTS5's, pg_trgm's) can look up a term of three characters or more. */
-const isIndexed = (term: string) => [...term].length >= 3;
+export const isIndexed = (term: string) => [...term].length >= 3;
 
 /**
  * Matching active users in sign-up order (`user_search.id`), `limit + 1` of

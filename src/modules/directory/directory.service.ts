@@ -23,6 +23,7 @@ import {
   countMatches,
   type DirectoryQuery,
   ENTRY_USER,
+  isIndexed,
   narrowestFilter,
   pageOfMatches,
   searchUsers,
@@ -167,13 +168,7 @@ export function createDirectoryService(deps: {
     if (query.terms.length === 0 && query.tags.length <= 1 && !owned) {
       const hidden = await deps.hiddenFrom(db, viewerIdOf(viewer));
       const [counted, hiddenMatches] = await Promise.all([
-        countedTotal(db, {
-          ...(query.tags[0] !== undefined ? { tag: query.tags[0] } : {}),
-          ...(query.roles ? { roles: query.roles } : {}),
-          ...(query.accountType !== undefined ? { accountType: query.accountType } : {}),
-          ...(query.completenessMin !== undefined ? { completenessMin: query.completenessMin } : {}),
-          ...(query.completenessMax !== undefined ? { completenessMax: query.completenessMax } : {}),
-        }),
+        countedTotal(db, { ...query, tag: query.tags[0] }),
         hidden.length === 0
           ? 0
           : countMatches(db, dialect, { ...query, start: undefined }, [
@@ -183,10 +178,7 @@ export function createDirectoryService(deps: {
       return counted - hiddenMatches;
     }
     const counted =
-      dialect === 'sqlite' &&
-      query.tags.length > 0 &&
-      !query.start &&
-      !query.terms.some((t) => [...t].length >= 3)
+      dialect === 'sqlite' && query.tags.length > 0 && !query.start && !query.terms.some(isIndexed)
         ? { ...query, start: 'tag' as const }
         : query;
     return countMatches(db, dialect, counted, visible);

@@ -172,7 +172,8 @@ export function createProfilesService(deps: {
      * is a 422. The address changes only by its own verified flow.
      */
     async confirmSameEmail(userId: string, email: string): Promise<void> {
-      const { user } = await load(userId);
+      const user = await findUserById(db, userId);
+      if (!user || user.status === 'deleted') throw userError('user_not_found');
       if (normaliseEmail(email) !== user.email)
         throw commonError('validation_failed', {
           detail: 'The email address cannot be changed here.',

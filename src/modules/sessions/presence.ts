@@ -127,8 +127,9 @@ export function createPresence(deps: {
         });
       }
       // Noted here but never written yet (a session from before presence was kept): online.
+      const withRow = new Set(rows.map((r) => r.user_id));
       for (const id of userIds)
-        if (!rows.some((r) => r.user_id === id) && (noted.get(id) ?? 0) >= since.getTime())
+        if (!withRow.has(id) && (noted.get(id) ?? 0) >= since.getTime())
           out.set(id, { online: true, signedInAt: null });
       return out;
     },
