@@ -38,6 +38,8 @@ describe(`the media sweep (${testDialect})`, () => {
     ...store,
     put: async (key, body, options) => {
       if (smallPutsFail && key.endsWith('-96.webp')) throw new Error('storage refused the write');
+      // The other write of the same avatar is still in flight when that one fails (a slow store).
+      if (smallPutsFail) await new Promise((resolve) => setTimeout(resolve, 50));
       return store.put(key, body, options);
     },
     delete: async (key) => {
@@ -144,6 +146,8 @@ describe(`the media sweep (${testDialect})`, () => {
     smallPutsFail = true;
     const failed = await putAvatar(t, me.token, await png(333, 333));
     smallPutsFail = false;
+    // Long enough for a write still in flight to land, had the refusal not waited for it.
+    await new Promise((resolve) => setTimeout(resolve, 150));
     assert.equal(failed.statusCode, 503, failed.body);
     assert.equal(failed.json().code, 'service_unavailable');
     // The previous avatar stands, and nothing of the failed one is left: no row, no bytes.

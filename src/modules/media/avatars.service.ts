@@ -121,7 +121,10 @@ export function createAvatarsService(deps: AvatarsDeps) {
     const written = staged.map((s) => s.key);
     let committed = false;
     try {
-      await Promise.all(
+      // Every put settles before a failure is acted on: a write still in flight
+      // when its sibling failed would otherwise land after the discard below
+      // deleted its key, leaving bytes no row knows of.
+      const puts = await Promise.allSettled(
         staged.map((s) =>
           blobStore.put(s.key, s.image.data, {
             contentType: image.contentType,
@@ -129,15 +132,16 @@ export function createAvatarsService(deps: AvatarsDeps) {
             cacheControl: PUBLIC_CACHE_CONTROL,
           }),
         ),
-      ).catch((cause: unknown) => {
+      );
+      const failed = puts.find((p): p is PromiseRejectedResult => p.status === 'rejected');
+      if (failed)
         // The store is down or refusing: a dependency outage, worth a retry.
         throw commonError('service_unavailable', {
           detail: 'Storage is unavailable; retry shortly.',
           retryAfter: 5,
           internal: 'blob store put failed',
-          cause,
+          cause: failed.reason,
         });
-      });
       const row = await inTransaction(db, async (trx) => {
         const at = clock.now();
         // The first effect after COMMIT: from then on the objects are the avatar's, whatever follows.
