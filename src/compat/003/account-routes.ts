@@ -27,10 +27,8 @@ const UserList = Type.Object({
   data: Type.Array(ListedUser),
 });
 
-type UpdateBody = Static<typeof UpdateBody>;
-
 /** The seed's update as the native profile patch: absent stays, null clears, nested objects merge. */
-function patchOf(body: UpdateBody): ProfilePatch {
+function patchOf(body: Static<typeof UpdateBody>): ProfilePatch {
   const { profile, socials } = body;
   const name = {
     ...(body.firstName !== undefined ? { first: body.firstName } : {}),

@@ -2,13 +2,7 @@
 // the stored profile and the account's names (absent stays, null clears,
 // nested objects merge, custom merges at the top level).
 import type { FieldError } from '../../platform/domain-error.ts';
-import {
-  normalisePhone,
-  normaliseUsername,
-  USERNAME_MESSAGE,
-  USERNAME_PATTERN,
-  type User,
-} from '../users/index.ts';
+import { normaliseUsername, USERNAME_MESSAGE, USERNAME_PATTERN, type User } from '../users/index.ts';
 import type { CustomData } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import type { Contact, Profile, Socials } from './profiles.repository.ts';
