@@ -50,7 +50,9 @@ export async function pages(): Promise<Record<string, unknown>> {
     const get = (path: string) => fetchPage<{ data: { total: number; data: unknown[] } }>(path);
     const kinds: Record<string, unknown> = {};
     const all: number[] = [];
-    for (const kind of PAGE_KINDS) {
+    // BENCH_PAGE_KINDS=all,tag runs those kinds alone (for profiling one).
+    const only = process.env.BENCH_PAGE_KINDS?.split(',');
+    for (const kind of PAGE_KINDS.filter((k) => !only || only.includes(k.name))) {
       const path = `/v1/account/user?${new URLSearchParams({ limit: String(LIMIT), ...kind.params })}`;
       let reply = await get(path);
       for (let i = 0; i < 4; i++) reply = await get(path);

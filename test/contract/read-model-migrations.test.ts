@@ -9,6 +9,7 @@ import { directoryReadModel } from '../../src/platform/db/migrations/0014-direct
 import { referralVerification } from '../../src/platform/db/migrations/0015-referral-verification.ts';
 import { standing } from '../../src/platform/db/migrations/0019-standing.ts';
 import { directoryCounts } from '../../src/platform/db/migrations/0023-directory-counts.ts';
+import { directoryGrams } from '../../src/platform/db/migrations/0024-directory-grams.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase, schemaWork, type TestDatabase } from '../helpers/test-database.ts';
@@ -26,6 +27,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     const db = t.database.db as any;
     await schemaWork(async () => {
       // Later migrations build on these tables: they are taken back first.
+      await directoryGrams.down(db, dialect);
       await directoryCounts.down(db, dialect);
       await standing.down(db, dialect);
       await referralVerification.down(db, dialect);
@@ -76,6 +78,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
       await referralVerification.up(db, dialect);
       await standing.up(db, dialect);
       await directoryCounts.up(db, dialect);
+      await directoryGrams.up(db, dialect);
     });
 
     // Plain objects (SQLite's rows have no prototype), numbers as numbers.

@@ -28,3 +28,13 @@ export async function countedTotal(
   if (filter.completenessMax !== undefined) qb = qb.where('completeness', '<=', filter.completenessMax);
   return Number((await qb.executeTakeFirstOrThrow()).n ?? 0);
 }
+
+/** The listed entries whose document holds `gram` (one or two characters): its shards added up. */
+export async function gramTotal(db: Executor, gram: string): Promise<number> {
+  const row = await db
+    .selectFrom('directory_gram_counts')
+    .select((eb) => eb.fn.sum<number | string | null>('n').as('n'))
+    .where('gram', '=', gram)
+    .executeTakeFirstOrThrow();
+  return Number(row.n ?? 0);
+}

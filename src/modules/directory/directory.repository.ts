@@ -189,16 +189,24 @@ export async function countMatches(...args: Parameters<typeof matchQuery>): Prom
   return Number(row.n);
 }
 
-/** The matches of a numbered page: `limit` of them from `offset` on, in sign-up order. */
+/**
+ * The matches of a numbered page: `limit` of them from `offset` on, in sign-up
+ * order. `sort` (the matches are few, their number known): PostgreSQL reads
+ * them by their filters' indexes and sorts them, where its statistics, which
+ * cannot tell a rare word from a common one, would walk the whole order
+ * looking for them. SQLite's plan is the query's `start`.
+ */
 export async function pageOfMatches(
   db: Executor,
   dialect: Dialect,
   query: DirectoryQuery,
   visible: readonly RawBuilder<boolean>[],
   offset: number,
+  sort = false,
 ): Promise<string[]> {
   const rows = await matchQuery(db, dialect, query, visible)
-    .orderBy('s.id')
+    // `s.id + 0` is the same order with no index to walk it by.
+    .orderBy(sort && dialect === 'postgres' ? sql`s.id + 0` : sql.ref('s.id'))
     .limit(query.limit)
     .offset(offset)
     .execute();
@@ -222,6 +230,19 @@ export type Start = 'tag' | 'role' | 'completeness';
  * about 350 at 100,000 users, 1,100 at a million.
  */
 const WALK_TO_START_COST = 0.06;
+
+/** How many entries a walk in order may pass: the last entry's place (an index lookup, not a count). */
+export async function entriesHeld(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('user_search')
+    .select((eb) => eb.fn.max('id').as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Below how many matches reading them all beats walking the order to a page ending `depth` entries in. */
+export const rareBelow = (depth: number, entries: number) =>
+  Math.max(1, Math.floor(Math.sqrt(depth * entries * WALK_TO_START_COST)));
 
 /** The users one filter lets through, by that filter's own index. */
 function candidates(
@@ -258,15 +279,7 @@ export async function narrowestFilter(
   // PostgreSQL's planner weighs this itself from its statistics; SQLite has none.
   const planned = dialect === 'sqlite';
   if (query.terms.some(isIndexed)) return { tags: [...query.tags] };
-  const total = Number(
-    (
-      await db
-        .selectFrom('user_search')
-        .select((eb) => eb.fn.max('id').as('n'))
-        .executeTakeFirst()
-    )?.n ?? 0,
-  );
-  const rare = Math.max(1, Math.floor(Math.sqrt((query.limit + 1) * total * WALK_TO_START_COST)));
+  const rare = rareBelow(query.limit + 1, await entriesHeld(db));
   let tags = [...query.tags];
   if (tags.length > 0) {
     const usage = await usageOf(tags);

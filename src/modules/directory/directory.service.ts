@@ -23,13 +23,15 @@ import {
   countMatches,
   type DirectoryQuery,
   ENTRY_USER,
+  entriesHeld,
   isIndexed,
   narrowestFilter,
   pageOfMatches,
+  rareBelow,
   searchUsers,
   type Visibility,
 } from './directory.repository.ts';
-import { countedTotal } from './directory-counts.ts';
+import { countedTotal, gramTotal } from './directory-counts.ts';
 import { searchTerms } from './search-document.ts';
 
 /** Where a directory page ends: the entry's place in sign-up order (a positive integer). */
@@ -42,6 +44,14 @@ export const MAX_TAG_FILTERS = 10;
 
 /** Numbered pages reach this many matches (each page's offset is walked). */
 export const MAX_NUMBERED_RESULTS = 10_000;
+
+/** No filter but the search words. */
+const unfiltered = (q: DirectoryQuery) =>
+  q.tags.length === 0 &&
+  q.roles === undefined &&
+  q.accountType === undefined &&
+  q.completenessMin === undefined &&
+  q.completenessMax === undefined;
 
 export interface DirectoryFilters {
   readonly q?: string | undefined;
@@ -153,11 +163,12 @@ export function createDirectoryService(deps: {
   }
 
   /**
-   * How many entries match. Without search words, with one tag at most and
-   * without `owned`, from the counters (directory-counts.ts) less the users
-   * hidden from the viewer who would match; otherwise by counting the
-   * matches, from the rarest tag's index when there is a tag and no word the
-   * text index answers.
+   * How many entries match. From counters where they answer the query, less
+   * the users hidden from the viewer who would match: without search words,
+   * with one tag at most (directory-counts.ts), or one word of one or two
+   * characters and no other filter (the gram counters), never with `owned`.
+   * Otherwise by counting the matches, from the rarest tag's index when there
+   * is a tag and no word the text index answers.
    */
   async function totalOf(
     viewer: ViewerRef,
@@ -165,10 +176,18 @@ export function createDirectoryService(deps: {
     visible: RawBuilder<boolean>[],
     owned: boolean,
   ): Promise<number> {
-    if (query.terms.length === 0 && query.tags.length <= 1 && !owned) {
+    const [term, ...more] = query.terms;
+    const counter = owned
+      ? undefined
+      : query.terms.length === 0 && query.tags.length <= 1
+        ? () => countedTotal(db, { ...query, tag: query.tags[0] })
+        : term !== undefined && more.length === 0 && !isIndexed(term) && unfiltered(query)
+          ? () => gramTotal(db, term)
+          : undefined;
+    if (counter) {
       const hidden = await deps.hiddenFrom(db, viewerIdOf(viewer));
       const [counted, hiddenMatches] = await Promise.all([
-        countedTotal(db, { ...query, tag: query.tags[0] }),
+        counter(),
         hidden.length === 0
           ? 0
           : countMatches(db, dialect, { ...query, start: undefined }, [
@@ -225,10 +244,14 @@ export function createDirectoryService(deps: {
       const prepared = await prepare(viewer, input, input.limit, undefined, offset + input.limit);
       if (prepared === 'none') return { items: [], total: 0 };
       const { query, visible } = prepared;
-      const [ids, total] = await Promise.all([
-        pageOfMatches(db, dialect, query, visible, offset),
+      // The total first: it tells how to read the page, and whether there is one.
+      const [total, entries] = await Promise.all([
         totalOf(viewer, query, visible, Boolean(input.owned)),
+        entriesHeld(db),
       ]);
+      if (offset >= total) return { items: [], total };
+      const sort = total < rareBelow(offset + input.limit, entries);
+      const ids = await pageOfMatches(db, dialect, query, visible, offset, sort);
       return { items: await profiles.publicViews(ids, viewer), total };
     },
   };

@@ -38,11 +38,19 @@ export interface DirectoryCountsTable {
   n: number;
 }
 
+/** Listed entries whose document holds each one- or two-character gram, split over shards (migration 0024). */
+export interface DirectoryGramCountsTable {
+  gram: string;
+  shard: number;
+  n: number;
+}
+
 // Registers these tables with the database's typed schema (see database.types.ts).
 declare module '../../platform/db/database.types.ts' {
   interface Tables {
     user_search: UserSearchTable;
     user_search_tags: UserSearchTagsTable;
     directory_counts: DirectoryCountsTable;
+    directory_gram_counts: DirectoryGramCountsTable;
   }
 }

@@ -22,6 +22,7 @@ import { achievements } from './0020-achievements.ts';
 import { presence } from './0021-presence.ts';
 import { tagTimes } from './0022-tag-times.ts';
 import { directoryCounts } from './0023-directory-counts.ts';
+import { directoryGrams } from './0024-directory-grams.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -48,4 +49,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0021-presence', presence],
   ['0022-tag-times', tagTimes],
   ['0023-directory-counts', directoryCounts],
+  ['0024-directory-grams', directoryGrams],
 ];
