@@ -18,6 +18,7 @@ import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../src/config/config.schema.ts';
+import { tagKeysText } from '../src/modules/directory/directory.repository.ts';
 import { searchDocument } from '../src/modules/directory/search-document.ts';
 import { scores } from '../src/modules/profiles/completeness.ts';
 import { profileRow } from '../src/modules/profiles/profiles.repository.ts';
@@ -115,6 +116,7 @@ function rowsOf(i: number, now: string) {
     listed: p.emailVerified ? 1 : 0,
     role: p.role,
     public_completeness: scored.publicCompleteness,
+    tag_keys: tagKeysText([...new Set(tags.map((t) => t.tag_key))].sort()),
   };
   const searchTags = tags.map((t) => ({ user_id: id, tag_key: t.tag_key }));
   return { user, profile, search, tags, searchTags };
@@ -201,7 +203,7 @@ export async function seedUsers(
       // (statistics, visibility map). SQLite: fold the WAL back into the file;
       // no ANALYZE, as the product never runs one.
       if (database.dialect === 'postgres') {
-        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags, directory_counts`.execute(
+        await sql`vacuum analyze users, profiles, user_search, user_search_tags, user_tags, tags, directory_counts, directory_gram_counts`.execute(
           db,
         );
       } else {

@@ -10,6 +10,7 @@ import { referralVerification } from '../../src/platform/db/migrations/0015-refe
 import { standing } from '../../src/platform/db/migrations/0019-standing.ts';
 import { directoryCounts } from '../../src/platform/db/migrations/0023-directory-counts.ts';
 import { directoryGrams } from '../../src/platform/db/migrations/0024-directory-grams.ts';
+import { searchTagKeys } from '../../src/platform/db/migrations/0025-search-tag-keys.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase, schemaWork, type TestDatabase } from '../helpers/test-database.ts';
@@ -27,6 +28,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     const db = t.database.db as any;
     await schemaWork(async () => {
       // Later migrations build on these tables: they are taken back first.
+      await searchTagKeys.down(db, dialect);
       await directoryGrams.down(db, dialect);
       await directoryCounts.down(db, dialect);
       await standing.down(db, dialect);
@@ -79,6 +81,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
       await standing.up(db, dialect);
       await directoryCounts.up(db, dialect);
       await directoryGrams.up(db, dialect);
+      await searchTagKeys.up(db, dialect);
     });
 
     // Plain objects (SQLite's rows have no prototype), numbers as numbers.
@@ -92,6 +95,11 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     };
     assert.deepEqual(await entry(admin), { listed: 1, role: 'admin', public_completeness: 42 });
     assert.deepEqual(await entry(pending), { listed: 0, role: 'user', public_completeness: 7 });
+    const keys = await db.selectFrom('user_search').select(['user_id', 'tag_keys']).execute();
+    assert.deepEqual(
+      Object.fromEntries(keys.map((r: { user_id: string; tag_keys: string }) => [r.user_id, r.tag_keys])),
+      { [admin]: '\u001frust\u001f', [pending]: '' },
+    );
     const tagged = await db.selectFrom('user_search_tags').select(['user_id', 'tag_key']).execute();
     assert.deepEqual(
       tagged.map((r: { user_id: string; tag_key: string }) => [r.user_id, r.tag_key]),

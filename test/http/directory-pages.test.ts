@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { pageOfMatches } from '../../src/modules/directory/directory.repository.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { assertProblem, request } from '../helpers/client.ts';
 import { testDialect } from '../helpers/dialect.ts';
@@ -107,7 +108,7 @@ describe(`numbered directory pages (${testDialect})`, () => {
     assert.deepEqual(rows.map((r) => `${r.k}|${r.role}|${r.t}|${r.c}|${Number(r.n)}`).sort(), kept);
   });
 
-  it('a one- or two-letter word is counted by gram counters that follow every change, blocks taken out', async () => {
+  it('a word of up to three letters is counted by gram counters that follow every change, blocks taken out', async () => {
     // Letters no other test's names hold, so the totals are these users' alone.
     const word = 'ǯ';
     const members: Awaited<ReturnType<typeof account>>[] = [];
@@ -119,6 +120,7 @@ describe(`numbered directory pages (${testDialect})`, () => {
     assert.equal(await total(word), 4);
     assert.equal(await total('ǯc'), 1);
     assert.equal(await total('ǯd'), 1);
+    assert.equal(await total('bǯǯ'), 1);
     await request(t, 'PATCH', '/v1/me', { token: members[2]!.token, body: { name: { first: 'Cee' } } });
     assert.equal(await total(word), 3);
     assert.equal(await total('ǯc'), 0);
@@ -155,8 +157,10 @@ describe(`numbered directory pages (${testDialect})`, () => {
       const chars = [...doc];
       const grams = new Set<string>();
       for (let i = 0; i < chars.length; i++)
-        for (const g of [chars[i]!, chars.slice(i, i + 2).join('')])
-          if ([...g].length === (g === chars[i] ? 1 : 2) && !/[ \u001f]/u.test(g)) grams.add(g);
+        for (const k of [1, 2, 3]) {
+          const g = chars.slice(i, i + k).join('');
+          if (i + k <= chars.length && !g.includes(' ') && !g.includes('\u001f')) grams.add(g);
+        }
       for (const g of grams) counted.set(g, (counted.get(g) ?? 0) + 1);
     }
     const kept = await db
@@ -166,20 +170,68 @@ describe(`numbered directory pages (${testDialect})`, () => {
       .having((eb) => eb.fn.sum('n'), '!=', 0)
       .execute();
     assert.deepEqual(new Map(kept.map((r) => [r.gram, Number(r.n)])), counted);
+    // A counter at 0 is dropped: ǯc left with the rename, ǯǯ with the erasure.
+    const zero = await db.selectFrom('directory_gram_counts').select('gram').where('n', '=', 0).execute();
+    assert.deepEqual(zero, []);
+    assert.equal(
+      (
+        await db
+          .selectFrom('directory_gram_counts')
+          .select('gram')
+          .where('gram', 'in', ['ǯc', 'ǯǯ'])
+          .execute()
+      ).length,
+      0,
+    );
   });
 
-  it('pages a rare word and a common one alike, however the page is read', async () => {
-    const rare = `rw${randomBytes(4).toString('hex')}`;
-    const members: Awaited<ReturnType<typeof account>>[] = [];
-    for (let i = 0; i < 3; i++) members.push(await account(t, { profile: { headline: `${rare} ${i}` } }));
+  it('a word matches as written, as its total counts it: no letter stands for another', async () => {
+    const word = `q${randomBytes(3).toString('hex')}`.slice(0, 3);
+    const long = `${word}${randomBytes(3).toString('hex')}`;
+    // The text index folds ſ to s: the page must not find what the counters do not count.
+    const plain = await account(t, { profile: { name: { first: `s${word}` }, headline: `s${long}` } });
+    await account(t, { profile: { name: { first: `ſ${word}` }, headline: `ſ${long}` } });
     const viewer = await account(t);
-    const page = await list(viewer.token, `q=${rare}&limit=2&page=2`);
-    assert.deepEqual([page.total, page.items.map((u) => u.id)], [3, [members[2]!.id]]);
-    const first = await list(viewer.token, `q=${rare}&limit=2&page=1`);
-    assert.deepEqual(
-      first.items.map((u) => u.id),
-      [members[0]!.id, members[1]!.id],
-    );
+    for (const q of [`s${word.slice(0, 2)}`, `s${long}`]) {
+      const found = await list(viewer.token, `q=${q}&limit=5&page=1`);
+      assert.deepEqual([found.total, found.items.map((u) => u.id)], [1, [plain.id]], q);
+      const walked = (await request(t, 'GET', `/v1/users?q=${q}`, { token: viewer.token })).json();
+      assert.deepEqual(
+        walked.items.map((u: Json) => u.id),
+        [plain.id],
+        q,
+      );
+    }
+  });
+
+  it('a tag matches whole keys only, however many the user carries', async () => {
+    const tag = `tk${randomBytes(4).toString('hex')}`;
+    const whole = await account(t, { profile: { tags: [`${tag}-x`, tag, 'other'] } });
+    await account(t, { profile: { tags: [`${tag}-x`, `x-${tag}`] } });
+    const viewer = await account(t);
+    const found = await list(viewer.token, `tags=${tag},other&page=1`);
+    assert.deepEqual([found.total, found.items.map((u) => u.id)], [1, [whole.id]]);
+    assert.equal((await list(viewer.token, `tags=${tag}-x,${tag}&page=1`)).total, 1);
+    await request(t, 'PATCH', '/v1/me', { token: whole.token, body: { tags: ['other'] } });
+    assert.equal((await list(viewer.token, `tags=${tag}-x,other&page=1`)).total, 0);
+  });
+
+  it('a page is the same whether it is read by walking the order or by sorting the matches', async () => {
+    const word = `rw${randomBytes(4).toString('hex')}`;
+    const members: Awaited<ReturnType<typeof account>>[] = [];
+    for (let i = 0; i < 5; i++) members.push(await account(t, { profile: { headline: `${word} ${i}` } }));
+    const viewer = await account(t);
+    const reply = await list(viewer.token, `q=${word}&limit=2&page=2`);
+    assert.deepEqual([reply.total, reply.items.map((u) => u.id)], [5, [members[2]!.id, members[3]!.id]]);
+    const { db, dialect } = t.db.database;
+    const query = { terms: [word], tags: [], limit: 2 };
+    for (const offset of [0, 2, 4])
+      for (const sort of [false, true])
+        assert.deepEqual(
+          await pageOfMatches(db, dialect, query, [], offset, sort),
+          members.slice(offset, offset + 2).map((m) => m.id),
+          `offset ${offset}, sort ${sort}`,
+        );
   });
 
   it('narrows to the accounts the viewer brought in', async () => {

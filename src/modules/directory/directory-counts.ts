@@ -29,7 +29,10 @@ export async function countedTotal(
   return Number((await qb.executeTakeFirstOrThrow()).n ?? 0);
 }
 
-/** The listed entries whose document holds `gram` (one or two characters): its shards added up. */
+/** The longest gram counted: migration 0024's GRAM_MAX (a migration keeps its own constants). */
+export const GRAM_MAX = 3;
+
+/** The listed entries whose document holds `gram` (of up to GRAM_MAX characters): its shards added up. */
 export async function gramTotal(db: Executor, gram: string): Promise<number> {
   const row = await db
     .selectFrom('directory_gram_counts')

@@ -1,8 +1,8 @@
 // Directory queries, on the directory's own read model (directory.table.ts).
 // Substring search uses the engine's own index: the FTS5 trigram table on
-// SQLite (a phrase per term), pg_trgm's GIN index on PostgreSQL (a LIKE per
-// term). Terms under three characters carry no trigram, so they are checked
-// with LIKE on the stored document instead. Pages are keyset on the entry's
+// SQLite (a phrase per term, its matches then checked by LIKE), pg_trgm's GIN
+// index on PostgreSQL (a LIKE per term). Terms under three characters carry
+// no trigram, so they are checked with LIKE on the stored document alone. Pages are keyset on the entry's
 // id, given at sign-up: a user who joins while someone pages sorts after every
 // entry already handed out.
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
@@ -11,6 +11,7 @@ import type { Tables } from '../../platform/db/database.types.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import { contains } from '../../platform/db/like.ts';
 import type { UserRole } from '../users/index.ts';
+import { FIELD_SEPARATOR } from './search-document.ts';
 
 export interface DirectoryQuery {
   /** Lower-cased words; each must occur in the user's search document. */
@@ -57,8 +58,10 @@ export interface SearchEntry {
  * unchanged document is not written again (its full-text index would be).
  */
 export async function writeSearchEntry(db: Executor, userId: string, entry: SearchEntry): Promise<void> {
+  const tags = [...new Set(entry.tags)].sort();
   const row = {
     doc: entry.doc,
+    tag_keys: tagKeysText(tags),
     listed: entry.listed ? 1 : 0,
     role: entry.role,
     account_type: entry.accountType,
@@ -78,7 +81,6 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
     if (Object.keys(changed).length > 0)
       await db.updateTable('user_search').set(changed).where('user_id', '=', userId).execute();
   }
-  const tags = [...new Set(entry.tags)];
   const tagsChanged = !(heldTags.length === tags.length && tags.every((key) => heldTags.includes(key)));
   if (tagsChanged) {
     await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
@@ -86,7 +88,7 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
       await db
         .insertInto('user_search_tags')
         // In key order: the counters the trigger takes (directory_counts) are then locked in one order.
-        .values([...tags].sort().map((key) => ({ user_id: userId, tag_key: key })))
+        .values(tags.map((key) => ({ user_id: userId, tag_key: key })))
         .execute();
   }
 }
@@ -100,13 +102,17 @@ async function heldEntry(db: Executor, userId: string) {
   const [held, tags] = await Promise.all([
     db
       .selectFrom('user_search')
-      .select(['doc', 'listed', 'role', 'account_type', 'public_completeness'])
+      .select(['doc', 'listed', 'role', 'account_type', 'public_completeness', 'tag_keys'])
       .where('user_id', '=', userId)
       .executeTakeFirst(),
     db.selectFrom('user_search_tags').select('tag_key').where('user_id', '=', userId).execute(),
   ]);
   return { held, heldTags: tags.map((r) => r.tag_key) };
 }
+
+/** The tag keys as the entry's `tag_keys` holds them: each between two separators. */
+export const tagKeysText = (keys: readonly string[]) =>
+  keys.length === 0 ? '' : `${FIELD_SEPARATOR}${keys.join(FIELD_SEPARATOR)}${FIELD_SEPARATOR}`;
 
 /** An FTS5 phrase: the term in double quotes, inner quotes doubled. */
 const ftsPhrase = (term: string) => `"${term.replaceAll('"', '""')}"`;
@@ -127,7 +133,6 @@ function matchQuery(
   visible: readonly RawBuilder<boolean>[],
 ) {
   const indexed = query.terms.filter(isIndexed);
-  const short = query.terms.filter((t) => !isIndexed(t));
   // SQLite has no statistics to see that a walk in order stops after a page:
   // its planner would take a role or completeness index and sort every match.
   // `+column` hides those indexes from it (they serve `start` below instead);
@@ -145,25 +150,19 @@ function matchQuery(
       sql<boolean>`s.id in (select rowid from user_search_fts where user_search_fts match ${match})`,
     );
   }
-  // PostgreSQL's GIN index serves LIKE itself; terms under three characters
-  // have no trigram and are checked row by row on either engine.
-  for (const term of dialect === 'sqlite' ? short : query.terms) qb = qb.where(contains('s.doc', term));
+  // Every term is checked as it is written, on both engines: PostgreSQL's GIN
+  // index serves LIKE itself; FTS5 folds more than lower case does (ſ as s, ς
+  // as σ), so its matches are narrowed to the exact ones, which the gram
+  // counters count; terms under three characters have no trigram at all.
+  for (const term of query.terms) qb = qb.where(contains('s.doc', term));
   if (query.roles) qb = qb.where(walked('s.role'), 'in', query.roles);
   if (query.accountType !== undefined) qb = qb.where(walked('s.account_type'), '=', query.accountType);
   if (query.completenessMin !== undefined)
     qb = qb.where(walked('s.public_completeness'), '>=', query.completenessMin);
   if (query.completenessMax !== undefined)
     qb = qb.where(walked('s.public_completeness'), '<=', query.completenessMax);
-  for (const key of query.tags) {
-    qb = qb.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('user_search_tags as t')
-          .select('t.user_id')
-          .whereRef('t.user_id', '=', 's.user_id')
-          .where('t.tag_key', '=', key),
-      ),
-    );
-  }
+  // On the row itself (see tag_keys); PostgreSQL's trigram index serves it too.
+  for (const key of query.tags) qb = qb.where(contains('s.tag_keys', tagKeysText([key])));
   for (const condition of visible) qb = qb.where(condition);
   if (query.start) qb = qb.where('s.user_id', 'in', candidates(db, query.start, query));
   return qb;

@@ -31,7 +31,7 @@ import {
   searchUsers,
   type Visibility,
 } from './directory.repository.ts';
-import { countedTotal, gramTotal } from './directory-counts.ts';
+import { countedTotal, GRAM_MAX, gramTotal } from './directory-counts.ts';
 import { searchTerms } from './search-document.ts';
 
 /** Where a directory page ends: the entry's place in sign-up order (a positive integer). */
@@ -165,7 +165,7 @@ export function createDirectoryService(deps: {
   /**
    * How many entries match. From counters where they answer the query, less
    * the users hidden from the viewer who would match: without search words,
-   * with one tag at most (directory-counts.ts), or one word of one or two
+   * with one tag at most (directory-counts.ts), or one word of up to three
    * characters and no other filter (the gram counters), never with `owned`.
    * Otherwise by counting the matches, from the rarest tag's index when there
    * is a tag and no word the text index answers.
@@ -181,7 +181,7 @@ export function createDirectoryService(deps: {
       ? undefined
       : query.terms.length === 0 && query.tags.length <= 1
         ? () => countedTotal(db, { ...query, tag: query.tags[0] })
-        : term !== undefined && more.length === 0 && !isIndexed(term) && unfiltered(query)
+        : term !== undefined && more.length === 0 && [...term].length <= GRAM_MAX && unfiltered(query)
           ? () => gramTotal(db, term)
           : undefined;
     if (counter) {

@@ -21,6 +21,8 @@ export interface UserSearchTable {
   account_type: string | null;
   /** The profile's public score, the completeness filter's column. */
   public_completeness: Generated<number>;
+  /** The tag keys, each between two U+001F ('' for none): the tag filter's column (migration 0025). */
+  tag_keys: Generated<string>;
 }
 
 /** The tag keys of each entry, for the "carries all of these tags" filter. */
@@ -38,7 +40,7 @@ export interface DirectoryCountsTable {
   n: number;
 }
 
-/** Listed entries whose document holds each one- or two-character gram, split over shards (migration 0024). */
+/** Listed entries whose document holds each gram of up to three characters, split over shards (migration 0024). */
 export interface DirectoryGramCountsTable {
   gram: string;
   shard: number;

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { systemClock } from '../../clock.ts';
 import { columnTypes } from '../column-types.ts';
 import type { RosterMigration } from './migration.ts';
+import { trigramOps } from './trigram.ts';
 
 // The separator between fields; the Text schema refuses control characters,
 // so no search term can contain it and no match spans two fields.
@@ -36,20 +37,13 @@ export const directory: RosterMigration = {
         insert into user_search_fts(user_search_fts, rowid, doc) values ('delete', old.id, old.doc);
         insert into user_search_fts(rowid, doc) values (new.id, new.doc); end`.execute(db);
     } else {
-      // pg_trgm is a trusted extension (database owners may create it). It is
-      // created once per database; the operator class is named by its schema,
-      // which need not be on this connection's search path.
-      await sql`create extension if not exists pg_trgm`.execute(db);
-      const found = await sql<{ schema: string }>`
-        select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace
-        where e.extname = 'pg_trgm'`.execute(db);
-      const schema = found.rows[0]!.schema;
+      const ops = await trigramOps(db);
       await sql`create table user_search (
         id bigint generated always as identity primary key,
         user_id text not null unique references users(id) on delete cascade,
         doc text not null)`.execute(db);
       await sql`create index user_search_doc_trgm on user_search
-        using gin (doc ${sql.id(schema)}.gin_trgm_ops)`.execute(db);
+        using gin (doc ${ops})`.execute(db);
     }
     await db.schema
       .createIndex('profiles_completeness_idx')

@@ -1,17 +1,22 @@
-// Counters of listed directory entries per one- and two-character piece
-// (gram) of their search document, so a numbered page searched by one short
-// word has its total without reading every document: no text index answers
-// words under three characters (trigrams), and the LIKE that checks them
-// reads every row. Grams holding a space or the field separator are left out
-// (a search word never holds one). Each gram's count is split over SHARDS rows
+// Counters of listed directory entries per piece of one to GRAM_MAX
+// characters (gram) of their search document, so a numbered page searched by
+// one short word has its total without reading the documents: no text index
+// answers words under three characters (trigrams), so the LIKE that checks
+// them reads every row; and a common three-letter word matches thousands of
+// rows that the trigram index cannot count without reading. Grams holding a space or the field separator are left out
+// (a search word never holds one). Each gram's count is split over GRAM_SHARDS rows
 // by entry id, so concurrent writers of different entries rarely wait on the
 // same counter row. Triggers keep them with every change to a document or to
 // `listed`, touching only the grams whose count moves, in gram order (a fixed
-// lock order). Filled from the entries as they stand.
+// lock order), and dropping the counters that reach 0. Filled from the
+// entries as they stand.
 import { sql } from 'kysely';
 import type { RosterMigration } from './migration.ts';
 
 export const GRAM_SHARDS = 8;
+/** The longest word the counters answer (DirectoryService's totals). */
+export const GRAM_MAX = 3;
+const LENGTHS = Array.from({ length: GRAM_MAX }, (_, i) => i + 1);
 
 /**
  * The grams of the document `d`, one row per place, as `select <gram> from
@@ -26,14 +31,14 @@ function gramPlaces(dialect: 'sqlite' | 'postgres', d: string) {
     return {
       gram,
       from: `json_each('[' || rtrim(replace(hex(zeroblob(length(${d}))), '00', '0,'), ',') || ']') p,
-           (select 1 as k union all select 2) k`,
+           (${LENGTHS.map((k) => `select ${k} as k`).join(' union all ')}) k`,
       where: `p.key + k.k <= length(${d}) and instr(${gram}, ' ') = 0 and instr(${gram}, char(31)) = 0`,
     };
   }
   const gram = `substr(${d}, i, k)`;
   return {
     gram,
-    from: `generate_series(1, length(${d})) i, (values (1), (2)) k(k)`,
+    from: `generate_series(1, length(${d})) i, (values ${LENGTHS.map((k) => `(${k})`).join(', ')}) k(k)`,
     where: `i + k - 1 <= length(${d}) and strpos(${gram}, ' ') = 0 and strpos(${gram}, chr(31)) = 0`,
   };
 }
@@ -60,10 +65,17 @@ const moveCounters = (dialect: 'sqlite' | 'postgres', before: string | null, aft
   ];
   const id = `${after ?? before}.id`;
   const n = dialect === 'sqlite' ? 'n' : 'directory_gram_counts.n';
-  return `insert into directory_gram_counts (gram, shard, n)
+  // `where true`: SQLite would read a bare ON CONFLICT after the SELECT as a join's ON.
+  const move = `insert into directory_gram_counts (gram, shard, n)
     select g, ${id} % ${GRAM_SHARDS}, sum(d) from (${parts.join(' union all ')}) moved
     where true group by g having sum(d) <> 0 order by g
     on conflict (gram, shard) do update set n = ${n} + excluded.n`;
+  // Counters the old document's grams brought to 0 go, so the table holds the grams in use only.
+  const prune = before
+    ? `; delete from directory_gram_counts where shard = ${id} % ${GRAM_SHARDS} and n = 0
+        and gram in (${gramsOf(dialect, `${before}.doc`)})`
+    : '';
+  return move + prune;
 };
 
 export const directoryGrams: RosterMigration = {

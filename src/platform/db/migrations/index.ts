@@ -23,6 +23,7 @@ import { presence } from './0021-presence.ts';
 import { tagTimes } from './0022-tag-times.ts';
 import { directoryCounts } from './0023-directory-counts.ts';
 import { directoryGrams } from './0024-directory-grams.ts';
+import { searchTagKeys } from './0025-search-tag-keys.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -50,4 +51,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0022-tag-times', tagTimes],
   ['0023-directory-counts', directoryCounts],
   ['0024-directory-grams', directoryGrams],
+  ['0025-search-tag-keys', searchTagKeys],
 ];
