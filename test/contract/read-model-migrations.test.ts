@@ -11,6 +11,7 @@ import { standing } from '../../src/platform/db/migrations/0019-standing.ts';
 import { directoryCounts } from '../../src/platform/db/migrations/0023-directory-counts.ts';
 import { directoryGrams } from '../../src/platform/db/migrations/0024-directory-grams.ts';
 import { searchTagKeys } from '../../src/platform/db/migrations/0025-search-tag-keys.ts';
+import { exactTextIndex } from '../../src/platform/db/migrations/0026-exact-text-index.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase, schemaWork, type TestDatabase } from '../helpers/test-database.ts';
@@ -28,6 +29,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     const db = t.database.db as any;
     await schemaWork(async () => {
       // Later migrations build on these tables: they are taken back first.
+      await exactTextIndex.down(db, dialect);
       await searchTagKeys.down(db, dialect);
       await directoryGrams.down(db, dialect);
       await directoryCounts.down(db, dialect);
@@ -82,6 +84,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
       await directoryCounts.up(db, dialect);
       await directoryGrams.up(db, dialect);
       await searchTagKeys.up(db, dialect);
+      await exactTextIndex.up(db, dialect);
     });
 
     // Plain objects (SQLite's rows have no prototype), numbers as numbers.
@@ -99,6 +102,17 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     assert.deepEqual(
       Object.fromEntries(keys.map((r: { user_id: string; tag_keys: string }) => [r.user_id, r.tag_keys])),
       { [admin]: '\u001frust\u001f', [pending]: '' },
+    );
+    // 0024 counts the grams of listed documents only: 'doc' is in both, listed once.
+    const grams = await db
+      .selectFrom('directory_gram_counts')
+      .select((eb: any) => eb.fn.sum('n').as('n'))
+      .where('gram', 'in', ['d', 'do', 'doc'])
+      .groupBy('gram')
+      .execute();
+    assert.deepEqual(
+      grams.map((r: { n: number | string }) => Number(r.n)),
+      [1, 1, 1],
     );
     const tagged = await db.selectFrom('user_search_tags').select(['user_id', 'tag_key']).execute();
     assert.deepEqual(

@@ -1,8 +1,9 @@
 // Directory queries, on the directory's own read model (directory.table.ts).
 // Substring search uses the engine's own index: the FTS5 trigram table on
-// SQLite (a phrase per term, its matches then checked by LIKE), pg_trgm's GIN
-// index on PostgreSQL (a LIKE per term). Terms under three characters carry
-// no trigram, so they are checked with LIKE on the stored document alone. Pages are keyset on the entry's
+// SQLite (a phrase per term, case-sensitive: documents and terms are
+// lower-cased already), pg_trgm's GIN index on PostgreSQL (a LIKE per term).
+// Terms under three characters carry no trigram, so they are checked with
+// LIKE on the stored document instead. Pages are keyset on the entry's
 // id, given at sign-up: a user who joins while someone pages sorts after every
 // entry already handed out.
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
@@ -150,19 +151,21 @@ function matchQuery(
       sql<boolean>`s.id in (select rowid from user_search_fts where user_search_fts match ${match})`,
     );
   }
-  // Every term is checked as it is written, on both engines: PostgreSQL's GIN
-  // index serves LIKE itself; FTS5 folds more than lower case does (ſ as s, ς
-  // as σ), so its matches are narrowed to the exact ones, which the gram
-  // counters count; terms under three characters have no trigram at all.
-  for (const term of query.terms) qb = qb.where(contains('s.doc', term));
+  // PostgreSQL's GIN index serves LIKE itself; terms under three characters
+  // have no trigram and are checked row by row on either engine. Both
+  // engines match a term as written (SQLite's index is case-sensitive, 0026).
+  for (const term of dialect === 'sqlite' ? query.terms.filter((t) => !isIndexed(t)) : query.terms)
+    qb = qb.where(contains('s.doc', term));
   if (query.roles) qb = qb.where(walked('s.role'), 'in', query.roles);
   if (query.accountType !== undefined) qb = qb.where(walked('s.account_type'), '=', query.accountType);
   if (query.completenessMin !== undefined)
     qb = qb.where(walked('s.public_completeness'), '>=', query.completenessMin);
   if (query.completenessMax !== undefined)
     qb = qb.where(walked('s.public_completeness'), '<=', query.completenessMax);
-  // On the row itself (see tag_keys); PostgreSQL's trigram index serves it too.
-  for (const key of query.tags) qb = qb.where(contains('s.tag_keys', tagKeysText([key])));
+  // On the row itself (see tag_keys); PostgreSQL's trigram index serves it
+  // too. A start from the tags (SQLite) has them all already, from the index.
+  if (query.start !== 'tag')
+    for (const key of query.tags) qb = qb.where(contains('s.tag_keys', tagKeysText([key])));
   for (const condition of visible) qb = qb.where(condition);
   if (query.start) qb = qb.where('s.user_id', 'in', candidates(db, query.start, query));
   return qb;
@@ -250,7 +253,11 @@ function candidates(
   query: DirectoryQuery,
 ): SelectQueryBuilder<Tables, keyof Tables, { id: string }> {
   if (start === 'tag') {
-    return db.selectFrom('user_search_tags').select('user_id as id').where('tag_key', '=', query.tags[0]!);
+    // Every tag's users, met in the tag index alone (INTERSECT), no entry read.
+    const [first, ...more] = query.tags.map((key) =>
+      db.selectFrom('user_search_tags').select('user_id as id').where('tag_key', '=', key),
+    );
+    return more.reduce((all, next) => all.intersect(next), first!);
   }
   if (start === 'role')
     return db.selectFrom('user_search').select('user_id as id').where('role', 'in', query.roles!);

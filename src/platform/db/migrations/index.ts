@@ -24,6 +24,7 @@ import { tagTimes } from './0022-tag-times.ts';
 import { directoryCounts } from './0023-directory-counts.ts';
 import { directoryGrams } from './0024-directory-grams.ts';
 import { searchTagKeys } from './0025-search-tag-keys.ts';
+import { exactTextIndex } from './0026-exact-text-index.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -52,4 +53,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0023-directory-counts', directoryCounts],
   ['0024-directory-grams', directoryGrams],
   ['0025-search-tag-keys', searchTagKeys],
+  ['0026-exact-text-index', exactTextIndex],
 ];
