@@ -204,6 +204,35 @@ describe(`numbered directory pages (${testDialect})`, () => {
     }
   });
 
+  it('a word with tags is counted among listed users only, as their texts, tags and standing change', async () => {
+    const word = `lw${randomBytes(4).toString('hex')}`;
+    const tag = `lt${randomBytes(4).toString('hex')}`;
+    const members: Awaited<ReturnType<typeof account>>[] = [];
+    for (let i = 0; i < 4; i++)
+      members.push(await account(t, { profile: { headline: `${word} ${i}`, tags: [tag, 'shared'] } }));
+    const viewer = await account(t);
+    const count = async (query: string) => {
+      const reply = await list(viewer.token, `${query}&limit=10&page=1`);
+      assert.equal(reply.items.length, reply.total, query);
+      return reply.total;
+    };
+    assert.equal(await count(`q=${word}&tags=${tag},shared`), 4);
+    await request(t, 'PATCH', '/v1/me', { token: members[0]!.token, body: { tags: ['shared'] } });
+    assert.equal(await count(`q=${word}&tags=${tag}`), 3);
+    await request(t, 'PATCH', '/v1/me', { token: members[1]!.token, body: { headline: 'elsewhere' } });
+    assert.equal(await count(`q=${word}&tags=${tag}`), 2);
+    assert.equal(await count(`q=${word}`), 3);
+    // Banned, then active again: the entry leaves the index and comes back.
+    const db = t.db.database.db;
+    await db.updateTable('users').set({ status: 'banned' }).where('id', '=', members[2]!.id).execute();
+    assert.equal(await count(`q=${word}&tags=${tag}`), 1);
+    assert.equal(await count(`q=${word}`), 2);
+    await db.updateTable('users').set({ status: 'active' }).where('id', '=', members[2]!.id).execute();
+    assert.equal(await count(`q=${word}&tags=${tag}`), 2);
+    await request(t, 'POST', `/v1/users/${members[3]!.id}/block`, { token: viewer.token });
+    assert.equal(await count(`q=${word}&tags=${tag}`), 1);
+  });
+
   it('a tag matches whole keys only, however many the user carries', async () => {
     const tag = `tk${randomBytes(4).toString('hex')}`;
     const whole = await account(t, { profile: { tags: [`${tag}-x`, tag, 'other'] } });

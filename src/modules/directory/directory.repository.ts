@@ -117,6 +117,31 @@ export const tagKeysText = (keys: readonly string[]) =>
 
 /** An FTS5 phrase: the term in double quotes, inner quotes doubled. */
 const ftsPhrase = (term: string) => `"${term.replaceAll('"', '""')}"`;
+/**
+ * The FTS5 query for the terms the text index can look up and the tags
+ * (SQLite): each a phrase in its column, all of them required.
+ */
+const ftsMatch = (query: Pick<DirectoryQuery, 'terms' | 'tags'>) =>
+  [
+    ...query.terms.filter(isIndexed).map((term) => `doc : ${ftsPhrase(term)}`),
+    ...query.tags.map((key) => `tag_keys : ${ftsPhrase(tagKeysText([key]))}`),
+  ].join(' AND ');
+
+/**
+ * How many listed entries hold every term and tag, read from SQLite's text
+ * index alone (it holds listed entries only, migration 0026): no entry is
+ * read, where counting the rows would read every match. Every term must be
+ * one the index looks up.
+ */
+export async function countTextMatches(
+  db: Executor,
+  query: Pick<DirectoryQuery, 'terms' | 'tags'>,
+): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    select count(*) as n from user_search_fts where user_search_fts match ${ftsMatch(query)}`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** Trigram indexes (FTS5's, pg_trgm's) can look up a term of three characters or more. */
 export const isIndexed = (term: string) => [...term].length >= 3;
 
@@ -144,11 +169,13 @@ function matchQuery(
     .selectFrom('user_search as s')
     .select(['s.id as seq', 's.user_id as id'])
     .where('s.listed', '=', 1);
-  if (dialect === 'sqlite' && indexed.length > 0) {
-    // The FTS index answers the long terms; SQLite walks its rowids (= s.id) in order.
-    const match = indexed.map(ftsPhrase).join(' AND ');
+  const textIndexed = dialect === 'sqlite' && indexed.length > 0;
+  if (textIndexed) {
+    // The FTS index answers the long terms; SQLite walks its rowids (= s.id)
+    // in order. Tags are checked on the rows that walk meets: a tag's phrase
+    // in the index costs more than the few rows a page reads.
     qb = qb.where(
-      sql<boolean>`s.id in (select rowid from user_search_fts where user_search_fts match ${match})`,
+      sql<boolean>`s.id in (select rowid from user_search_fts where user_search_fts match ${ftsMatch({ terms: query.terms, tags: [] })})`,
     );
   }
   // PostgreSQL's GIN index serves LIKE itself; terms under three characters

@@ -21,6 +21,7 @@ import { registerDirectoryHooks } from './directory.hooks.ts';
 import { SEARCHES_PER_USER } from './directory.limits.ts';
 import {
   countMatches,
+  countTextMatches,
   type DirectoryQuery,
   ENTRY_USER,
   entriesHeld,
@@ -45,13 +46,14 @@ export const MAX_TAG_FILTERS = 10;
 /** Numbered pages reach this many matches (each page's offset is walked). */
 export const MAX_NUMBERED_RESULTS = 10_000;
 
-/** No filter but the search words. */
-const unfiltered = (q: DirectoryQuery) =>
-  q.tags.length === 0 &&
+/** No filter but the search words and tags. */
+const tagsOnly = (q: DirectoryQuery) =>
   q.roles === undefined &&
   q.accountType === undefined &&
   q.completenessMin === undefined &&
   q.completenessMax === undefined;
+/** No filter but the search words. */
+const unfiltered = (q: DirectoryQuery) => q.tags.length === 0 && tagsOnly(q);
 
 export interface DirectoryFilters {
   readonly q?: string | undefined;
@@ -165,8 +167,10 @@ export function createDirectoryService(deps: {
   /**
    * How many entries match. From counters where they answer the query, less
    * the users hidden from the viewer who would match: without search words,
-   * with one tag at most (directory-counts.ts), or one word of up to three
-   * characters and no other filter (the gram counters), never with `owned`.
+   * with one tag at most (directory-counts.ts), one word of up to three
+   * characters and no other filter (the gram counters), or, on SQLite, words
+   * of three characters or more with tags at most (its text index, which
+   * holds listed entries only); never with `owned`.
    * Otherwise by counting the matches, from the rarest tag's index when there
    * is a tag and no word the text index answers.
    */
@@ -183,7 +187,9 @@ export function createDirectoryService(deps: {
         ? () => countedTotal(db, { ...query, tag: query.tags[0] })
         : term !== undefined && more.length === 0 && [...term].length <= GRAM_MAX && unfiltered(query)
           ? () => gramTotal(db, term)
-          : undefined;
+          : dialect === 'sqlite' && query.terms.length > 0 && query.terms.every(isIndexed) && tagsOnly(query)
+            ? () => countTextMatches(db, query)
+            : undefined;
     if (counter) {
       const hidden = await deps.hiddenFrom(db, viewerIdOf(viewer));
       const [counted, hiddenMatches] = await Promise.all([
