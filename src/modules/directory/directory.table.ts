@@ -4,7 +4,8 @@
  * lifecycle hooks from the user record and the profile (directory.hooks.ts).
  * The document (names, username and headline, lower-cased and joined by
  * U+001F) is indexed by the FTS5 trigram table `user_search_fts` on SQLite
- * (kept by triggers) and a pg_trgm GIN index on PostgreSQL.
+ * (listed entries only, with their tag keys, kept by triggers: 0026) and a
+ * pg_trgm GIN index on PostgreSQL.
  */
 import type { Generated } from 'kysely';
 import type { UserRole } from '../users/index.ts';
