@@ -68,7 +68,11 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
     account_type: entry.accountType,
     public_completeness: entry.publicCompleteness,
   };
-  const { held, heldTags } = await heldEntry(db, userId);
+  const held = await db
+    .selectFrom('user_search')
+    .select(['doc', 'listed', 'role', 'account_type', 'public_completeness', 'tag_keys'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!held) {
     await db
       .insertInto('user_search')
@@ -82,8 +86,8 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
     if (Object.keys(changed).length > 0)
       await db.updateTable('user_search').set(changed).where('user_id', '=', userId).execute();
   }
-  const tagsChanged = !(heldTags.length === tags.length && tags.every((key) => heldTags.includes(key)));
-  if (tagsChanged) {
+  // tag_keys mirrors user_search_tags (both written here, 0025 filled it from them).
+  if ((held?.tag_keys ?? '') !== row.tag_keys) {
     await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
     if (tags.length > 0)
       await db
@@ -97,18 +101,6 @@ export async function writeSearchEntry(db: Executor, userId: string, entry: Sear
 export async function deleteSearchEntry(db: Executor, userId: string): Promise<void> {
   await db.deleteFrom('user_search_tags').where('user_id', '=', userId).execute();
   await db.deleteFrom('user_search').where('user_id', '=', userId).execute();
-}
-
-async function heldEntry(db: Executor, userId: string) {
-  const [held, tags] = await Promise.all([
-    db
-      .selectFrom('user_search')
-      .select(['doc', 'listed', 'role', 'account_type', 'public_completeness', 'tag_keys'])
-      .where('user_id', '=', userId)
-      .executeTakeFirst(),
-    db.selectFrom('user_search_tags').select('tag_key').where('user_id', '=', userId).execute(),
-  ]);
-  return { held, heldTags: tags.map((r) => r.tag_key) };
 }
 
 /** The tag keys as the entry's `tag_keys` holds them: each between two separators. */
