@@ -5,7 +5,9 @@ import type { FastifyReply } from 'fastify';
 import { type TString, Type } from 'typebox';
 import { EMAIL_INPUT_PATTERN, EMAIL_MAX_LENGTH } from '../modules/users/index.ts';
 
-const NO_CONTROL = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$';
+// Controls but tab and line breaks, and the noncharacters (U+FFFE, U+FFFF,
+// U+FDD0–FDEF, …), which SQLite reads as U+FFFD in some places only.
+const NO_CONTROL = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F\\p{Noncharacter_Code_Point}]*$';
 
 export const Text = (
   maxLength: number,

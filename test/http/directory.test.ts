@@ -205,6 +205,22 @@ describe(`directory (${testDialect})`, () => {
     );
   });
 
+  it('q and tags refuse noncharacters (U+FFFE, U+FFFF), which the database would read as U+FFFD', async () => {
+    for (const [name, value] of [
+      ['q', 'ab\uFFFF'],
+      ['q', '\uFFFE'],
+      ['tags', 'ab\uFFFF'],
+      ['tags', 'rust,\u{10FFFF}'],
+    ] as const) {
+      const res = await search(`${name}=${encodeURIComponent(value)}`);
+      assert.equal(res.statusCode, 422, res.body);
+      assert.deepEqual(
+        res.json().errors.map((e: { path: string }) => e.path),
+        [`query.${name}`],
+      );
+    }
+  });
+
   it('a tag nobody uses is an empty page, alone or with other filters', async () => {
     await account({ tags: [`${run}-used`], headline: `${run} used` });
     for (const query of [

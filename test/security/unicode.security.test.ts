@@ -145,6 +145,11 @@ const HIDDEN = {
   'U+FE0F variation selector-16': '\uFE0F',
   'U+E0100 variation selector-17': '\u{E0100}',
   'U+E01EF variation selector-256': '\u{E01EF}',
+  // Noncharacters: never for interchange, and SQLite reads U+FFFE/U+FFFF as U+FFFD in some places only.
+  'U+FFFE noncharacter': '\uFFFE',
+  'U+FFFF noncharacter': '\uFFFF',
+  'U+FDD0 noncharacter': '\uFDD0',
+  'U+10FFFF noncharacter': '\u{10FFFF}',
 };
 
 describe(`names and headlines refuse invisible and text-direction characters (${testDialect})`, () => {

@@ -15,13 +15,17 @@
 //   braille blank U+2800, the Khmer inherent vowels U+17B4–17B5, the
 //   combining grapheme joiner U+034F, the variation selectors U+FE00–FE0F and
 //   U+E0100–E01EF, and the unassigned rest of the tag block U+E0000–E007F;
+// - \p{Noncharacter_Code_Point}: U+FDD0–FDEF and the last two code points of
+//   every plane (U+FFFE, U+FFFF, …), never meant for interchange; SQLite reads
+//   U+FFFE and U+FFFF as U+FFFD in some places and not in others, so two
+//   stored values would match in one search and not in another;
 // - a value made only of spaces (it shows blank); an empty string stays allowed.
 //
 // The rule itself; the native schemas build their PlainText fields on it
 // (http/plain-text.ts) and validation messages name it (field-errors.ts).
 
 const HIDDEN =
-  '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}' +
+  '\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Noncharacter_Code_Point}' +
   '\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u2800\\u3164\\uFE00-\\uFE0F\\uFFA0' +
   '\\u{E0000}-\\u{E007F}\\u{E0100}-\\u{E01EF}';
 
