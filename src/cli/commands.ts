@@ -6,6 +6,7 @@ import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { startServer, stopOnSignals } from '../server.ts';
 import { apikeyCommand } from './apikey-commands.ts';
+import { clientCommand } from './client-commands.ts';
 import { keysCommand } from './keys-commands.ts';
 import { UsageError, userCommand } from './user-commands.ts';
 
@@ -44,6 +45,8 @@ export async function runCommand(command: string, args: string[], config: Config
       return keysCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     case 'apikey':
       return apikeyCommand(args, config, (line) => process.stdout.write(`${line}\n`));
+    case 'client':
+      return clientCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     case 'user':
       return userCommand(args, config, (line) => process.stdout.write(`${line}\n`));
     default:

@@ -106,7 +106,7 @@ describe(`migrations 0014 and 0015 backfill the read models (${testDialect})`, (
     // 0024 counts the grams of listed documents only: 'doc' is in both, listed once.
     const grams = await db
       .selectFrom('directory_gram_counts')
-      .select((eb: any) => eb.fn.sum('n').as('n'))
+      .select(sql<number | string>`sum(n)`.as('n'))
       .where('gram', 'in', ['d', 'do', 'doc'])
       .groupBy('gram')
       .execute();

@@ -25,6 +25,7 @@ import { directoryCounts } from './0023-directory-counts.ts';
 import { directoryGrams } from './0024-directory-grams.ts';
 import { searchTagKeys } from './0025-search-tag-keys.ts';
 import { exactTextIndex } from './0026-exact-text-index.ts';
+import { oauthClients } from './0027-oauth-clients.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -54,4 +55,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0024-directory-grams', directoryGrams],
   ['0025-search-tag-keys', searchTagKeys],
   ['0026-exact-text-index', exactTextIndex],
+  ['0027-oauth-clients', oauthClients],
 ];
