@@ -31,6 +31,7 @@ import { invitesRoutes } from './modules/invites/invites.routes.ts';
 import { mediaRoutes } from './modules/media/media.routes.ts';
 import { mediaServingRoutes } from './modules/media/media-serving.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
+import { oauthClientsRoutes } from './modules/oauth/oauth-clients.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
 import { reportsRoutes } from './modules/reports/reports.routes.ts';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   phoneRoutes(app, { phone: roster.phone, auth });
   usersRoutes(app, { ...roster, auth });
   standingRoutes(app, { standing: roster.standing, auth });
+  oauthClientsRoutes(app, { oauthClients: roster.oauthClients, auth });
   profilesRoutes(app, { profiles: roster.profiles, auth });
   directoryRoutes(app, { directory: roster.directory, auth });
   socialRoutes(app, { social: roster.social, auth });

@@ -14,6 +14,7 @@ import { createDirectoryService } from './modules/directory/index.ts';
 import { broughtInBy, createInvitesService } from './modules/invites/index.ts';
 import { createMediaModule, type FaceDetector } from './modules/media/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
+import { createOAuthClients } from './modules/oauth/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
 import { createPhoneService } from './modules/phone/index.ts';
 import { createProfilesService, loadCustomFields } from './modules/profiles/index.ts';
@@ -149,8 +150,11 @@ export function compose(
     standing: config.standing,
   });
 
+  const oauthClients = createOAuthClients(p);
+
   return {
     ...accountsModule,
+    oauthClients,
     ...sessionsModule,
     avatars: mediaModule.avatars,
     uploads: mediaModule.uploads,

@@ -4,10 +4,12 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/load-config.ts';
 import { createOAuthClients, OAUTH_SCOPES, type OAuthClient } from '../modules/oauth/index.ts';
+import { CLI_PRINCIPAL } from '../platform/auth/principal.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
 import { DomainError } from '../platform/domain-error.ts';
+import { SYSTEM_CONTEXT } from '../platform/request-context.ts';
 import { UsageError } from './user-commands.ts';
 
 export const CLIENT_USAGE = `Usage: roster client <command> [--json]
@@ -72,42 +74,38 @@ export async function clientCommand(
     switch (sub) {
       case 'create': {
         if (!values.name || !values['redirect-uri']) throw new UsageError(CLIENT_USAGE);
-        const { client, secret } = await clients.create({
-          name: values.name,
-          redirectUris: values['redirect-uri'],
-          postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
-          public: values.public ?? false,
-          ...(values.scope ? { scopes: values.scope } : {}),
-          firstParty: values['first-party'] ?? false,
-        });
+        const { client, secret } = await clients.create(
+          CLI_PRINCIPAL,
+          {
+            name: values.name,
+            redirectUris: values['redirect-uri'],
+            postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
+            public: values.public ?? false,
+            ...(values.scope ? { scopes: values.scope } : {}),
+            firstParty: values['first-party'] ?? false,
+          },
+          SYSTEM_CONTEXT,
+        );
         print(client, secret);
         return 0;
       }
       case 'list': {
-        const all = await clients.list();
+        const all = await clients.list(CLI_PRINCIPAL);
         if (values.json) out(JSON.stringify(all));
         else for (const c of all) out(`${c.clientId}  ${c.public ? 'public' : 'confidential'}  ${c.name}`);
         return 0;
       }
       case 'show': {
-        const client = await clients.show(one());
-        if (!client) {
-          process.stderr.write('roster: no such client\n');
-          return 1;
-        }
-        print(client);
+        print(await clients.show(CLI_PRINCIPAL, one()));
         return 0;
       }
       case 'rotate-secret': {
-        const { client, secret } = await clients.rotateSecret(one());
+        const { client, secret } = await clients.rotateSecret(CLI_PRINCIPAL, one(), SYSTEM_CONTEXT);
         print(client, secret);
         return 0;
       }
       case 'delete': {
-        if (!(await clients.delete(one()))) {
-          process.stderr.write('roster: no such client\n');
-          return 1;
-        }
+        await clients.delete(CLI_PRINCIPAL, one(), SYSTEM_CONTEXT);
         out('deleted');
         return 0;
       }

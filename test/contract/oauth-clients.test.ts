@@ -4,20 +4,33 @@
 // that ends the old secret, public clients without one.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createOAuthClients, type OAuthClients } from '../../src/modules/oauth/index.ts';
+import { createOAuthClients } from '../../src/modules/oauth/index.ts';
+import { CLI_PRINCIPAL, userPrincipal } from '../../src/platform/auth/principal.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { sha256 } from '../../src/platform/crypto/tokens.ts';
 import { DomainError } from '../../src/platform/domain-error.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { SYSTEM_CONTEXT } from '../../src/platform/request-context.ts';
 import { testDialect } from '../helpers/dialect.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database.ts';
 
 describe(`OAuth client registry (${testDialect})`, () => {
   let t: TestDatabase;
-  let clients: OAuthClients;
+  let registry: ReturnType<typeof createOAuthClients>;
   const clock = new ManualClock(new Date('2026-12-01T10:00:00.000Z'));
+  // The operator's view of the registry (the CLI's principal and context).
+  const clients = {
+    create: (input: Parameters<typeof registry.create>[1]) =>
+      registry.create(CLI_PRINCIPAL, input, SYSTEM_CONTEXT),
+    list: () => registry.list(CLI_PRINCIPAL),
+    show: (id: string) => registry.show(CLI_PRINCIPAL, id),
+    rotateSecret: (id: string) => registry.rotateSecret(CLI_PRINCIPAL, id, SYSTEM_CONTEXT),
+    delete: (id: string) => registry.delete(CLI_PRINCIPAL, id, SYSTEM_CONTEXT),
+    verifySecret: (id: string, secret: string) => registry.verifySecret(id, secret),
+  };
   before(async () => {
     t = await createTestDatabase();
-    clients = createOAuthClients({ db: t.database.db, clock });
+    registry = createOAuthClients({ db: t.database.db, clock });
   });
   after(() => t.drop());
 
@@ -133,8 +146,52 @@ describe(`OAuth client registry (${testDialect})`, () => {
   it('lists in creation order and deletes', async () => {
     const { client } = await clients.create({ name: 'Doomed', redirectUris: ['https://d.example/cb'] });
     assert.ok((await clients.list()).some((c) => c.clientId === client.clientId));
-    assert.equal(await clients.delete(client.clientId), true);
-    assert.equal(await clients.delete(client.clientId), false);
-    assert.equal(await clients.show(client.clientId), null);
+    await clients.delete(client.clientId);
+    assert.equal((await refusal(clients.delete(client.clientId))).code, 'not_found');
+    assert.equal((await refusal(clients.show(client.clientId))).code, 'not_found');
+  });
+
+  it('staff only: an admin may manage clients, a user may not; each change is audited', async () => {
+    const person = async (role: 'user' | 'admin') => {
+      const id = newId();
+      const now = clock.now().toISOString();
+      await t.database.db
+        .insertInto('users')
+        .values({
+          id,
+          email: `${id}@example.com`,
+          email_verified_at: now,
+          role,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      return userPrincipal({ userId: id, sessionId: newId(), scope: 'user', authTime: now, amr: ['pwd'] });
+    };
+    const admin = await person('admin');
+    const user = await person('user');
+    const input = { name: 'Staff made', redirectUris: ['https://s.example/cb'] };
+    assert.equal((await refusal(registry.create(user, input, SYSTEM_CONTEXT))).code, 'forbidden');
+    assert.equal((await refusal(registry.list(user))).code, 'forbidden');
+    const { client } = await registry.create(admin, input, SYSTEM_CONTEXT);
+    assert.equal((await refusal(registry.delete(user, client.clientId, SYSTEM_CONTEXT))).code, 'forbidden');
+    await registry.rotateSecret(admin, client.clientId, SYSTEM_CONTEXT);
+    await registry.delete(admin, client.clientId, SYSTEM_CONTEXT);
+    const events = await t.database.db
+      .selectFrom('audit_events')
+      .select(['type', 'detail'])
+      .where('type', '=', 'oauth.client_changed')
+      .execute();
+    const mine = events
+      .map((e) => (typeof e.detail === 'string' ? JSON.parse(e.detail) : e.detail))
+      .filter((d) => d.clientId === client.clientId);
+    assert.deepEqual(
+      mine.map((d) => [d.action, d.by, d.actorId]),
+      [
+        ['created', 'user', admin.userId],
+        ['secret_rotated', 'user', admin.userId],
+        ['deleted', 'user', admin.userId],
+      ],
+    );
   });
 });

@@ -72,7 +72,7 @@ describe(`client CLI (${testDialect})`, () => {
     assert.equal(cli('delete', client.clientId).stdout.trim(), 'deleted');
     const gone = cli('show', client.clientId);
     assert.equal(gone.status, 1);
-    assert.match(gone.stderr, /no such client/);
+    assert.match(gone.stderr, /not_found: No such client/);
   });
 
   it('a public client prints no secret; a wildcard redirect URI is refused with its field', () => {

@@ -25,7 +25,8 @@ export type AuditEventType =
   | 'session.refresh_reused'
   | 'security.change_undone'
   | 'report.resolved'
-  | 'achievement.progressed';
+  | 'achievement.progressed'
+  | 'oauth.client_changed';
 
 export interface AuditEvent {
   readonly type: AuditEventType;

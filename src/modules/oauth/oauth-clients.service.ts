@@ -3,11 +3,17 @@
 // secrets. A confidential client's secret is 256 random bits shown once, at
 // creation or rotation, and stored as SHA-256 (like service keys); a public
 // client (a browser or native app) has none and relies on PKCE alone.
+
+import { policy } from '../../platform/auth/policy.ts';
+import { auditActor, type Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { constantTimeEqual, randomToken, sha256 } from '../../platform/crypto/tokens.ts';
-import type { Executor } from '../../platform/db/executor.ts';
+import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { recordAudit } from '../audit/index.ts';
+import { roleOfActive } from '../users/index.ts';
 import type { OAuthClientsTable } from './oauth-clients.table.ts';
 import { OAUTH_SCOPES } from './oauth-scopes.ts';
 import { redirectUriErrors } from './redirect-uris.ts';
@@ -21,9 +27,9 @@ export interface OAuthClient {
   readonly name: string;
   /** Confidential clients authenticate with their secret; public ones cannot keep one. */
   readonly public: boolean;
-  readonly redirectUris: readonly string[];
-  readonly postLogoutRedirectUris: readonly string[];
-  readonly scopes: readonly string[];
+  readonly redirectUris: string[];
+  readonly postLogoutRedirectUris: string[];
+  readonly scopes: string[];
   readonly firstParty: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -31,7 +37,7 @@ export interface OAuthClient {
 
 export interface NewOAuthClient {
   readonly name: string;
-  readonly redirectUris: readonly string[];
+  readonly redirectUris: string[];
   readonly postLogoutRedirectUris?: readonly string[];
   readonly public?: boolean;
   /** Defaults to `openid profile email`. */
@@ -89,9 +95,41 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
     return row;
   }
 
+  /** Staff (the admin role), the operator (CLI): `oauth-clients:manage`. */
+  const authorize = (principal: Principal) =>
+    policy.authorize(principal, 'oauth-clients:manage', roleOfActive(db));
+
+  /** Writes the change and its audit row (who, which client, what) together. */
+  const audited = <T>(
+    principal: Principal,
+    context: RequestContext,
+    action: 'created' | 'secret_rotated' | 'deleted',
+    clientId: string,
+    work: (trx: Executor) => Promise<T>,
+  ) =>
+    inTransaction(db, async (trx) => {
+      const result = await work(trx);
+      await recordAudit(
+        trx,
+        {
+          type: 'oauth.client_changed',
+          userId: null,
+          context,
+          detail: { ...auditActor(principal.actor), action, clientId },
+        },
+        clock.now(),
+      );
+      return result;
+    });
+
   return {
     /** Registers a client; a confidential one's secret is returned only here. */
-    async create(input: NewOAuthClient): Promise<{ client: OAuthClient; secret: string | null }> {
+    async create(
+      principal: Principal,
+      input: NewOAuthClient,
+      context: RequestContext,
+    ): Promise<{ client: OAuthClient; secret: string | null }> {
+      await authorize(principal);
       const { name, scopes, postLogout } = checked(input);
       const secret = input.public ? null : newSecret();
       const now = clock.now().toISOString();
@@ -106,11 +144,14 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto('oauth_clients').values(row).execute();
+      await audited(principal, context, 'created', row.id, (trx) =>
+        trx.insertInto('oauth_clients').values(row).execute(),
+      );
       return { client: toClient(row), secret };
     },
 
-    async list(): Promise<OAuthClient[]> {
+    async list(principal: Principal): Promise<OAuthClient[]> {
+      await authorize(principal);
       const rows = await db
         .selectFrom('oauth_clients')
         .selectAll()
@@ -120,20 +161,27 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
       return rows.map(toClient);
     },
 
-    /** The client, or null. */
-    async show(clientId: string): Promise<OAuthClient | null> {
-      const row = await find(clientId);
-      return row ? toClient(row) : null;
+    /** The client (404 when there is none). */
+    async show(principal: Principal, clientId: string): Promise<OAuthClient> {
+      await authorize(principal);
+      return toClient(await existing(clientId));
     },
 
     /** A new secret for a confidential client; the old one stops working at once. */
-    async rotateSecret(clientId: string): Promise<{ client: OAuthClient; secret: string }> {
+    async rotateSecret(
+      principal: Principal,
+      clientId: string,
+      context: RequestContext,
+    ): Promise<{ client: OAuthClient; secret: string }> {
+      await authorize(principal);
       const row = await existing(clientId);
       if (row.secret_hash === null)
         throw commonError('conflict', { detail: 'A public client has no secret to rotate.' });
       const secret = newSecret();
       const updated = { secret_hash: sha256(secret), updated_at: clock.now().toISOString() };
-      await db.updateTable('oauth_clients').set(updated).where('id', '=', clientId).execute();
+      await audited(principal, context, 'secret_rotated', clientId, (trx) =>
+        trx.updateTable('oauth_clients').set(updated).where('id', '=', clientId).execute(),
+      );
       return { client: toClient({ ...row, ...updated }), secret };
     },
 
@@ -144,10 +192,15 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
       return constantTimeEqual(sha256(secret), row.secret_hash);
     },
 
-    /** Removes the client; false when there was none. */
-    async delete(clientId: string): Promise<boolean> {
-      const result = await db.deleteFrom('oauth_clients').where('id', '=', clientId).executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
+    /** Removes the client (404 when there is none). */
+    async delete(principal: Principal, clientId: string, context: RequestContext): Promise<void> {
+      await authorize(principal);
+      await existing(clientId);
+      await audited(principal, context, 'deleted', clientId, async (trx) => {
+        const result = await trx.deleteFrom('oauth_clients').where('id', '=', clientId).executeTakeFirst();
+        if (Number(result.numDeletedRows) === 0)
+          throw commonError('not_found', { detail: 'No such client.' });
+      });
     },
   };
 }

@@ -39,6 +39,7 @@ export const PERMISSIONS = {
   'admin:profile:write': "Change another user's profile (staff)",
   'report:write': 'Report content or a user',
   'reports:moderate': 'Read the report queue and resolve reports (staff)',
+  'oauth-clients:manage': 'Register OAuth clients, rotate their secrets and remove them (staff)',
   'activity:read': 'My daily activity',
   'activity:write':
     'Record activity events (service keys; users for themselves where the operator allows it)',
@@ -57,6 +58,7 @@ const STAFF_ONLY: ReadonlySet<Permission> = new Set([
   'achievements:write',
   'admin:profile:write',
   'reports:moderate',
+  'oauth-clients:manage',
 ]);
 
 const USER_GRANTS: ReadonlySet<Permission> = new Set(ALL.filter((p) => !STAFF_ONLY.has(p)));
