@@ -8,9 +8,8 @@ import { CLI_PRINCIPAL } from '../platform/auth/principal.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
-import { DomainError } from '../platform/domain-error.ts';
 import { SYSTEM_CONTEXT } from '../platform/request-context.ts';
-import { UsageError } from './user-commands.ts';
+import { printedRefusal, UsageError } from './user-commands.ts';
 
 export const CLIENT_USAGE = `Usage: roster client <command> [--json]
 
@@ -113,11 +112,7 @@ export async function clientCommand(
         throw new UsageError(CLIENT_USAGE);
     }
   } catch (error) {
-    if (error instanceof DomainError) {
-      const fields = (error.errors ?? []).map((e) => `\n  ${e.path}: ${e.message}`).join('');
-      process.stderr.write(`roster: ${error.code}: ${error.detail}${fields}\n`);
-      return 1;
-    }
+    if (printedRefusal(error)) return 1;
     throw error;
   } finally {
     await database.close();

@@ -25,6 +25,14 @@ export const USER_USAGE = `Usage: roster user <command>
 
 export class UsageError extends Error {}
 
+/** Prints a refusal of the domain (its code, detail and field errors); false for any other error. */
+export function printedRefusal(error: unknown): boolean {
+  if (!(error instanceof DomainError)) return false;
+  const fields = (error.errors ?? []).map((e) => `\n  ${e.path}: ${e.message}`).join('');
+  process.stderr.write(`roster: ${error.code}: ${error.detail}${fields}\n`);
+  return true;
+}
+
 const summary = (u: User) => ({
   id: u.id,
   email: u.email,
@@ -109,10 +117,7 @@ export async function userCommand(
         throw new UsageError(USER_USAGE);
     }
   } catch (error) {
-    if (error instanceof DomainError) {
-      process.stderr.write(`roster: ${error.code}: ${error.detail}\n`);
-      return 1;
-    }
+    if (printedRefusal(error)) return 1;
     throw error;
   } finally {
     await roster.stop();
