@@ -164,6 +164,19 @@ export function createDirectoryService(deps: {
     return { query: { ...query, ...plan }, visible };
   }
 
+  /** The count that answers the query without reading its matches, if one does (see totalOf). */
+  function counterFor(query: DirectoryQuery): (() => Promise<number>) | undefined {
+    const [term, ...more] = query.terms;
+    if (term === undefined) {
+      return query.tags.length <= 1 ? () => countedTotal(db, { ...query, tag: query.tags[0] }) : undefined;
+    }
+    if (more.length === 0 && [...term].length <= GRAM_MAX && unfiltered(query))
+      return () => gramTotal(db, term);
+    if (dialect === 'sqlite' && query.terms.every(isIndexed) && tagsOnly(query))
+      return () => countTextMatches(db, query);
+    return undefined;
+  }
+
   /**
    * How many entries match. From counters where they answer the query, less
    * the users hidden from the viewer who would match: without search words,
@@ -180,16 +193,7 @@ export function createDirectoryService(deps: {
     visible: RawBuilder<boolean>[],
     owned: boolean,
   ): Promise<number> {
-    const [term, ...more] = query.terms;
-    const counter = owned
-      ? undefined
-      : query.terms.length === 0 && query.tags.length <= 1
-        ? () => countedTotal(db, { ...query, tag: query.tags[0] })
-        : term !== undefined && more.length === 0 && [...term].length <= GRAM_MAX && unfiltered(query)
-          ? () => gramTotal(db, term)
-          : dialect === 'sqlite' && query.terms.length > 0 && query.terms.every(isIndexed) && tagsOnly(query)
-            ? () => countTextMatches(db, query)
-            : undefined;
+    const counter = owned ? undefined : counterFor(query);
     if (counter) {
       const hidden = await deps.hiddenFrom(db, viewerIdOf(viewer));
       const [counted, hiddenMatches] = await Promise.all([
@@ -251,12 +255,13 @@ export function createDirectoryService(deps: {
       if (prepared === 'none') return { items: [], total: 0 };
       const { query, visible } = prepared;
       // The total first: it tells how to read the page, and whether there is one.
+      // Only PostgreSQL weighs sorting against walking (SQLite's plan is the query's start).
       const [total, entries] = await Promise.all([
         totalOf(viewer, query, visible, Boolean(input.owned)),
-        entriesHeld(db),
+        dialect === 'postgres' ? entriesHeld(db) : 0,
       ]);
       if (offset >= total) return { items: [], total };
-      const sort = total < rareBelow(offset + input.limit, entries);
+      const sort = dialect === 'postgres' && total < rareBelow(offset + input.limit, entries);
       const ids = await pageOfMatches(db, dialect, query, visible, offset, sort);
       return { items: await profiles.publicViews(ids, viewer), total };
     },
