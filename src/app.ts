@@ -31,6 +31,7 @@ import { invitesRoutes } from './modules/invites/invites.routes.ts';
 import { mediaRoutes } from './modules/media/media.routes.ts';
 import { mediaServingRoutes } from './modules/media/media-serving.routes.ts';
 import { mfaRoutes } from './modules/mfa/mfa.routes.ts';
+import { oauthRoutes } from './modules/oauth/oauth.routes.ts';
 import { oauthClientsRoutes } from './modules/oauth/oauth-clients.routes.ts';
 import { phoneRoutes } from './modules/phone/phone.routes.ts';
 import { profilesRoutes } from './modules/profiles/profiles.routes.ts';
@@ -42,6 +43,8 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createRequestTime } from './platform/request-time.ts';
+import { interactionRoutes } from './web/interaction.routes.ts';
+import { providerPages } from './web/provider-pages.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -131,6 +134,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   usersRoutes(app, { ...roster, auth });
   standingRoutes(app, { standing: roster.standing, auth });
   oauthClientsRoutes(app, { oauthClients: roster.oauthClients, auth });
+  // The OpenID provider (/oauth, discovery) and its hosted pages.
+  roster.setOAuthPages(providerPages);
+  oauthRoutes(app, { oauth: roster.oauth, auth, authenticateToken: (t) => roster.sessions.authenticate(t) });
+  interactionRoutes(app, {
+    oauth: roster.oauth,
+    credentials: roster.credentials,
+    mfa: roster.mfa,
+    browser: roster.browser,
+    secureCookies: config.env !== 'development' && config.publicUrl.startsWith('https://'),
+    sessionTtlSeconds: config.sessionAbsoluteTtlSeconds,
+  });
   profilesRoutes(app, { profiles: roster.profiles, auth });
   directoryRoutes(app, { directory: roster.directory, auth });
   socialRoutes(app, { social: roster.social, auth });

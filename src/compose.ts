@@ -14,7 +14,7 @@ import { createDirectoryService } from './modules/directory/index.ts';
 import { broughtInBy, createInvitesService } from './modules/invites/index.ts';
 import { createMediaModule, type FaceDetector } from './modules/media/index.ts';
 import { createMfaService } from './modules/mfa/index.ts';
-import { createOAuthClients } from './modules/oauth/index.ts';
+import { createOAuthModule, type OAuthPages } from './modules/oauth/index.ts';
 import { createOtpService } from './modules/otp/index.ts';
 import { createPhoneService } from './modules/phone/index.ts';
 import { createProfilesService, loadCustomFields } from './modules/profiles/index.ts';
@@ -33,6 +33,22 @@ export interface Overrides extends PlatformOverrides {
   /** Face detection for avatars (tests); the packaged model otherwise, loaded on first use. */
   readonly faceDetector?: FaceDetector;
 }
+
+/** The OpenID provider's own pages (errors, logout), given by the HTTP face that serves them. */
+const noPages: OAuthPages = {
+  error(ctx, error) {
+    ctx.type = 'text/plain';
+    ctx.body = error.error;
+  },
+  logout(ctx, form) {
+    ctx.type = 'html';
+    ctx.body = form;
+  },
+  loggedOut(ctx) {
+    ctx.type = 'text/plain';
+    ctx.body = 'Signed out.';
+  },
+};
 
 export function compose(
   config: Config,
@@ -150,11 +166,21 @@ export function compose(
     standing: config.standing,
   });
 
-  const oauthClients = createOAuthClients(p);
+  let oauthPages = noPages;
+  const oauth = createOAuthModule(p, {
+    sessionsModule,
+    ownView: (userId) => profiles.ownView(userId),
+    pages: () => oauthPages,
+  });
 
   return {
     ...accountsModule,
-    oauthClients,
+    oauth,
+    oauthClients: oauth.clients,
+    /** The HTTP face's pages for the provider's errors and logout; before the first request. */
+    setOAuthPages(pages: OAuthPages): void {
+      oauthPages = pages;
+    },
     ...sessionsModule,
     avatars: mediaModule.avatars,
     uploads: mediaModule.uploads,
@@ -182,9 +208,11 @@ export function compose(
       p.startWorker();
       accountsModule.start();
       mediaModule.start();
+      oauth.start();
     },
     async stop(): Promise<void> {
       accountsModule.stop();
+      oauth.stop();
       mediaModule.stopSweep();
       await sessionsModule.stop();
       await p.stop();

@@ -52,7 +52,9 @@ export type DerivedKey =
   | 'invite-code'
   | 'recovery-code'
   | 'media-url'
-  | 'media-upload';
+  | 'media-upload'
+  | 'session-cookie'
+  | 'oidc-cookie';
 
 export function createPlatform(
   config: Config,
@@ -86,7 +88,10 @@ export function createPlatform(
       return createMailer(config, clock);
     });
   const smsSender = overrides.smsSender ?? lazy(() => createSmsSender(config, clock));
-  const key = (purpose: DerivedKey) => hmacSha256(config.secrets[0]!, `roster/${purpose}-key`);
+  const keyFrom = (secret: string, purpose: DerivedKey) => hmacSha256(secret, `roster/${purpose}-key`);
+  const key = (purpose: DerivedKey) => keyFrom(config.secrets[0]!, purpose);
+  /** The purpose's key from every ROSTER_SECRET, newest first: the first signs, all verify. */
+  const keys = (purpose: DerivedKey) => config.secrets.map((secret) => keyFrom(secret, purpose));
   // An override belongs to its caller, who closes it.
   let blobStoreMade = false;
   const blobStore =
@@ -126,6 +131,7 @@ export function createPlatform(
     encrypter: createEncrypter(config.secrets),
     hooks: createHooks(),
     key,
+    keys,
 
     /** A module's outbox channel (a job that mails when it runs); before start(). */
     handleJobs(channel: OutboxChannel, sender: OutboxSender): void {

@@ -1,4 +1,12 @@
 // The OAuth module's entry: what other modules and faces may use of it.
+
+export { type Claims, claimsFor } from './claims.ts';
+export {
+  createOAuthModule,
+  type InteractionView,
+  type OAuthModule,
+  type OAuthPages,
+} from './oauth.module.ts';
 export {
   CLIENT_ID_PREFIX,
   CLIENT_SECRET_PREFIX,
@@ -8,4 +16,5 @@ export {
   type OAuthClients,
 } from './oauth-clients.service.ts';
 export { API_SCOPES, OAUTH_SCOPES, OIDC_SCOPES } from './oauth-scopes.ts';
+export { interactionPath, OAUTH_ROUTES } from './provider.ts';
 export { MAX_REDIRECT_URIS, redirectUriProblem } from './redirect-uris.ts';

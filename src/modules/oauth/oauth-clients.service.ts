@@ -185,6 +185,12 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
       return { client: toClient({ ...row, ...updated }), secret };
     },
 
+    /** The client as the provider reads it (with its secret's hash), or null; no permission: internal. */
+    async lookup(clientId: string): Promise<(OAuthClient & { secretHash: string | null }) | null> {
+      const row = await find(clientId);
+      return row ? { ...toClient(row), secretHash: row.secret_hash } : null;
+    },
+
     /** Whether `secret` is the confidential client's current secret (constant time). */
     async verifySecret(clientId: string, secret: string): Promise<boolean> {
       const row = await find(clientId);

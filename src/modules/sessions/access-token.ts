@@ -1,6 +1,9 @@
 // Access tokens: EdDSA-signed JWTs (RFC 9068 `at+jwt`), 15 minutes, naming
-// the user (`sub`), the session (`sid`) and the scope. Only EdDSA with a known
-// kid verifies: `alg: none`, HMAC confusion and foreign keys are refused.
+// the user (`sub`), the session (`sid`) and the scope. The OpenID provider
+// signs its access tokens for this API with the same keys and claims, adding
+// `client_id` (and naming no session for a client acting for itself). Only
+// EdDSA with a known kid verifies: `alg: none`, HMAC confusion, the RSA keys
+// of ID tokens and foreign keys are refused.
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
@@ -17,10 +20,14 @@ const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface AccessClaims {
   readonly sub: string;
-  readonly sid: string;
+  /** The session, or the grant, the token belongs to; absent for a client's own token (client credentials). */
+  readonly sid?: string;
   readonly scope: string;
   readonly exp: number;
   readonly iat: number;
+  /** The OAuth client the token was issued to; absent for a first-party session. */
+  readonly clientId?: string;
+  readonly jti?: string;
 }
 
 export function createAccessTokens(deps: { keys: KeyStore; clock: Clock; issuer: string }) {
@@ -68,9 +75,21 @@ export function createAccessTokens(deps: { keys: KeyStore; clock: Clock; issuer:
           },
           { algorithms: [TOKEN_ALG], issuer, audience: issuer, typ: 'at+jwt', currentDate: clock.now() },
         );
-        const { sub, sid, scope, exp, iat } = payload as Record<string, unknown>;
-        if (typeof sub !== 'string' || typeof sid !== 'string' || typeof scope !== 'string') return null;
-        const claims = { sub, sid, scope, exp: Number(exp), iat: Number(iat) };
+        const { sub, sid, scope, exp, iat, client_id: clientId, jti } = payload as Record<string, unknown>;
+        if (typeof sub !== 'string' || typeof scope !== 'string') return null;
+        if (sid !== undefined && typeof sid !== 'string') return null;
+        if (clientId !== undefined && typeof clientId !== 'string') return null;
+        // Only a client's own token may name no session.
+        if (sid === undefined && clientId === undefined) return null;
+        const claims: AccessClaims = {
+          sub,
+          scope,
+          exp: Number(exp),
+          iat: Number(iat),
+          ...(sid !== undefined ? { sid } : {}),
+          ...(clientId !== undefined ? { clientId } : {}),
+          ...(typeof jti === 'string' ? { jti } : {}),
+        };
         remember(token, claims);
         return claims;
       } catch {

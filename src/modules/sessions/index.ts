@@ -10,7 +10,7 @@ export {
 export type { LoginOutcome, PostLoginHook, SecondFactorChallenge, SignedIn } from './login-flow.ts';
 export { createPresence, PRESENCE_FLUSH_MS, type Presence, type PresenceTracker } from './presence.ts';
 export { createSessionState } from './session-state.ts';
-export { createSessionsModule } from './sessions.module.ts';
+export { type BrowserSession, createSessionsModule } from './sessions.module.ts';
 export {
   createSessionsService,
   isFreshSignIn,

@@ -8,8 +8,8 @@ import type { Principal } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { sha256 } from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
-import type { AccessTokens } from './access-token.ts';
-import type { SessionState } from './session-state.ts';
+import type { AccessClaims, AccessTokens } from './access-token.ts';
+import type { LiveSession, SessionState } from './session-state.ts';
 import { findRefreshToken, findSession, type Session } from './sessions.repository.ts';
 
 export type IntrospectionResult =
@@ -29,6 +29,18 @@ export interface IntrospectionDeps {
   readonly clock: Clock;
   readonly tokens: AccessTokens;
   readonly state: SessionState;
+}
+
+/**
+ * The live session a verified access token belongs to, or null: the session
+ * must be live, be the token's user's, and name the same client as the token
+ * (a grant's tokens name its client; a first-party session's name none).
+ */
+export async function sessionOfToken(state: SessionState, claims: AccessClaims): Promise<LiveSession | null> {
+  if (claims.sid === undefined) return null;
+  const live = await state.lookup(claims.sid);
+  if (!live || live.userId !== claims.sub || live.clientId !== (claims.clientId ?? null)) return null;
+  return live;
 }
 
 /** A session is live until it is revoked, reaches its absolute expiry, or stays idle too long. */
@@ -62,12 +74,12 @@ export async function inspectToken(
   if (token.split('.').length === 3) {
     const claims = await deps.tokens.verify(token);
     if (!claims) return inactive;
-    const live = await deps.state.lookup(claims.sid);
+    const live = await sessionOfToken(deps.state, claims);
     if (!live || (owner !== undefined && claims.sub !== owner)) return inactive;
     return {
       active: true,
       sub: claims.sub,
-      sid: claims.sid,
+      sid: claims.sid!,
       scope: claims.scope,
       exp: claims.exp,
       iat: claims.iat,

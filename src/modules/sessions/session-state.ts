@@ -22,6 +22,8 @@ export interface LiveSession {
   readonly authTime: string;
   /** How the user signed in (RFC 8176: pwd, sms, otp, mfa, ...). */
   readonly amr: readonly string[];
+  /** The OAuth client whose grant this session is; null for a first-party session. */
+  readonly clientId: string | null;
 }
 
 interface Entry {
@@ -59,7 +61,13 @@ export function createSessionState(deps: { db: Executor; clock: Clock; events: E
       const now = deps.clock.now().toISOString();
       const live =
         session && session.revokedAt === null && session.expiresAt > now && session.idleExpiresAt > now
-          ? { userId: session.userId, scope: session.scope, authTime: session.createdAt, amr: session.amr }
+          ? {
+              userId: session.userId,
+              scope: session.scope,
+              authTime: session.createdAt,
+              amr: session.amr,
+              clientId: session.clientId,
+            }
           : null;
       if (epoch !== started) return live;
       if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);

@@ -5,10 +5,19 @@
 import type { Platform } from '../../platform/platform.ts';
 import { ACCESS_TOKEN_TTL_SECONDS, createAccessTokens } from './access-token.ts';
 import { createApiKeys } from './api-keys.ts';
+import { BROWSER_COOKIE, createBrowserCookie } from './browser-cookie.ts';
 import { createPresence } from './presence.ts';
 import { createSessionState } from './session-state.ts';
 import { createSessionsService } from './sessions.service.ts';
 import { createKeyStore, SigningKeyError } from './signing-keys.ts';
+
+export interface BrowserSession {
+  readonly sessionId: string;
+  readonly userId: string;
+  /** When the sign-in happened (ISO). */
+  readonly authTime: string;
+  readonly amr: readonly string[];
+}
 
 export function createSessionsModule(p: Platform) {
   const { db, clock, config, logger } = p;
@@ -37,11 +46,25 @@ export function createSessionsModule(p: Platform) {
       absoluteTtlSeconds: config.sessionAbsoluteTtlSeconds,
     },
   });
+  const cookie = createBrowserCookie(p.keys('session-cookie'));
+  /** The hosted pages' session: a first-party session named by a signed cookie. */
+  const browser = {
+    cookieName: BROWSER_COOKIE,
+    valueFor: cookie.valueFor,
+    /** The live first-party session the cookie names, or null. */
+    async signedIn(value: string | undefined): Promise<BrowserSession | null> {
+      const sessionId = cookie.sessionOf(value);
+      const live = sessionId ? await state.lookup(sessionId) : null;
+      if (!sessionId || !live || live.clientId !== null) return null;
+      return { sessionId, userId: live.userId, authTime: live.authTime, amr: live.amr };
+    },
+  };
   p.hooks.on('accountErased', (trx, e) => sessions.forgetUser(trx, e.userId));
   p.hooks.on('accountErased', (trx, e) => presence.forget(trx, e.userId));
 
   return {
     sessions,
+    browser,
     presence,
     keys,
     apiKeys: createApiKeys({ db, clock }),

@@ -14,6 +14,8 @@ export interface Session {
   ip: string | null;
   amr: string[];
   scope: string;
+  /** The OAuth client whose grant this session is; null for a first-party session. */
+  clientId: string | null;
 }
 
 /** The columns COLUMNS selects (revoke_reason is written, never read back). */
@@ -31,6 +33,7 @@ const toSession = (r: Row): Session => ({
   ip: r.ip,
   amr: JSON.parse(r.amr) as string[],
   scope: r.scope,
+  clientId: r.client_id,
 });
 
 const COLUMNS = [
@@ -45,6 +48,7 @@ const COLUMNS = [
   'ip',
   'amr',
   'scope',
+  'client_id',
 ] as const;
 
 export async function insertSession(db: Executor, s: Omit<Session, 'revokedAt'>): Promise<void> {
@@ -63,6 +67,7 @@ export async function insertSession(db: Executor, s: Omit<Session, 'revokedAt'>)
       ip: s.ip,
       amr: JSON.stringify(s.amr),
       scope: s.scope,
+      client_id: s.clientId,
     })
     .execute();
 }
@@ -72,7 +77,7 @@ export async function findSession(db: Executor, id: string): Promise<Session | n
   return row ? toSession(row) : null;
 }
 
-/** A user's live sessions, newest first, keyset-paginated by id. */
+/** A user's live first-party sessions, newest first, keyset-paginated by id (grants are listed apart). */
 export async function listActiveSessions(
   db: Executor,
   userId: string,
@@ -83,6 +88,7 @@ export async function listActiveSessions(
     .selectFrom('sessions')
     .select(COLUMNS)
     .where('user_id', '=', userId)
+    .where('client_id', 'is', null)
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', now)
     .where('idle_expires_at', '>', now)
@@ -106,10 +112,28 @@ export async function touchSession(
     .execute();
 }
 
-/** Revokes sessions of a user (all, all but one, or one); returns the ids revoked. */
+/** A user's live grants (sessions of OAuth clients), newest first. */
+export async function listActiveGrants(db: Executor, userId: string, now: string): Promise<Session[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(COLUMNS)
+    .where('user_id', '=', userId)
+    .where('client_id', 'is not', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toSession);
+}
+
+export async function setSessionScope(db: Executor, id: string, scope: string): Promise<void> {
+  await db.updateTable('sessions').set({ scope }).where('id', '=', id).execute();
+}
+
+/** Revokes sessions of a user (all, all but one, one, or one client's grants); returns the ids revoked. */
 export async function revokeSessions(
   db: Executor,
-  filter: { userId: string; sessionId?: string; exceptSessionId?: string },
+  filter: { userId: string; sessionId?: string; exceptSessionId?: string; clientId?: string },
   now: string,
   reason: string,
 ): Promise<string[]> {
@@ -120,6 +144,7 @@ export async function revokeSessions(
     .where('revoked_at', 'is', null);
   if (filter.sessionId) query = query.where('id', '=', filter.sessionId);
   if (filter.exceptSessionId) query = query.where('id', '!=', filter.exceptSessionId);
+  if (filter.clientId) query = query.where('client_id', '=', filter.clientId);
   const rows = await query.returning('id').execute();
   return rows.map((r) => r.id);
 }

@@ -14,9 +14,15 @@ import { newId } from '../../platform/ids.ts';
 import { type Page, type PageRequest, pageFrom } from '../../platform/page.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { AccessTokens } from './access-token.ts';
+import type { AccessClaims, AccessTokens } from './access-token.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from './access-token.ts';
-import { type IntrospectionResult, inspectToken, isLive, tokenOwnerFor } from './introspection.ts';
+import {
+  type IntrospectionResult,
+  inspectToken,
+  isLive,
+  sessionOfToken,
+  tokenOwnerFor,
+} from './introspection.ts';
 import type { PresenceTracker } from './presence.ts';
 import type { SessionState } from './session-state.ts';
 import { sessionError } from './sessions.errors.ts';
@@ -26,9 +32,11 @@ import {
   findSession,
   insertRefreshToken,
   insertSession,
+  listActiveGrants,
   listActiveSessions,
   revokeSessions,
   type Session,
+  setSessionScope,
   touchSession,
   useRefreshToken,
 } from './sessions.repository.ts';
@@ -104,7 +112,7 @@ export function createSessionsService(deps: SessionsDeps) {
 
   /** Revokes and, once committed, tells every node; returns the ids revoked. */
   async function revokeAndAnnounce(
-    filter: { userId: string; sessionId?: string; exceptSessionId?: string },
+    filter: { userId: string; sessionId?: string; exceptSessionId?: string; clientId?: string },
     reason: string,
     context: RequestContext,
   ): Promise<string[]> {
@@ -148,6 +156,7 @@ export function createSessionsService(deps: SessionsDeps) {
         ip: input.context.ip,
         amr: input.amr,
         scope: input.scope ?? USER_SCOPE,
+        clientId: null,
       };
       await insertSession(trx, session);
       await deps.presence?.signedIn(trx, input.userId, now);
@@ -155,6 +164,83 @@ export function createSessionsService(deps: SessionsDeps) {
       await insertRefreshToken(trx, sha256(refreshToken), session.id, iso(now));
       return issueAccess(session, refreshToken);
     },
+
+    /**
+     * Opens the session an OAuth client's grant is, inside the caller's
+     * transaction, and returns its id (the grant's id). Its tokens are the
+     * provider's: it has no refresh token of its own, and no idle expiry
+     * beyond its end. `authTime` is the user's sign-in, so a grant is never
+     * fresher than the sign-in it was made in.
+     */
+    async openGrant(
+      trx: Executor,
+      input: {
+        userId: string;
+        clientId: string;
+        scope: string;
+        amr: readonly string[];
+        authTime: string;
+        expiresAt: string;
+        context: RequestContext;
+      },
+    ): Promise<string> {
+      const id = newId();
+      await insertSession(trx, {
+        id,
+        userId: input.userId,
+        createdAt: input.authTime,
+        lastSeenAt: iso(clock.now()),
+        idleExpiresAt: input.expiresAt,
+        expiresAt: input.expiresAt,
+        userAgent: input.context.userAgent,
+        ip: input.context.ip,
+        amr: [...input.amr],
+        scope: input.scope,
+        clientId: input.clientId,
+      });
+      return id;
+    },
+
+    /** A grant's scope after the user consented to more. */
+    setGrantScope: (trx: Executor, grantId: string, scope: string) => setSessionScope(trx, grantId, scope),
+
+    /** The user's live grants (their authorised apps), newest first. */
+    listGrants: (userId: string) => listActiveGrants(db, userId, iso(clock.now())),
+
+    /**
+     * Ends grants of a user: one (`grantId`), or every grant of a client
+     * (`clientId`). Every node hears of it once committed; returns the ids.
+     */
+    revokeGrants(
+      filter: { userId: string; grantId?: string; clientId?: string },
+      reason: string,
+      context: RequestContext,
+    ): Promise<string[]> {
+      return revokeAndAnnounce(
+        {
+          userId: filter.userId,
+          ...(filter.grantId ? { sessionId: filter.grantId } : {}),
+          ...(filter.clientId ? { clientId: filter.clientId } : {}),
+        },
+        reason,
+        context,
+      );
+    },
+
+    /** Signs a browser out (the provider's logout): ends its first-party session on every node. */
+    async endBrowserSession(userId: string, sessionId: string, context: RequestContext): Promise<void> {
+      await revokeAndAnnounce({ userId, sessionId }, 'logout', context);
+    },
+
+    /** Ends the session a grant stands for (the provider destroyed the grant). */
+    async endGrant(grantId: string, context: RequestContext): Promise<void> {
+      const session = await findSession(db, grantId);
+      if (session?.clientId)
+        await revokeAndAnnounce({ userId: session.userId, sessionId: grantId }, 'grant_revoked', context);
+    },
+
+    /** Whether the grant's session is live: false once it ended in any way. */
+    grantIsLive: async (grantId: string): Promise<boolean> => (await state.lookup(grantId)) !== null,
 
     /** Rotates a refresh token. One token succeeds once; a used one revokes its session. */
     async refresh(
@@ -213,20 +299,31 @@ export function createSessionsService(deps: SessionsDeps) {
       return { userId: session.userId, tokens: await issueAccess(session, next) };
     },
 
+    /**
+     * A valid access token's claims, and its live session when it names one
+     * (a client's own token names none); null for anything else.
+     */
+    async inspectAccessToken(accessToken: string): Promise<{ claims: AccessClaims } | null> {
+      const claims = await tokens.verify(accessToken);
+      if (!claims) return null;
+      if (claims.sid !== undefined && !(await sessionOfToken(state, claims))) return null;
+      return { claims };
+    },
+
     /** The principal behind a valid access token of a live session. */
     async authenticate(accessToken: string): Promise<UserPrincipal> {
       const claims = await tokens.verify(accessToken);
       if (!claims) throw sessionError('invalid_token');
-      const live = await state.lookup(claims.sid);
-      if (!live || live.userId !== claims.sub)
-        throw sessionError('invalid_token', { internal: 'session ended' });
+      const live = await sessionOfToken(state, claims);
+      if (!live) throw sessionError('invalid_token', { internal: 'session ended' });
       deps.presence?.seen(claims.sub);
       return userPrincipal({
         userId: claims.sub,
-        sessionId: claims.sid,
+        sessionId: claims.sid!,
         scope: claims.scope,
         authTime: live.authTime,
         amr: live.amr,
+        ...(claims.clientId ? { clientId: claims.clientId } : {}),
       });
     },
 

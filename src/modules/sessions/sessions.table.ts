@@ -12,6 +12,8 @@ export interface SessionsTable {
   /** JSON list of authentication methods (RFC 8176 values: pwd, otp, sms, mfa). */
   amr: string;
   scope: string;
+  /** The OAuth client acting for the user (the session is its grant); null for a first-party session. */
+  client_id: string | null;
 }
 
 export interface RefreshTokensTable {

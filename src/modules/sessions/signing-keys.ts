@@ -1,7 +1,10 @@
-// Ed25519 keys that sign access tokens. Generated at first start, stored with
-// the private half encrypted under ROSTER_SECRET, published at
-// /.well-known/jwks.json. Rotation: a new key signs from then on; a retired
-// key still verifies until every token it can have signed has expired.
+// The keys that sign tokens: Ed25519 (EdDSA) for access tokens, generated at
+// first start, and RSA (RS256) for the OpenID provider's ID tokens, which
+// relying parties expect, generated when the provider first needs one. Stored
+// with the private half encrypted under ROSTER_SECRET, published at
+// /.well-known/jwks.json and the provider's JWKS. Rotation: a new key of each
+// algorithm signs from then on; a retired key still verifies until every
+// token it can have signed has expired.
 //
 // Signing happens inside the sign-in's transaction, so the keys live in
 // memory: start() loads them, and a periodic task (off the request path,
@@ -16,6 +19,10 @@ import { newId } from '../../platform/ids.ts';
 import { sessionError } from './sessions.errors.ts';
 
 export const TOKEN_ALG = 'EdDSA';
+/** ID tokens' algorithm: what relying parties support without configuration. */
+export const ID_TOKEN_ALG = 'RS256';
+type Alg = typeof TOKEN_ALG | typeof ID_TOKEN_ALG;
+const RSA_BITS = 2048;
 /** How often a node re-reads the keys, to learn of rotations made elsewhere. */
 export const KEY_RELOAD_MS = 5 * 60_000;
 /** How often the reload task looks; it reloads when KEY_RELOAD_MS has passed or nothing is loaded. */
@@ -27,9 +34,12 @@ type KeyLike = Awaited<ReturnType<typeof importJWK>>;
 
 interface LoadedKey {
   kid: string;
+  alg: Alg;
   publicJwk: JWK;
   publicKey: KeyLike;
   privateKey: KeyLike | null; // null for retired keys
+  /** The private JWK (retired keys too): the provider publishes and verifies with what it holds. */
+  privateJwk: JWK;
   /** When it was retired (ms), or null while it signs. */
   retiredAt: number | null;
 }
@@ -52,6 +62,12 @@ export interface KeyStore {
   verificationKey(kid: string): Promise<KeyLike | undefined>;
   /** Public keys of every key that may still verify a token. */
   jwks(): { keys: JWK[] };
+  /**
+   * Private JWKs of every key that may still verify, signing keys first, for
+   * the OpenID provider; makes the RSA key on first call. `version` changes
+   * whenever the set does (a rotation, a retired key's end).
+   */
+  providerKeys(): Promise<{ keys: JWK[]; version: string }>;
   /** Generates a new signing key; the previous ones retire. */
   rotate(): Promise<string>;
   /** Re-reads the keys now. */
@@ -95,16 +111,21 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
     }
   }
 
-  async function insertNewKey(ex: Executor): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair(TOKEN_ALG, { crv: 'Ed25519', extractable: true });
+  async function insertNewKey(ex: Executor, alg: Alg = TOKEN_ALG): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(
+      alg,
+      alg === TOKEN_ALG
+        ? { crv: 'Ed25519', extractable: true }
+        : { modulusLength: RSA_BITS, extractable: true },
+    );
     const kid = newId();
-    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: TOKEN_ALG, use: 'sig' };
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
     const privateJwk = await exportJWK(privateKey);
     await ex
       .insertInto('signing_keys')
       .values({
         kid,
-        alg: TOKEN_ALG,
+        alg,
         public_jwk: JSON.stringify(publicJwk),
         private_key: encrypter.encrypt(JSON.stringify(privateJwk), context(kid)),
         created_at: clock.now().toISOString(),
@@ -118,7 +139,7 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
 
   async function load(): Promise<void> {
     let rows = await readRows();
-    if (!rows.some((r) => r.retired_at === null)) {
+    if (!rows.some((r) => r.retired_at === null && r.alg === TOKEN_ALG)) {
       await insertNewKey(db);
       rows = await readRows();
     }
@@ -126,15 +147,16 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
     const usable = rows.filter((r) => r.retired_at === null || new Date(r.retired_at).getTime() > oldest);
     keys = await Promise.all(
       usable.map(async (r) => {
+        const alg = r.alg as Alg;
         const publicJwk = JSON.parse(r.public_jwk) as JWK;
+        const privateJwk = JSON.parse(decryptKey(r.private_key, r.kid)) as JWK;
         return {
           kid: r.kid,
+          alg,
           publicJwk,
-          publicKey: await importJWK(publicJwk, TOKEN_ALG),
-          privateKey:
-            r.retired_at === null
-              ? await importJWK(JSON.parse(decryptKey(r.private_key, r.kid)) as JWK, TOKEN_ALG)
-              : null,
+          publicKey: await importJWK(publicJwk, alg),
+          privateKey: r.retired_at === null ? await importJWK(privateJwk, alg) : null,
+          privateJwk: { ...privateJwk, kid: r.kid, alg, use: 'sig' },
           retiredAt: r.retired_at === null ? null : new Date(r.retired_at).getTime(),
         };
       }),
@@ -150,7 +172,7 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
   }
 
   function active(): LoadedKey {
-    const key = keys.find((k) => k.privateKey !== null);
+    const key = keys.find((k) => k.privateKey !== null && k.alg === TOKEN_ALG);
     // Only before the first load succeeded (the database was down at start);
     // the periodic task keeps trying every few seconds.
     if (!key) throw sessionError('signing_unavailable');
@@ -188,14 +210,37 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
       if (keys.length === 0) throw sessionError('signing_unavailable');
       return { keys: keys.filter(verifies).map((k) => k.publicJwk) };
     },
+    async providerKeys() {
+      if (!keys.some((k) => k.alg === ID_TOKEN_ALG && k.privateKey !== null)) {
+        await inTransaction(db, async (trx) => {
+          // Another node (or a concurrent call) may have made it meanwhile.
+          const made = await trx
+            .selectFrom('signing_keys')
+            .select('kid')
+            .where('alg', '=', ID_TOKEN_ALG)
+            .where('retired_at', 'is', null)
+            .executeTakeFirst();
+          if (!made) await insertNewKey(trx, ID_TOKEN_ALG);
+        });
+        await reload();
+      }
+      const usable = keys.filter(verifies);
+      const ordered = [
+        ...usable.filter((k) => k.privateKey !== null),
+        ...usable.filter((k) => !k.privateKey),
+      ];
+      return { keys: ordered.map((k) => k.privateJwk), version: ordered.map((k) => k.kid).join(',') };
+    },
     async rotate() {
       const now = clock.now().toISOString();
       const kid = await inTransaction(db, async (trx) => {
-        await trx
+        const retiring = await trx
           .updateTable('signing_keys')
           .set({ retired_at: now })
           .where('retired_at', 'is', null)
+          .returning('alg')
           .execute();
+        if (retiring.some((r) => r.alg === ID_TOKEN_ALG)) await insertNewKey(trx, ID_TOKEN_ALG);
         return insertNewKey(trx);
       });
       await reload();

@@ -26,6 +26,7 @@ import { directoryGrams } from './0024-directory-grams.ts';
 import { searchTagKeys } from './0025-search-tag-keys.ts';
 import { exactTextIndex } from './0026-exact-text-index.ts';
 import { oauthClients } from './0027-oauth-clients.ts';
+import { oauthStore } from './0028-oauth-store.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -56,4 +57,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0025-search-tag-keys', searchTagKeys],
   ['0026-exact-text-index', exactTextIndex],
   ['0027-oauth-clients', oauthClients],
+  ['0028-oauth-store', oauthStore],
 ];
