@@ -217,7 +217,11 @@ describe('OpenID provider security cases', () => {
     });
     assert.match(page.body, /value="allow"/);
     const consent = formOf(page, '/consent');
-    for (const forged of [{ decision: 'allow' }, { _csrf: 'forged', decision: 'allow' }]) {
+    const forgeries: Record<string, string>[] = [
+      { decision: 'allow' },
+      { _csrf: 'forged', decision: 'allow' },
+    ];
+    for (const forged of forgeries) {
       const res = await browser.go(consent.action, { form: forged });
       // No token: the form is malformed (400); a wrong one: 403. Either way a page, no redirect.
       assert.equal(res.status, '_csrf' in forged ? 403 : 400, JSON.stringify(forged));
