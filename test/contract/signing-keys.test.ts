@@ -77,4 +77,40 @@ describe(`signing keys (${testDialect})`, () => {
       [oldKid, newKid].sort(),
     );
   });
+
+  it('the provider gets an RSA key beside Ed25519, made once, rotated with the rest', async () => {
+    const keys = await store();
+    const first = await keys.providerKeys();
+    const rsa = first.keys.filter((k) => k.kty === 'RSA');
+    assert.equal(rsa.length, 1);
+    assert.equal(rsa[0]!.alg, 'RS256');
+    assert.ok(rsa[0]!.d, 'the provider holds private keys');
+    assert.ok(first.keys.some((k) => k.crv === 'Ed25519' && k.d));
+    assert.ok(
+      keys.jwks().keys.some((k) => k.kty === 'RSA' && !('d' in k)),
+      'published without its private part',
+    );
+    assert.equal((await (await store()).providerKeys()).version, first.version, 'another node reuses it');
+    // Access tokens stay Ed25519: an RSA kid never verifies one.
+    const tokens = createAccessTokens({ keys, clock, issuer: 'http://roster.test' });
+    const signed = await tokens.sign({ sub: 'u1', sid: 's1', scope: 'user' });
+    assert.notEqual(decodeProtectedHeader(signed.token).kid, rsa[0]!.kid);
+
+    await keys.rotate();
+    const rotated = await keys.providerKeys();
+    assert.notEqual(rotated.version, first.version);
+    const active = rotated.keys
+      .slice(0, 2)
+      .map((k) => k.alg)
+      .sort();
+    assert.deepEqual(active, ['EdDSA', 'RS256'], 'the new keys sign first');
+    assert.ok(
+      rotated.keys.some((k) => k.kid === rsa[0]!.kid),
+      'the retired RSA key still verifies',
+    );
+    clock.advance(TOKEN_LIFETIME_MS + 6 * 60_000);
+    await keys.reload();
+    const later = await keys.providerKeys();
+    assert.ok(!later.keys.some((k) => k.kid === rsa[0]!.kid), 'and then no more');
+  });
 });
