@@ -142,4 +142,25 @@ describe('OpenID provider with a real relying party', () => {
     const next = await browser.go((await authorization(config, client)).url.href);
     assert.match(next.body, /name="password"/);
   });
+
+  it('client credentials: a confidential client gets a JWT of its own API scopes', async () => {
+    const service = await registerClient(p, {
+      name: 'Back office',
+      redirectUris: ['https://office.example/cb'],
+      scopes: ['admin:profile:write'],
+    });
+    const config = await discover(p, service);
+    const tokens = await oidc.clientCredentialsGrant(config, { scope: 'admin:profile:write' });
+    assert.equal(tokens.access_token.split('.').length, 3);
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
+    assert.equal(claims.client_id, service.clientId);
+    assert.equal(claims.scope, 'admin:profile:write');
+    assert.equal(claims.aud, p.issuer);
+    const info = await oidc.tokenIntrospection(config, tokens.access_token);
+    assert.equal(info.active, true);
+    assert.equal(info.client_id, service.clientId);
+    // It names no user: the native API's user routes refuse it.
+    assert.equal((await request(p.t, 'GET', '/v1/me', { token: tokens.access_token })).statusCode, 401);
+    await assert.rejects(oidc.clientCredentialsGrant(config, { scope: 'delegated:profile:write' }));
+  });
 });
