@@ -115,13 +115,9 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
 
     /** The sign-in is done: the browser holds the session, the provider's session follows it. */
     async function signedIn(request: FastifyRequest, reply: FastifyReply, outcome: SignedIn) {
-      const session: BrowserSession = {
-        sessionId: outcome.tokens.sessionId,
-        userId: outcome.user.id,
-        authTime: new Date().toISOString(),
-        amr: [],
-      };
-      const live = (await browser.signedIn(browser.valueFor(session.sessionId))) ?? session;
+      // The session just opened, as the browser's cookie will name it (its sign-in time and methods).
+      const live = await browser.signedIn(browser.valueFor(outcome.tokens.sessionId));
+      if (!live) throw new Error('the session just opened is not live');
       reply.setCookie(browser.cookieName, browser.valueFor(live.sessionId), {
         path: '/',
         httpOnly: true,
