@@ -43,6 +43,7 @@ import { type Clock, systemClock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { loggerOptions } from './platform/logger.ts';
 import { createRequestTime } from './platform/request-time.ts';
+import { accountPagesRoutes } from './web/account-pages.routes.ts';
 import { interactionRoutes } from './web/interaction.routes.ts';
 import { providerPages } from './web/provider-pages.ts';
 
@@ -137,14 +138,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The OpenID provider (/oauth, discovery) and its hosted pages.
   roster.setOAuthPages(providerPages);
   oauthRoutes(app, { oauth: roster.oauth, auth, authenticateToken: (t) => roster.sessions.authenticate(t) });
+  const secureCookies = config.env !== 'development' && config.publicUrl.startsWith('https://');
   interactionRoutes(app, {
     oauth: roster.oauth,
     credentials: roster.credentials,
     mfa: roster.mfa,
+    phone: roster.phone,
     browser: roster.browser,
-    secureCookies: config.env !== 'development' && config.publicUrl.startsWith('https://'),
+    secureCookies,
     sessionTtlSeconds: config.sessionAbsoluteTtlSeconds,
   });
+  accountPagesRoutes(app, { accounts: roster.accounts, credentials: roster.credentials, secureCookies });
   profilesRoutes(app, { profiles: roster.profiles, auth });
   directoryRoutes(app, { directory: roster.directory, auth });
   socialRoutes(app, { social: roster.social, auth });

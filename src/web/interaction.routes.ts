@@ -8,8 +8,6 @@
 //
 // Every form carries a CSRF token (double submit: a cookie and a hidden
 // field); a wrong password reads the same whether the account exists or not.
-import csrf from '@fastify/csrf-protection';
-import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -19,15 +17,17 @@ import type { CredentialsService } from '../modules/credentials/index.ts';
 import { deviceTokenOf, rememberDevice } from '../modules/credentials/index.ts';
 import type { createMfaService } from '../modules/mfa/index.ts';
 import type { InteractionView, OAuthModule } from '../modules/oauth/index.ts';
+import type { PhoneService } from '../modules/phone/index.ts';
 import type { BrowserSession, SignedIn } from '../modules/sessions/index.ts';
 import { DomainError } from '../platform/domain-error.ts';
-import { renderPage } from './pages.ts';
+import { formScope, messagePage as message, refusal, sendPage as send } from './page-reply.ts';
 import { en } from './strings.ts';
 
 export interface InteractionRoutesDeps {
   readonly oauth: OAuthModule;
   readonly credentials: Pick<CredentialsService, 'login'>;
   readonly mfa: Pick<ReturnType<typeof createMfaService>, 'completeChallenge' | 'sendLoginCode'>;
+  readonly phone: Pick<PhoneService, 'requestLoginCode' | 'verifyLogin'>;
   readonly browser: {
     readonly cookieName: string;
     valueFor(sessionId: string): string;
@@ -41,60 +41,16 @@ const BASE = '/oauth/interaction';
 const Uid = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 const Csrf = Type.String({ minLength: 1, maxLength: 200 });
 
-function send(
-  reply: FastifyReply,
-  status: number,
-  view: string,
-  title: string,
-  data: Record<string, unknown>,
-) {
-  const page = renderPage(view, title, data);
-  return reply
-    .code(status)
-    .header('content-security-policy', page.csp)
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(page.html);
-}
-
-const message = (reply: FastifyReply, status: number, heading: string, text: string) =>
-  send(reply, status, 'message', heading, { heading, message: text });
-
-/** The words a refused sign-in shows: the same for an unknown account and a wrong password. */
-function signInError(error: unknown): { status: number; text: string } {
-  if (!(error instanceof DomainError)) throw error;
-  switch (error.kind) {
-    case 'rate_limited':
-      return { status: 429, text: en.tooMany(Math.max(1, Math.ceil((error.retryAfter ?? 60) / 60))) };
-    case 'forbidden':
-      return { status: 403, text: en.disabled };
-    case 'unavailable':
-      return { status: 503, text: en.busy };
-    default:
-      return { status: 401, text: en.wrongCredentials };
-  }
-}
-
 export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
   const { oauth, browser } = deps;
 
   app.register(async (plain) => {
     const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
-    await scope.register(formbody, { bodyLimit: 16 * 1024 });
-    await scope.register(csrf, {
-      sessionPlugin: '@fastify/cookie',
+    await formScope(scope, {
       cookieKey: 'roster_csrf',
-      cookieOpts: { path: BASE, httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, signed: false },
-    });
-    // Every failure is a page: a form's refusal, a lost interaction, a fault.
-    scope.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-      if (status >= 500) request.log.error({ err: error }, 'hosted page failed');
-      if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET')
-        return message(reply, 403, en.errorTitle, en.badForm);
-      if (error.name === 'SessionNotFound' || status === 400)
-        return message(reply, 400, en.errorTitle, en.expired);
-      return message(reply, status, en.errorTitle, en.errorLead);
+      cookiePath: BASE,
+      secure: deps.secureCookies,
+      lostText: en.expired,
     });
 
     const action = (uid: string) => `${BASE}/${uid}`;
@@ -140,6 +96,26 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
         csrf: reply.generateCsrf(),
         error: extra.error ?? null,
         identifier: extra.identifier ?? '',
+        forgotUrl: `/forgot-password?interaction=${view.uid}`,
+        signupUrl: `/signup?interaction=${view.uid}`,
+      });
+    }
+
+    /** The phone strategy's two forms: the number, then the code sent to it. */
+    async function phonePage(
+      reply: FastifyReply,
+      view: InteractionView,
+      status = 200,
+      extra: { error?: string; phone?: string; oti?: string; notice?: string } = {},
+    ) {
+      return send(reply, status, extra.oti ? 'phone-code' : 'phone', en.phoneTitle, {
+        action: action(view.uid),
+        clientName: view.clientName,
+        csrf: reply.generateCsrf(),
+        error: extra.error ?? null,
+        notice: extra.notice ?? null,
+        phone: extra.phone ?? '',
+        oti: extra.oti ?? '',
       });
     }
 
@@ -198,7 +174,7 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
         preHandler: scope.csrfProtection,
       },
       async (request, reply) => {
-        const view = await pending(request, reply, request.params.uid);
+        const view = await loginPending(request, reply, request.params.uid);
         const { identifier, password } = request.body;
         if (!identifier.trim() || !password)
           return signInPage(reply, view, 401, { error: en.wrongCredentials, identifier });
@@ -212,8 +188,74 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
           if (outcome.kind === 'second-factor') return mfaPage(reply, view, outcome.challenge);
           return signedIn(request, reply, outcome);
         } catch (error) {
-          const refused = signInError(error);
+          const refused = refusal(error);
           return signInPage(reply, view, refused.status, { error: refused.text, identifier });
+        }
+      },
+    );
+
+    /** A sign-in form of an interaction that no longer asks for one (consent, or gone) starts nothing. */
+    async function loginPending(request: FastifyRequest, reply: FastifyReply, uid: string) {
+      const view = await pending(request, reply, uid);
+      if (view.prompt !== 'login')
+        throw Object.assign(new Error('not a sign-in'), { name: 'SessionNotFound' });
+      return view;
+    }
+
+    scope.get(`${BASE}/:uid/phone`, { schema: { hide: true, params: Uid } }, async (request, reply) =>
+      phonePage(reply, await loginPending(request, reply, request.params.uid)),
+    );
+
+    const PhoneNumber = Type.String({ maxLength: 40 });
+
+    scope.post(
+      `${BASE}/:uid/phone`,
+      {
+        schema: { hide: true, params: Uid, body: Type.Object({ _csrf: Csrf, phone: PhoneNumber }) },
+        preHandler: scope.csrfProtection,
+      },
+      async (request, reply) => {
+        const view = await loginPending(request, reply, request.params.uid);
+        const phone = request.body.phone.trim();
+        try {
+          const sent = await deps.phone.requestLoginCode(phone, requestContext(request));
+          return phonePage(reply, view, 200, { phone, oti: sent.oti, notice: en.smsSent });
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          if (error.kind === 'rate_limited')
+            return phonePage(reply, view, 429, { phone, error: refusal(error).text });
+          return phonePage(reply, view, 422, { phone, error: en.badPhone });
+        }
+      },
+    );
+
+    scope.post(
+      `${BASE}/:uid/phone/verify`,
+      {
+        schema: {
+          hide: true,
+          params: Uid,
+          body: Type.Object({
+            _csrf: Csrf,
+            phone: PhoneNumber,
+            oti: Type.String({ minLength: 1, maxLength: 200 }),
+            code: Type.String({ maxLength: 40 }),
+          }),
+        },
+        preHandler: scope.csrfProtection,
+      },
+      async (request, reply) => {
+        const view = await loginPending(request, reply, request.params.uid);
+        const { phone, oti } = request.body;
+        const code = request.body.code.trim();
+        if (!code) return phonePage(reply, view, 401, { phone, oti, error: en.wrongCode });
+        try {
+          const outcome = await deps.phone.verifyLogin({ phone, oti, code }, requestContext(request));
+          if (outcome.kind === 'second-factor') return mfaPage(reply, view, outcome.challenge);
+          return signedIn(request, reply, outcome);
+        } catch (error) {
+          const refused = refusal(error, en.wrongCode);
+          return phonePage(reply, view, refused.status, { phone, oti, error: refused.text });
         }
       },
     );
@@ -247,9 +289,9 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           if (error.kind === 'rate_limited')
-            return mfaPage(reply, view, challenge, 429, { error: signInError(error).text });
+            return mfaPage(reply, view, challenge, 429, { error: refusal(error).text });
           // A spent or expired challenge starts the sign-in again.
-          if (error.kind === 'unauthenticated' && error.code !== 'invalid_code')
+          if (error.code === 'invalid_mfa_token')
             return signInPage(reply, view, 401, { error: en.wrongCode });
           return mfaPage(reply, view, challenge, 401, { error: en.wrongCode });
         }
@@ -268,7 +310,7 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
           return mfaPage(reply, view, challenge, error.kind === 'rate_limited' ? 429 : 401, {
-            error: error.kind === 'rate_limited' ? signInError(error).text : en.wrongCode,
+            error: error.kind === 'rate_limited' ? refusal(error).text : en.wrongCode,
           });
         }
       },

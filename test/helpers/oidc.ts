@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import * as oidc from 'openid-client';
 import { buildTestApp, type TestApp, type TestAppOptions } from './build-test-app.ts';
 import { request } from './client.ts';
-import { account, makeAdmin } from './factories.ts';
+import { makeAdmin, session, verifiedAccount } from './factories.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -37,9 +37,11 @@ export async function startProvider(options: TestAppOptions = {}): Promise<Provi
     env: { PUBLIC_URL: issuer, ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false', ...options.env },
   });
   await t.app.listen({ port, host: '127.0.0.1' });
-  const admin = await account(t, { label: 'oidc-admin' });
+  // Verified in the database, so the admin exists whether sign-up asks for verification or not.
+  const admin = await verifiedAccount(t, { label: 'oidc-admin' });
   await makeAdmin(t, admin.id);
-  return { t, issuer, adminToken: admin.token, close: () => t.close() };
+  const { accessToken } = await session(t, admin.email, admin.password);
+  return { t, issuer, adminToken: accessToken, close: () => t.close() };
 }
 
 export interface RegisteredClient {

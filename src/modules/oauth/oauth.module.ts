@@ -173,12 +173,17 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
       missingOIDCScope?: string[];
       missingResourceScopes?: Record<string, string[]>;
     };
-    const scopes = [
+    let scopes = [
       ...new Set([
         ...(missing.missingOIDCScope ?? []),
         ...Object.values(missing.missingResourceScopes ?? {}).flat(),
       ]),
     ];
+    // prompt=consent asks the user again even for scopes granted before: the page lists all of them.
+    if (scopes.length === 0 && details.prompt.reasons.includes('consent_prompt')) {
+      const allowed = new Set(client?.scopes ?? []);
+      scopes = [...scopeSet(String(details.params.scope ?? ''))].filter((s) => allowed.has(s));
+    }
     return {
       uid: details.uid,
       prompt,

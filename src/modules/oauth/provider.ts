@@ -49,7 +49,9 @@ const API_TOKEN_ALG = 'EdDSA' as const;
 
 /** The claims each OpenID scope selects (the values come from the domain's owner view). */
 export const SCOPE_CLAIMS = {
-  openid: ['sub'],
+  // With the subject, when and how the user signed in: a client can tell a
+  // second factor was asked (amr) and enforce its own max age (auth_time).
+  openid: ['sub', 'auth_time', 'amr'],
   profile: [
     'name',
     'given_name',
