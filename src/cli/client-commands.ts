@@ -2,12 +2,15 @@
 // access). A confidential client's secret is printed once, at creation or
 // rotation; Roster keeps only its digest.
 import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { compose } from '../compose.ts';
 import type { Config } from '../config/load-config.ts';
-import { createOAuthClients, OAUTH_SCOPES, type OAuthClient } from '../modules/oauth/index.ts';
+import { OAUTH_SCOPES, type OAuthClient } from '../modules/oauth/index.ts';
 import { CLI_PRINCIPAL } from '../platform/auth/principal.ts';
 import { systemClock } from '../platform/clock.ts';
 import { openDatabase } from '../platform/db/database.ts';
 import { migrateToLatest } from '../platform/db/migrate.ts';
+import { loggerOptions } from '../platform/logger.ts';
 import { SYSTEM_CONTEXT } from '../platform/request-context.ts';
 import { printedRefusal, UsageError } from './user-commands.ts';
 
@@ -67,9 +70,13 @@ export async function clientCommand(
     return positionals[0]!;
   };
   const database = openDatabase(config.database);
+  // The whole core, as the server composes it: removing a client ends its
+  // grants, and every node hears that their sessions ended.
+  const logger = pino(loggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  const roster = compose(config, database, systemClock, logger);
   try {
     await migrateToLatest(database);
-    const clients = createOAuthClients({ db: database.db, clock: systemClock });
+    const clients = roster.oauthClients;
     switch (sub) {
       case 'create': {
         if (!values.name || !values['redirect-uri']) throw new UsageError(CLIENT_USAGE);
@@ -115,6 +122,7 @@ export async function clientCommand(
     if (printedRefusal(error)) return 1;
     throw error;
   } finally {
+    await roster.stop();
     await database.close();
   }
 }

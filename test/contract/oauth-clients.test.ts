@@ -30,7 +30,7 @@ describe(`OAuth client registry (${testDialect})`, () => {
   };
   before(async () => {
     t = await createTestDatabase();
-    registry = createOAuthClients({ db: t.database.db, clock });
+    registry = createOAuthClients({ db: t.database.db, clock, endGrants: async () => 0 });
   });
   after(() => t.drop());
 

@@ -310,4 +310,47 @@ describe('OpenID provider security cases', () => {
     const again = await request(p.t, 'DELETE', `/v1/me/authorizations/${client.clientId}`, { token: native });
     assert.equal(again.statusCode, 404);
   });
+
+  it('removing a client ends every grant it holds, whoever granted it', async () => {
+    const doomed = await registerClient(p, {
+      name: 'Doomed App',
+      redirectUris: ['https://doomed.example/cb'],
+    });
+    const doomedConfig = await discover(p, doomed);
+    const grantFor = async (label: string) => {
+      const user = await account(p.t, { label });
+      const start = await authorization(doomedConfig, doomed);
+      const back = await signInAndConsent(new Browser(p.issuer), start.url, {
+        identifier: user.email,
+        password: STRONG_PASSWORD,
+      });
+      return oidc.authorizationCodeGrant(doomedConfig, new URL(back.url), {
+        pkceCodeVerifier: start.verifier,
+        expectedState: start.state,
+        expectedNonce: start.nonce,
+      });
+    };
+    const first = await grantFor('doomed-a');
+    const second = await grantFor('doomed-b');
+    const other = await codeFor('kept');
+    const kept = await exchange(other.callback, other.start);
+    for (const t of [first, second])
+      assert.equal((await request(p.t, 'GET', '/v1/me', { token: t.access_token })).statusCode, 200);
+
+    const removed = await request(p.t, 'DELETE', `/v1/admin/oauth-clients/${doomed.clientId}`, {
+      token: p.adminToken,
+    });
+    assert.equal(removed.statusCode, 204);
+    for (const t of [first, second])
+      assert.equal((await request(p.t, 'GET', '/v1/me', { token: t.access_token })).statusCode, 401);
+    const live = await p.t.db.database.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('client_id', '=', doomed.clientId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    assert.deepEqual(live, [], 'no session of the removed client is left');
+    // Another client's grant is untouched.
+    assert.equal((await request(p.t, 'GET', '/v1/me', { token: kept.access_token })).statusCode, 200);
+  });
 });

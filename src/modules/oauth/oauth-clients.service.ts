@@ -71,7 +71,12 @@ function checked(input: NewOAuthClient) {
 
 const newSecret = () => `${CLIENT_SECRET_PREFIX}${randomToken()}`;
 
-export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
+export function createOAuthClients(deps: {
+  db: Executor;
+  clock: Clock;
+  /** Ends every grant the client holds, in the removal's transaction (the sessions module). */
+  endGrants: (trx: Executor, clientId: string) => Promise<number>;
+}) {
   const { db, clock } = deps;
 
   const toClient = (row: OAuthClientsTable): OAuthClient => ({
@@ -198,7 +203,10 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
       return constantTimeEqual(sha256(secret), row.secret_hash);
     },
 
-    /** Removes the client (404 when there is none). */
+    /**
+     * Removes the client (404 when there is none) and ends every grant it
+     * holds: its users' access and refresh tokens stop working at once.
+     */
     async delete(principal: Principal, clientId: string, context: RequestContext): Promise<void> {
       await authorize(principal);
       // Not found rolls the audit row back with the (empty) delete.
@@ -206,6 +214,7 @@ export function createOAuthClients(deps: { db: Executor; clock: Clock }) {
         const result = await trx.deleteFrom('oauth_clients').where('id', '=', clientId).executeTakeFirst();
         if (Number(result.numDeletedRows) === 0)
           throw commonError('not_found', { detail: 'No such client.' });
+        await deps.endGrants(trx, clientId);
       });
     },
   };

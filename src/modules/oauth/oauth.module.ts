@@ -62,7 +62,10 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
   const { db, clock, config, logger } = p;
   const { sessions, browser, keys } = deps.sessionsModule;
   const issuer = config.publicUrl;
-  const clients = createOAuthClients(p);
+  const clients = createOAuthClients({
+    ...p,
+    endGrants: (trx, clientId) => sessions.revokeClientGrantsIn(trx, clientId),
+  });
   const store = createOAuthStore({
     db,
     clock,

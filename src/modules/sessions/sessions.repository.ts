@@ -149,6 +149,23 @@ export async function revokeSessions(
   return rows.map((r) => r.id);
 }
 
+/** Ends every live session a client acts in, whoever's; the ids ended. */
+export async function revokeClientSessions(
+  db: Executor,
+  clientId: string,
+  now: string,
+  reason: string,
+): Promise<string[]> {
+  const rows = await db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoke_reason: reason })
+    .where('client_id', '=', clientId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function insertRefreshToken(
   db: Executor,
   tokenHash: string,

@@ -34,6 +34,7 @@ import {
   insertSession,
   listActiveGrants,
   listActiveSessions,
+  revokeClientSessions,
   revokeSessions,
   type Session,
   setSessionScope,
@@ -225,6 +226,13 @@ export function createSessionsService(deps: SessionsDeps) {
         reason,
         context,
       );
+    },
+
+    /** Ends every grant of a client, in the caller's transaction (the client's removal). */
+    async revokeClientGrantsIn(trx: Executor, clientId: string): Promise<number> {
+      const ids = await revokeClientSessions(trx, clientId, iso(clock.now()), 'client_removed');
+      if (ids.length > 0) await afterCommit(trx, () => state.revoked(ids));
+      return ids.length;
     },
 
     /** Signs a browser out (the provider's logout): ends its first-party session on every node. */

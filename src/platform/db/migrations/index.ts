@@ -27,6 +27,7 @@ import { searchTagKeys } from './0025-search-tag-keys.ts';
 import { exactTextIndex } from './0026-exact-text-index.ts';
 import { oauthClients } from './0027-oauth-clients.ts';
 import { oauthStore } from './0028-oauth-store.ts';
+import { sessionClientIndex } from './0029-session-client-index.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -58,4 +59,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0026-exact-text-index', exactTextIndex],
   ['0027-oauth-clients', oauthClients],
   ['0028-oauth-store', oauthStore],
+  ['0029-session-client-index', sessionClientIndex],
 ];
