@@ -5,17 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SpawnedServer, spawnServer } from '../test/helpers/spawn-server.ts';
 
-export async function startBenchServer(env: Record<string, string> = {}): Promise<SpawnedServer> {
+export interface BenchServer extends SpawnedServer {
+  /** The server's directory (its SQLite data) and environment, for CLI commands on its data. */
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+}
+
+export async function startBenchServer(vars: Record<string, string> = {}): Promise<BenchServer> {
   const cwd = mkdtempSync(join(tmpdir(), 'roster-bench-'));
-  return spawnServer({
-    cwd,
-    env: {
-      // One secret for every run: scenarios may share a PostgreSQL database, whose keys it encrypts.
-      ROSTER_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
-      ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-      ...env,
-    },
-  });
+  const env = {
+    // One secret for every run: scenarios may share a PostgreSQL database, whose keys it encrypts.
+    ROSTER_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    ...vars,
+  };
+  return { ...(await spawnServer({ cwd, env })), cwd, env };
 }
 
 export async function stopBenchServer(server: SpawnedServer): Promise<void> {

@@ -1,4 +1,4 @@
-// The soak's traffic: eleven kinds of request a real client mix sends, each one
+// The soak's traffic: twelve kinds of request a real client mix sends, each one
 // HTTP request with a client timeout, over a pool of signed-in accounts. An
 // operation that changes an account's tokens or follows holds that account
 // while it runs, so a rotated refresh token is never presented twice (which
@@ -20,11 +20,12 @@ export const KINDS = [
   'avatar',
   'media',
   'exam',
+  'oauth',
   'readyz',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** Requests per second of each kind: 28.2 in all, two argon2id hashes a second among them. */
+/** Operations per second of each kind: 28.7 in all, two and a half argon2id hashes a second among them. */
 export const RATES: Record<Kind, number> = {
   signUp: 0.5,
   login: 1.5,
@@ -38,6 +39,8 @@ export const RATES: Record<Kind, number> = {
   media: 2,
   // The exam app on seed 004: an answered question recorded, the day's totals synced, its profile fields.
   exam: 2,
+  // An app's sign-in through the hosted pages, code exchange, introspection and refresh (bench/soak-oauth.ts).
+  oauth: 0.5,
   readyz: 1,
 };
 
@@ -128,7 +131,12 @@ export interface Traffic {
   run(kind: Kind): Promise<Answer | null>;
 }
 
-export function soakTraffic(baseUrl: string, runId: string, photo: Buffer): Traffic {
+export function soakTraffic(
+  baseUrl: string,
+  runId: string,
+  photo: Buffer,
+  oauthSignIn: (email: string) => Promise<Answer>,
+): Traffic {
   const rand = prng(7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const pool: PoolAccount[] = [];
@@ -281,6 +289,7 @@ export function soakTraffic(baseUrl: string, runId: string, photo: Buffer): Traf
         body: { attempt_number: Math.floor(rand() * 5) + 1, background_info: `Into ${pick(WORDS)}` },
       });
     },
+    oauth: () => oauthSignIn(pick(pool).email),
     readyz: () => request(`${baseUrl}/readyz`),
   };
 

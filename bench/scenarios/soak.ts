@@ -1,4 +1,4 @@
-// Soak: modest mixed traffic (28 requests a second of eleven kinds for 45 s of
+// Soak: modest mixed traffic (29 operations a second of twelve kinds for 45 s of
 // every minute, then a quiet spell of sign-ins; see bench/soak-traffic.ts)
 // against one server process for 10 minutes (SOAK_SECONDS overrides), sent at
 // a fixed rate whatever the answers, so a server that stalls shows as
@@ -9,8 +9,11 @@
 // and a verdict.
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
+import { freePort } from '../../test/helpers/oidc.ts';
+import { cleanEnv } from '../../test/helpers/spawn-server.ts';
 import { ACTIVITY_BENCH_ENV, SIGN_IN_BENCH_ENV } from '../accounts.ts';
 import { rssMiB, startBenchServer } from '../server.ts';
+import { oauthSignIn, registerSoakClient } from '../soak-oauth.ts';
 import { compactKinds, figures, isTimeout, merge, newTally, outcomeOf, type Tally } from '../soak-tally.ts';
 import {
   dueBy,
@@ -59,17 +62,22 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 export async function soak(): Promise<Record<string, unknown>> {
   if (!(DURATION_SECONDS > 0))
     throw new Error(`SOAK_SECONDS must be a positive number (got ${DURATION_SECONDS})`);
+  // A fixed port, so the issuer (PUBLIC_URL) is the address the OpenID traffic calls.
+  const port = await freePort();
   const server = await startBenchServer({
     ...SIGN_IN_BENCH_ENV,
     ...ACTIVITY_BENCH_ENV,
     // The exam traffic records its own answers, as an app without a server of its own would.
     ROSTER_ACTIVITY_SELF_REPORT: 'true',
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
   });
   const pid = server.process.pid!;
   const startedAt = performance.now();
   let stopped: Record<string, unknown> = {};
   try {
-    const traffic = soakTraffic(server.url, Date.now().toString(36), await soakPhoto());
+    const oauth = oauthSignIn(server.url, registerSoakClient(server.cwd, cleanEnv(server.env)));
+    const traffic = soakTraffic(server.url, Date.now().toString(36), await soakPhoto(), oauth);
     await traffic.fillPool(POOL_ACCOUNTS);
     const setupSeconds = round1((performance.now() - startedAt) / 1000);
 
