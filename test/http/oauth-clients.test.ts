@@ -27,7 +27,10 @@ describe(`OAuth clients over HTTP (${testDialect})`, () => {
   const call = (method: 'GET' | 'POST' | 'DELETE', path: string, token: string, body?: unknown) =>
     request(t, method, `/v1/admin/oauth-clients${path}`, { token, ...(body === undefined ? {} : { body }) });
   const verify = (clientId: string, secret: string) =>
-    createOAuthClients({ db: t.db.database.db, clock: systemClock, endGrants: async () => 0 }).verifySecret(clientId, secret);
+    createOAuthClients({ db: t.db.database.db, clock: systemClock, endGrants: async () => 0 }).verifySecret(
+      clientId,
+      secret,
+    );
 
   it('registers, shows, lists, rotates and removes; the secret only in the replies that make it', async () => {
     const made = await call('POST', '', admin.token, {
