@@ -140,12 +140,13 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
       const view = await pending(request, reply, request.params.uid);
       const session = await browserSession(request);
       if (view.prompt === 'login') {
-        if (session) return go(reply, await oauth.interactions.signedIn(request.raw, reply.raw, session));
+        if (session && view.reuseSession)
+          return go(reply, await oauth.interactions.signedIn(request.raw, reply.raw, session));
         return signInPage(reply, view);
       }
       if (!session || session.userId !== view.accountId)
         return message(reply, 400, en.errorTitle, en.expired);
-      if (view.firstParty || view.scopes.length === 0)
+      if (!view.askConsent)
         return go(
           reply,
           await oauth.interactions.consented(request.raw, reply.raw, session, requestContext(request)),
@@ -184,7 +185,8 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
             requestContext(request),
             deviceTokenOf(request),
           );
-          rememberDevice(reply, outcome.deviceToken);
+          // The device cookie comes back to every sign-in form of the hosted pages.
+          rememberDevice(reply, outcome.deviceToken, BASE);
           if (outcome.kind === 'second-factor') return mfaPage(reply, view, outcome.challenge);
           return signedIn(request, reply, outcome);
         } catch (error) {

@@ -3,7 +3,9 @@
 // CSRF double submit, failures shown as pages) and the words of a refusal.
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { toDomainError } from '../http/error-handler.ts';
+import { STATUS_BY_KIND } from '../http/problem.ts';
 import { DomainError } from '../platform/domain-error.ts';
 import { renderPage } from './pages.ts';
 import { en } from './strings.ts';
@@ -54,15 +56,19 @@ export async function formScope(
       signed: false,
     },
   });
-  scope.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'hosted page failed');
+  scope.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET')
       return messagePage(reply, 403, en.errorTitle, en.badForm);
-    if (error.name === 'SessionNotFound' || status === 400)
-      return messagePage(reply, 400, en.errorTitle, options.lostText);
-    if (status === 413) return messagePage(reply, 413, en.errorTitle, en.badForm);
-    return messagePage(reply, status, en.errorTitle, en.errorLead);
+    if (error.name === 'SessionNotFound') return messagePage(reply, 400, en.errorTitle, options.lostText);
+    // The framework's refusals and the text rules' (a NUL, broken UTF-8) are the form's fault, not ours.
+    const status = STATUS_BY_KIND[toDomainError(error).kind];
+    if (status >= 500) {
+      request.log.error({ err: error }, 'hosted page failed');
+      return messagePage(reply, 500, en.errorTitle, en.errorLead);
+    }
+    if (status === 429) return messagePage(reply, 429, en.errorTitle, en.tooMany(1));
+    if (status === 413) return messagePage(reply, 413, en.errorTitle, en.badInput);
+    return messagePage(reply, 400, en.errorTitle, en.badInput);
   });
 }
 

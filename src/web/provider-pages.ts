@@ -22,10 +22,9 @@ export const providerPages: OAuthPages = {
       message: `${en.errorLead} (${error.error})`,
     });
   },
-  // oidc-provider's form (hidden fields, its own CSRF value) with Roster's buttons.
+  // oidc-provider's form (hidden fields, its own CSRF value) with Roster's buttons inside it.
   logout(ctx, form) {
-    const confirm = form.replace(/<form /, '<form id="op.logoutForm" ');
-    const buttons = `${confirm.replace('</form>', '')}<button type="submit" name="logout" value="yes">${en.logoutYes}</button><button type="submit" class="secondary">${en.logoutNo}</button></form>`;
+    const buttons = `${form.replace('</form>', '')}<button type="submit" name="logout" value="yes">${en.logoutYes}</button><button type="submit" class="secondary">${en.logoutNo}</button></form>`;
     show(ctx, 'message', en.logoutTitle, { heading: en.logoutTitle, message: en.logoutLead, form: buttons });
   },
   loggedOut(ctx) {

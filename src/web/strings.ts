@@ -66,6 +66,7 @@ export const en = {
   logoutNo: 'Stay signed in',
   loggedOut: 'You are signed out.',
   badForm: 'The form expired. Please try again.',
+  badInput: 'The form could not be read. Go back and try again.',
   backToSignIn: 'Back to sign-in',
   optional: '(optional)',
   email: 'Email address',

@@ -35,7 +35,7 @@ async function callbackServer(): Promise<{ server: Server; url: string; hits: UR
     if (url.pathname !== '/callback') return void res.writeHead(404).end();
     hits.push(url);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><title>Back at the app</title><p>Signed in</p>');
+    res.end('<!doctype html><link rel="icon" href="data:,"><title>Back at the app</title><p>Signed in</p>');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -63,6 +63,11 @@ describe('OpenID provider with a real relying party', () => {
       jwks.keys.every((k) => k.d === undefined),
       'no private part',
     );
+    // Roster's own document still answers, now that the provider made its RSA key: the access-token keys.
+    const native = await fetch(`${p.issuer}/.well-known/jwks.json`);
+    assert.equal(native.status, 200);
+    const nativeKeys = ((await native.json()) as { keys: { crv?: string }[] }).keys;
+    assert.ok(nativeKeys.length > 0 && nativeKeys.every((k) => k.crv === 'Ed25519'), JSON.stringify(nativeKeys));
   });
 
   it('signs a user in through the hosted pages and hands the client tokens that work', async () => {

@@ -1,7 +1,7 @@
 // The device cookie on the wire (device-token.ts says what it proves):
 // `roster_device`, HttpOnly, SameSite=Lax, Secure outside development (the
 // defaults @fastify/cookie is registered with in app.ts), sent only to the
-// sign-in path, kept a year. Browsers return it by themselves; other clients
+// sign-in path that set it (the API's, or the hosted pages'), kept a year. Browsers return it by themselves; other clients
 // return it as any cookie, in a `Cookie: roster_device=…` header. The cookie
 // is the only way in: no second header to document or to leak into logs.
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,13 +14,13 @@ export function deviceTokenOf(request: FastifyRequest): string | null {
   return request.cookies?.[DEVICE_COOKIE] ?? null;
 }
 
-/** Sets (or renews) the device cookie after a correct password. */
-export function rememberDevice(reply: FastifyReply, token: string | null): void {
+/** Sets (or renews) the device cookie after a correct password, for the sign-in path at `path`. */
+export function rememberDevice(reply: FastifyReply, token: string | null, path = '/v1/sessions'): void {
   if (token === null) return;
   reply.setCookie(DEVICE_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
-    path: '/v1/sessions',
+    path,
     maxAge: DEVICE_COOKIE_MAX_AGE,
   });
 }

@@ -40,12 +40,43 @@ export interface InteractionView {
   readonly prompt: 'login' | 'consent';
   readonly clientId: string;
   readonly clientName: string;
-  readonly firstParty: boolean;
-  /** The scopes consent would grant, that the user has not granted this client yet. */
+  /** The scopes the consent page lists: not yet granted, or all asked for when the user must be asked again. */
   readonly scopes: readonly string[];
   /** The account the provider's session is signed in as (consent). */
   readonly accountId: string | null;
+  /**
+   * Sign-in: whether a live Roster session of the browser may answer it.
+   * Not when the client wants a fresh sign-in (`prompt=login`, a `max_age`
+   * the session is older than) or names a user (`id_token_hint`, a `sub`
+   * claim), whom the page's sign-in must then prove.
+   */
+  readonly reuseSession: boolean;
+  /**
+   * Consent: whether the user is asked. Not for a first-party client, nor
+   * when every scope is granted already, unless the client asks again
+   * (`prompt=consent`) or is a native app, whose redirect URI any app on the
+   * device may claim (RFC 8252 §8.6).
+   */
+  readonly askConsent: boolean;
 }
+
+/** The login prompt's reasons a live Roster session answers: there was no provider session, or it ended. */
+const SESSION_ANSWERS = new Set(['no_session', 'roster_session_ended']);
+/** The consent prompt's reasons that ask the user even for scopes granted before. */
+const ASK_AGAIN = new Set(['consent_prompt', 'native_client_prompt']);
+
+type PromptDetails = { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+
+/** The scopes a consent prompt finds not yet granted, OpenID and API ones together. */
+const missingScopes = (details: unknown): string[] => {
+  const missing = details as PromptDetails;
+  return [
+    ...new Set([
+      ...(missing.missingOIDCScope ?? []),
+      ...Object.values(missing.missingResourceScopes ?? {}).flat(),
+    ]),
+  ];
+};
 
 const SCOPE_SET_CACHE = new Map<string, ReadonlySet<string>>();
 const scopeSet = (scope: string) => {
@@ -112,7 +143,8 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
       jwks: { keys: jwks },
       cookieKeys: p.keys('oidc-cookie'),
       secureCookies: config.env !== 'development' && issuer.startsWith('https://'),
-      proxy: Boolean(config.trustProxy),
+      // The forwarded headers the provider reads are Roster's own (oauth.routes.ts sets them from PUBLIC_URL).
+      proxy: true,
       findAccount: async (_ctx, sub) => {
         const user = await findUserById(db, sub);
         if (user?.status !== 'active') return undefined;
@@ -142,6 +174,11 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
         ctx.status < 400 &&
         Boolean(ctx.oidc?.params?.logout);
       if (!confirmed) return;
+      // The provider signs its session out by itself before another account
+      // signs in (then it goes back to the authorization): the Roster session
+      // just opened for that account stays.
+      const to = ctx.response.get('location');
+      if (to && new URL(to, issuer).pathname.startsWith(`${OAUTH_ROUTES.authorization}/`)) return;
       const session = await browser.signedIn(ctx.cookies.get(browser.cookieName));
       if (session) {
         const ua = ctx.get('user-agent');
@@ -172,18 +209,10 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
     const clientId = String(details.params.client_id);
     const client = await clients.lookup(clientId);
     const prompt = details.prompt.name === 'login' ? 'login' : 'consent';
-    const missing = details.prompt.details as {
-      missingOIDCScope?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    let scopes = [
-      ...new Set([
-        ...(missing.missingOIDCScope ?? []),
-        ...Object.values(missing.missingResourceScopes ?? {}).flat(),
-      ]),
-    ];
-    // prompt=consent asks the user again even for scopes granted before: the page lists all of them.
-    if (scopes.length === 0 && details.prompt.reasons.includes('consent_prompt')) {
+    const reasons = details.prompt.reasons;
+    let scopes = missingScopes(details.prompt.details);
+    const askAgain = reasons.some((r) => ASK_AGAIN.has(r));
+    if (scopes.length === 0 && askAgain) {
       const allowed = new Set(client?.scopes ?? []);
       scopes = [...scopeSet(String(details.params.scope ?? ''))].filter((s) => allowed.has(s));
     }
@@ -192,9 +221,10 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
       prompt,
       clientId,
       clientName: client?.name ?? clientId,
-      firstParty: client?.firstParty ?? false,
       scopes,
       accountId: details.session?.accountId ?? null,
+      reuseSession: reasons.every((r) => SESSION_ANSWERS.has(r)),
+      askConsent: !client?.firstParty && scopes.length > 0,
     };
   }
 
@@ -221,6 +251,8 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
     clients,
     store,
     current,
+    /** PUBLIC_URL: every URL the provider builds starts here, whatever the request's Host said. */
+    issuer,
 
     interactions: {
       /** What the pending interaction of this browser asks for (throws when there is none). */
@@ -256,10 +288,10 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
         const clientId = String(details.params.client_id);
         if (details.session?.accountId !== session.userId)
           throw new Error('the consent is not the signed-in user’s'); // the page never offers it
-        const missing = details.prompt.details as {
-          missingOIDCScope?: string[];
-          missingResourceScopes?: Record<string, string[]>;
-        };
+        // The client may have been removed while its consent page was open: no grant for it.
+        if (!(await clients.lookup(clientId)))
+          throw Object.assign(new Error('the client is gone'), { name: 'SessionNotFound' });
+        const missing = details.prompt.details as PromptDetails;
         let grant = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
         if (!grant) {
           const grantId = await inTransaction(db, (trx) =>

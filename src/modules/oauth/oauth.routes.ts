@@ -8,11 +8,12 @@
 // authorised apps.
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, principalOf } from '../../http/authenticate.ts';
-import { problemResponses } from '../../http/problem.ts';
+import { toDomainError } from '../../http/error-handler.ts';
+import { problemResponses, STATUS_BY_KIND } from '../../http/problem.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { NoContent, sendEmpty } from '../../http/schemas.ts';
 import type { UserPrincipal } from '../../platform/auth/principal.ts';
@@ -28,7 +29,11 @@ export interface OAuthRoutesDeps {
 }
 
 const PROVIDER_HEADERS = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  // No script runs but the inline one of the provider's auto-submitting forms
+  // (form_post responses, the sign-out before another account signs in),
+  // whose digest the provider adds to script-src itself.
+  'content-security-policy':
+    "default-src 'none'; script-src 'report-sample'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -71,8 +76,22 @@ export function oauthRoutes(app: App, deps: OAuthRoutesDeps): void {
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    const own = new Set([OAUTH_ROUTES.introspection, OAUTH_ROUTES.userinfo].map((r) => r.toLowerCase()));
+    const origin = new URL(oauth.issuer);
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+      // The provider's router ignores case and a trailing slash: another
+      // spelling of a path Roster answers itself must not reach the library's.
+      const path = request.url.split('?')[0]!.toLowerCase().replace(/\/+$/, '');
+      if (own.has(path)) return oauthError(reply, 404, 'invalid_request', 'Not found.');
       const provider = await oauth.current();
+      // Every URL it builds and every cookie it marks Secure follow PUBLIC_URL,
+      // and the client's address is the one Fastify trusted (TRUST_PROXY),
+      // never a header the client wrote.
+      const headers = request.raw.headers;
+      headers.host = origin.host;
+      headers['x-forwarded-host'] = origin.host;
+      headers['x-forwarded-proto'] = origin.protocol.slice(0, -1);
+      headers['x-forwarded-for'] = request.ip;
       reply.hijack();
       for (const [name, value] of Object.entries(PROVIDER_HEADERS)) reply.raw.setHeader(name, value);
       reply.raw.setHeader('x-request-id', request.id);
@@ -97,7 +116,19 @@ export function oauthRoutes(app: App, deps: OAuthRoutesDeps): void {
   app.register(async (plain) => {
     const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
+    // Any refusal of the framework's or the text rules' is an RFC 6749 error here too.
+    scope.setErrorHandler(async (error: FastifyError, request, reply) => {
+      const domain = toDomainError(error);
+      const status = STATUS_BY_KIND[domain.kind];
+      if (status >= 500) {
+        request.log.error({ err: error }, 'OAuth endpoint failed');
+        return oauthError(reply, 500, 'server_error', 'The request could not be completed.');
+      }
+      return oauthError(reply, status === 413 ? 413 : 400, 'invalid_request', domain.detail);
+    });
     introspectionRoute(scope);
+    scope.get(OAUTH_ROUTES.userinfo, { schema: userinfoSchema }, userinfo);
+    scope.post(OAUTH_ROUTES.userinfo, { schema: { ...userinfoSchema, hide: true } }, userinfo);
   });
 
   function introspectionRoute(scope: App) {
@@ -173,8 +204,6 @@ export function oauthRoutes(app: App, deps: OAuthRoutesDeps): void {
       '4xx': Type.Object({ error: Type.String(), error_description: Type.String() }),
     },
   };
-  app.get(OAUTH_ROUTES.userinfo, { schema: userinfoSchema }, userinfo);
-  app.post(OAUTH_ROUTES.userinfo, { schema: { ...userinfoSchema, hide: true } }, userinfo);
 
   const Authorization = Type.Object({
     clientId: Type.String(),

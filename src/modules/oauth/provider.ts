@@ -165,7 +165,16 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
+      // Roster's API does not check DPoP proofs, so it issues no sender-bound
+      // token a client would trust as one (RFC 9449 §7.1).
+      dPoP: { enabled: false },
+      // Roster answers /oauth/introspect itself; the provider's own answer
+      // (reachable by another spelling of the path) is a client's own tokens only.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) =>
+          token.clientId === client.clientId,
+      },
       // A client revokes only its own tokens (RFC 7009 §2.1).
       revocation: {
         enabled: true,

@@ -206,9 +206,10 @@ export function createKeyStore(deps: KeyStoreDeps): KeyStore {
       }
       return key && verifies(key) ? key.publicKey : undefined;
     },
+    /** The access-token keys (Ed25519); the provider's JWKS (/oauth/jwks) adds the ID-token keys. */
     jwks() {
       if (keys.length === 0) throw sessionError('signing_unavailable');
-      return { keys: keys.filter(verifies).map((k) => k.publicJwk) };
+      return { keys: keys.filter((k) => k.alg === TOKEN_ALG && verifies(k)).map((k) => k.publicJwk) };
     },
     async providerKeys() {
       if (!keys.some((k) => k.alg === ID_TOKEN_ALG && k.privateKey !== null)) {
