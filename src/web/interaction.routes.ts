@@ -1,10 +1,9 @@
 // The OpenID provider's hosted pages: sign-in, the second factor, consent.
 // Every strategy ends in the same MFA step (the credentials module's sign-in
 // flow); a successful sign-in opens a first-party Roster session held by the
-// browser's session cookie, and the provider's session follows it. A browser
-// that already holds a live session (the hosted pages before, or a seed
-// surface's cookie sign-in) is not asked again; a first-party client, or a
-// client the user already granted the scopes, is not asked to consent.
+// browser's session cookie, and the provider's session follows it. Whether a
+// browser's live session answers a sign-in, and whether consent is asked,
+// the oauth module decides (InteractionView.reuseSession, askConsent).
 //
 // Every form carries a CSRF token (double submit: a cookie and a hidden
 // field); a wrong password reads the same whether the account exists or not.
@@ -154,7 +153,7 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
       return send(reply, 200, 'consent', en.consentTitle(view.clientName), {
         action: action(view.uid),
         clientName: view.clientName,
-        accountName: null,
+        accountName: view.accountName,
         scopes: view.scopes,
         csrf: reply.generateCsrf(),
       });
@@ -224,8 +223,10 @@ export function interactionRoutes(app: App, deps: InteractionRoutesDeps): void {
           return phonePage(reply, view, 200, { phone, oti: sent.oti, notice: en.smsSent });
         } catch (error) {
           if (!(error instanceof DomainError)) throw error;
-          if (error.kind === 'rate_limited')
-            return phonePage(reply, view, 429, { phone, error: refusal(error).text });
+          if (error.kind === 'rate_limited' || error.kind === 'unavailable') {
+            const refused = refusal(error);
+            return phonePage(reply, view, refused.status, { phone, error: refused.text });
+          }
           return phonePage(reply, view, 422, { phone, error: en.badPhone });
         }
       },

@@ -285,6 +285,7 @@ describe('OpenID provider and the account lifecycle', () => {
     const wider = await authorization(config, client, `${SCOPES} delegated:profile:read`);
     const page = await b.go(wider.url.href);
     assert.ok(isConsent(page), page.body.slice(0, 300));
+    assert.ok(page.body.includes(en.signedInAs(user.email)), 'the consent page names the account consenting');
     assert.ok(page.body.includes(en.scopes['delegated:profile:read']!), 'the new scope is named');
     assert.ok(!page.body.includes(en.scopes.email!), 'a granted scope is not asked again');
     const more = await exchange(config, assertCodeRedirect(await allow(b, page), client), wider);

@@ -67,7 +67,10 @@ describe('OpenID provider with a real relying party', () => {
     const native = await fetch(`${p.issuer}/.well-known/jwks.json`);
     assert.equal(native.status, 200);
     const nativeKeys = ((await native.json()) as { keys: { crv?: string }[] }).keys;
-    assert.ok(nativeKeys.length > 0 && nativeKeys.every((k) => k.crv === 'Ed25519'), JSON.stringify(nativeKeys));
+    assert.ok(
+      nativeKeys.length > 0 && nativeKeys.every((k) => k.crv === 'Ed25519'),
+      JSON.stringify(nativeKeys),
+    );
   });
 
   it('signs a user in through the hosted pages and hands the client tokens that work', async () => {
@@ -140,12 +143,19 @@ describe('OpenID provider with a real relying party', () => {
     });
     const confirm = await browser.go(logoutUrl.href);
     assert.equal(confirm.status, 200, confirm.body);
+    const rosterCookie = browser.cookies.get('roster_session');
+    assert.ok(rosterCookie, 'the browser holds a Roster session before signing out');
     const form = formOf(confirm);
     const done = await browser.go(form.action, { form: { ...form.fields, logout: 'yes' } });
     assert.equal(new URL(done.url).href, 'https://app.example/signed-out');
     // Signed out: the next authorization asks for the password again.
     const next = await browser.go((await authorization(config, client)).url.href);
     assert.match(next.body, /name="password"/);
+    // The session itself ended, not only the cookie: replayed in another browser, it signs nobody in.
+    const replay = new Browser(p.issuer);
+    replay.cookies.set('roster_session', rosterCookie);
+    const replayed = await replay.go((await authorization(config, client)).url.href);
+    assert.match(replayed.body, /name="password"/);
   });
 
   it('client credentials: a confidential client gets a JWT of its own API scopes', async () => {

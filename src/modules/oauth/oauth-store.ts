@@ -4,7 +4,7 @@
 // secrets), so a copy of the database opens no session and redeems no token.
 //
 // A grant's id is the id of the user's session that stands for it (see
-// oauth.service.ts): a grant whose session ended (signed out everywhere, a
+// oauth.module.ts): a grant whose session ended (signed out everywhere, a
 // password reset, a ban) is not found, so its refresh tokens stop working,
 // and destroying a grant (refresh-token reuse, revocation, the user removing
 // the app) ends that session on every node.

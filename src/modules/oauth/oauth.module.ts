@@ -44,6 +44,8 @@ export interface InteractionView {
   readonly scopes: readonly string[];
   /** The account the provider's session is signed in as (consent). */
   readonly accountId: string | null;
+  /** How the consent page names that account to its owner: the address, else the username or number. */
+  readonly accountName: string | null;
   /**
    * Sign-in: whether a live Roster session of the browser may answer it.
    * Not when the client wants a fresh sign-in (`prompt=login`, a `max_age`
@@ -216,13 +218,16 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
       const allowed = new Set(client?.scopes ?? []);
       scopes = [...scopeSet(String(details.params.scope ?? ''))].filter((s) => allowed.has(s));
     }
+    const accountId = details.session?.accountId ?? null;
+    const user = prompt === 'consent' && accountId ? await findUserById(db, accountId) : undefined;
     return {
       uid: details.uid,
       prompt,
       clientId,
       clientName: client?.name ?? clientId,
       scopes,
-      accountId: details.session?.accountId ?? null,
+      accountId,
+      accountName: user ? (user.email ?? (user.username ? `@${user.username}` : user.phone)) : null,
       reuseSession: reasons.every((r) => SESSION_ANSWERS.has(r)),
       askConsent: !client?.firstParty && scopes.length > 0,
     };

@@ -17,6 +17,8 @@ import Provider, {
   interactionPolicy,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+// The native API's access-token lifetime: an OAuth client's tokens live as long.
+import { ACCESS_TOKEN_TTL_SECONDS } from '../sessions/index.ts';
 import { API_SCOPES, OAUTH_SCOPES } from './oauth-scopes.ts';
 import type { OAuthAdapter } from './oauth-store.ts';
 
@@ -40,7 +42,6 @@ export const OAUTH_ROUTES = {
 /** Where the hosted pages of an interaction (sign-in, consent) live. */
 export const interactionPath = (uid: string) => `/oauth/interaction/${uid}`;
 
-export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 const ID_TOKEN_TTL_SECONDS = 60 * 60;
 const INTERACTION_TTL_SECONDS = 30 * 60;

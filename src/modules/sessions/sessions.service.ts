@@ -308,8 +308,8 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /**
-     * A valid access token's claims, and its live session when it names one
-     * (a client's own token names none); null for anything else.
+     * A valid access token's claims: null when it is not valid, or names a
+     * session that is no longer live (a client's own token names none).
      */
     async inspectAccessToken(accessToken: string): Promise<{ claims: AccessClaims } | null> {
       const claims = await tokens.verify(accessToken);
