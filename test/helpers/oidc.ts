@@ -182,6 +182,16 @@ export async function authorization(
   return { url, verifier, state, nonce };
 }
 
+export type Start = Awaited<ReturnType<typeof authorization>>;
+
+/** The client's side of the callback: its code exchanged for tokens, with PKCE, state and nonce checked. */
+export const exchangeCode = (config: oidc.Configuration, callback: URL, start: Start) =>
+  oidc.authorizationCodeGrant(config, callback, {
+    pkceCodeVerifier: start.verifier,
+    expectedState: start.state,
+    expectedNonce: start.nonce,
+  });
+
 /** Signs in on the hosted page and, when asked, consents; returns the redirect back to the client. */
 export async function signInAndConsent(
   browser: Browser,

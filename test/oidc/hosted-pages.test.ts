@@ -4,12 +4,13 @@
 // and reset a password), each a form over the API's own flow.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { freshEmail, freshPassword, verifiedAccount } from '../helpers/factories.ts';
 import {
   authorization,
   Browser,
   discover,
+  exchangeCode,
   formOf,
   type Page,
   type Provider,
@@ -80,11 +81,7 @@ async function consentAndCode(
   assert.equal(page.status, 303, page.body.slice(0, 300));
   const callback = new URL(page.url);
   assert.equal(`${callback.origin}${callback.pathname}`, client.redirectUri);
-  const tokens = await oidc.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: flow.verifier,
-    expectedState: flow.state,
-    expectedNonce: flow.nonce,
-  });
+  const tokens = await exchangeCode(config, callback, flow);
   return tokens;
 }
 

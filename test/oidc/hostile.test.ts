@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { request } from '../helpers/client.ts';
 import { account, STRONG_PASSWORD } from '../helpers/factories.ts';
 import {
   authorization,
   Browser,
   discover,
+  exchangeCode,
   formOf,
   type Page,
   type Provider,
@@ -53,11 +54,7 @@ describe('OpenID provider against a hostile caller', () => {
     const user = await account(p.t, { label });
     const start = await authorization(config, client);
     const back = await signInAndConsent(new Browser(p.issuer), start.url, credentials(user));
-    return oidc.authorizationCodeGrant(config, new URL(back.url), {
-      pkceCodeVerifier: start.verifier,
-      expectedState: start.state,
-      expectedNonce: start.nonce,
-    });
+    return exchangeCode(config, new URL(back.url), start);
   }
 
   it('another spelling of /oauth/introspect or /oauth/userinfo never reaches the library', async () => {
@@ -185,11 +182,7 @@ describe('OpenID provider against a hostile caller', () => {
       page = await browser.go(consent.action, { form: { ...consent.fields, decision: 'allow' } });
     }
     const callback = assertCodeRedirect(page, client);
-    const tokens = await oidc.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: start.verifier,
-      expectedState: start.state,
-      expectedNonce: start.nonce,
-    });
+    const tokens = await exchangeCode(config, callback, start);
     assert.equal(tokens.claims()!.sub, bob.id);
     // Bob's Roster session survived the provider's sign-out: the next request needs no page.
     const next = await authorization(config, client, SCOPES);

@@ -23,6 +23,7 @@ import {
   authorization,
   Browser,
   discover,
+  exchangeCode,
   formOf,
   type Page,
   type Provider,
@@ -48,13 +49,7 @@ import { createTestDatabase } from '../helpers/test-database.ts';
 /** Without offline_access, so no prompt=consent: whether consent is asked is the provider's choice. */
 const SCOPES = 'openid profile email';
 
-type Start = Awaited<ReturnType<typeof authorization>>;
-const exchange = (config: oidc.Configuration, callback: URL, start: Start) =>
-  oidc.authorizationCodeGrant(config, callback, {
-    pkceCodeVerifier: start.verifier,
-    expectedState: start.state,
-    expectedNonce: start.nonce,
-  });
+const exchange = exchangeCode;
 const credentials = (user: { email: string }) => ({ identifier: user.email, password: STRONG_PASSWORD });
 
 /** Posts the sign-in form of `page` with the user's password. */

@@ -11,10 +11,12 @@ import {
   authorization,
   Browser,
   discover,
+  exchangeCode,
   formOf,
   type Provider,
   type RegisteredClient,
   registerClient,
+  type Start,
   signInAndConsent,
   startProvider,
 } from '../helpers/oidc.ts';
@@ -43,12 +45,7 @@ describe('OpenID provider security cases', () => {
     return { user, browser, start, callback: new URL(back.url) };
   }
 
-  const exchange = (callback: URL, start: { verifier: string; state: string; nonce: string }) =>
-    oidc.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: start.verifier,
-      expectedState: start.state,
-      expectedNonce: start.nonce,
-    });
+  const exchange = (callback: URL, start: Start) => exchangeCode(config, callback, start);
 
   /** A raw token request (what openid-client would refuse to send). */
   async function tokenRequest(form: Record<string, string>, secret = client.secret) {
@@ -324,11 +321,7 @@ describe('OpenID provider security cases', () => {
         identifier: user.email,
         password: STRONG_PASSWORD,
       });
-      return oidc.authorizationCodeGrant(doomedConfig, new URL(back.url), {
-        pkceCodeVerifier: start.verifier,
-        expectedState: start.state,
-        expectedNonce: start.nonce,
-      });
+      return exchangeCode(doomedConfig, new URL(back.url), start);
     };
     const first = await grantFor('doomed-a');
     const second = await grantFor('doomed-b');
