@@ -1,12 +1,8 @@
 // The OAuth module's entry: what other modules and faces may use of it.
 
 export { type Claims, claimsFor } from './claims.ts';
-export {
-  createOAuthModule,
-  type InteractionView,
-  type OAuthModule,
-  type OAuthPages,
-} from './oauth.module.ts';
+export type { InteractionView } from './interactions.ts';
+export { createOAuthModule, type OAuthModule, type OAuthPages } from './oauth.module.ts';
 export {
   CLIENT_ID_PREFIX,
   CLIENT_SECRET_PREFIX,
