@@ -138,6 +138,7 @@ export function compose(
   const profiles = createProfilesService({
     ...p,
     users,
+    phoneDefaultRegion: config.phoneDefaultRegion,
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
     avatarUrl: p.mediaUrl,

@@ -77,6 +77,9 @@ export interface SignupPhoto {
   claimForSignup(trx: Executor, uploadKey: string, userId: string): Promise<void>;
 }
 
+/** The outcome of a signed-in user's request for a verification mail. */
+export type VerificationRequest = 'sent' | 'already_verified' | 'no_address';
+
 export function createAccountsService(deps: AccountsDeps) {
   const { db, clock, otp, sessions, mail, guard, config } = deps;
   const link = (path: string, token: string) =>
@@ -179,13 +182,18 @@ export function createAccountsService(deps: AccountsDeps) {
       });
     },
 
-    /** A signed-in user asks for a new verification mail for their own address. */
-    async requestVerification(userId: string): Promise<void> {
+    /**
+     * A signed-in user asks for a new verification mail for their own
+     * address; what happened, for faces that tell the user (the native 202 does not).
+     */
+    async requestVerification(userId: string): Promise<VerificationRequest> {
       const user = await findUserById(db, userId);
-      if (!user || user.email === null || user.emailVerifiedAt !== null) return;
+      if (!user || user.email === null) return 'no_address';
+      if (user.emailVerifiedAt !== null) return 'already_verified';
       await guard.perKey('resend-cooldown', user.email, RESEND_COOLDOWN);
       await guard.perKey('resend', user.email, RESEND_PER_ADDRESS);
       await inTransaction(db, (trx) => queueVerification(trx, { id: user.id, email: user.email! }));
+      return 'sent';
     },
 
     async getUser(userId: string): Promise<User> {

@@ -1,8 +1,15 @@
 // A profile PATCH: what it may hold (validatePatch) and how it merges into
 // the stored profile and the account's names (absent stays, null clears,
 // nested objects merge, custom merges at the top level).
+import type { CountryCode } from 'libphonenumber-js';
 import type { FieldError } from '../../platform/domain-error.ts';
-import { normaliseUsername, USERNAME_MESSAGE, USERNAME_PATTERN, type User } from '../users/index.ts';
+import {
+  normalisePhone,
+  normaliseUsername,
+  USERNAME_MESSAGE,
+  USERNAME_PATTERN,
+  type User,
+} from '../users/index.ts';
 import type { CustomData } from './custom-fields.ts';
 import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import type { Contact, Profile, Socials } from './profiles.repository.ts';
@@ -32,6 +39,12 @@ export interface ProfilePatch {
   readonly tags?: readonly string[] | null;
   /** Merges at the top level: a key set to null is removed; null clears them all. */
   readonly custom?: CustomData | null;
+  /**
+   * The account's own number (not `contact.phone`), stored unverified: it
+   * signs in only once a code proves it. Null or blank removes an unverified
+   * one; a verified number is neither replaced nor removed this way.
+   */
+  readonly phone?: string | null;
 }
 
 /**
@@ -43,6 +56,20 @@ export interface ProfilePatch {
 export function contactPhone(input: string): string | null {
   const compact = input.trim().replace(/[\s().-]/g, '');
   return /^\+[1-9][0-9]{6,14}$/.test(compact) ? compact : null;
+}
+
+/**
+ * The account number a patch sets: undefined keeps it, null for none (null
+ * or blank), else E.164 (read in `region` without a country code); false
+ * when it is no valid number.
+ */
+export function patchedPhone(
+  patch: ProfilePatch,
+  region: CountryCode | null,
+): string | null | false | undefined {
+  if (patch.phone === undefined) return undefined;
+  if (patch.phone === null || patch.phone.trim() === '') return null;
+  return normalisePhone(patch.phone, region) ?? false;
 }
 
 /** Absent keeps the old value; null or a string replaces it (strings trimmed, empty = null). */
@@ -113,8 +140,10 @@ export function normaliseTags(names: readonly string[]): Tag[] {
   return [...seen.values()];
 }
 
-export function validatePatch(patch: ProfilePatch): FieldError[] {
+export function validatePatch(patch: ProfilePatch, phoneRegion: CountryCode | null = null): FieldError[] {
   const errors: FieldError[] = [];
+  if (patchedPhone(patch, phoneRegion) === false)
+    errors.push({ path: 'phone', message: 'is not a valid phone number' });
   if (patch.locale) {
     const message = checkLocale(patch.locale);
     if (message) errors.push({ path: 'locale', message });

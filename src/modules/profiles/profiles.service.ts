@@ -5,6 +5,7 @@
 // the transaction of its edges (the counters are profile fields: views show
 // them, nothing else writes them).
 
+import type { CountryCode } from 'libphonenumber-js';
 import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
@@ -25,7 +26,14 @@ import {
   userError,
 } from '../users/index.ts';
 import type { CustomFields } from './custom-fields.ts';
-import { applyPatch, mergeCustom, normaliseTags, type ProfilePatch, validatePatch } from './profile-patch.ts';
+import {
+  applyPatch,
+  mergeCustom,
+  normaliseTags,
+  type ProfilePatch,
+  patchedPhone,
+  validatePatch,
+} from './profile-patch.ts';
 import { type ErasureStep, registerProfileHooks, scored } from './profiles.hooks.ts';
 import { PROFILE_UPDATES_PER_USER } from './profiles.limits.ts';
 import {
@@ -80,8 +88,10 @@ export function createProfilesService(deps: {
   customFields: CustomFields;
   guard: RateGuard;
   hooks: Hooks;
-  /** The user record: the names an edit changes are written there (accountChanged follows). */
-  users: Pick<UsersService, 'updateNames'>;
+  /** The user record: the names and the number an edit changes are written there (accountChanged follows). */
+  users: Pick<UsersService, 'updateNames' | 'setUnverifiedPhone'>;
+  /** Where a number typed without a country code is read (ROSTER_PHONE_DEFAULT_REGION); none by default. */
+  phoneDefaultRegion?: CountryCode | null;
   /** Whether the social graph hides one user from another (a block either way). */
   isHidden: (viewerId: string, targetId: string) => Promise<boolean>;
   /** The public URL of an avatar's blob key. */
@@ -90,6 +100,7 @@ export function createProfilesService(deps: {
   presence: (userIds: readonly string[]) => Promise<ReadonlyMap<string, UserPresence>>;
 }) {
   const { db, dialect, clock, customFields, hooks, avatarUrl } = deps;
+  const phoneRegion = deps.phoneDefaultRegion ?? null;
   const beforeErasure: ErasureStep[] = [];
   registerProfileHooks(hooks, dialect, beforeErasure);
 
@@ -245,7 +256,7 @@ export function createProfilesService(deps: {
 
     async update(userId: string, patch: ProfilePatch): Promise<OwnerView> {
       await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);
-      const invalid = validatePatch(patch);
+      const invalid = validatePatch(patch, phoneRegion);
       if (invalid.length > 0)
         throw commonError('validation_failed', {
           detail: 'Some fields are invalid; see errors.',
@@ -274,6 +285,9 @@ export function createProfilesService(deps: {
             if (holder && holder.id !== userId) throw userError('username_taken');
           }
           await deps.users.updateNames(trx, user, names, now);
+          const phone = patchedPhone(patch, phoneRegion);
+          if (phone !== undefined && phone !== false)
+            await deps.users.setUnverifiedPhone(trx, user, phone, now);
           await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
           if (patch.tags !== undefined) {
             await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []), now);

@@ -110,6 +110,8 @@ export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly phone: string | null;
   readonly phoneVerified: boolean;
   readonly role: UserRole;
+  /** The display name the owner chose, or null (`name.display` falls back to the names). */
+  readonly displayName: string | null;
   readonly locale: string | null;
   readonly timezone: string | null;
   readonly contact: Contact;
@@ -218,6 +220,7 @@ export function ownerView(
     updatedAt: user.updatedAt,
     bio: profile.bio,
     pronouns: profile.pronouns,
+    displayName: profile.displayName,
     locale: profile.locale,
     timezone: profile.timezone,
     avatarUrl: avatarOf(profile, avatarUrl),

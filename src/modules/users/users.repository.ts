@@ -149,6 +149,26 @@ export async function setVerifiedPhone(db: Executor, id: string, phone: string, 
     .execute();
 }
 
+/**
+ * Sets or removes the account's number as unverified, unless the number it
+ * has is verified (checked in the statement, so a link that commits first
+ * wins); false when it was.
+ */
+export async function setUnverifiedPhone(
+  db: Executor,
+  id: string,
+  phone: string | null,
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ phone, phone_verified_at: null, updated_at: now })
+    .where('id', '=', id)
+    .where('phone_verified_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Puts a number back as it was (verified at `verifiedAt`), or removes it (null). */
 export async function restorePhone(
   db: Executor,

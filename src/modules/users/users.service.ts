@@ -18,6 +18,7 @@ import {
   type NewUser,
   restorePhone,
   type StandingChange,
+  setUnverifiedPhone,
   setVerifiedPhone,
   type User,
   updateNames,
@@ -51,6 +52,26 @@ export function createUsersService(deps: {
     async setVerifiedPhone(trx: Executor, userId: string, phone: string, now: string): Promise<void> {
       await setVerifiedPhone(trx, userId, phone, now);
       await changed(trx, userId, now);
+    },
+
+    /**
+     * The account's number as the user typed it into their profile: stored
+     * unverified, so it signs in (and is unique) only once a code proves it
+     * (the phone module's link). The same number again changes nothing, a
+     * verified one included; a verified number is never replaced or removed
+     * this way (409 `phone_verified`), since that would take a sign-in
+     * method away without proof.
+     */
+    async setUnverifiedPhone(
+      trx: Executor,
+      user: Pick<User, 'id' | 'phone' | 'phoneVerifiedAt'>,
+      phone: string | null,
+      now: string,
+    ): Promise<void> {
+      if (phone === user.phone) return;
+      if (user.phoneVerifiedAt !== null || !(await setUnverifiedPhone(trx, user.id, phone, now)))
+        throw userError('phone_verified');
+      await changed(trx, user.id, now);
     },
 
     async restorePhone(

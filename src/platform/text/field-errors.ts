@@ -29,7 +29,7 @@ const isUnionNoise = (issue: AjvIssue): boolean =>
  * Union noise is dropped when a real reason sits at the same place or below it,
  * so `tags: ["ad\u200Bmin"]` names `tags.0`, not also `tags` (`must be null`).
  */
-function withoutUnionNoise(issues: readonly AjvIssue[]): readonly AjvIssue[] {
+export function withoutUnionNoise(issues: readonly AjvIssue[]): readonly AjvIssue[] {
   const reasons = issues.filter((issue) => !isUnionNoise(issue)).map((issue) => issue.instancePath);
   return issues.filter(
     (issue) =>
