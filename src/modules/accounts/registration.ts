@@ -192,10 +192,8 @@ export function createRegistration(deps: RegistrationDeps) {
           mail.queue(
             trx,
             email,
-            signupAttempt({
-              loginLink: `${config.publicUrl}/login`,
-              resetLink: `${config.publicUrl}/forgot-password`,
-            }),
+            // Signing in happens in the apps (Roster has no page of its own for it); the reset is Roster's page.
+            signupAttempt({ resetLink: `${config.publicUrl}/forgot-password` }),
           ),
         );
       }

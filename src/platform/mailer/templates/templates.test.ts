@@ -82,6 +82,15 @@ describe('mail templates', () => {
     }
   });
 
+  it('signupAttempt without a sign-in page: the reset link, and the reader sent to their app', () => {
+    const mail = signupAttempt({ resetLink: 'https://id.example.com/forgot-password' });
+    for (const part of [mail.text, mail.html]) {
+      assert.ok(part.includes('https://id.example.com/forgot-password'));
+      assert.ok(part.includes('Sign in from the app you use it with.'));
+      assert.ok(!part.includes('/login'));
+    }
+  });
+
   it('passwordChanged: when (UTC) and where', () => {
     const mail = passwordChanged({ when: new Date('2026-01-01T09:30:00Z'), ip: '203.0.113.7' });
     for (const part of [mail.text, mail.html]) {
