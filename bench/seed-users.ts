@@ -102,7 +102,20 @@ function rowsOf(i: number, now: string) {
   const scored = scores({ ...p, verified: p.emailVerified });
   const profile: Insertable<ProfilesTable> = {
     user_id: id,
-    ...profileRow({ ...p, availability: null, custom: {}, isPrivate: false, ...scored }, now),
+    ...profileRow(
+      {
+        ...p,
+        middleName: null,
+        gender: null,
+        designation: null,
+        customLink: null,
+        availability: null,
+        custom: {},
+        isPrivate: false,
+        ...scored,
+      },
+      now,
+    ),
   };
   const tags: Insertable<UserTagsTable>[] = p.tags.map((name, position) => ({
     user_id: id,

@@ -141,6 +141,7 @@ export function compose(
     phoneDefaultRegion: config.phoneDefaultRegion,
     isHidden: (viewerId, targetId) => social.isHidden(viewerId, targetId),
     customFields: loadCustomFields(config.profileSchemaPath),
+    editableFields: config.profileEditableFields,
     avatarUrl: p.mediaUrl,
     presence: (ids) => sessionsModule.presence.of(ids),
   });

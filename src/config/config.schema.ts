@@ -3,6 +3,7 @@
 // (`npm run docs:config`), so the two cannot drift apart.
 import { isIP } from 'node:net';
 import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
+import { PROFILE_FIELD_NAMES } from '../modules/profiles/index.ts';
 import { parseStorageUrl } from '../platform/blob-store/create-blob-store.ts';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -159,6 +160,22 @@ const nameList =
     const taken = items.filter((s) => reserved.includes(s));
     return taken.length > 0 ? fail(`${taken.join(', ')} is built in`) : ok(items);
   };
+
+/** Profile fields by their PATCH /v1/me names (`bio`, `name`, `name.first`), comma-separated. */
+const profileFieldList = (raw: string): ParseResult<string[]> => {
+  const items = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = items.filter((s) => !PROFILE_FIELD_NAMES.includes(s));
+  if (unknown.length > 0)
+    return fail(`${unknown.join(', ')}: not a profile field (${PROFILE_FIELD_NAMES.join(', ')})`);
+  return items.length > 0 ? ok(items) : fail('must name at least one field');
+};
 
 /** `type:total` pairs, such as `five-star:20,referral:10`. */
 const achievementList = (raw: string): ParseResult<{ type: string; total: number }[]> => {
@@ -389,6 +406,14 @@ export const configSchema = {
     default: 'false',
     doc: "in development only: let seed 004's `x-dev-time` header (epoch ms) set the time of its request; ignored in test, refused in production",
     parse: boolean,
+  },
+  ROSTER_PROFILE_EDITABLE_FIELDS: {
+    doc: 'the profile fields users may change themselves with PATCH /v1/me (comma-separated, by their PATCH names: `bio,name,socials.website`; an object field such as `name` allows all its parts); any other field is refused with 403 `field_not_editable`; unset: every field',
+    parse: profileFieldList,
+  },
+  ROSTER_SUBSCRIPTION_TIERS: {
+    doc: 'subscription tiers staff and service keys (`subscriptions:write`) may give (comma-separated, such as `basic,pro`); unset: none, so no account can be subscribed',
+    parse: nameList(),
   },
   ROSTER_PROFILE_SCHEMA: {
     doc: 'path of a JSON Schema file validating the operator-defined `custom` profile fields',

@@ -56,6 +56,7 @@ export interface Config {
   readonly standing: {
     readonly roles: readonly string[];
     readonly accountTypes: readonly string[];
+    readonly subscriptionTiers: readonly string[];
     readonly defaultAccountType: string | null;
     readonly achievements: readonly { readonly type: string; readonly total: number }[];
   };
@@ -73,6 +74,8 @@ export interface Config {
   /** `x-dev-time` may set a request's time: only in development, when the operator turned it on. */
   readonly devTimeHeader: boolean;
   readonly profileSchemaPath: string | null;
+  /** The profile fields users may change themselves; null: all. */
+  readonly profileEditableFields: readonly string[] | null;
   readonly corsOrigins: readonly string[];
   readonly passwordMinLength: number;
   /** Region for phone numbers typed without a country code; null: they need one. */
@@ -190,6 +193,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     standing: Object.freeze({
       roles: Object.freeze((get('ROSTER_ROLES') as string[] | undefined) ?? []),
       accountTypes: Object.freeze(accountTypes),
+      subscriptionTiers: Object.freeze((get('ROSTER_SUBSCRIPTION_TIERS') as string[] | undefined) ?? []),
       defaultAccountType,
       achievements: Object.freeze(
         (get('ROSTER_ACHIEVEMENTS') as { type: string; total: number }[] | undefined) ?? [],
@@ -206,6 +210,9 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     compat004: Object.freeze({ dataKey: (get('ROSTER_COMPAT_004_DATA_KEY') as Buffer | undefined) ?? null }),
     devTimeHeader: rosterEnv === 'development' && (get('ROSTER_DEV_TIME_HEADER') as boolean),
     profileSchemaPath: (get('ROSTER_PROFILE_SCHEMA') as string | undefined) ?? null,
+    profileEditableFields: Object.freeze(
+      (get('ROSTER_PROFILE_EDITABLE_FIELDS') as string[] | undefined) ?? null,
+    ),
     corsOrigins: Object.freeze((get('ROSTER_CORS_ORIGINS') as string[] | undefined) ?? []),
     passwordMinLength: get('ROSTER_PASSWORD_MIN_LENGTH') as number,
     phoneDefaultRegion: (get('ROSTER_PHONE_DEFAULT_REGION') as CountryCode | undefined) ?? null,

@@ -60,7 +60,9 @@ describe(`account standing (${testDialect})`, () => {
       role: 'partner',
       type: 'client',
       verification: 'pending',
+      restricted: false,
       score: 0,
+      subscription: { tier: null, expiresAt: null, active: false },
     });
     const mine = await me(user.token);
     assert.equal(mine.role, 'partner');
@@ -89,7 +91,9 @@ describe(`account standing (${testDialect})`, () => {
       role: 'partner',
       type: 'client',
       verification: 'verified',
+      restricted: false,
       score: 0,
+      subscription: { tier: null, expiresAt: null, active: false },
     });
     // Audited with the actor: the admin, then the key.
     const audit = await t.db.database.db
@@ -117,6 +121,7 @@ describe(`account standing (${testDialect})`, () => {
       { role: 'wizard' },
       { type: 'vendor' },
       { verification: 'approved' },
+      { restricted: 'yes' },
       {},
       { role: 'partner', score: 10 },
     ]) {

@@ -43,6 +43,8 @@ const SECRETS = {
   locale: 'en-US',
   timezone: 'America/New_York',
   hidden: 'private-custom-value',
+  /** When a subscription ends is a billing detail of the owner's and staff's. */
+  subscriptionEnd: '2099-04-05T06:07:08.009Z',
 };
 
 describe(`service-level views never carry what the public view leaves out (${testDialect})`, () => {
@@ -125,6 +127,11 @@ describe(`service-level views never carry what the public view leaves out (${tes
       custom: { team: 'COBOL', salary: SECRETS.hidden },
       tags: ['compilers'],
     });
+    await db
+      .updateTable('users')
+      .set({ subscription_tier: 'pro', subscription_expires_at: SECRETS.subscriptionEnd })
+      .where('id', '=', owner)
+      .execute();
     // One of every list the owner can appear in, as seen by the viewer.
     await social.follow(owner, viewer);
     await social.follow(viewer, owner);
@@ -139,7 +146,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
     const text = JSON.stringify(view);
     for (const [what, secret] of Object.entries(SECRETS))
       assert.equal(text.includes(secret), false, `${label}: carries the ${what}`);
-    assert.deepEqual(Object.keys(view.name).sort(), ['display', 'first', 'last'], label);
+    assert.deepEqual(Object.keys(view.name).sort(), ['display', 'first', 'last', 'middle'], label);
     if (view.id === owner)
       assert.deepEqual(view.custom, { team: 'COBOL' }, `${label}: only the declared public custom fields`);
     assert.equal(view.role, role, `${label}: role`);

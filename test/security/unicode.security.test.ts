@@ -202,7 +202,7 @@ describe(`names and headlines refuse invisible and text-direction characters (${
       assertRefusedField(await patchMe({ headline: text }), 'headline', label);
     }
     const me = (await get(t, '/v1/me', token)).json();
-    assert.deepEqual(me.name, { first: null, last: null, display: null });
+    assert.deepEqual(me.name, { first: null, middle: null, last: null, display: null });
     assert.equal(me.headline, null);
   });
 

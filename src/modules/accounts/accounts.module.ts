@@ -51,7 +51,11 @@ export function createAccountsModule(p: Platform, deps: AccountsModuleDeps) {
   const standing = createStandingService({
     ...p,
     users: deps.users,
-    config: { roles: config.standing.roles, accountTypes: config.standing.accountTypes },
+    config: {
+      roles: config.standing.roles,
+      accountTypes: config.standing.accountTypes,
+      subscriptionTiers: config.standing.subscriptionTiers,
+    },
   });
   let stopPurge: (() => void) | undefined;
 

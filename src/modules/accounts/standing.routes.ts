@@ -1,5 +1,6 @@
 // Staff and service keys set an account's standing: role, account type,
-// verification status and score. Users see theirs in GET /v1/me.
+// verification status, restriction, score and subscription. Users see
+// theirs in GET /v1/me.
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { type Authenticator, callerOf } from '../../http/authenticate.ts';
@@ -28,7 +29,21 @@ const Standing = Type.Object({
   verification: Type.Union([VerificationStatus, Type.Null()], {
     description: 'Identity verification (KYC): null until asked for',
   }),
+  restricted: Type.Boolean({
+    description:
+      'A flag for the apps, which decide what a restricted account may not do; Roster changes nothing',
+  }),
   score: Type.Integer(),
+  subscription: Type.Object({
+    tier: Type.Union([Type.String(), Type.Null()], {
+      description: 'One of ROSTER_SUBSCRIPTION_TIERS, or null',
+      examples: ['basic'],
+    }),
+    expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When it ends; null with a tier: until staff end it',
+    }),
+    active: Type.Boolean({ description: 'A tier is set and its end, if any, is still ahead' }),
+  }),
 });
 
 const StandingBody = Type.Object(
@@ -36,10 +51,24 @@ const StandingBody = Type.Object(
     role: Type.Optional(Name),
     type: Type.Optional(Type.Union([Name, Type.Null()])),
     verification: Type.Optional(Type.Union([VerificationStatus, Type.Null()])),
+    restricted: Type.Optional(Type.Boolean()),
   },
   {
     additionalProperties: false,
-    examples: [{ role: 'partner', type: 'recipient', verification: 'verified' }],
+    examples: [{ role: 'partner', type: 'recipient', verification: 'verified' }, { restricted: true }],
+  },
+);
+
+const SubscriptionBody = Type.Object(
+  {
+    tier: Type.Union([Name, Type.Null()], { description: 'One of ROSTER_SUBSCRIPTION_TIERS; null ends it' }),
+    expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'When it ends (ISO 8601); null: until changed. Must be null without a tier',
+    }),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ tier: 'basic', expiresAt: '2027-01-01T00:00:00.000Z' }],
   },
 );
 
@@ -75,12 +104,13 @@ export function standingRoutes(app: App, deps: { standing: StandingService; auth
       preHandler: auth.userOrService('standing:write'),
       schema: {
         tags: ['users'],
-        summary: 'Set an account’s role, type or verification status',
+        summary: 'Set an account’s role, type, verification status or restriction',
         description:
           'Admins, or service keys with `standing:write`. `role` is `user` or a business role (ROSTER_ROLES); ' +
           'the staff role is given and taken only with the command line. `type` is one of ' +
           'ROSTER_ACCOUNT_TYPES or null; `verification` is `pending`, `verified`, `rejected` or null. ' +
-          'Audited with the actor.',
+          '`restricted` is a flag the apps read (`isRestricted` in the views) and decide what it limits; ' +
+          'Roster itself changes nothing for it. Audited with the actor.',
         params,
         body: StandingBody,
         response: { 200: Standing, ...problemResponses(401, 403, 404, 422) },
@@ -88,6 +118,28 @@ export function standingRoutes(app: App, deps: { standing: StandingService; auth
     },
     async (request) =>
       standing.update(callerOf(request), request.params.id, request.body, requestContext(request)),
+  );
+
+  app.put(
+    '/v1/admin/users/:id/subscription',
+    {
+      preHandler: auth.userOrService('subscriptions:write'),
+      schema: {
+        tags: ['users'],
+        summary: 'Set or end an account’s subscription',
+        description:
+          'Replaces the subscription: `tier` (one of ROSTER_SUBSCRIPTION_TIERS, or null for none) and ' +
+          '`expiresAt` (null: until changed; a past instant records a lapsed one). The views show ' +
+          '`isSubscribed` (a tier whose end, if any, is ahead), `subscriptionTier` and, to the owner ' +
+          'and staff, `subscriptionExpiresAt`. Admins, or service keys with `subscriptions:write` (a ' +
+          'billing system); never the user. Audited with the actor.',
+        params,
+        body: SubscriptionBody,
+        response: { 200: Standing, ...problemResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request) =>
+      standing.setSubscription(callerOf(request), request.params.id, request.body, requestContext(request)),
   );
 
   app.post(

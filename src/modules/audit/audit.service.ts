@@ -14,6 +14,7 @@ export type AuditEventType =
   | 'account.deleted'
   | 'account.standing_changed'
   | 'account.score_changed'
+  | 'account.subscription_changed'
   | 'login.succeeded'
   | 'login.failed'
   | 'mfa.changed'

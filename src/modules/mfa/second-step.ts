@@ -82,7 +82,7 @@ export function createSecondStep(deps: SecondStepDeps) {
     });
     const methods: MfaMethod[] = rows.map((f) => f.type as FactorKind);
     if ((await recovery.left(db, user.id)) > 0) methods.push('recovery_code');
-    return { kind: 'second-factor', challenge: { token, methods } };
+    return { kind: 'second-factor', challenge: { token, methods, userId: user.id } };
   };
 
   return {

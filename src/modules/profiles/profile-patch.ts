@@ -11,7 +11,7 @@ import {
   type User,
 } from '../users/index.ts';
 import type { CustomData } from './custom-fields.ts';
-import { checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
+import { checkCustomLink, checkLocale, checkSocial, checkTimezone } from './profile-rules.ts';
 import type { Contact, Profile, Socials } from './profiles.repository.ts';
 import type { Tag } from './tags.repository.ts';
 import { MAX_TAGS, tagColor, tagKey, tagName } from './tags.ts';
@@ -21,6 +21,7 @@ export interface ProfilePatch {
   readonly username?: string | null;
   readonly name?: {
     readonly first?: string | null;
+    readonly middle?: string | null;
     readonly last?: string | null;
     readonly display?: string | null;
   };
@@ -32,6 +33,12 @@ export interface ProfilePatch {
   readonly headline?: string | null;
   readonly about?: string | null;
   readonly availability?: string | null;
+  /** Free text in the person's own words. */
+  readonly gender?: string | null;
+  /** A job title or role. */
+  readonly designation?: string | null;
+  /** One https link (checkCustomLink). */
+  readonly customLink?: string | null;
   readonly contact?: Partial<Record<keyof Contact, string | null>>;
   readonly socials?: Partial<Record<keyof Socials, string | null>>;
   readonly isPrivate?: boolean;
@@ -111,6 +118,7 @@ export function applyPatch(user: User, profile: Profile, patch: ProfilePatch, cu
   const next: Profile = {
     ...profile,
     displayName: pick(patch.name?.display, profile.displayName),
+    middleName: pick(patch.name?.middle, profile.middleName),
     bio: pick(patch.bio, profile.bio),
     pronouns: pick(patch.pronouns, profile.pronouns),
     locale: patch.locale ? Intl.getCanonicalLocales(patch.locale)[0]! : pick(patch.locale, profile.locale),
@@ -119,6 +127,9 @@ export function applyPatch(user: User, profile: Profile, patch: ProfilePatch, cu
     headline: pick(patch.headline, profile.headline),
     about: pick(patch.about, profile.about),
     availability: pick(patch.availability, profile.availability),
+    gender: pick(patch.gender, profile.gender),
+    designation: pick(patch.designation, profile.designation),
+    customLink: pick(patch.customLink, profile.customLink),
     contact: merge(profile.contact, {
       ...patch.contact,
       ...(patch.contact?.phone ? { phone: contactPhone(patch.contact.phone) } : {}),
@@ -157,6 +168,10 @@ export function validatePatch(patch: ProfilePatch, phoneRegion: CountryCode | nu
       path: 'contact.phone',
       message: 'must be a phone number in international format (+4412345678987)',
     });
+  }
+  if (patch.customLink?.trim()) {
+    const message = checkCustomLink(patch.customLink.trim());
+    if (message) errors.push({ path: 'customLink', message });
   }
   for (const [network, value] of Object.entries(patch.socials ?? {})) {
     const message = value ? checkSocial(network, value) : null;

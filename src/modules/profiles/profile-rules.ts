@@ -45,3 +45,22 @@ export function checkSocial(network: string, value: string): string | null {
   const hosts = SOCIAL_HOSTS[network];
   return hosts && !onHost(url, hosts) ? `must be a link on ${hosts.join(' or ')}` : null;
 }
+
+/**
+ * The one link a person shows beside their name: https only (no javascript:,
+ * data: or plain http a network could rewrite), a real host name, no user
+ * name or password in it (`https://bank.example@evil.example` reads as the
+ * bank), no spaces, at most URL_MAX characters.
+ */
+export function checkCustomLink(value: string): string | null {
+  const message = `must be an https:// URL of at most ${URL_MAX} characters, without credentials`;
+  if (value.length > URL_MAX || /\s/.test(value)) return message;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return message;
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return message;
+  return url.hostname.includes('.') ? null : message;
+}

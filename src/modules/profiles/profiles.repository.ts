@@ -22,6 +22,7 @@ export type Socials = {
 
 export interface Profile {
   displayName: string | null;
+  middleName: string | null;
   bio: string | null;
   pronouns: string | null;
   locale: string | null;
@@ -30,6 +31,12 @@ export interface Profile {
   headline: string | null;
   about: string | null;
   availability: string | null;
+  /** In the person's own words, like pronouns. */
+  gender: string | null;
+  /** A job title or role. */
+  designation: string | null;
+  /** One https link of the person's choice (profile-rules.ts checks it). */
+  customLink: string | null;
   contact: Contact;
   socials: Socials;
   isPrivate: boolean;
@@ -52,6 +59,7 @@ export const EMPTY_SOCIALS: Socials = { github: null, twitter: null, linkedin: n
 
 export const emptyProfile = (): Profile => ({
   displayName: null,
+  middleName: null,
   bio: null,
   pronouns: null,
   locale: null,
@@ -60,6 +68,9 @@ export const emptyProfile = (): Profile => ({
   headline: null,
   about: null,
   availability: null,
+  gender: null,
+  designation: null,
+  customLink: null,
   contact: { ...EMPTY_CONTACT },
   socials: { ...EMPTY_SOCIALS },
   isPrivate: false,
@@ -76,6 +87,7 @@ const parsed = <T>(json: string | null): Partial<T> => (json ? (JSON.parse(json)
 
 export const toProfile = (r: Selectable<ProfilesTable>): Profile => ({
   displayName: r.display_name,
+  middleName: r.middle_name,
   bio: r.bio,
   pronouns: r.pronouns,
   locale: r.locale,
@@ -84,6 +96,9 @@ export const toProfile = (r: Selectable<ProfilesTable>): Profile => ({
   headline: r.headline,
   about: r.about,
   availability: r.availability,
+  gender: r.gender,
+  designation: r.designation,
+  customLink: r.custom_link,
   contact: { ...EMPTY_CONTACT, ...parsed<Contact>(r.contact) },
   socials: { ...EMPTY_SOCIALS, ...parsed<Socials>(r.socials) },
   isPrivate: Boolean(r.is_private),
@@ -118,6 +133,7 @@ export const profileRow = (
   now: string,
 ) => ({
   display_name: p.displayName,
+  middle_name: p.middleName,
   bio: p.bio,
   pronouns: p.pronouns,
   locale: p.locale,
@@ -126,6 +142,9 @@ export const profileRow = (
   headline: p.headline,
   about: p.about,
   availability: p.availability,
+  gender: p.gender,
+  designation: p.designation,
+  custom_link: p.customLink,
   contact: JSON.stringify(p.contact),
   socials: JSON.stringify(p.socials),
   custom: JSON.stringify(p.custom),

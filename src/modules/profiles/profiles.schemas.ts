@@ -1,34 +1,20 @@
 // The signed-in user's full view (identity + profile) and the PATCH body.
 // Both are closed: unknown fields (role, counts, verification flags) are 422.
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { PlainText } from '../../http/plain-text.ts';
 import { Text } from '../../http/schemas.ts';
 import { PrivateUser } from '../accounts/accounts.schemas.ts';
 import { CUSTOM_MAX_BYTES } from './custom-fields.ts';
-import type { OwnerView, PublicView } from './profiles.views.ts';
+import type { OwnerView } from './profiles.views.ts';
+import { Availability, Identity, Name, Nullable, Standing, Str } from './public-user.schemas.ts';
 import { MAX_TAGS, TAG_MAX_LENGTH } from './tags.ts';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Availability = Type.Union([
-  Type.Literal('available'),
-  Type.Literal('limited'),
-  Type.Literal('unavailable'),
-]);
-const Str = Nullable(Type.String());
-
-/** What staff and service keys set of an account (PATCH /v1/admin/users/{id}/standing, POST …/score). */
-const Standing = Type.Object({
-  score: Type.Integer({ description: 'Set by staff and service keys; read-only to the user' }),
-  type: Nullable(Type.String({ description: 'The account type (ROSTER_ACCOUNT_TYPES)' })),
-  verified: Type.Boolean({ description: 'The identity is verified (KYC)' }),
-  online: Type.Boolean({
-    description: 'A live session of the user’s made a request within ROSTER_PRESENCE_WINDOW (5 minutes)',
-  }),
-});
+export { PublicUser, toPublicUser } from './public-user.schemas.ts';
 
 export const MeView = Type.Object(
   {
     ...PrivateUser.properties,
+    name: Name,
     bio: Str,
     pronouns: Str,
     locale: Str,
@@ -54,6 +40,7 @@ export const MeView = Type.Object(
     headline: Str,
     about: Str,
     availability: Nullable(Availability),
+    ...Identity.properties,
     tags: Type.Array(Type.Object({ name: Type.String(), key: Type.String(), color: Type.String() })),
     socials: Type.Object({ github: Str, twitter: Str, linkedin: Str, website: Str }),
     custom: Type.Record(Type.String(), Type.Unknown()),
@@ -72,6 +59,12 @@ export const MeView = Type.Object(
       }),
     ),
     lastSignInAt: Nullable(Type.String({ format: 'date-time', description: 'The last sign-in' })),
+    subscriptionExpiresAt: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'When the subscription ends; null with a tier: until staff end it',
+      }),
+    ),
   },
   { description: 'The signed-in user: identity and profile (private view)' },
 );
@@ -100,6 +93,9 @@ export function toMeView(view: OwnerView): Static<typeof MeView> {
     headline: view.headline,
     about: view.about,
     availability: view.availability,
+    gender: view.gender,
+    designation: view.designation,
+    customLink: view.customLink,
     tags: view.tags.map((t) => ({ ...t })),
     socials: { ...view.socials },
     custom: view.custom,
@@ -111,8 +107,13 @@ export function toMeView(view: OwnerView): Static<typeof MeView> {
     type: view.type,
     verified: view.verified,
     online: view.online,
+    isSubscribed: view.isSubscribed,
+    subscriptionTier: view.subscriptionTier,
+    isRestricted: view.isRestricted,
+    isBanned: view.isBanned,
     verification: view.verification,
     lastSignInAt: view.lastSignInAt,
+    subscriptionExpiresAt: view.subscriptionExpiresAt,
   };
 }
 
@@ -132,6 +133,7 @@ export const ProfilePatchBody = Type.Object(
       Type.Object(
         {
           first: ShownField(100),
+          middle: ShownField(100),
           last: ShownField(100),
           display: ShownField(100, 'Shown instead of first and last'),
         },
@@ -146,6 +148,16 @@ export const ProfilePatchBody = Type.Object(
     headline: ShownField(120),
     about: Field(5000),
     availability: Type.Optional(Nullable(Availability)),
+    gender: ShownField(40, 'Free text in your own words (such as "woman", "non-binary"); shown to others'),
+    designation: ShownField(100, 'A job title or role, such as "Software Engineer"'),
+    customLink: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: 300,
+          description: 'One https:// link of your choice (no other scheme, no credentials in it)',
+        }),
+      ),
+    ),
     contact: Type.Optional(
       Type.Object(
         {
@@ -202,70 +214,3 @@ export const ProfilePatchBody = Type.Object(
     ],
   },
 );
-
-/** What anyone signed in may see of another user: no email, phone, contact details or private settings. */
-export const PublicUser = Type.Object(
-  {
-    id: Type.String(),
-    username: Str,
-    name: Type.Object({ first: Str, last: Str, display: Str }),
-    bio: Str,
-    pronouns: Str,
-    avatarUrl: Str,
-    location: Str,
-    headline: Str,
-    about: Str,
-    availability: Nullable(Availability),
-    tags: Type.Array(Type.Object({ name: Type.String(), key: Type.String(), color: Type.String() })),
-    socials: Type.Object({ github: Str, twitter: Str, linkedin: Str, website: Str }),
-    custom: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'The custom fields the profile schema declares and does not mark private',
-    }),
-    isPrivate: Type.Boolean(),
-    role: Type.String(),
-    profileCompleteness: Type.Integer({
-      minimum: 0,
-      maximum: 100,
-      description: 'The public score: only what this view shows counts',
-    }),
-    followerCount: Type.Integer(),
-    followingCount: Type.Integer(),
-    ...Standing.properties,
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { description: 'Another user (public view)' },
-);
-
-/**
- * The public view on the wire. Only renames: what others may see was decided
- * by the profiles domain (profiles.views.ts), and this schema is the allow-list.
- */
-export function toPublicUser(view: PublicView): Static<typeof PublicUser> {
-  return {
-    id: view.id,
-    username: view.username,
-    name: { ...view.name },
-    bio: view.bio,
-    pronouns: view.pronouns,
-    avatarUrl: view.avatarUrl,
-    location: view.location,
-    headline: view.headline,
-    about: view.about,
-    availability: view.availability,
-    tags: view.tags.map((t) => ({ ...t })),
-    socials: { ...view.socials },
-    custom: view.custom,
-    isPrivate: view.isPrivate,
-    role: view.role,
-    profileCompleteness: view.profileCompleteness,
-    followerCount: view.followerCount,
-    followingCount: view.followingCount,
-    score: view.score,
-    type: view.type,
-    verified: view.verified,
-    online: view.online,
-    createdAt: view.createdAt,
-    updatedAt: view.updatedAt,
-  };
-}

@@ -26,6 +26,7 @@ import {
   userError,
 } from '../users/index.ts';
 import type { CustomFields } from './custom-fields.ts';
+import { assertEditable } from './editable-fields.ts';
 import {
   applyPatch,
   mergeCustom,
@@ -98,9 +99,12 @@ export function createProfilesService(deps: {
   avatarUrl: AvatarUrl;
   /** Who is online and when each last signed in (the sessions module's presence). */
   presence: (userIds: readonly string[]) => Promise<ReadonlyMap<string, UserPresence>>;
+  /** The fields users may change themselves (ROSTER_PROFILE_EDITABLE_FIELDS); null or absent: all. */
+  editableFields?: readonly string[] | null;
 }) {
   const { db, dialect, clock, customFields, hooks, avatarUrl } = deps;
   const phoneRegion = deps.phoneDefaultRegion ?? null;
+  const editable = deps.editableFields ? new Set(deps.editableFields) : null;
   const beforeErasure: ErasureStep[] = [];
   registerProfileHooks(hooks, dialect, beforeErasure);
 
@@ -127,7 +131,7 @@ export function createProfilesService(deps: {
 
   const ownView = async (userId: string): Promise<OwnerView> => {
     const { user, profile, tags } = await load(userId);
-    return ownerView(user, profile, tags, avatarUrl, await presenceOf(userId));
+    return ownerView(user, profile, tags, avatarUrl, await presenceOf(userId), clock.now());
   };
 
   return {
@@ -137,7 +141,7 @@ export function createProfilesService(deps: {
     /** What an operator sees of an account. */
     async adminView(userId: string): Promise<AdminView> {
       const { user, profile, tags } = await load(userId);
-      return adminView(user, profile, tags, avatarUrl, await presenceOf(userId));
+      return adminView(user, profile, tags, avatarUrl, await presenceOf(userId), clock.now());
     },
 
     /** Another user's public view: only listed accounts exist for others, and not across a block. */
@@ -146,7 +150,7 @@ export function createProfilesService(deps: {
       const { user, profile, tags } = await load(userId);
       if (!isListed(user) || (await deps.isHidden(viewerId, userId))) throw userError('user_not_found');
       const [audience, presence] = await Promise.all([audienceOf(viewer), presenceOf(userId)]);
-      return publicView(user, profile, tags, customFields, audience, avatarUrl, presence);
+      return publicView(user, profile, tags, customFields, audience, avatarUrl, presence, clock.now());
     },
 
     /**
@@ -168,12 +172,13 @@ export function createProfilesService(deps: {
         audienceOf(viewer),
         deps.presence(userIds),
       ]);
+      const now = clock.now();
       return userIds.flatMap((id) => {
         const user = users.get(id);
         if (!isListed(user)) return [];
         const profile = profiles.get(id) ?? scored(user, emptyProfile());
         const seen = presence.get(id) ?? OFFLINE;
-        return [publicView(user, profile, tags.get(id) ?? [], customFields, audience, avatarUrl, seen)];
+        return [publicView(user, profile, tags.get(id) ?? [], customFields, audience, avatarUrl, seen, now)];
       });
     },
 
@@ -254,8 +259,10 @@ export function createProfilesService(deps: {
     flagAvatar: (ex: Executor, userId: string, key: string, flagged: boolean) =>
       updateAvatarFlag(ex, userId, key, flagged),
 
+    /** The user's own edit: only the fields the operator lets users change (403 naming the others). */
     async update(userId: string, patch: ProfilePatch): Promise<OwnerView> {
       await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);
+      assertEditable(patch, editable);
       const invalid = validatePatch(patch, phoneRegion);
       if (invalid.length > 0)
         throw commonError('validation_failed', {

@@ -3,6 +3,7 @@ import type { Generated } from 'kysely';
 export interface ProfilesTable {
   user_id: string;
   display_name: string | null;
+  middle_name: string | null;
   bio: string | null;
   pronouns: string | null;
   locale: string | null;
@@ -11,6 +12,12 @@ export interface ProfilesTable {
   headline: string | null;
   about: string | null;
   availability: string | null;
+  /** In the person's own words (free text), like pronouns. */
+  gender: string | null;
+  /** A job title or role, such as "Software Engineer". */
+  designation: string | null;
+  /** One https link of the person's choice. */
+  custom_link: string | null;
   /** JSON text: {country, state, city, address}. */
   contact: string | null;
   /** JSON text: {github, twitter, linkedin, website}. */

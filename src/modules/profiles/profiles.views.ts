@@ -8,8 +8,10 @@
 //     the profile schema declares public, the public score (only what this view
 //     shows counts), and a staff role shown as the business role except to staff;
 //   - the admin view: the owner's view, the account's status and both scores.
+// Whether a subscription runs is decided at the instant the view is made
+// (the clock's `now`), so a view never needs a job to flip it at expiry.
 import type { User, UserRole, UserStatus, Verification } from '../users/index.ts';
-import { publicRole } from '../users/index.ts';
+import { isSubscribed, publicRole } from '../users/index.ts';
 import type { CustomData, CustomFields } from './custom-fields.ts';
 import type { AVAILABILITY } from './profile-rules.ts';
 import type { Contact, Profile, Socials } from './profiles.repository.ts';
@@ -19,6 +21,8 @@ export type Availability = (typeof AVAILABILITY)[number];
 
 export interface NameView {
   readonly first: string | null;
+  /** Stored with the profile; not part of the display fallback. */
+  readonly middle: string | null;
   readonly last: string | null;
   /** The chosen display name, else "first last", else the username. */
   readonly display: string | null;
@@ -50,6 +54,12 @@ export interface PublicView {
   readonly headline: string | null;
   readonly about: string | null;
   readonly availability: Availability | null;
+  /** Free text in the person's own words, shown like pronouns. */
+  readonly gender: string | null;
+  /** A job title or role. */
+  readonly designation: string | null;
+  /** One https link of their choice. */
+  readonly customLink: string | null;
   readonly tags: readonly TagView[];
   readonly socials: Socials;
   /** Only the custom fields the profile schema declares and does not mark private. */
@@ -69,6 +79,14 @@ export interface PublicView {
   readonly verified: boolean;
   /** A live session of theirs made a request within ROSTER_PRESENCE_WINDOW. */
   readonly online: boolean;
+  /** A tier is set and its end, if any, is still ahead (at the view's instant). */
+  readonly isSubscribed: boolean;
+  /** The tier staff or a service key set (ROSTER_SUBSCRIPTION_TIERS), kept after it lapses; null: none. */
+  readonly subscriptionTier: string | null;
+  /** Staff restricted the account: a flag for the apps, which decide what it limits. */
+  readonly isRestricted: boolean;
+  /** Banned by an operator. Always false in views of others: a banned account is not shown to them. */
+  readonly isBanned: boolean;
   readonly createdAt: string;
   /** The account or the profile last changed. */
   readonly updatedAt: string;
@@ -86,6 +104,9 @@ export const PUBLIC_VIEW_FIELDS = [
   'headline',
   'about',
   'availability',
+  'gender',
+  'designation',
+  'customLink',
   'tags',
   'socials',
   'custom',
@@ -98,6 +119,10 @@ export const PUBLIC_VIEW_FIELDS = [
   'type',
   'verified',
   'online',
+  'isSubscribed',
+  'subscriptionTier',
+  'isRestricted',
+  'isBanned',
   'createdAt',
   'updatedAt',
 ] as const satisfies readonly (keyof PublicView)[];
@@ -125,6 +150,8 @@ export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly verification: Verification | null;
   /** The last sign-in, or null (an account made before presence was kept). */
   readonly lastSignInAt: string | null;
+  /** When the subscription ends; null with a tier: it runs until staff end it. Billing detail: not public. */
+  readonly subscriptionExpiresAt: string | null;
   readonly updatedAt: string;
 }
 
@@ -150,15 +177,26 @@ function nameOf(user: User, profile: Profile): NameView {
   const full = [user.firstName, user.lastName].filter(Boolean).join(' ');
   return {
     first: user.firstName,
+    middle: profile.middleName,
     last: user.lastName,
     display: profile.displayName ?? (full || user.username),
   };
 }
 
-const standingOf = (user: User) => ({
+const standingOf = (user: User, now: Date) => ({
   score: user.score,
   type: user.accountType,
   verified: user.verification === 'verified',
+  isSubscribed: isSubscribed(user, now),
+  subscriptionTier: user.subscriptionTier,
+  isRestricted: user.restricted,
+  isBanned: user.status === 'banned',
+});
+
+const identityOf = (profile: Profile) => ({
+  gender: profile.gender,
+  designation: profile.designation,
+  customLink: profile.customLink,
 });
 
 const tagsOf = (tags: readonly Tag[]): TagView[] =>
@@ -172,6 +210,7 @@ export function publicView(
   audience: Audience,
   avatarUrl: AvatarUrl,
   presence: UserPresence,
+  now: Date,
 ): PublicView {
   return {
     id: user.id,
@@ -184,6 +223,7 @@ export function publicView(
     headline: profile.headline,
     about: profile.about,
     availability: profile.availability as Availability | null,
+    ...identityOf(profile),
     tags: tagsOf(tags),
     socials: { ...profile.socials },
     custom: customFields.publicPart(profile.custom),
@@ -192,7 +232,7 @@ export function publicView(
     profileCompleteness: profile.publicCompleteness,
     followerCount: profile.followerCount,
     followingCount: profile.followingCount,
-    ...standingOf(user),
+    ...standingOf(user, now),
     online: presence.online,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
@@ -205,6 +245,7 @@ export function ownerView(
   tags: readonly Tag[],
   avatarUrl: AvatarUrl,
   presence: UserPresence,
+  now: Date,
 ): OwnerView {
   return {
     id: user.id,
@@ -230,6 +271,7 @@ export function ownerView(
     headline: profile.headline,
     about: profile.about,
     availability: profile.availability as Availability | null,
+    ...identityOf(profile),
     tags: tagsOf(tags),
     socials: { ...profile.socials },
     custom: profile.custom,
@@ -237,7 +279,8 @@ export function ownerView(
     profileCompleteness: profile.completeness,
     followerCount: profile.followerCount,
     followingCount: profile.followingCount,
-    ...standingOf(user),
+    ...standingOf(user, now),
+    subscriptionExpiresAt: user.subscriptionExpiresAt,
     verification: user.verification,
     online: presence.online,
     lastSignInAt: presence.signedInAt,
@@ -250,8 +293,9 @@ export const adminView = (
   tags: readonly Tag[],
   avatarUrl: AvatarUrl,
   presence: UserPresence,
+  now: Date,
 ): AdminView => ({
-  ...ownerView(user, profile, tags, avatarUrl, presence),
+  ...ownerView(user, profile, tags, avatarUrl, presence, now),
   status: user.status,
   publicCompleteness: profile.publicCompleteness,
 });

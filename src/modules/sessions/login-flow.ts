@@ -15,6 +15,11 @@ export interface SecondFactorChallenge {
   readonly token: string;
   /** What may answer it (`totp`, `email`, `recovery_code`, …), in a stable order. */
   readonly methods: readonly string[];
+  /**
+   * The account the first step proved. For faces whose replies name it
+   * before the second step (a seed's login); the native reply does not.
+   */
+  readonly userId: string;
 }
 
 export type PostLoginOutcome =

@@ -27,6 +27,7 @@ export {
   findUserByVerifiedPhone,
   findUsersByIds,
   isListed,
+  isSubscribed,
   listedUser,
   listUnverifiedBefore,
   listUsers,

@@ -23,6 +23,12 @@ export interface User {
   score: number;
   accountType: string | null;
   verification: Verification | null;
+  /** One of ROSTER_SUBSCRIPTION_TIERS, or null: no subscription. */
+  subscriptionTier: string | null;
+  /** When the subscription ends; null with a tier: it runs until staff end it. */
+  subscriptionExpiresAt: string | null;
+  /** Staff restricted the account; the apps decide what that limits. */
+  restricted: boolean;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
@@ -44,6 +50,9 @@ export const toUser = (r: Row): User => ({
   score: Number(r.score),
   accountType: r.account_type,
   verification: r.verification,
+  subscriptionTier: r.subscription_tier,
+  subscriptionExpiresAt: r.subscription_expires_at,
+  restricted: Boolean(Number(r.restricted)),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   deletedAt: r.deleted_at,
@@ -56,6 +65,14 @@ export const toUser = (r: Row): User => ({
  */
 export const isListed = (user: User | null | undefined): user is User =>
   user?.status === 'active' && (user.emailVerifiedAt !== null || user.phoneVerifiedAt !== null);
+
+/**
+ * Whether the account's subscription runs at `at`: a tier is set and its end,
+ * if any, is still ahead. Decided when asked, so nothing runs at expiry.
+ */
+export const isSubscribed = (user: User, at: Date): boolean =>
+  user.subscriptionTier !== null &&
+  (user.subscriptionExpiresAt === null || Date.parse(user.subscriptionExpiresAt) > at.getTime());
 
 /** isListed as a condition on the users table under the alias `u`. */
 export const listedUser = (eb: ExpressionBuilder<{ u: UsersTable }, 'u'>) =>
@@ -206,6 +223,9 @@ export interface StandingChange {
   readonly role?: UserRole;
   readonly accountType?: string | null;
   readonly verification?: Verification | null;
+  readonly restricted?: boolean;
+  /** Both together: a subscription is replaced whole. */
+  readonly subscription?: { readonly tier: string | null; readonly expiresAt: string | null };
 }
 
 /**
@@ -225,6 +245,13 @@ export async function updateStanding(
       ...(change.role !== undefined ? { role: change.role } : {}),
       ...(change.accountType !== undefined ? { account_type: change.accountType } : {}),
       ...(change.verification !== undefined ? { verification: change.verification } : {}),
+      ...(change.restricted !== undefined ? { restricted: change.restricted ? 1 : 0 } : {}),
+      ...(change.subscription !== undefined
+        ? {
+            subscription_tier: change.subscription.tier,
+            subscription_expires_at: change.subscription.expiresAt,
+          }
+        : {}),
       updated_at: now,
     })
     .where('id', '=', id);

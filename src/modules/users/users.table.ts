@@ -39,6 +39,12 @@ export interface UsersTable {
   /** One of ROSTER_ACCOUNT_TYPES, or null. */
   account_type: string | null;
   verification: Verification | null;
+  /** One of ROSTER_SUBSCRIPTION_TIERS, or null; set by staff and service keys (`subscriptions:write`). */
+  subscription_tier: string | null;
+  /** When the subscription ends; null with a tier: until staff end it. */
+  subscription_expires_at: string | null;
+  /** A flag staff set for the apps to act on; Roster itself changes nothing for it. SQLite and PostgreSQL store 0/1. */
+  restricted: Generated<number>;
   created_at: string;
   updated_at: string;
   deleted_at: string | null;

@@ -28,6 +28,8 @@ import { exactTextIndex } from './0026-exact-text-index.ts';
 import { oauthClients } from './0027-oauth-clients.ts';
 import { oauthStore } from './0028-oauth-store.ts';
 import { sessionClientIndex } from './0029-session-client-index.ts';
+import { profileIdentity } from './0030-profile-identity.ts';
+import { subscriptionRestriction } from './0031-subscription-restriction.ts';
 import type { RosterMigration } from './migration.ts';
 
 export const migrations: ReadonlyArray<readonly [name: string, migration: RosterMigration]> = [
@@ -60,4 +62,6 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Roster
   ['0027-oauth-clients', oauthClients],
   ['0028-oauth-store', oauthStore],
   ['0029-session-client-index', sessionClientIndex],
+  ['0030-profile-identity', profileIdentity],
+  ['0031-subscription-restriction', subscriptionRestriction],
 ];
