@@ -148,7 +148,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     secureCookies,
     sessionTtlSeconds: config.sessionAbsoluteTtlSeconds,
   });
-  accountPagesRoutes(app, { accounts: roster.accounts, credentials: roster.credentials, secureCookies });
+  accountPagesRoutes(app, {
+    accounts: roster.accounts,
+    credentials: roster.credentials,
+    secureCookies,
+    passwordMinLength: config.passwordMinLength,
+  });
   profilesRoutes(app, { profiles: roster.profiles, auth });
   directoryRoutes(app, { directory: roster.directory, auth });
   socialRoutes(app, { social: roster.social, auth });

@@ -25,6 +25,8 @@ export interface AccountPagesDeps {
   readonly accounts: Pick<AccountsService, 'register' | 'verifyEmail'>;
   readonly credentials: Pick<CredentialsService, 'forgotPassword' | 'resetPassword'>;
   readonly secureCookies: boolean;
+  /** The password policy's minimum (ROSTER_PASSWORD_MIN_LENGTH), for the forms' hint. */
+  readonly passwordMinLength: number;
 }
 
 const Interaction = Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]*$' }));
@@ -89,6 +91,7 @@ export function accountPagesRoutes(app: App, deps: AccountPagesDeps): void {
         errors: {},
         values: {},
         interaction: '',
+        passwordMin: deps.passwordMinLength,
         ...data,
       });
     }

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type * as oidc from 'openid-client';
+import { buildTestApp } from '../helpers/build-test-app.ts';
 import { freshEmail, freshPassword, verifiedAccount } from '../helpers/factories.ts';
 import {
   authorization,
@@ -323,5 +324,21 @@ describe('forgot and reset a password', () => {
       form: { ...formOf(await browser.go(link), '/reset-password').fields, newPassword: freshPassword() },
     });
     assert.equal(spent.status, 401, 'a link works once');
+  });
+});
+
+describe('the account pages follow the password policy', () => {
+  test('the forms ask for the configured minimum length', async () => {
+    const t = await buildTestApp({ env: { ROSTER_PASSWORD_MIN_LENGTH: '12' } });
+    try {
+      for (const path of ['/signup', '/reset-password?token=abcdefghijklmnop']) {
+        const res = await t.app.inject({ method: 'GET', url: path });
+        assert.equal(res.statusCode, 200, path);
+        assert.match(res.body, /minlength="12"/, path);
+        assert.match(res.body, /At least 12 characters/, path);
+      }
+    } finally {
+      await t.close();
+    }
   });
 });
