@@ -4,7 +4,7 @@
 // account"), `verifiedDate` its time. Only renaming: what the view leaves
 // out, this cannot show (docs/compat/002.md).
 import { type Static, type TSchema, Type } from 'typebox';
-import type { OwnerView } from '../../modules/profiles/index.ts';
+import type { OwnerView, PublicView } from '../../modules/profiles/index.ts';
 
 const Nullable = <T extends TSchema>(t: T, description?: string) =>
   Type.Union([t, Type.Null()], description ? { description } : {});
@@ -97,3 +97,37 @@ export function toSignedInUser(v: OwnerView): Static<typeof SignedInUser> {
   const user = toSeedUser(v);
   return { ...user, varifiedDate: user.verifiedDate };
 }
+
+/**
+ * Another user's object from their public view: every key of the samples.
+ * What that view leaves out is null: `email`, `phone`, `verifiedDate` and
+ * `subscriptionExpiry` are the owner's and staff's. `verified` is true: only
+ * a listed account (one that proved its address or number) is shown to others.
+ */
+export const toOtherUser = (v: PublicView): SeedUser => ({
+  _id: v.id,
+  firstName: v.name.first,
+  middleName: v.name.middle,
+  lastName: v.name.last,
+  gender: v.gender,
+  username: v.username,
+  role: v.role,
+  bio: v.bio,
+  designation: v.designation,
+  profilePictureUrl: v.avatarUrl,
+  pronouns: v.pronouns,
+  verified: true,
+  verifiedDate: null,
+  customLink: v.customLink,
+  followingCount: v.followingCount,
+  followerCount: v.followerCount,
+  isPrivate: v.isPrivate,
+  isSubscribed: v.isSubscribed,
+  subscriptionTier: v.subscriptionTier,
+  subscriptionExpiry: null,
+  isBanned: v.isBanned,
+  isRestricted: v.isRestricted,
+  email: null,
+  phone: null,
+  customData: { ...v.custom },
+});

@@ -17,15 +17,24 @@ export const oneFileLimits = (maxBytes: number) => ({
   headerPairs: 50,
 });
 
-/** The one `file` part of a multipart body, read whole (within the size limit). */
-export async function multipartFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
+/**
+ * The one file part of a multipart body, read whole (within the size limit),
+ * in the `file` field or one of `fieldNames` (a face whose document names
+ * its own field).
+ */
+export async function multipartFile(
+  request: FastifyRequest,
+  maxBytes: number,
+  fieldNames: readonly string[] = ['file'],
+): Promise<Buffer> {
+  const named = `the ${fieldNames.map((f) => `\`${f}\``).join(' or ')} field`;
   let file: Buffer | null = null;
   try {
     for await (const part of request.parts()) {
       if (part.type !== 'file') continue;
-      if (file !== null || part.fieldname !== 'file') {
+      if (file !== null || !fieldNames.includes(part.fieldname)) {
         await part.toBuffer().catch(() => undefined);
-        throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
+        throw mediaError('upload_file_count', { detail: `Send exactly one file, in ${named}.` });
       }
       file = await part.toBuffer();
     }
@@ -35,10 +44,9 @@ export async function multipartFile(request: FastifyRequest, maxBytes: number): 
     if (code === 'FST_REQ_FILE_TOO_LARGE')
       throw commonError('payload_too_large', { detail: `An avatar may be at most ${maxBytes} bytes.` });
     if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT')
-      throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
+      throw mediaError('upload_file_count', { detail: `Send exactly one file, in ${named}.` });
     throw commonError('malformed_request', { detail: 'The multipart body could not be read.' });
   }
-  if (file === null)
-    throw mediaError('upload_file_count', { detail: 'Send exactly one file, in the `file` field.' });
+  if (file === null) throw mediaError('upload_file_count', { detail: `Send exactly one file, in ${named}.` });
   return file;
 }

@@ -99,6 +99,18 @@ export async function findRequest(db: Executor, id: string, followeeId: string):
   return r ? toEdge(r) : null;
 }
 
+/** A follow or follow request by its id, when the user is either end of it. */
+export async function findEntryOf(db: Executor, id: string, userId: string): Promise<FollowEdge | null> {
+  if (!isId(id)) return null;
+  const r = await db
+    .selectFrom('follows')
+    .selectAll()
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('follower_id', '=', userId), eb('followee_id', '=', userId)]))
+    .executeTakeFirst();
+  return r ? toEdge(r) : null;
+}
+
 export async function acceptFollow(db: Executor, edge: FollowEdge, now: string): Promise<boolean> {
   const updated = await db
     .updateTable('follows')
@@ -283,6 +295,32 @@ export function isListKey(key: ListKey): boolean {
   if (!ISO_INSTANT.test(at) || !isId(id) || at < '0001') return false;
   // A date the database would refuse (February 30th, the year 0) must not get that far.
   return !Number.isNaN(Date.parse(at)) && new Date(at).toISOString() === at;
+}
+
+/**
+ * The page key of one entry of an owner's follow list (followers, following
+ * or pending requests to the owner), by the entry's id: where a list given
+ * "the id of the last entry seen" resumes. Null when the id is no entry of
+ * that list.
+ */
+export async function findListKey(
+  db: Executor,
+  kind: 'followers' | 'following' | 'requests',
+  ownerId: string,
+  entryId: string,
+): Promise<ListKey | null> {
+  if (!isId(entryId)) return null;
+  const owner = kind === 'following' ? 'follower_id' : 'followee_id';
+  const row = await db
+    .selectFrom('follows')
+    .select(['id', 'since', 'created_at'])
+    .where('id', '=', entryId)
+    .where(owner, '=', ownerId)
+    .where('status', '=', kind === 'requests' ? 'requested' : 'following')
+    .executeTakeFirst();
+  if (!row) return null;
+  const at = kind === 'requests' ? row.created_at : row.since;
+  return at === null ? null : { at: at as string, id: row.id };
 }
 
 /**

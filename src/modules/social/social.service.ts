@@ -30,7 +30,9 @@ import {
   deleteBookmarks,
   deleteFollow,
   entryKey,
+  findEntryOf,
   findFollow,
+  findListKey,
   findRequest,
   insertBlock,
   insertBookmark,
@@ -332,6 +334,36 @@ export function createSocialService(deps: {
         }
       }
       return page(kind, ownerId, viewer, input);
+    },
+
+    /**
+     * Removes a follow entry by its id, from either end: one's own follow or
+     * request is unfollowed, a follower of one's own (or their request)
+     * removed. 404 `not_found` when the caller is at neither end of it.
+     */
+    async removeEntry(userId: string, entryId: string): Promise<void> {
+      await changing(userId);
+      const entry = await findEntryOf(db, entryId, userId);
+      if (!entry) throw commonError('not_found', { detail: 'No such follow entry of yours.' });
+      await inTransaction(db, async (trx) => {
+        await lockPair(trx, entry.followerId, entry.followeeId);
+        await unlink(trx, entry.followerId, entry.followeeId);
+      });
+    },
+
+    /**
+     * The page key after one entry of an owner's follow list, by the entry's
+     * id (a face whose pages resume "after the last id seen"); 400
+     * `invalid_cursor` when the id is no entry of that list.
+     */
+    async keyAfterEntry(
+      kind: 'followers' | 'following' | 'requests',
+      ownerId: string,
+      entryId: string,
+    ): Promise<ListKey> {
+      const key = await findListKey(db, kind, ownerId, entryId);
+      if (!key) throw commonError('invalid_cursor', { detail: 'The offset is no entry of this list.' });
+      return key;
     },
 
     /** The caller's own lists: pending requests, blocks, bookmarks. */

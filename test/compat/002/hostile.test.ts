@@ -2,11 +2,13 @@
 // body shape a hostile client might send (wrong types, nulls, arrays, deep
 // nesting, prototype keys, oversized strings, not JSON) and answers `ok: 1`
 // or a 4xx refusal in the seed's shape.
+import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildTestApp, type TestApp } from '../../helpers/build-test-app.ts';
 import { request } from '../../helpers/client.ts';
 import { testDialect } from '../../helpers/dialect.ts';
-import { anyRefusal } from './seed-002.ts';
+import { account } from '../../helpers/factories.ts';
+import { anyRefusal, ok } from './seed-002.ts';
 
 const ROUTES: ['POST' | 'GET', string][] = [
   ['POST', '/user/create'],
@@ -31,6 +33,24 @@ const FIELDS = [
   'target',
   'sessionHash',
   'userAgent',
+  'query',
+  'request',
+  'entry',
+  'role',
+];
+
+/** The signed-in routes with a body: refused or done, never a 5xx, for a signed-in caller too. */
+const SIGNED_IN_ROUTES: ['POST' | 'PATCH' | 'DELETE', string][] = [
+  ['PATCH', '/user/me'],
+  ['POST', '/user/private'],
+  ['POST', '/user/block'],
+  ['POST', '/user/unblock'],
+  ['POST', '/user/follow'],
+  ['POST', '/user/unfollow'],
+  ['PATCH', '/user/follow-request'],
+  ['DELETE', '/user/follow-entry'],
+  ['POST', '/user/search'],
+  ['PATCH', '/user/profile-picture'],
 ];
 const VALUES: unknown[] = [
   null,
@@ -60,13 +80,38 @@ const BODIES: unknown[] = [
 describe(`seed 002 hostile input (${testDialect})`, () => {
   let t: TestApp;
   before(async () => {
-    t = await buildTestApp({ env: { ROSTER_COMPAT: '002' } });
+    t = await buildTestApp({ env: { ROSTER_COMPAT: '002', ROSTER_REQUIRE_EMAIL_VERIFICATION: 'false' } });
   });
   after(() => t.close());
 
   it('answers every body on every route with a 4xx in its own shape', async () => {
     for (const [method, url] of ROUTES)
       for (const body of BODIES) anyRefusal(await request(t, method, url, { body }));
+  });
+
+  it('answers every body on every signed-in route with a 4xx in its own shape, changing nothing', async () => {
+    const user = await account(t, { label: 'seed2-hostile' });
+    const me = async () => (await request(t, 'GET', '/user/me', { token: user.token })).json().data.user[0];
+    const before = await me();
+    for (const [method, url] of SIGNED_IN_ROUTES)
+      for (const body of BODIES) {
+        const res = await request(t, method, url, { token: user.token, body });
+        // Undoing what is not there (unfollow, unblock an unknown id) is done, as natively;
+        // a query of odd text is a search that finds no one.
+        if (res.statusCode === 200 && /unfollow|unblock/.test(url)) ok(res);
+        else if (res.statusCode === 200 && url === '/user/search')
+          assert.deepEqual(res.json(), { ok: 1, data: { results: [] } });
+        else anyRefusal(res);
+      }
+    for (const query of [
+      'limit=-1',
+      'limit=1e9',
+      'offset=a&offset=b',
+      `offset=${'%00'.repeat(10)}`,
+      'limit=2&limit=3',
+    ])
+      anyRefusal(await request(t, 'GET', `/user/followers?${query}`, { token: user.token }));
+    assert.deepEqual(await me(), before);
   });
 
   it('answers raw bodies that are not JSON, and hostile queries, with a 4xx', async () => {

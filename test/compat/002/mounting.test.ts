@@ -32,7 +32,8 @@ describe(`seed 002 mounting and reference (${testDialect})`, () => {
   it('answers an unknown path or method under /user in its own shape, never problem+json', async () => {
     const t = await buildTestApp({ env: { ROSTER_COMPAT: '002' } });
     try {
-      refused(await request(t, 'GET', '/user/nothing-here'), 404, 'not_found');
+      refused(await request(t, 'GET', '/user/nothing/here/at-all'), 404, 'not_found');
+      refused(await request(t, 'PUT', '/user/me'), 404, 'not_found');
       refused(await request(t, 'DELETE', '/user/login'), 404, 'not_found');
       refused(await request(t, 'GET', `/user/${'%E0%A4%A'.repeat(3)}`), 400);
     } finally {
@@ -55,6 +56,24 @@ describe(`seed 002 mounting and reference (${testDialect})`, () => {
         ['/user/enable-2fa', 'post', 'mfa:write'],
         ['/user/logout', 'post', 'sessions:write'],
         ['/user/logout-all', 'post', 'sessions:write'],
+        ['/user/me', 'get', 'profile:read'],
+        ['/user/me', 'patch', 'profile:write'],
+        ['/user/{userId}', 'get', 'profile:read'],
+        ['/user/private', 'post', 'profile:write'],
+        ['/user/block', 'post', 'social:block:write'],
+        ['/user/unblock', 'post', 'social:block:write'],
+        ['/user/follow', 'post', 'social:follow:write'],
+        ['/user/unfollow', 'post', 'social:follow:write'],
+        ['/user/followers', 'get', 'social:follow:read'],
+        ['/user/following', 'get', 'social:follow:read'],
+        ['/user/{userId}/followers', 'get', 'social:follow:read'],
+        ['/user/{userId}/following', 'get', 'social:follow:read'],
+        ['/user/follow-requests', 'get', 'social:follow:read'],
+        ['/user/follow-request', 'patch', 'social:follow:write'],
+        ['/user/follow-entry', 'delete', 'social:follow:write'],
+        ['/user/search', 'post', 'profile:search'],
+        ['/user/invite-codes', 'get', 'invite-code:read'],
+        ['/user/profile-picture', 'patch', 'profile:write'],
       ];
       for (const [path, method, permission] of ops) {
         const op = doc.paths[path]?.[method];
