@@ -64,7 +64,10 @@ export const SignedInUser = Type.Object(
 /** The user of a sign-in waiting for its second factor, as the 2FA sample shows it. */
 export const PendingUser = Type.Object({ _id: Str, username: Nullable(Str), email: Nullable(Str) });
 
-export const toSeedUser = (v: OwnerView): SeedUser => ({
+type SharedKeys = Omit<SeedUser, 'verified' | 'verifiedDate' | 'subscriptionExpiry' | 'email' | 'phone'>;
+
+/** The keys the owner's and the public view fill alike. */
+const shared = (v: PublicView | OwnerView): SharedKeys => ({
   _id: v.id,
   firstName: v.name.first,
   middleName: v.name.middle,
@@ -76,20 +79,24 @@ export const toSeedUser = (v: OwnerView): SeedUser => ({
   designation: v.designation,
   profilePictureUrl: v.avatarUrl,
   pronouns: v.pronouns,
-  verified: v.emailVerified,
-  verifiedDate: v.emailVerifiedAt,
   customLink: v.customLink,
   followingCount: v.followingCount,
   followerCount: v.followerCount,
   isPrivate: v.isPrivate,
   isSubscribed: v.isSubscribed,
   subscriptionTier: v.subscriptionTier,
-  subscriptionExpiry: v.subscriptionExpiresAt,
   isBanned: v.isBanned,
   isRestricted: v.isRestricted,
+  customData: { ...v.custom },
+});
+
+export const toSeedUser = (v: OwnerView): SeedUser => ({
+  ...shared(v),
+  verified: v.emailVerified,
+  verifiedDate: v.emailVerifiedAt,
+  subscriptionExpiry: v.subscriptionExpiresAt,
   email: v.email,
   phone: v.phone,
-  customData: { ...v.custom },
 });
 
 /** The user object of the login and 2FA replies (the schema puts `varifiedDate` after `verifiedDate`). */
@@ -105,29 +112,10 @@ export function toSignedInUser(v: OwnerView): Static<typeof SignedInUser> {
  * a listed account (one that proved its address or number) is shown to others.
  */
 export const toOtherUser = (v: PublicView): SeedUser => ({
-  _id: v.id,
-  firstName: v.name.first,
-  middleName: v.name.middle,
-  lastName: v.name.last,
-  gender: v.gender,
-  username: v.username,
-  role: v.role,
-  bio: v.bio,
-  designation: v.designation,
-  profilePictureUrl: v.avatarUrl,
-  pronouns: v.pronouns,
+  ...shared(v),
   verified: true,
   verifiedDate: null,
-  customLink: v.customLink,
-  followingCount: v.followingCount,
-  followerCount: v.followerCount,
-  isPrivate: v.isPrivate,
-  isSubscribed: v.isSubscribed,
-  subscriptionTier: v.subscriptionTier,
   subscriptionExpiry: null,
-  isBanned: v.isBanned,
-  isRestricted: v.isRestricted,
   email: null,
   phone: null,
-  customData: { ...v.custom },
 });
