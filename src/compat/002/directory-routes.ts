@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
 import { principalOf, viewerOf } from '../../http/authenticate.ts';
+import { Text } from '../../http/schemas.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { replies, WithData, withData } from './envelope.ts';
 import { signedIn } from './session-auth.ts';
@@ -13,8 +14,21 @@ import { SeedUser, toOtherUser } from './views.ts';
 const AUTH_NOTE =
   'The cookie session of POST /user/login, or a bearer token (native, or an OAuth token with the scope named).';
 
-/** The most results one search answers (the seed has no paging for it). */
+/** Results per search page unless `limit` says (the seed names no paging for search). */
 export const SEARCH_RESULTS = 20;
+
+const SearchQuery = Type.Object({
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      description: `Results per page (${SEARCH_RESULTS} by default)`,
+    }),
+  ),
+  offset: Type.Optional(
+    Text(64, { minLength: 1, description: 'The `_id` of the last result of the previous page' }),
+  ),
+});
 
 const SearchBody = Type.Object(
   {
@@ -69,17 +83,19 @@ export function directoryRoutes(scope: App, deps: SurfaceDeps): void {
         description:
           `Up to ${SEARCH_RESULTS} users whose search entry holds every word of \`query\`, as the sample shows ` +
           'them: `{_id, approved, source}`, `source` the user’s object (contact data null). Users who block ' +
-          'you, or whom you block, are left out. Scope delegated:profile:search. ' +
+          'you, or whom you block, are left out. Pages as the lists: `limit` (1–100, ' +
+          `${SEARCH_RESULTS} by default) and \`offset\`, the \`_id\` of the previous page’s last result; ` +
+          'the last page is the one shorter than `limit`. Scope delegated:profile:search. ' +
           `${AUTH_NOTE} Native: GET /v1/users?q=.`,
         body: SearchBody,
+        querystring: SearchQuery,
         response: replies(SearchReply),
       },
     },
     async (request) => {
-      const page = await directory.search(viewerOf(request), {
-        q: request.body.query,
-        limit: SEARCH_RESULTS,
-      });
+      const { limit = SEARCH_RESULTS, offset } = request.query;
+      const after = offset === undefined ? undefined : await directory.keyAfterUser(offset.trim());
+      const page = await directory.search(viewerOf(request), { q: request.body.query, limit, after });
       return withData({
         results: page.items.map((view) => ({ _id: view.id, approved: true, source: toOtherUser(view) })),
       });

@@ -61,19 +61,6 @@ export function profileRoutes(scope: App, deps: SurfaceDeps): void {
     }
   }
 
-  /** `target` naming another user: the staff permission first, then the refusal of what is not served. */
-  async function refuseOtherTarget(request: FastifyRequest, target: string): Promise<void> {
-    const principal = principalOf(request);
-    if (target === principal.userId) return;
-    await policy.authorize(principal, 'admin:profile:write', roleOf);
-    throw commonError('forbidden', {
-      detail:
-        'Changing another user’s profile is not served yet: the domain has no staff edit of a profile ' +
-        '(docs/compat/002.md, "Not yet").',
-      errors: [{ path: 'target', message: 'must be your own _id for now' }],
-    });
-  }
-
   scope.get(
     '/me',
     {
@@ -98,7 +85,8 @@ export function profileRoutes(scope: App, deps: SurfaceDeps): void {
           'stored unverified, empty removes it). Only the fields ROSTER_PROFILE_EDITABLE_FIELDS allows ' +
           '(403 field_not_editable naming the others). `email`, `password` and `role` are accepted only as ' +
           'they are (the account’s address, its current password, its role): each changes by its own flow. ' +
-          '`target` naming another user needs admin:profile:write and is refused for now (403). Scope ' +
+          '`target` naming another user is a staff edit (admin:profile:write and the admin role): every ' +
+          'field, whatever ROSTER_PROFILE_EDITABLE_FIELDS says, audited; a `password` with it is refused. Scope ' +
           `delegated:profile:write. ${AUTH_NOTE} Native: PATCH /v1/me.`,
         body: UpdateMeBody,
         response: replies(Ok),
@@ -107,18 +95,29 @@ export function profileRoutes(scope: App, deps: SurfaceDeps): void {
     async (request) => {
       const { body } = request;
       const principal = principalOf(request);
-      if (body.target !== undefined) await refuseOtherTarget(request, body.target.trim());
-      const own = await profiles.ownView(principal.userId);
-      if (body.role !== undefined && body.role !== own.role)
+      const target = body.target?.trim();
+      const other = target !== undefined && target !== principal.userId;
+      const subjectId = other ? target : principal.userId;
+      // Staff first: nobody else learns whether the target exists.
+      if (other) await policy.authorize(principal, 'admin:profile:write', roleOf);
+      if (other && body.password !== undefined)
         throw commonError('forbidden', {
-          detail: 'A role is set by staff, not by this request.',
+          detail: 'Another user’s password is not set here: they reset it themselves (GET /user/code).',
+          errors: [{ path: 'password', message: 'cannot be given with a target' }],
+        });
+      const subject = await profiles.ownView(subjectId);
+      if (body.role !== undefined && body.role !== subject.role)
+        throw commonError('forbidden', {
+          detail: 'A role is set by staff with PATCH /v1/admin/users/{id}/standing, not by this request.',
           errors: [{ path: 'role', message: 'cannot be changed with this request' }],
         });
-      if (body.email !== undefined) await profiles.confirmSameEmail(principal.userId, body.email);
-      if (body.password !== undefined)
+      if (body.email !== undefined) await profiles.confirmSameEmail(subjectId, body.email);
+      if (!other && body.password !== undefined)
         await credentials.confirmPassword(principal, body.password, requestContext(request));
       const patch = patchOf(body);
-      if (Object.keys(patch).length > 0) await profiles.update(principal.userId, patch);
+      if (Object.keys(patch).length === 0) return OK;
+      if (other) await profiles.staffUpdate(principal, subjectId, patch, requestContext(request));
+      else await profiles.update(principal.userId, patch);
       return OK;
     },
   );

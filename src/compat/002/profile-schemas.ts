@@ -12,7 +12,7 @@ import { SeedUser } from './views.ts';
 export const UpdateMeBody = Type.Object(
   {
     target: Type.Optional(
-      Text(64, { minLength: 1, description: 'Another user’s `_id` (admin:profile:write; not served yet)' }),
+      Text(64, { minLength: 1, description: 'Another user’s `_id`: a staff edit (admin:profile:write)' }),
     ),
     username: Type.Optional(
       Type.String({

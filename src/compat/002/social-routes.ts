@@ -135,7 +135,7 @@ export function socialRoutes(scope: App, deps: SurfaceDeps): void {
     summary: string,
     kind: Kind,
     description: string,
-    list: (request: FastifyRequest, ownerId: string, page: PageRequest<ListKey>) => Promise<ListPage>,
+    list: (request: FastifyRequest, ownerId: string, query: ListQuery) => Promise<ListPage>,
     owner: (request: FastifyRequest) => string,
     params?: typeof UserIdParams,
   ) =>
@@ -154,18 +154,21 @@ export function socialRoutes(scope: App, deps: SurfaceDeps): void {
           response: replies(Records(SIDE[kind])),
         },
       },
-      async (request) => {
-        const ownerId = owner(request);
-        const page = await pageOf(kind, ownerId, request.query as ListQuery);
-        return recordsOf(kind, await list(request, ownerId, page));
-      },
+      async (request) => recordsOf(kind, await list(request, owner(request), request.query as ListQuery)),
     );
 
   const me = (request: FastifyRequest) => principalOf(request).userId;
   const them = (request: FastifyRequest) => (request.params as { userId: string }).userId.trim();
   for (const kind of ['followers', 'following'] as const) {
-    const connections = (request: FastifyRequest, ownerId: string, page: PageRequest<ListKey>) =>
-      social.connections(kind, ownerId, viewerOf(request), page);
+    // The offset is read once the list's access is settled: a private list's offsets tell nothing.
+    const connections = (request: FastifyRequest, ownerId: string, query: ListQuery) =>
+      social.connections(
+        kind,
+        ownerId,
+        viewerOf(request),
+        { limit: query.limit ?? 20 },
+        query.offset?.trim(),
+      );
     listRoute(
       `/${kind}`,
       kind === 'followers' ? 'My Followers' : 'My Following',
@@ -194,7 +197,8 @@ export function socialRoutes(scope: App, deps: SurfaceDeps): void {
     'requests',
     'Pending requests to follow you: `source` is who asks, `approved` false. Accept one with PATCH ' +
       '/user/follow-request. Native: GET /v1/me/follow-requests.',
-    (request, _ownerId, page) => social.ownList('requests', viewerOf(request), page),
+    async (request, ownerId, query) =>
+      social.ownList('requests', viewerOf(request), await pageOf('requests', ownerId, query)),
     me,
   );
 

@@ -27,7 +27,8 @@ export type AuditEventType =
   | 'security.change_undone'
   | 'report.resolved'
   | 'achievement.progressed'
-  | 'oauth.client_changed';
+  | 'oauth.client_changed'
+  | 'profile.changed_by_staff';
 
 export interface AuditEvent {
   readonly type: AuditEventType;

@@ -103,6 +103,17 @@ export async function deleteSearchEntry(db: Executor, userId: string): Promise<v
   await db.deleteFrom('user_search').where('user_id', '=', userId).execute();
 }
 
+/** A listed user's place in the directory (`user_search.id`), or null. */
+export async function findListedPlace(db: Executor, userId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('user_search')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('listed', '=', 1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
 /** The tag keys as the entry's `tag_keys` holds them: each between two separators. */
 export const tagKeysText = (keys: readonly string[]) =>
   keys.length === 0 ? '' : `${FIELD_SEPARATOR}${keys.join(FIELD_SEPARATOR)}${FIELD_SEPARATOR}`;

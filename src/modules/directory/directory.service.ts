@@ -25,6 +25,7 @@ import {
   type DirectoryQuery,
   ENTRY_USER,
   entriesHeld,
+  findListedPlace,
   isIndexed,
   narrowestFilter,
   pageOfMatches,
@@ -214,6 +215,17 @@ export function createDirectoryService(deps: {
   }
 
   return {
+    /**
+     * The key of a page that starts right after this user's entry: for faces
+     * that page by the last user shown. A user not in the directory, or not
+     * listed, is a 400 `invalid_cursor`, as an unknown id is.
+     */
+    async keyAfterUser(userId: string): Promise<DirectoryKey> {
+      const seq = await findListedPlace(db, userId);
+      if (seq === null) throw commonError('invalid_cursor');
+      return { seq };
+    },
+
     /** A keyset page (`next` continues after its last entry). */
     async search(viewer: ViewerRef, input: DirectorySearch): Promise<Page<PublicView, DirectoryKey>> {
       const after = input.after?.seq;

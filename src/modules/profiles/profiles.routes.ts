@@ -2,8 +2,9 @@
 
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { type Authenticator, principalOf, viewerOf } from '../../http/authenticate.ts';
+import { type Authenticator, callerOf, principalOf, viewerOf } from '../../http/authenticate.ts';
 import { problemResponses } from '../../http/problem.ts';
+import { requestContext } from '../../http/request-context.ts';
 import { Id } from '../../http/schemas.ts';
 import { MeView, ProfilePatchBody, PublicUser, toMeView, toPublicUser } from './profiles.schemas.ts';
 import type { ProfilesService } from './profiles.service.ts';
@@ -41,6 +42,34 @@ export function profilesRoutes(app: App, deps: { profiles: ProfilesService; auth
       },
     },
     async (request) => toMeView(await profiles.update(principalOf(request).userId, request.body)),
+  );
+
+  app.patch(
+    '/v1/admin/users/:id/profile',
+    {
+      preHandler: auth.userOrService('admin:profile:write'),
+      schema: {
+        tags: ['users'],
+        summary: 'Change another user’s profile (staff)',
+        description:
+          'The same patch as PATCH /v1/me, applied to the account named: every field, whatever ' +
+          'ROSTER_PROFILE_EDITABLE_FIELDS leaves to users. A number set here is unverified, as the ' +
+          'owner’s is. Admins, or service keys with `admin:profile:write`; audited with the actor and the ' +
+          'fields named. Answers the account’s full view.',
+        params: Type.Object({ id: Id }),
+        body: ProfilePatchBody,
+        response: { 200: MeView, ...problemResponses(401, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request) =>
+      toMeView(
+        await profiles.staffUpdate(
+          callerOf(request),
+          request.params.id,
+          request.body,
+          requestContext(request),
+        ),
+      ),
   );
 
   app.get(

@@ -6,7 +6,14 @@
 // them, nothing else writes them).
 
 import type { CountryCode } from 'libphonenumber-js';
-import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/principal.ts';
+import { policy } from '../../platform/auth/policy.ts';
+import {
+  auditActor,
+  type Principal,
+  staffScopeOf,
+  type ViewerRef,
+  viewerIdOf,
+} from '../../platform/auth/principal.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
@@ -14,6 +21,8 @@ import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
+import type { RequestContext } from '../../platform/request-context.ts';
+import { recordAudit } from '../audit/index.ts';
 import {
   findUserById,
   findUserByUsername,
@@ -21,6 +30,7 @@ import {
   isListed,
   isStaffRole,
   normaliseEmail,
+  roleOfActive,
   type User,
   type UsersService,
   userError,
@@ -134,15 +144,70 @@ export function createProfilesService(deps: {
     return ownerView(user, profile, tags, avatarUrl, await presenceOf(userId), clock.now());
   };
 
+  async function adminViewOf(userId: string): Promise<AdminView> {
+    const { user, profile, tags } = await load(userId);
+    return adminView(user, profile, tags, avatarUrl, await presenceOf(userId), clock.now());
+  }
+
+  /**
+   * Checks and writes a patch in one transaction (the owner's edit and the
+   * staff edit alike), then `alongside` in the same transaction.
+   */
+  async function applyPatchTo(
+    userId: string,
+    patch: ProfilePatch,
+    alongside?: (trx: Executor, at: Date) => Promise<void>,
+  ): Promise<void> {
+    const invalid = validatePatch(patch, phoneRegion);
+    if (invalid.length > 0)
+      throw commonError('validation_failed', {
+        detail: 'Some fields are invalid; see errors.',
+        errors: invalid,
+      });
+    const at = clock.now();
+    const now = at.toISOString();
+    try {
+      await inTransaction(db, async (trx) => {
+        // Read and merge under the row lock: two patches at once each keep the other's fields.
+        await lockProfiles(trx, dialect, [userId]);
+        const { user, profile } = await load(userId, trx);
+        const custom = mergeCustom(profile.custom, patch.custom);
+        const errors = patch.custom === undefined ? [] : customFields.check(custom);
+        if (errors.length > 0)
+          throw commonError('validation_failed', { detail: 'Some fields are invalid; see errors.', errors });
+        const { names, next } = applyPatch(user, profile, patch, custom);
+        if (names.username !== null && names.username !== user.username) {
+          // Held by anyone: a verified account, an unverified sign-up or the
+          // placeholder of a sign-up for a taken address, alike until the
+          // purge frees it; the 409 cannot tell an unverified account exists.
+          const holder = await findUserByUsername(trx, names.username);
+          if (holder && holder.id !== userId) throw userError('username_taken');
+        }
+        await deps.users.updateNames(trx, user, names, now);
+        const phone = patchedPhone(patch, phoneRegion);
+        if (phone !== undefined && phone !== false)
+          await deps.users.setUnverifiedPhone(trx, user, phone, now);
+        await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
+        if (patch.tags !== undefined) {
+          await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []), now);
+        }
+        await alongside?.(trx, at);
+        // The search entry follows; a public account accepts its pending
+        // requests once this commits (the social graph's handlers).
+        await hooks.run(trx, 'profileChanged', { userId, at });
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw userError('username_taken');
+      throw error;
+    }
+  }
+
   return {
     /** The signed-in user's own view. */
     ownView,
 
     /** What an operator sees of an account. */
-    async adminView(userId: string): Promise<AdminView> {
-      const { user, profile, tags } = await load(userId);
-      return adminView(user, profile, tags, avatarUrl, await presenceOf(userId), clock.now());
-    },
+    adminView: adminViewOf,
 
     /** Another user's public view: only listed accounts exist for others, and not across a block. */
     async publicView(userId: string, viewer: ViewerRef): Promise<PublicView> {
@@ -263,51 +328,37 @@ export function createProfilesService(deps: {
     async update(userId: string, patch: ProfilePatch): Promise<OwnerView> {
       await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);
       assertEditable(patch, editable);
-      const invalid = validatePatch(patch, phoneRegion);
-      if (invalid.length > 0)
-        throw commonError('validation_failed', {
-          detail: 'Some fields are invalid; see errors.',
-          errors: invalid,
-        });
-      const at = clock.now();
-      const now = at.toISOString();
-      try {
-        await inTransaction(db, async (trx) => {
-          // Read and merge under the row lock: two patches at once each keep the other's fields.
-          await lockProfiles(trx, dialect, [userId]);
-          const { user, profile } = await load(userId, trx);
-          const custom = mergeCustom(profile.custom, patch.custom);
-          const errors = patch.custom === undefined ? [] : customFields.check(custom);
-          if (errors.length > 0)
-            throw commonError('validation_failed', {
-              detail: 'Some fields are invalid; see errors.',
-              errors,
-            });
-          const { names, next } = applyPatch(user, profile, patch, custom);
-          if (names.username !== null && names.username !== user.username) {
-            // Held by anyone: a verified account, an unverified sign-up or the
-            // placeholder of a sign-up for a taken address, alike until the
-            // purge frees it; the 409 cannot tell an unverified account exists.
-            const holder = await findUserByUsername(trx, names.username);
-            if (holder && holder.id !== userId) throw userError('username_taken');
-          }
-          await deps.users.updateNames(trx, user, names, now);
-          const phone = patchedPhone(patch, phoneRegion);
-          if (phone !== undefined && phone !== false)
-            await deps.users.setUnverifiedPhone(trx, user, phone, now);
-          await upsertProfile(trx, userId, scored({ ...user, ...names }, next), now);
-          if (patch.tags !== undefined) {
-            await replaceUserTags(trx, dialect, userId, normaliseTags(patch.tags ?? []), now);
-          }
-          // The search entry follows; a public account accepts its pending
-          // requests once this commits (the social graph's handlers).
-          await hooks.run(trx, 'profileChanged', { userId, at });
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw userError('username_taken');
-        throw error;
-      }
+      await applyPatchTo(userId, patch);
       return ownView(userId);
+    },
+
+    /**
+     * Staff change another user's profile (`admin:profile:write`): every field,
+     * whatever ROSTER_PROFILE_EDITABLE_FIELDS leaves to users, under the same
+     * rules and limits as the owner's edit; audited with the actor and the
+     * fields named. A number typed here is unverified, as the owner's is.
+     */
+    async staffUpdate(
+      principal: Principal,
+      userId: string,
+      patch: ProfilePatch,
+      context: RequestContext,
+    ): Promise<AdminView> {
+      await policy.authorize(principal, 'admin:profile:write', roleOfActive(db));
+      await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);
+      await applyPatchTo(userId, patch, (trx, at) =>
+        recordAudit(
+          trx,
+          {
+            type: 'profile.changed_by_staff',
+            userId,
+            context,
+            detail: { ...auditActor(principal.actor), fields: Object.keys(patch).sort() },
+          },
+          at,
+        ),
+      );
+      return adminViewOf(userId);
     },
   };
 }

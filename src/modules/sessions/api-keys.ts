@@ -17,6 +17,7 @@ export const SERVICE_SCOPES = [
   'standing:write',
   'scores:write',
   'achievements:write',
+  'admin:profile:write',
 ] as const satisfies readonly Permission[];
 
 export type { ServicePrincipal };

@@ -126,6 +126,13 @@ export function createSocialService(deps: {
    * more than it needs, so a list with a few such entries takes one round;
    * each further round reads twice the last.
    */
+  /** The page key after one entry of an owner's list, by the entry's id; 400 `invalid_cursor` when it is none. */
+  async function keyAfter(kind: 'followers' | 'following' | 'requests', ownerId: string, entryId: string) {
+    const key = await findListKey(db, kind, ownerId, entryId);
+    if (!key) throw commonError('invalid_cursor', { detail: 'The offset is no entry of this list.' });
+    return key;
+  }
+
   async function page(
     kind: ListKind,
     ownerId: string,
@@ -323,6 +330,8 @@ export function createSocialService(deps: {
       ownerId: string,
       viewer: ViewerRef,
       input: PageRequest<ListKey>,
+      /** Faces that page by the previous page's last entry: its id, read once access is settled. */
+      afterEntry?: string,
     ): Promise<ListPage> {
       const viewerId = viewerIdOf(viewer);
       if (ownerId !== viewerId) {
@@ -333,7 +342,8 @@ export function createSocialService(deps: {
           if (edge?.status !== 'following') throw socialError('private_account');
         }
       }
-      return page(kind, ownerId, viewer, input);
+      const after = afterEntry === undefined ? input.after : await keyAfter(kind, ownerId, afterEntry);
+      return page(kind, ownerId, viewer, { ...input, after });
     },
 
     /**
@@ -356,15 +366,7 @@ export function createSocialService(deps: {
      * id (a face whose pages resume "after the last id seen"); 400
      * `invalid_cursor` when the id is no entry of that list.
      */
-    async keyAfterEntry(
-      kind: 'followers' | 'following' | 'requests',
-      ownerId: string,
-      entryId: string,
-    ): Promise<ListKey> {
-      const key = await findListKey(db, kind, ownerId, entryId);
-      if (!key) throw commonError('invalid_cursor', { detail: 'The offset is no entry of this list.' });
-      return key;
-    },
+    keyAfterEntry: keyAfter,
 
     /** The caller's own lists: pending requests, blocks, bookmarks. */
     ownList: (kind: 'requests' | 'blocks' | 'bookmarks', viewer: ViewerRef, input: PageRequest<ListKey>) =>

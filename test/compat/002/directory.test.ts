@@ -61,6 +61,29 @@ describe(`seed 002 search and invite codes (${testDialect})`, () => {
       anyRefusal(await call('POST', '/user/search', viewer, body));
   });
 
+  it('POST /user/search pages with limit and offset (the last result’s _id), as the lists do', async () => {
+    const viewer = await account(t, { label: 'seed2-pager' });
+    const matching: string[] = [];
+    for (let i = 0; i < 5; i += 1)
+      matching.push((await account(t, { fields: { firstName: 'Pagedsearch', lastName: `Number${i}` } })).id);
+    const search = (query: string) => call('POST', `/user/search?${query}`, viewer, { query: 'pagedsearch' });
+    const seen: string[] = [];
+    let offset: string | undefined;
+    for (let round = 0; round < 4; round += 1) {
+      const { results } = dataOf(await search(`limit=2${offset ? `&offset=${offset}` : ''}`));
+      assert.ok(results.length <= 2);
+      seen.push(...results.map((r: { _id: string }) => r._id));
+      if (results.length < 2) break;
+      offset = results[results.length - 1]._id;
+    }
+    assert.deepEqual(seen.sort(), [...matching].sort(), 'every match once, across pages');
+    assert.equal(dataOf(await search('')).results.length, 5, 'one page of up to 20 without a limit');
+    // An offset that is no listed user is a 400; bad limits are refused.
+    refused(await search('offset=00000000-0000-4000-8000-000000000000'), 400, 'invalid_cursor');
+    for (const q of ['limit=0', 'limit=101', 'limit=abc', `offset=${'x'.repeat(65)}`, 'offset='])
+      anyRefusal(await search(q));
+  });
+
   it('GET /user/invite-codes: the sample’s shape, targetId only once used', async () => {
     const host = await account(t, { label: 'seed2-host' });
     assert.deepEqual(dataOf(await call('GET', '/user/invite-codes', host)), { inviteCodes: [] });

@@ -144,26 +144,69 @@ describe(`seed 002 profile routes (${testDialect})`, () => {
       assert.deepEqual(await me(b.token), before);
     });
 
-    it('target: your own id is your own edit; another user’s needs admin:profile:write and is refused for now', async () => {
+    it('target: your own id is your own edit; another user’s is refused without the staff permission', async () => {
       const user = await fresh();
       const other = await fresh({ firstName: 'Other' });
       ok(await call('PATCH', '/user/me', user.token, { target: user.id, firstName: 'Self' }));
       assert.equal((await me(user.token)).firstName, 'Self');
+      const before = await me(other.token);
       refused(
         await call('PATCH', '/user/me', user.token, { target: other.id, firstName: 'Mallory' }),
         403,
         'forbidden',
       );
-      const admin = await fresh();
-      await makeAdmin(t, admin.id);
-      const error = refused(
-        await call('PATCH', '/user/me', admin.token, { target: other.id, firstName: 'Mallory' }),
+      // Not even whether the target exists: an unknown id is the same 403.
+      refused(
+        await call('PATCH', '/user/me', user.token, { target: 'no-such-user', firstName: 'Mallory' }),
         403,
         'forbidden',
       );
-      assert.match(error.message, /not served yet/);
-      assert.equal((await me(other.token)).firstName, 'Other');
-      assert.equal((await me(admin.token)).firstName, null);
+      assert.deepEqual(await me(other.token), before);
+    });
+
+    it('target: staff change another user’s profile, audited; their own flows’ fields only as they are', async () => {
+      const admin = await fresh();
+      await makeAdmin(t, admin.id);
+      const other = await fresh({ firstName: 'Other' });
+      const otherView = await me(other.token);
+      ok(
+        await call('PATCH', '/user/me', admin.token, {
+          target: other.id,
+          firstName: 'Edited',
+          lastName: 'ByStaff',
+          username: 'renamed_by_staff',
+          phoneCountryCode: '+1',
+          phone: '4155552671',
+          email: other.email.toUpperCase(),
+          role: 'user',
+        }),
+      );
+      const edited = await me(other.token);
+      assert.deepEqual(
+        [edited.firstName, edited.lastName, edited.username, edited.phone, edited.email],
+        ['Edited', 'ByStaff', 'renamed_by_staff', '+14155552671', otherView.email],
+      );
+      assert.equal((await me(admin.token)).firstName, null, 'the admin’s own profile is untouched');
+      const audit = await t.db.database.db
+        .selectFrom('audit_events')
+        .select(['detail'])
+        .where('user_id', '=', other.id)
+        .where('type', '=', 'profile.changed_by_staff')
+        .execute();
+      assert.equal(audit.length, 1);
+      const detail = typeof audit[0]!.detail === 'string' ? JSON.parse(audit[0]!.detail) : audit[0]!.detail;
+      assert.deepEqual(detail, { by: 'user', actorId: admin.id, fields: ['name', 'phone', 'username'] });
+
+      // Refused whole, changing nothing: another user’s password, a new role, another address, an unknown id.
+      for (const [body, status, code] of [
+        [{ target: other.id, firstName: 'Never', password: STRONG_PASSWORD }, 403, 'forbidden'],
+        [{ target: other.id, firstName: 'Never', role: 'admin' }, 403, 'forbidden'],
+        [{ target: other.id, firstName: 'Never', email: admin.email }, 422, 'validation_failed'],
+        [{ target: other.id, username: admin.username }, 409, 'username_taken'],
+        [{ target: 'no-such-user', firstName: 'Never' }, 404, 'user_not_found'],
+      ] as const)
+        refused(await call('PATCH', '/user/me', admin.token, body), status, code);
+      assert.deepEqual(await me(other.token), edited);
     });
 
     it('refuses wrong types, changing nothing; never a 5xx', async () => {

@@ -9,7 +9,7 @@ import * as oidc from 'openid-client';
 import { buildTestApp, type TestApp } from '../../helpers/build-test-app.ts';
 import { request } from '../../helpers/client.ts';
 import { testDialect } from '../../helpers/dialect.ts';
-import { account, type SignedUpAccount, STRONG_PASSWORD } from '../../helpers/factories.ts';
+import { account, makeAdmin, type SignedUpAccount, STRONG_PASSWORD } from '../../helpers/factories.ts';
 import {
   authorization,
   Browser,
@@ -137,5 +137,16 @@ describe(`seed 002 PATCH /user/me with ROSTER_PROFILE_EDITABLE_FIELDS (${testDia
     refused(await request(t, 'POST', '/user/private', { token: user.token, body: { state: true } }), 403);
     assert.deepEqual(await me(), before);
     assert.equal(before.firstName, 'Allowed');
+  });
+
+  it('a staff edit with target is not bound by the editable fields', async () => {
+    const user = await account(t, { label: 'seed2-edited' });
+    const admin = await account(t, { label: 'seed2-staff' });
+    await makeAdmin(t, admin.id);
+    const body = { target: user.id, lastName: 'Staff', username: 'set_by_staff' };
+    refused(await request(t, 'PATCH', '/user/me', { token: user.token, body: { lastName: 'Self' } }), 403);
+    ok(await request(t, 'PATCH', '/user/me', { token: admin.token, body }));
+    const seen = dataOf(await request(t, 'GET', '/user/me', { token: user.token })).user[0];
+    assert.deepEqual([seen.lastName, seen.username], ['Staff', 'set_by_staff']);
   });
 });

@@ -104,6 +104,12 @@ describe(`seed 002 social routes (${testDialect})`, () => {
     assert.deepEqual(Object.keys(requests[0]), ['_id', 'approved', 'source']);
     assert.deepEqual([requests[0].approved, requests[0].source._id], [false, asker.id]);
     refused(await call('GET', `/user/${owner.id}/followers`, stranger), 403, 'private_account');
+    // An offset on a list one may not read is the same 403: the list is settled before its offsets.
+    refused(
+      await call('GET', `/user/${owner.id}/followers?offset=${UNKNOWN}`, stranger),
+      403,
+      'private_account',
+    );
     // Only the owner accepts; another's request id is a 404, accepting nothing.
     refused(await call('PATCH', '/user/follow-request', stranger, { request: requests[0]._id }), 404);
     refused(await call('PATCH', '/user/follow-request', owner, { request: UNKNOWN }), 404);
