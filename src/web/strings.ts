@@ -48,7 +48,8 @@ export const en = {
     email: 'See your email address',
     phone: 'See your phone number',
     offline_access: 'Keep access while you are away',
-    'delegated:profile:read': 'Read your profile and public profiles',
+    'delegated:profile:read':
+      'Read your profile, with your email address and phone number, and public profiles',
     'delegated:profile:write': 'Change your profile',
     'delegated:profile:search': 'Search the directory',
     'delegated:social:follow:read': 'See whom you follow and who follows you',

@@ -14,8 +14,10 @@ const SEED_FIELDS: Readonly<Record<string, string>> = {
   '(root)': 'body',
 };
 
+// A part's prefix always ends in a dot (`query.limit`): a body field named
+// `query` (POST /user/search) keeps its name.
 const fieldName = (path: string) => {
-  const bare = path.replace(/^(body|querystring|query|params|headers)[./]?/, '').replaceAll('/', '.');
+  const bare = path.replace(/^(body|querystring|query|params|headers)[./]/, '').replaceAll('/', '.');
   return SEED_FIELDS[bare] ?? (bare || 'body');
 };
 

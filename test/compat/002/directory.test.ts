@@ -59,6 +59,14 @@ describe(`seed 002 search and invite codes (${testDialect})`, () => {
       'rick',
     ])
       anyRefusal(await call('POST', '/user/search', viewer, body));
+    // The field at fault is named `query`, as the document names it.
+    for (const body of [{}, { query: 5 }, { query: ['rick'] }]) {
+      const error = refused(await call('POST', '/user/search', viewer, body), 422, 'validation_failed');
+      assert.deepEqual(
+        error.errors.map((e: { field: string }) => e.field),
+        ['query'],
+      );
+    }
   });
 
   it('POST /user/search pages with limit and offset (the last result’s _id), as the lists do', async () => {
