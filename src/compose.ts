@@ -204,6 +204,7 @@ export function compose(
     /** Background work: revocation subscription, signing keys, the outbox worker, the purge, the media sweep. */
     async start(): Promise<void> {
       await sessionsModule.start();
+      await profiles.start();
       // The dummy hash that unknown accounts are verified against is made now,
       // so the first such sign-in costs no more than any other.
       await p.hasher.verifyDummy('warm-up');
@@ -217,6 +218,7 @@ export function compose(
       oauth.stop();
       mediaModule.stopSweep();
       await sessionsModule.stop();
+      await profiles.stop();
       await p.stop();
       await mediaModule.close();
     },

@@ -54,7 +54,8 @@ export type DerivedKey =
   | 'media-url'
   | 'media-upload'
   | 'session-cookie'
-  | 'oidc-cookie';
+  | 'oidc-cookie'
+  | 'signup-proof';
 
 export function createPlatform(
   config: Config,

@@ -129,6 +129,44 @@ describe(`cross-node revocation with Redis (${testDialect})`, () => {
   });
 });
 
+describe(`cross-node profile views with Redis (${testDialect})`, () => {
+  it('a profile change on node A shows in /v1/me on node B, though B had cached the view', async (ctx) => {
+    const { a, b } = await twoNodes({ REDIS_URL });
+    const email = freshEmail('view-nodes');
+    await verifiedAccount(a, { email });
+    const s = await session(a, email);
+    assert.equal((await get(b, '/v1/me', s.accessToken)).json().headline, null, 'B caches the view');
+    const patched = await request(a, 'PATCH', '/v1/me', {
+      token: s.accessToken,
+      body: { headline: 'Moved' },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
+    // A sees it on the next read; B once the event arrives (its clock stands still: no TTL can expire).
+    assert.equal((await get(a, '/v1/me', s.accessToken)).json().headline, 'Moved');
+    const ms = await eventually(
+      async () => (await get(b, '/v1/me', s.accessToken)).json().headline === 'Moved',
+    );
+    assert.notEqual(ms, null, 'node B still showed the old profile after 10 s');
+    ctx.diagnostic(`node B showed the change after ${ms!.toFixed(1)} ms`);
+  });
+
+  it('a follow on node A moves the counts node B shows its owner', async () => {
+    const { a, b } = await twoNodes({ REDIS_URL });
+    const [first, second] = [freshEmail('count-a'), freshEmail('count-b')];
+    const followee = await verifiedAccount(a, { email: first });
+    await verifiedAccount(a, { email: second });
+    const owner = await session(a, first);
+    const fan = await session(a, second);
+    assert.equal((await get(b, '/v1/me', owner.accessToken)).json().followerCount, 0);
+    const followed = await request(a, 'POST', `/v1/users/${followee.id}/follow`, { token: fan.accessToken });
+    assert.equal(followed.statusCode, 200, followed.body);
+    const ms = await eventually(
+      async () => (await get(b, '/v1/me', owner.accessToken)).json().followerCount === 1,
+    );
+    assert.notEqual(ms, null, 'node B still showed the old count after 10 s');
+  });
+});
+
 describe(`documents the single-node default: no REDIS_URL (${testDialect})`, () => {
   it('without REDIS_URL, node B keeps accepting a token revoked on node A while its cache entry lives (≤ 10 s)', async () => {
     const { a, b, clock } = await twoNodes({});

@@ -28,6 +28,7 @@ import {
 import { createUsersService, type UserRole } from '../../src/modules/users/index.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { inTransaction } from '../../src/platform/db/executor.ts';
+import { InProcessEventBus } from '../../src/platform/events/in-process-event-bus.ts';
 import { createHooks } from '../../src/platform/hooks.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { createRateGuard } from '../../src/platform/rate-limit/rate-guard.ts';
@@ -73,6 +74,7 @@ describe(`service-level views never carry what the public view leaves out (${tes
     const guard = createRateGuard(createRateLimiter({ clock: systemClock }), 1, 1);
     profiles = createProfilesService({
       db,
+      events: new InProcessEventBus(),
       dialect,
       clock: systemClock,
       customFields: loadCustomFields(schema),

@@ -46,7 +46,9 @@ export const UpdateProfileRequest = Type.Object(
 export const ChangePasswordRequest = Type.Object(
   {
     current_password: Password('The current password'),
-    new_password: Password('The new password: 8 to 128 characters, not a common one'),
+    new_password: Password(
+      'The new password: ROSTER_PASSWORD_MIN_LENGTH (8 by default) to 128 characters, not a common one',
+    ),
   },
   {
     title: 'ChangePasswordRequest',

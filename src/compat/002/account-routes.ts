@@ -7,6 +7,7 @@ import type { App } from '../../http/app-types.ts';
 import { requestContext } from '../../http/request-context.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { codeText } from './body.ts';
+import { signupCookie } from './cookie.ts';
 import { OK, Ok, replies } from './envelope.ts';
 import { CodeQuery, CreateBody, ResetBody, VerifyEmailBody } from './schemas.ts';
 
@@ -21,8 +22,11 @@ function phoneOf(body: Static<typeof CreateBody>): string | undefined {
 const proofOf = (code: string | number, email: string | undefined) =>
   email === undefined ? { token: codeText(code) } : { email, code: codeText(code) };
 
+const SIX_DIGITS = /^[0-9]{6}$/;
+
 export function accountRoutes(scope: App, deps: SurfaceDeps): void {
   const { accounts, credentials } = deps.roster;
+  const signup = signupCookie(deps);
 
   scope.post(
     '/create',
@@ -30,7 +34,8 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
       schema: {
         summary: 'Create User',
         description:
-          'Creates an account and mails a verification code (and link) to exchange in POST /user/verify-email. ' +
+          'Creates an account and mails a verification code (and link) to exchange in POST /user/verify-email; ' +
+          'sets the `roster_signup` cookie that lets that call keep the password. ' +
           'A taken address gets the same reply (its owner is told by mail); a taken username is a 409. With ' +
           'ROSTER_REQUIRE_EMAIL_VERIFICATION=false the account is verified at once (and a taken address is a ' +
           '409). `phone` is stored unverified. Native: POST /v1/accounts.',
@@ -38,13 +43,14 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
         response: replies(Ok),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, firstName, lastName, email, password } = request.body;
       const phone = phoneOf(request.body);
-      await accounts.register(
+      const { signupProof } = await accounts.register(
         { username, firstName, lastName, email, password, ...(phone !== undefined ? { phone } : {}) },
         requestContext(request),
       );
+      signup.set(reply, signupProof);
       return OK;
     },
   );
@@ -56,16 +62,25 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
         summary: 'Verify Email',
         description:
           'Marks the account verified with the mailed code: `code` and `email` (the 6-digit code), or `code` ' +
-          'alone holding the token of the mail’s link. Send `password` too to keep the password chosen at ' +
-          'sign-up; without it an account nobody had proven loses it and its owner sets one with GET ' +
-          '/user/code. Each code works once. Native: POST /v1/accounts/verify-email.',
+          'alone holding the token of the mail’s link. The client that signed up holds the `roster_signup` ' +
+          'cookie POST /user/create set: with it the 6-digit code may come alone, and the password chosen ' +
+          'at sign-up is kept. Without the cookie, send `password` to keep it; otherwise an account nobody ' +
+          'had proven loses it (someone else may have signed up with the address) and its owner sets one ' +
+          'with GET /user/code. Each code works once. Native: POST /v1/accounts/verify-email.',
         body: VerifyEmailBody,
         response: replies(Ok),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { code, email, password } = request.body;
-      await accounts.verifyEmail({ ...proofOf(code, email), password }, requestContext(request));
+      const signupProof = signup.read(request);
+      // The client that signed up may send the 6-digit code alone: its cookie names the account.
+      const proof =
+        email === undefined && signupProof !== undefined && SIX_DIGITS.test(codeText(code))
+          ? { code: codeText(code) }
+          : proofOf(code, email);
+      await accounts.verifyEmail({ ...proof, password, signupProof }, requestContext(request));
+      signup.clear(reply);
       return OK;
     },
   );

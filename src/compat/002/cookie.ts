@@ -1,19 +1,22 @@
-// The cookie session of POST /user/login: the hosted pages' `roster_session`,
+// Seed 002's cookies. The cookie session of POST /user/login: the hosted pages' `roster_session`,
 // set exactly as they set it (HttpOnly, SameSite=Lax, on `/`, Secure when
 // PUBLIC_URL is https outside development, for the session's whole life), so
 // the OpenID provider's authorization requests reuse it without a sign-in page.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { VERIFY_LINK_HOURS } from '../../modules/accounts/index.ts';
 import type { SurfaceDeps } from '../surface.ts';
+
+const optionsOf = (config: SurfaceDeps['config'], path: string) => ({
+  path,
+  httpOnly: true,
+  sameSite: 'lax' as const,
+  secure: config.env !== 'development' && config.publicUrl.startsWith('https://'),
+});
 
 export function cookieSession(deps: SurfaceDeps) {
   const { browser } = deps.roster;
   const { config } = deps;
-  const options = {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: config.env !== 'development' && config.publicUrl.startsWith('https://'),
-  };
+  const options = optionsOf(config, '/');
   return {
     set(reply: FastifyReply, sessionId: string): void {
       reply.setCookie(browser.cookieName, browser.valueFor(sessionId), {
@@ -23,6 +26,27 @@ export function cookieSession(deps: SurfaceDeps) {
     },
     clear(reply: FastifyReply): void {
       reply.clearCookie(browser.cookieName, options);
+    },
+  };
+}
+
+/**
+ * What POST /user/create answered its client, kept for POST /user/verify-email
+ * (the domain's sign-up proof): with it the verification keeps the password
+ * chosen at sign-up, and the 6-digit code may come without the address. Sent
+ * only to /user, for as long as the mail's link works.
+ */
+export const SIGNUP_COOKIE = 'roster_signup';
+
+export function signupCookie(deps: SurfaceDeps) {
+  const options = optionsOf(deps.config, '/user');
+  return {
+    set(reply: FastifyReply, proof: string): void {
+      reply.setCookie(SIGNUP_COOKIE, proof, { ...options, maxAge: VERIFY_LINK_HOURS * 3600 });
+    },
+    read: (request: FastifyRequest): string | undefined => request.cookies?.[SIGNUP_COOKIE],
+    clear(reply: FastifyReply): void {
+      reply.clearCookie(SIGNUP_COOKIE, options);
     },
   };
 }

@@ -8,11 +8,8 @@ import { principalOf, viewerOf } from '../../http/authenticate.ts';
 import { Text } from '../../http/schemas.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { replies, WithData, withData } from './envelope.ts';
-import { signedIn } from './session-auth.ts';
+import { AUTH_NOTE, signedIn } from './session-auth.ts';
 import { SeedUser, toOtherUser } from './views.ts';
-
-const AUTH_NOTE =
-  'The cookie session of POST /user/login, or a bearer token (native, or an OAuth token with the scope named).';
 
 /** Results per search page unless `limit` says (the seed names no paging for search). */
 export const SEARCH_RESULTS = 20;
@@ -81,7 +78,7 @@ export function directoryRoutes(scope: App, deps: SurfaceDeps): void {
       schema: {
         summary: 'Search Users',
         description:
-          `Up to ${SEARCH_RESULTS} users whose search entry holds every word of \`query\`, as the sample shows ` +
+          'The users whose search entry holds every word of `query`, as the sample shows ' +
           'them: `{_id, approved, source}`, `source` the user’s object (contact data null). Users who block ' +
           'you, or whom you block, are left out. Pages as the lists: `limit` (1–100, ' +
           `${SEARCH_RESULTS} by default) and \`offset\`, the \`_id\` of the previous page’s last result; ` +
@@ -94,7 +91,8 @@ export function directoryRoutes(scope: App, deps: SurfaceDeps): void {
     },
     async (request) => {
       const { limit = SEARCH_RESULTS, offset } = request.query;
-      const after = offset === undefined ? undefined : await directory.keyAfterUser(offset.trim());
+      const after =
+        offset === undefined ? undefined : await directory.keyAfterUser(viewerOf(request), offset.trim());
       const page = await directory.search(viewerOf(request), { q: request.body.query, limit, after });
       return withData({
         results: page.items.map((view) => ({ _id: view.id, approved: true, source: toOtherUser(view) })),

@@ -16,11 +16,8 @@ import { commonError } from '../../platform/errors.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { OK, Ok, replies, withData } from './envelope.ts';
 import { PrivateBody, UpdateMeBody, UserIdParams, UserReply } from './profile-schemas.ts';
-import { signedIn } from './session-auth.ts';
+import { AUTH_NOTE, signedIn } from './session-auth.ts';
 import { toOtherUser, toSeedUser } from './views.ts';
-
-const AUTH_NOTE =
-  'The cookie session of POST /user/login, or a bearer token (native, or an OAuth token with the scope named).';
 
 type UpdateMe = Static<typeof UpdateMeBody>;
 

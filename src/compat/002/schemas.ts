@@ -27,7 +27,9 @@ export const CreateBody = Type.Object(
     firstName: PlainText(100, { minLength: 1, description: 'First name of the user' }),
     lastName: PlainText(100, { minLength: 1, description: 'Last name of the user' }),
     email: Email,
-    password: Password('8–128 characters; common passwords are refused'),
+    password: Password(
+      'ROSTER_PASSWORD_MIN_LENGTH (8 by default) to 128 characters; common passwords are refused',
+    ),
     phoneCountryCode: Type.Optional(
       Type.String({ pattern: '^\\+?[0-9]{1,4}$', maxLength: 5, description: 'The calling code (+44)' }),
     ),
@@ -99,7 +101,9 @@ export const CodeQuery = Type.Object({ email: Email });
 
 export const ResetBody = Type.Object({
   code: CodeInput,
-  password: Password('The new password: 8–128 characters, not a common one'),
+  password: Password(
+    'The new password: ROSTER_PASSWORD_MIN_LENGTH (8 by default) to 128 characters, not a common one',
+  ),
   email: Type.Optional({
     ...Email,
     description: 'With the 6-digit code: the address the code was mailed to',

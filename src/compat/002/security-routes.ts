@@ -12,11 +12,8 @@ import { codeText } from './body.ts';
 import { cookieSession } from './cookie.ts';
 import { OK, Ok, replies, withData } from './envelope.ts';
 import { Enable2faBody } from './schemas.ts';
-import { signedIn } from './session-auth.ts';
+import { AUTH_NOTE, signedIn } from './session-auth.ts';
 import { Enabled } from './session-schemas.ts';
-
-const AUTH_NOTE =
-  'The cookie session of POST /user/login, or a bearer token (native, or an OAuth token with the scope named).';
 
 export function securityRoutes(scope: App, deps: SurfaceDeps): void {
   const { mfa, sessions } = deps.roster;
@@ -48,7 +45,7 @@ export function securityRoutes(scope: App, deps: SurfaceDeps): void {
       }
       const input = { code: codeText(code), reauth: { kind: 'recent-sign-in' as const } };
       return withData({
-        recoveryCodes: await mfa.activateStarted(principal, input, requestContext(request)),
+        recoveryCodes: await mfa.activateEmail(principal, input, requestContext(request)),
       });
     },
   );
@@ -56,12 +53,13 @@ export function securityRoutes(scope: App, deps: SurfaceDeps): void {
   scope.post(
     '/logout',
     {
-      preHandler: signedIn(deps, 'sessions:write'),
+      preHandler: signedIn(deps, 'sessions:write', { cookieFirst: true }),
       schema: {
         summary: 'Logout',
         description:
-          'Path chosen by Roster (the document gives none). Ends this session (the cookie’s, or the token’s ' +
-          `with its refresh token) and clears the cookie. ${AUTH_NOTE} Native: DELETE /v1/sessions/current.`,
+          'Path chosen by Roster (the document gives none). Ends this session and clears the cookie: the ' +
+          'cookie’s when it comes (even with a bearer token beside it), else the token’s with its refresh ' +
+          `token. ${AUTH_NOTE} Native: DELETE /v1/sessions/current.`,
         response: replies(Ok),
       },
     },

@@ -12,7 +12,20 @@ import { userPrincipal } from '../../platform/auth/principal.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { SurfaceDeps } from '../surface.ts';
 
-export function signedIn(deps: SurfaceDeps, permission: Permission): AuthPreHandler {
+/** How a signed-in route of the surface is called: for its OpenAPI description. */
+export const AUTH_NOTE =
+  'The cookie session of POST /user/login, or a bearer token (native, or an OAuth token with the scope named).';
+
+/**
+ * `cookieFirst`: the cookie session decides even when a bearer token comes
+ * along (POST /user/logout ends the browser's session, whatever token the
+ * app also holds).
+ */
+export function signedIn(
+  deps: SurfaceDeps,
+  permission: Permission,
+  options: { cookieFirst?: boolean } = {},
+): AuthPreHandler {
   const { roster } = deps;
   const bearer = deps.auth.user(permission);
   const roleOf = async (userId: string) => (await roster.accounts.getUser(userId)).role;
@@ -21,7 +34,7 @@ export function signedIn(deps: SurfaceDeps, permission: Permission): AuthPreHand
     const value = request.cookies?.[roster.browser.cookieName];
     const hasBearer =
       request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
-    if (hasBearer || value === undefined) return bearer(request, reply);
+    if (value === undefined || (hasBearer && !options.cookieFirst)) return bearer(request, reply);
     if (request.headers['sec-fetch-site'] === 'cross-site')
       throw commonError('forbidden', { detail: 'The session cookie is not accepted from another site.' });
     const live = await roster.browser.signedIn(value);

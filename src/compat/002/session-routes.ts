@@ -8,7 +8,6 @@ import type { App } from '../../http/app-types.ts';
 import { requestContext } from '../../http/request-context.ts';
 import { credentialError, deviceTokenOf, rememberDevice } from '../../modules/credentials/index.ts';
 import type { LoginOutcome, SignedIn } from '../../modules/sessions/index.ts';
-import { normaliseUsername } from '../../modules/users/index.ts';
 import { DomainError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -43,10 +42,6 @@ export function sessionRoutes(scope: App, deps: SurfaceDeps): void {
     return toSignedInUser(await roster.profiles.ownView(outcome.user.id));
   }
 
-  /** When both names came (email signs in), the account must hold the username too. */
-  const holdsBoth = (body: { email?: string; username?: string }, held: string | null) =>
-    !body.email?.trim() || body.username === undefined || normaliseUsername(body.username) === held;
-
   scope.post(
     '/login',
     {
@@ -72,23 +67,17 @@ export function sessionRoutes(scope: App, deps: SurfaceDeps): void {
           errors: [{ path: 'email', message: 'is required (or username)' }],
         });
       const context = contextOf(request, userAgent);
+      // When both names come, the address signs in and the account must hold the username too.
+      const alsoUsername = email?.trim() ? username : undefined;
       const outcome: LoginOutcome & { deviceToken: string | null } = await roster.credentials.login(
-        { identifier, password },
+        { identifier, password, alsoUsername },
         context,
         deviceTokenOf(request),
       );
       rememberDevice(reply, outcome.deviceToken, LOGIN_PATH);
-      if (outcome.kind === 'signed-in') {
-        const { user, tokens } = outcome;
-        if (!holdsBoth(request.body, user.username)) {
-          // The answer a wrong password gets; the session just opened ends.
-          await roster.sessions.endBrowserSession(user.id, tokens.sessionId, context);
-          throw credentialError('invalid_credentials');
-        }
+      if (outcome.kind === 'signed-in')
         return withData({ '2faEnabled': false as const, user: await opened(reply, outcome) });
-      }
       const owner = await roster.accounts.getUser(outcome.challenge.userId);
-      if (!holdsBoth(request.body, owner.username)) throw credentialError('invalid_credentials');
       const { token, methods } = outcome.challenge;
       if (methods.includes('email')) await roster.mfa.sendLoginCode(token);
       return withData({

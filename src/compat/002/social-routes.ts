@@ -13,11 +13,8 @@ import type { PageRequest } from '../../platform/page.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { OK, Ok, replies, WithData, withData } from './envelope.ts';
 import { UserIdParams } from './profile-schemas.ts';
-import { signedIn } from './session-auth.ts';
+import { AUTH_NOTE, signedIn } from './session-auth.ts';
 import { SeedUser, toOtherUser } from './views.ts';
-
-const AUTH_NOTE =
-  'The cookie session of POST /user/login, or a bearer token (native, or an OAuth token with the scope named).';
 
 /** An id as sent: no spaces or control characters (Roster's ids have none). */
 const Id = (description: string) =>

@@ -90,10 +90,14 @@ const shared = (v: PublicView | OwnerView): SharedKeys => ({
   customData: { ...v.custom },
 });
 
+/**
+ * `verified` is the document's activation: the account proved its address
+ * (or, made by phone, its number), as every account others are shown has.
+ */
 export const toSeedUser = (v: OwnerView): SeedUser => ({
   ...shared(v),
-  verified: v.emailVerified,
-  verifiedDate: v.emailVerifiedAt,
+  verified: v.emailVerified || v.phoneVerified,
+  verifiedDate: v.emailVerifiedAt ?? v.phoneVerifiedAt,
   subscriptionExpiry: v.subscriptionExpiresAt,
   email: v.email,
   phone: v.phone,

@@ -9,6 +9,7 @@ import type { SessionsService } from '../sessions/index.ts';
 import type { User, UsersService } from '../users/index.ts';
 import { createAccountsService, type SignupPhoto } from './accounts.service.ts';
 import { createOperatorService } from './operator.service.ts';
+import { createSignupProof } from './signup-proof.ts';
 import { createStandingService } from './standing.service.ts';
 
 /** Unverified sign-ups older than ROSTER_UNVERIFIED_TTL are purged this often. */
@@ -33,6 +34,7 @@ export function createAccountsModule(p: Platform, deps: AccountsModuleDeps) {
     ...p,
     ...deps,
     admission: deps.invites,
+    signupProof: createSignupProof(p.keys('signup-proof')),
     config: {
       requireEmailVerification: config.requireEmailVerification,
       publicUrl: config.publicUrl,

@@ -30,6 +30,7 @@ import {
 } from '../users/index.ts';
 import { RESEND_COOLDOWN, RESEND_PER_ADDRESS, RESEND_PER_IP, VERIFY_PER_IP } from './accounts.limits.ts';
 import { createRegistration } from './registration.ts';
+import type { SignupProof } from './signup-proof.ts';
 import { createUnverifiedPurge } from './unverified-purge.ts';
 
 export const VERIFY_CODE_MINUTES = 15;
@@ -67,6 +68,8 @@ export interface AccountsDeps {
   readonly config: AccountsConfig;
   /** A sign-up's photo, uploaded before the account existed (media module; read at request time). */
   readonly signupPhoto: () => SignupPhoto;
+  /** What a sign-up answers its client, for the verification to keep the password (signup-proof.ts). */
+  readonly signupProof: SignupProof;
 }
 
 /** What a sign-up does with the photo it names (`avatarUploadKey`). */
@@ -124,11 +127,24 @@ export function createAccountsService(deps: AccountsDeps) {
      * which holds the password; `password` is checked when given there too.
      */
     async verifyEmail(
-      input: { email?: string; code?: string; token?: string; password?: string | undefined },
+      input: {
+        email?: string;
+        code?: string;
+        token?: string;
+        password?: string | undefined;
+        /** The sign-up's proof (Registration.signupProof), which its client kept. */
+        signupProof?: string | undefined;
+      },
       context: RequestContext,
     ): Promise<User> {
       await guard.perIp('verify-email', context.ip, VERIFY_PER_IP);
-      const proof = codeOrToken(input);
+      const signedUp = deps.signupProof.userOf(input.signupProof);
+      // The client that signed up may send the code alone: the proof names the address it went to.
+      const address =
+        input.email === undefined && input.code !== undefined && signedUp !== null
+          ? ((await findUserById(db, signedUp))?.email ?? undefined)
+          : input.email;
+      const proof = codeOrToken({ ...input, email: address });
       const row =
         proof.kind === 'token'
           ? await otp.checkToken(db, 'email_verification', proof.token)
@@ -140,8 +156,9 @@ export function createAccountsService(deps: AccountsDeps) {
       }
       // Neither proof tells the mailbox owner from whoever signed up with the
       // address: the password chosen at sign-up is kept only when the request
-      // proves it, so a squatter's pending account never keeps the squatter's way in.
-      const keepsPassword = input.password !== undefined;
+      // proves it (the password, or the sign-up's proof its client kept), so a
+      // squatter's pending account never keeps the squatter's way in.
+      const keepsPassword = input.password !== undefined || (row.userId !== null && signedUp === row.userId);
       const now = clock.now();
       return inTransaction(db, async (trx) => {
         await otp.consume(trx, row);

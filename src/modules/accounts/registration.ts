@@ -45,6 +45,12 @@ export interface RegisterInput extends AdmissionInput {
 export interface Registration {
   readonly user: User;
   readonly verificationRequired: boolean;
+  /**
+   * For this client only: given back with the verification, it keeps the
+   * password chosen here (signup-proof.ts). Made alike for a taken address,
+   * where it names the placeholder and keeps nothing.
+   */
+  readonly signupProof: string;
   readonly session?: SessionTokens;
 }
 
@@ -61,6 +67,7 @@ type RegistrationDeps = Pick<
   | 'admission'
   | 'users'
   | 'signupPhoto'
+  | 'signupProof'
 > & {
   readonly queueVerification: (trx: Executor, user: { id: string; email: string }) => Promise<void>;
 };
@@ -189,6 +196,7 @@ export function createRegistration(deps: RegistrationDeps) {
       deletedAt: null,
     };
     const outcome = await storeOnce({ input, user, secret, context });
+    const signupProof = deps.signupProof.of(user.id);
     if (outcome === 'duplicate') {
       if (await guard.allows('signup-notice', email, SIGNUP_NOTICE_PER_ADDRESS)) {
         await inTransaction(db, (trx) =>
@@ -201,12 +209,12 @@ export function createRegistration(deps: RegistrationDeps) {
         );
       }
       // The user object of the reply names the placeholder, never the real account.
-      return { user, verificationRequired: true };
+      return { user, verificationRequired: true, signupProof };
     }
-    if (config.requireEmailVerification) return { user, verificationRequired: true };
+    if (config.requireEmailVerification) return { user, verificationRequired: true, signupProof };
     const session = await inTransaction(db, (trx) =>
       sessions.startSession(trx, { userId: user.id, amr: ['pwd'], context }),
     );
-    return { user, verificationRequired: false, session };
+    return { user, verificationRequired: false, session, signupProof };
   };
 }

@@ -118,7 +118,7 @@ export function createCredentialsService(deps: CredentialsDeps) {
      * correct password).
      */
     login(
-      input: { identifier: string; password: string },
+      input: { identifier: string; password: string; alsoUsername?: string | undefined },
       context: RequestContext,
       deviceToken: string | null = null,
     ): Promise<LoginOutcome & DeviceCookie> {

@@ -11,6 +11,7 @@ import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/pr
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
+import { DomainError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import { type Page, type PageRequest, pageFrom } from '../../platform/page.ts';
@@ -74,7 +75,7 @@ export interface DirectorySearch extends DirectoryFilters, PageRequest<Directory
 export function createDirectoryService(deps: {
   db: Executor;
   dialect: Dialect;
-  profiles: Pick<ProfilesService, 'publicViews' | 'searchFacts' | 'tagUsage'>;
+  profiles: Pick<ProfilesService, 'publicView' | 'publicViews' | 'searchFacts' | 'tagUsage'>;
   /** Who may see whom (the social graph: blocks, either way). */
   visibility: Visibility[];
   guard: RateGuard;
@@ -217,13 +218,23 @@ export function createDirectoryService(deps: {
   return {
     /**
      * The key of a page that starts right after this user's entry: for faces
-     * that page by the last user shown. A user not in the directory, or not
-     * listed, is a 400 `invalid_cursor`, as an unknown id is.
+     * that page by the last user shown. A user the viewer is not shown (not
+     * listed, or hidden by a block either way) is a 400 `invalid_cursor`, as
+     * an unknown id is, so an offset tells nothing a search would not.
      */
-    async keyAfterUser(userId: string): Promise<DirectoryKey> {
+    async keyAfterUser(viewer: ViewerRef, userId: string): Promise<DirectoryKey> {
       const seq = await findListedPlace(db, userId);
-      if (seq === null) throw commonError('invalid_cursor');
-      return { seq };
+      const shown =
+        seq !== null &&
+        (await profiles.publicView(userId, viewer).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof DomainError && error.code === 'user_not_found') return false;
+            throw error;
+          },
+        ));
+      if (!shown) throw commonError('invalid_cursor');
+      return { seq: seq! };
     },
 
     /** A keyset page (`next` continues after its last entry). */

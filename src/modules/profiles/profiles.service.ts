@@ -19,6 +19,7 @@ import type { Dialect } from '../../platform/db/database.ts';
 import { type Executor, inTransaction } from '../../platform/db/executor.ts';
 import { isUniqueViolation } from '../../platform/db/unique-violation.ts';
 import { commonError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/event-bus.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import type { RateGuard } from '../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../platform/request-context.ts';
@@ -82,6 +83,7 @@ import {
   tagUsage,
 } from './tags.repository.ts';
 import { tagKey } from './tags.ts';
+import { createViewCache } from './view-cache.ts';
 
 /** What the directory indexes of a profile (its search entry is fed from this by hooks). */
 export interface SearchFacts {
@@ -92,8 +94,17 @@ export interface SearchFacts {
   readonly tags: readonly string[];
 }
 
+/** What a user's views are made from. */
+interface ViewRows {
+  readonly user: User;
+  readonly profile: Profile;
+  readonly tags: Tag[];
+}
+
 export function createProfilesService(deps: {
   db: Executor;
+  /** Tells every node which users' rows changed (their cached view rows go). */
+  events: EventBus;
   dialect: Dialect;
   clock: Clock;
   customFields: CustomFields;
@@ -116,7 +127,12 @@ export function createProfilesService(deps: {
   const phoneRegion = deps.phoneDefaultRegion ?? null;
   const editable = deps.editableFields ? new Set(deps.editableFields) : null;
   const beforeErasure: ErasureStep[] = [];
+  const viewCache = createViewCache<ViewRows>({ clock, events: deps.events });
   registerProfileHooks(hooks, dialect, beforeErasure);
+  // Registered after the handlers above: whatever they wrote is dropped with
+  // the change. A new account has no entry anywhere yet.
+  for (const event of ['accountChanged', 'profileChanged', 'accountErased'] as const)
+    hooks.on(event, (trx, e) => viewCache.changed(trx, [e.userId]));
 
   /** Staff see staff roles; everyone else sees them as the business role. */
   const audienceOf = async (viewer: ViewerRef): Promise<Audience> => {
@@ -125,10 +141,7 @@ export function createProfilesService(deps: {
     return { staff: account !== null && isStaffRole(account.role) };
   };
 
-  async function load(
-    userId: string,
-    ex: Executor = db,
-  ): Promise<{ user: User; profile: Profile; tags: Tag[] }> {
+  async function load(userId: string, ex: Executor = db): Promise<ViewRows> {
     const user = await findUserById(ex, userId);
     if (!user || user.status === 'deleted') throw userError('user_not_found');
     const tags = await listUserTags(ex, userId);
@@ -139,8 +152,11 @@ export function createProfilesService(deps: {
 
   const presenceOf = async (userId: string) => (await deps.presence([userId])).get(userId) ?? OFFLINE;
 
+  // The owner's view is read on every request of theirs: through the view
+  // cache. Others' views and staff's read the rows, so a change made outside
+  // this process (the command line's ban) shows to them at once.
   const ownView = async (userId: string): Promise<OwnerView> => {
-    const { user, profile, tags } = await load(userId);
+    const { user, profile, tags } = await viewCache.read(userId, () => load(userId));
     return ownerView(user, profile, tags, avatarUrl, await presenceOf(userId), clock.now());
   };
 
@@ -203,6 +219,10 @@ export function createProfilesService(deps: {
   }
 
   return {
+    /** Listens for other nodes' changes to cached view rows. */
+    start: () => viewCache.start(),
+    stop: () => viewCache.stop(),
+
     /** The signed-in user's own view. */
     ownView,
 
@@ -292,8 +312,10 @@ export function createProfilesService(deps: {
     isPrivate: (ex: Executor, userId: string) => findPrivacy(ex, userId),
 
     /** One accepted follow more or fewer, in the caller's transaction (under `lock`). */
-    adjustFollowCounts: (ex: Executor, followerId: string, followeeId: string, delta: 1 | -1) =>
-      adjustFollowCounts(ex, followerId, followeeId, delta),
+    async adjustFollowCounts(ex: Executor, followerId: string, followeeId: string, delta: 1 | -1) {
+      await adjustFollowCounts(ex, followerId, followeeId, delta);
+      await viewCache.changed(ex, [followerId, followeeId]);
+    },
 
     /**
      * Registers work to do with an erased user before their profile row goes:
@@ -307,8 +329,10 @@ export function createProfilesService(deps: {
     },
 
     /** Many follows of one account accepted at once, in the caller's transaction (under `lock`). */
-    addFollowers: (ex: Executor, followeeId: string, followerIds: readonly string[]) =>
-      addFollowers(ex, followeeId, followerIds),
+    async addFollowers(ex: Executor, followeeId: string, followerIds: readonly string[]) {
+      await addFollowers(ex, followeeId, followerIds);
+      await viewCache.changed(ex, [followeeId, ...followerIds]);
+    },
 
     /**
      * Points the profile at a new avatar (or none), in the media module's
@@ -321,8 +345,10 @@ export function createProfilesService(deps: {
     },
 
     /** Flags the profile when its avatar (still this one) shows no face and faces are required. */
-    flagAvatar: (ex: Executor, userId: string, key: string, flagged: boolean) =>
-      updateAvatarFlag(ex, userId, key, flagged),
+    async flagAvatar(ex: Executor, userId: string, key: string, flagged: boolean) {
+      await updateAvatarFlag(ex, userId, key, flagged);
+      await viewCache.changed(ex, [userId]);
+    },
 
     /** The user's own edit: only the fields the operator lets users change (403 naming the others). */
     async update(userId: string, patch: ProfilePatch): Promise<OwnerView> {

@@ -134,6 +134,7 @@ export interface OwnerView extends Omit<PublicView, 'role'> {
   readonly emailVerifiedAt: string | null;
   readonly phone: string | null;
   readonly phoneVerified: boolean;
+  readonly phoneVerifiedAt: string | null;
   readonly role: UserRole;
   /** The display name the owner chose, or null (`name.display` falls back to the names). */
   readonly displayName: string | null;
@@ -255,6 +256,7 @@ export function ownerView(
     emailVerifiedAt: user.emailVerifiedAt,
     phone: user.phone,
     phoneVerified: user.phoneVerifiedAt !== null,
+    phoneVerifiedAt: user.phoneVerifiedAt,
     name: nameOf(user, profile),
     role: user.role,
     createdAt: user.createdAt,

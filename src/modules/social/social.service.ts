@@ -118,6 +118,13 @@ export function createSocialService(deps: {
     return (await isBlocked(ex, targetId, viewerId)) || (await isBlocked(ex, viewerId, targetId));
   }
 
+  /** The page key after one entry of an owner's list, by the entry's id; 400 `invalid_cursor` when it is none. */
+  async function keyAfter(kind: 'followers' | 'following' | 'requests', ownerId: string, entryId: string) {
+    const key = await findListKey(db, kind, ownerId, entryId);
+    if (!key) throw commonError('invalid_cursor', { detail: 'The offset is no entry of this list.' });
+    return key;
+  }
+
   /**
    * A page of a list: `limit` entries of users the viewer may see. Entries of
    * accounts that are not listed (banned, never verified) are skipped as the
@@ -126,13 +133,6 @@ export function createSocialService(deps: {
    * more than it needs, so a list with a few such entries takes one round;
    * each further round reads twice the last.
    */
-  /** The page key after one entry of an owner's list, by the entry's id; 400 `invalid_cursor` when it is none. */
-  async function keyAfter(kind: 'followers' | 'following' | 'requests', ownerId: string, entryId: string) {
-    const key = await findListKey(db, kind, ownerId, entryId);
-    if (!key) throw commonError('invalid_cursor', { detail: 'The offset is no entry of this list.' });
-    return key;
-  }
-
   async function page(
     kind: ListKind,
     ownerId: string,

@@ -161,6 +161,47 @@ describe(`seed 002 account routes (${testDialect})`, () => {
       assert.equal(login.statusCode, 200, login.body);
     });
 
+    it('the client that signed up (its roster_signup cookie) sends the code alone and keeps its password', async () => {
+      const body = fresh();
+      const created = await call('POST', '/user/create', body);
+      ok(created);
+      const setCookie = String(created.headers['set-cookie']);
+      assert.match(setCookie, /^roster_signup=[^;]+; Max-Age=86400; Path=\/user; HttpOnly; SameSite=Lax/);
+      const cookie = setCookie.split(';')[0]!;
+      const code = codeOf(await flow.takeMail(body.email, SUBJECT.verify));
+      // A wrong code costs a try and changes nothing; the right one, as the document's client sends it, verifies.
+      refused(await call('POST', '/user/verify-email', { code: '000000' }, { cookie }), 422, 'invalid_code');
+      const verified = await call('POST', '/user/verify-email', { code }, { cookie });
+      ok(verified);
+      assert.match(String(verified.headers['set-cookie']), /^roster_signup=;/, 'the cookie is spent');
+      const login = await call('POST', '/user/login', { email: body.email, password: body.password });
+      assert.equal(login.statusCode, 200, login.body);
+    });
+
+    it('without the sign-up’s cookie the password is not kept; another sign-up’s cookie proves nothing', async () => {
+      const mine = fresh();
+      const squatted = fresh();
+      const mineCookie = String((await call('POST', '/user/create', mine)).headers['set-cookie']).split(
+        ';',
+      )[0]!;
+      ok(await call('POST', '/user/create', squatted));
+      // The squatted address's owner verifies from the mail, in another browser (or with this cookie).
+      const { token } = linkOf(await flow.takeMail(squatted.email, SUBJECT.verify), '/verify-email');
+      ok(await call('POST', '/user/verify-email', { code: token }, { cookie: mineCookie }));
+      refused(
+        await call('POST', '/user/login', { email: squatted.email, password: squatted.password }),
+        401,
+        'invalid_credentials',
+      );
+      // A forged cookie names no sign-up: the code alone is then no proof.
+      const code = codeOf(await flow.takeMail(mine.email, SUBJECT.verify));
+      const forged = `${mineCookie.slice(0, -4)}AAAA`;
+      refused(await call('POST', '/user/verify-email', { code }, { cookie: forged }), 422);
+      ok(await call('POST', '/user/verify-email', { code }, { cookie: mineCookie }));
+      const login = await call('POST', '/user/login', { email: mine.email, password: mine.password });
+      assert.equal(login.statusCode, 200, login.body);
+    });
+
     it('refuses a body without a code, or with one of the wrong type', async () => {
       refused(await call('POST', '/user/verify-email', {}), 422, 'validation_failed');
       refused(await call('POST', '/user/verify-email', { code: true }), 422, 'validation_failed');

@@ -86,8 +86,16 @@ describe(`seed 002 search and invite codes (${testDialect})`, () => {
     }
     assert.deepEqual(seen.sort(), [...matching].sort(), 'every match once, across pages');
     assert.equal(dataOf(await search('')).results.length, 5, 'one page of up to 20 without a limit');
-    // An offset that is no listed user is a 400; bad limits are refused.
+    // An offset that is no listed user is a 400; so is one who blocks the viewer (as unknown as a 404).
     refused(await search('offset=00000000-0000-4000-8000-000000000000'), 400, 'invalid_cursor');
+    const blocker = await account(t, { fields: { firstName: 'Pagedsearch' } });
+    assert.equal(
+      dataOf(await search(`offset=${blocker.id}`)).results.length,
+      0,
+      'the newest: nothing after it',
+    );
+    assert.equal((await call('POST', `/v1/users/${viewer.id}/block`, blocker)).statusCode, 204);
+    refused(await search(`offset=${blocker.id}`), 400, 'invalid_cursor');
     for (const q of ['limit=0', 'limit=101', 'limit=abc', `offset=${'x'.repeat(65)}`, 'offset='])
       anyRefusal(await search(q));
   });

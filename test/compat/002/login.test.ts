@@ -128,7 +128,9 @@ describe(`seed 002 sign-in (${testDialect})`, () => {
 
     it('signs in by email alone or username alone; both must name the same account', async () => {
       const user = await created();
-      dataOf(await call('POST', '/user/login', { body: { email: user.email, password: user.password } }));
+      const { _id: id } = dataOf(
+        await call('POST', '/user/login', { body: { email: user.email, password: user.password } }),
+      ).user;
       dataOf(
         await call('POST', '/user/login', {
           body: { username: user.username.toUpperCase(), password: user.password },
@@ -139,12 +141,25 @@ describe(`seed 002 sign-in (${testDialect})`, () => {
       const live = async () =>
         (await call('GET', '/v1/sessions', { token: accessToken })).json().items.length;
       const before = await live();
+      const audited = async () =>
+        (
+          await flow.t.db.database.db
+            .selectFrom('audit_events')
+            .select('type')
+            .where('user_id', '=', id)
+            .where('type', 'in', ['login.succeeded', 'login.failed', 'session.revoked'])
+            .orderBy('created_at')
+            .execute()
+        ).map((r) => r.type);
+      const trail = await audited();
       const mixed = await call('POST', '/user/login', {
         body: { email: user.email, username: other.username, password: user.password },
       });
       refused(mixed, 401, 'invalid_credentials');
       assert.equal(sessionCookieOf(mixed), null);
       assert.equal(await live(), before, 'the refused sign-in leaves no session');
+      // Judged as a wrong password, before any session: one failure, no success.
+      assert.deepEqual((await audited()).slice(trail.length), ['login.failed']);
     });
 
     it('answers an unknown address, an unknown username and a wrong password alike, setting no cookie', async () => {

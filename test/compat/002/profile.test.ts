@@ -259,6 +259,22 @@ describe(`seed 002 profile routes (${testDialect})`, () => {
       );
     });
 
+    it('`verified` is the activation: an account made by phone is verified to itself as to others', async () => {
+      const user = await fresh();
+      const viewer = await fresh();
+      const at = '2026-01-02T03:04:05.000Z';
+      // An account whose only proof is its number (an SMS sign-up), set before its first read.
+      await t.db.database.db
+        .updateTable('users')
+        .set({ email_verified_at: null, phone: '+14155550123', phone_verified_at: at })
+        .where('id', '=', user.id)
+        .execute();
+      const own = await me(user.token);
+      assert.deepEqual([own.verified, own.verifiedDate], [true, at]);
+      const seen = dataOf(await call('GET', `/user/${user.id}`, viewer.token)).user[0];
+      assert.deepEqual([seen.verified, seen.verifiedDate], [true, null]);
+    });
+
     it('staff (an admin’s own session) see the contact data; the 404s stay the same', async () => {
       const user = await fresh();
       const admin = await fresh();

@@ -119,13 +119,16 @@ describe(`seed 002 two-factor sign-in (${testDialect})`, () => {
           body: { target, code: user.recoveryCodes[0], sessionHash: first.data.sessionHash },
         }),
       );
-      const second = await pendingLogin(user);
-      if (!second.code.startsWith('0'))
-        dataOf(
-          await call('POST', '/user/do-2fa', {
-            body: { target, code: Number(second.code), sessionHash: second.data.sessionHash },
-          }),
-        );
+      // A code with a leading 0 has no numeric form: a new sign-in mails another (9 in 10 have none).
+      let second = await pendingLogin(user);
+      for (let tries = 0; second.code.startsWith('0') && tries < 10; tries += 1)
+        second = await pendingLogin(user);
+      assert.ok(!second.code.startsWith('0'), 'a code without a leading 0 came within 10 sign-ins');
+      dataOf(
+        await call('POST', '/user/do-2fa', {
+          body: { target, code: Number(second.code), sessionHash: second.data.sessionHash },
+        }),
+      );
     });
 
     it('refuses another user’s id as target and a wrong code, spending nothing but the wrong code’s try', async () => {

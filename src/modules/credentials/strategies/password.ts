@@ -8,7 +8,13 @@ import type { Executor } from '../../../platform/db/executor.ts';
 import type { RateGuard } from '../../../platform/rate-limit/rate-guard.ts';
 import type { RequestContext } from '../../../platform/request-context.ts';
 import { recordAudit } from '../../audit/index.ts';
-import { findUserByEmail, findUserByUsername, parseIdentifier, type User } from '../../users/index.ts';
+import {
+  findUserByEmail,
+  findUserByUsername,
+  normaliseUsername,
+  parseIdentifier,
+  type User,
+} from '../../users/index.ts';
 import { credentialError } from '../credentials.errors.ts';
 import { LOGIN_PER_IP } from '../credentials.limits.ts';
 import type { DeviceTokens } from '../device-token.ts';
@@ -19,6 +25,11 @@ import type { LoginStrategy } from './strategy.ts';
 export interface PasswordLogin {
   readonly identifier: string;
   readonly password: string;
+  /**
+   * A username the account must hold besides (a face whose sign-in sends an
+   * address and a username): another fails as a wrong password does.
+   */
+  readonly alsoUsername?: string | undefined;
   /** The device cookie the caller presented, if any. */
   readonly deviceToken: string | null;
 }
@@ -67,7 +78,9 @@ export function createPasswordStrategy(deps: {
       // sign-up with somebody's address and a password of one's own, then a
       // sign-in with both, would otherwise tell a new address (403) from a
       // taken one (401). The attempt keeps its count, as a failure does.
-      const matches = current !== null;
+      const matches =
+        current !== null &&
+        (input.alsoUsername === undefined || normaliseUsername(input.alsoUsername) === user!.username);
       const unverified =
         matches &&
         deps.requireEmailVerification &&
