@@ -7,7 +7,7 @@ import type { App } from '../../http/app-types.ts';
 import { requestContext } from '../../http/request-context.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { codeText } from './body.ts';
-import { signupCookie } from './cookie.ts';
+import { resetCookie, signupCookie } from './cookie.ts';
 import { OK, Ok, replies } from './envelope.ts';
 import { CodeQuery, CreateBody, ResetBody, VerifyEmailBody } from './schemas.ts';
 
@@ -27,6 +27,7 @@ const SIX_DIGITS = /^[0-9]{6}$/;
 export function accountRoutes(scope: App, deps: SurfaceDeps): void {
   const { accounts, credentials } = deps.roster;
   const signup = signupCookie(deps);
+  const reset = resetCookie(deps);
 
   scope.post(
     '/create',
@@ -92,13 +93,15 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
         summary: 'Generate Password Reset Code',
         description:
           'Mails a reset code (and link) when the address has an account; the same reply, after the same ' +
-          'work, for an unknown address. Native: POST /v1/password/forgot.',
+          'work, for an unknown address. Sets the `roster_reset` cookie (the address asked for) so POST ' +
+          '/user/reset-password may take the 6-digit code alone. Native: POST /v1/password/forgot.',
         querystring: CodeQuery,
         response: replies(Ok),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       await credentials.forgotPassword(request.query.email, requestContext(request));
+      reset.set(reply, request.query.email.trim());
       return OK;
     },
   );
@@ -109,18 +112,25 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
       schema: {
         summary: 'Reset Password',
         description:
-          'Sets a new password with the mailed code: `code` and `email` (the 6-digit code), or `code` alone ' +
-          'holding the token of the mail’s link. Every session ends. Native: POST /v1/password/reset.',
+          'Sets a new password with the mailed code: `code` and `email` (the 6-digit code), the 6-digit code ' +
+          'alone from the client that asked GET /user/code (its `roster_reset` cookie names the address), ' +
+          'or `code` alone holding the token of the mail’s link. Every session ends. Native: POST ' +
+          '/v1/password/reset.',
         body: ResetBody,
         response: replies(Ok),
       },
     },
-    async (request) => {
-      const { code, email, password } = request.body;
+    async (request, reply) => {
+      const { code, password } = request.body;
+      // The 6-digit code alone: the address this client asked GET /user/code for.
+      const asked = reset.read(request);
+      const email =
+        request.body.email ?? (asked !== undefined && SIX_DIGITS.test(codeText(code)) ? asked : undefined);
       await credentials.resetPassword(
         { ...proofOf(code, email), newPassword: password },
         requestContext(request),
       );
+      reset.clear(reply);
       return OK;
     },
   );

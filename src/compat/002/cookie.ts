@@ -4,6 +4,7 @@
 // the OpenID provider's authorization requests reuse it without a sign-in page.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VERIFY_LINK_HOURS } from '../../modules/accounts/index.ts';
+import { RESET_MINUTES } from '../../modules/credentials/index.ts';
 import type { SurfaceDeps } from '../surface.ts';
 
 const optionsOf = (config: SurfaceDeps['config'], path: string) => ({
@@ -47,6 +48,27 @@ export function signupCookie(deps: SurfaceDeps) {
     read: (request: FastifyRequest): string | undefined => request.cookies?.[SIGNUP_COOKIE],
     clear(reply: FastifyReply): void {
       reply.clearCookie(SIGNUP_COOKIE, options);
+    },
+  };
+}
+
+/**
+ * The address GET /user/code was asked for, kept for POST /user/reset-password
+ * so the 6-digit code may come without it, as the document's client sends
+ * it. The client typed the address itself: the cookie stands for the body's
+ * `email`, and proves nothing more. Sent only to /user, while a code lives.
+ */
+export const RESET_COOKIE = 'roster_reset';
+
+export function resetCookie(deps: SurfaceDeps) {
+  const options = optionsOf(deps.config, '/user');
+  return {
+    set(reply: FastifyReply, email: string): void {
+      reply.setCookie(RESET_COOKIE, email, { ...options, maxAge: RESET_MINUTES * 60 });
+    },
+    read: (request: FastifyRequest): string | undefined => request.cookies?.[RESET_COOKIE],
+    clear(reply: FastifyReply): void {
+      reply.clearCookie(RESET_COOKIE, options);
     },
   };
 }

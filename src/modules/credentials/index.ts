@@ -2,7 +2,7 @@
 
 export { removeCredentials, setPassword } from './credential-store.ts';
 export { credentialError } from './credentials.errors.ts';
-export { type CredentialsService, createCredentialsService } from './credentials.service.ts';
+export { type CredentialsService, createCredentialsService, RESET_MINUTES } from './credentials.service.ts';
 export { deviceTokenOf, rememberDevice } from './device-cookie.ts';
 export {
   createReauthenticator,
