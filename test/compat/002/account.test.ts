@@ -229,6 +229,28 @@ describe(`seed 002 account routes (${testDialect})`, () => {
       await flow.takeMail(body.email, SUBJECT.reset);
     });
 
+    it('the client that asked for the code (its roster_reset cookie) sends the 6-digit code alone', async () => {
+      const body = fresh();
+      const created = await call('POST', '/user/create', body);
+      const signup = String(created.headers['set-cookie']).split(';')[0]!;
+      const code = codeOf(await flow.takeMail(body.email, SUBJECT.verify));
+      ok(await call('POST', '/user/verify-email', { code }, { cookie: signup }));
+      const asked = await call('GET', `/user/code?email=${encodeURIComponent(body.email)}`);
+      ok(asked);
+      assert.match(
+        String(asked.headers['set-cookie']),
+        /^roster_reset=[^;]+; Max-Age=900; Path=\/user; HttpOnly/,
+      );
+      const cookie = String(asked.headers['set-cookie']).split(';')[0]!;
+      const resetCode = codeOf(await flow.takeMail(body.email, SUBJECT.reset));
+      const password = 'fresh_Passw0rd-harbour';
+      // Without the cookie, a 6-digit code alone is no link token: refused, nothing spent.
+      refused(await call('POST', '/user/reset-password', { code: resetCode, password }), 422, 'invalid_link');
+      ok(await call('POST', '/user/reset-password', { code: resetCode, password }, { cookie }));
+      const login = await call('POST', '/user/login', { email: body.email, password });
+      assert.equal(login.statusCode, 200, login.body);
+    });
+
     it('resets with the mailed code and address; every session ends; the code works once', async () => {
       const body = fresh();
       ok(await call('POST', '/user/create', body));
