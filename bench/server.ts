@@ -17,6 +17,8 @@ export async function startBenchServer(vars: Record<string, string> = {}): Promi
     // One secret for every run: scenarios may share a PostgreSQL database, whose keys it encrypts.
     ROSTER_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    // Node flags for the server under test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+    ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     ...vars,
   };
   return { ...(await spawnServer({ cwd, env })), cwd, env };
