@@ -77,9 +77,14 @@ export function callerOf(request: FastifyRequest): UserPrincipal | ServicePrinci
 
 const BEARER_HEADER = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)$/i;
 
-function credentialOf(request: FastifyRequest): string | null {
+/** The bearer token of the Authorization header, if one is there. */
+export function bearerTokenOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
-  const bearer = typeof header === 'string' ? BEARER_HEADER.exec(header)?.[1] : undefined;
+  return (typeof header === 'string' ? BEARER_HEADER.exec(header)?.[1] : undefined) ?? null;
+}
+
+function credentialOf(request: FastifyRequest): string | null {
+  const bearer = bearerTokenOf(request);
   if (bearer) return bearer;
   const apiKey = request.headers['x-api-key'];
   return typeof apiKey === 'string' && apiKey.startsWith(API_KEY_PREFIX) ? apiKey : null;

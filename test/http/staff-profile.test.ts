@@ -86,6 +86,15 @@ describe(`staff profile edits (${testDialect})`, () => {
     assert.equal(detail.by, 'service');
   });
 
+  it('a service key cannot change a staff account’s profile; an admin can', async () => {
+    const other = await account(t, { label: 'staff-other-admin' });
+    await makeAdmin(t, other.id);
+    assertProblem(await edit({ key: profileKey }, other.id, { headline: 'From a key' }), 403, 'forbidden');
+    assert.equal((await me(other)).headline, null);
+    const res = await edit({ token: admin.token }, other.id, { headline: 'From an admin' });
+    assert.equal(res.statusCode, 200, res.body);
+  });
+
   it('the owner’s rules hold: bad fields are 422, a taken username 409, an unknown id 404; nothing changes', async () => {
     const user = await account(t, { label: 'staff-rules', username: 'staff_rules_user' });
     const holder = await account(t, { label: 'staff-holder', username: 'staff_rules_holder' });

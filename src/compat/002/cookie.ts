@@ -3,7 +3,7 @@
 // PUBLIC_URL is https outside development, for the session's whole life), so
 // the OpenID provider's authorization requests reuse it without a sign-in page.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { VERIFY_LINK_HOURS } from '../../modules/accounts/index.ts';
+import { VERIFY_CODE_MINUTES } from '../../modules/accounts/index.ts';
 import { RESET_MINUTES } from '../../modules/credentials/index.ts';
 import type { SurfaceDeps } from '../surface.ts';
 
@@ -35,7 +35,7 @@ export function cookieSession(deps: SurfaceDeps) {
  * What POST /user/create answered its client, kept for POST /user/verify-email
  * (the domain's sign-up proof): with it the verification keeps the password
  * chosen at sign-up, and the 6-digit code may come without the address. Sent
- * only to /user, for as long as the mail's link works.
+ * only to /user, for as long as the mail's code works.
  */
 export const SIGNUP_COOKIE = 'roster_signup';
 
@@ -43,7 +43,7 @@ export function signupCookie(deps: SurfaceDeps) {
   const options = optionsOf(deps.config, '/user');
   return {
     set(reply: FastifyReply, proof: string): void {
-      reply.setCookie(SIGNUP_COOKIE, proof, { ...options, maxAge: VERIFY_LINK_HOURS * 3600 });
+      reply.setCookie(SIGNUP_COOKIE, proof, { ...options, maxAge: VERIFY_CODE_MINUTES * 60 });
     },
     read: (request: FastifyRequest): string | undefined => request.cookies?.[SIGNUP_COOKIE],
     clear(reply: FastifyReply): void {

@@ -5,7 +5,7 @@
 // the cookie session or a bearer token (session-auth.ts).
 import { Type } from 'typebox';
 import type { App } from '../../http/app-types.ts';
-import { principalOf } from '../../http/authenticate.ts';
+import { bearerTokenOf, principalOf } from '../../http/authenticate.ts';
 import { requestContext } from '../../http/request-context.ts';
 import type { SurfaceDeps } from '../surface.ts';
 import { codeText } from './body.ts';
@@ -58,14 +58,20 @@ export function securityRoutes(scope: App, deps: SurfaceDeps): void {
         summary: 'Logout',
         description:
           'Path chosen by Roster (the document gives none). Ends this session and clears the cookie: the ' +
-          'cookie’s when it comes (even with a bearer token beside it), else the token’s with its refresh ' +
-          `token. ${AUTH_NOTE} Native: DELETE /v1/sessions/current.`,
+          'cookie’s when it is live, and a live bearer token’s beside it too; else the token’s with its ' +
+          `refresh token. ${AUTH_NOTE} Native: DELETE /v1/sessions/current.`,
         response: replies(Ok),
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      await sessions.revokeSession(principal, principal.sessionId, requestContext(request));
+      const context = requestContext(request);
+      await sessions.revokeSession(principal, principal.sessionId, context);
+      // A live bearer token beside the cookie ends too: a logout leaves no credential it was sent with.
+      const token = bearerTokenOf(request);
+      const other = token ? await sessions.authenticate(token).catch(() => null) : null;
+      if (other && other.sessionId !== principal.sessionId)
+        await sessions.revokeSession(other, other.sessionId, context);
       cookie.clear(reply);
       return OK;
     },

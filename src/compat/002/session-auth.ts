@@ -38,6 +38,8 @@ export function signedIn(
     if (request.headers['sec-fetch-site'] === 'cross-site')
       throw commonError('forbidden', { detail: 'The session cookie is not accepted from another site.' });
     const live = await roster.browser.signedIn(value);
+    // A dead cookie beside a bearer token: the token decides.
+    if (!live && hasBearer) return bearer(request, reply);
     if (!live) {
       reply.header('www-authenticate', 'Bearer');
       throw commonError('unauthenticated', {

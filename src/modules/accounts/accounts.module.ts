@@ -7,7 +7,7 @@ import type { InvitesService } from '../invites/index.ts';
 import type { OtpService } from '../otp/index.ts';
 import type { SessionsService } from '../sessions/index.ts';
 import type { User, UsersService } from '../users/index.ts';
-import { createAccountsService, type SignupPhoto } from './accounts.service.ts';
+import { createAccountsService, type SignupPhoto, VERIFY_CODE_MINUTES } from './accounts.service.ts';
 import { createOperatorService } from './operator.service.ts';
 import { createSignupProof } from './signup-proof.ts';
 import { createStandingService } from './standing.service.ts';
@@ -34,7 +34,7 @@ export function createAccountsModule(p: Platform, deps: AccountsModuleDeps) {
     ...p,
     ...deps,
     admission: deps.invites,
-    signupProof: createSignupProof(p.keys('signup-proof')),
+    signupProof: createSignupProof(p.keys('signup-proof'), VERIFY_CODE_MINUTES * 60),
     config: {
       requireEmailVerification: config.requireEmailVerification,
       publicUrl: config.publicUrl,

@@ -138,12 +138,9 @@ export function createAccountsService(deps: AccountsDeps) {
       context: RequestContext,
     ): Promise<User> {
       await guard.perIp('verify-email', context.ip, VERIFY_PER_IP);
-      const signedUp = deps.signupProof.userOf(input.signupProof);
-      // The client that signed up may send the code alone: the proof names the address it went to.
-      const address =
-        input.email === undefined && input.code !== undefined && signedUp !== null
-          ? ((await findUserById(db, signedUp))?.email ?? undefined)
-          : input.email;
+      const signedUp = deps.signupProof.signedUp(input.signupProof, clock.now());
+      // The client that signed up may send the code alone: the proof names the address it signed up with.
+      const address = input.email ?? (input.code !== undefined ? signedUp?.email : undefined);
       const proof = codeOrToken({ ...input, email: address });
       const row =
         proof.kind === 'token'
@@ -158,7 +155,7 @@ export function createAccountsService(deps: AccountsDeps) {
       // address: the password chosen at sign-up is kept only when the request
       // proves it (the password, or the sign-up's proof its client kept), so a
       // squatter's pending account never keeps the squatter's way in.
-      const keepsPassword = input.password !== undefined || (row.userId !== null && signedUp === row.userId);
+      const keepsPassword = input.password !== undefined || (row.userId !== null && signedUp?.userId === row.userId);
       const now = clock.now();
       return inTransaction(db, async (trx) => {
         await otp.consume(trx, row);

@@ -4,7 +4,7 @@ export { createAccountsModule } from './accounts.module.ts';
 export {
   type AccountsService,
   createAccountsService,
-  VERIFY_LINK_HOURS,
+  VERIFY_CODE_MINUTES,
   type VerificationRequest,
 } from './accounts.service.ts';
 export { createAccount, type NewAccount } from './create-account.ts';

@@ -196,7 +196,7 @@ export function createRegistration(deps: RegistrationDeps) {
       deletedAt: null,
     };
     const outcome = await storeOnce({ input, user, secret, context });
-    const signupProof = deps.signupProof.of(user.id);
+    const signupProof = deps.signupProof.of(user.id, email, clock.now());
     if (outcome === 'duplicate') {
       if (await guard.allows('signup-notice', email, SIGNUP_NOTICE_PER_ADDRESS)) {
         await inTransaction(db, (trx) =>

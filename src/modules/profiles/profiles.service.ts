@@ -371,7 +371,18 @@ export function createProfilesService(deps: {
       context: RequestContext,
     ): Promise<AdminView> {
       await policy.authorize(principal, 'admin:profile:write', roleOfActive(db));
-      await deps.guard.perUser('profile-update', userId, PROFILE_UPDATES_PER_USER);
+      // Counted against the actor: staff and the owner never spend each other's edits.
+      const actor = auditActor(principal.actor);
+      await deps.guard.perUser(
+        'staff-profile-update',
+        `${actor.by}:${actor.actorId ?? ''}`,
+        PROFILE_UPDATES_PER_USER,
+      );
+      const target = await findUserById(db, userId);
+      if (target && isStaffRole(target.role) && principal.kind !== 'user')
+        throw commonError('forbidden', {
+          detail: 'A staff account’s profile is changed by staff, not by a service key.',
+        });
       await applyPatchTo(userId, patch, (trx, at) =>
         recordAudit(
           trx,

@@ -4,6 +4,7 @@
 // requests change nothing; no input gets a 5xx.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../../src/platform/clock.ts';
 import { request } from '../../helpers/client.ts';
 import { testDialect } from '../../helpers/dialect.ts';
 import { countUsers } from '../../helpers/factories.ts';
@@ -166,7 +167,7 @@ describe(`seed 002 account routes (${testDialect})`, () => {
       const created = await call('POST', '/user/create', body);
       ok(created);
       const setCookie = String(created.headers['set-cookie']);
-      assert.match(setCookie, /^roster_signup=[^;]+; Max-Age=86400; Path=\/user; HttpOnly; SameSite=Lax/);
+      assert.match(setCookie, /^roster_signup=[^;]+; Max-Age=900; Path=\/user; HttpOnly; SameSite=Lax/);
       const cookie = setCookie.split(';')[0]!;
       const code = codeOf(await flow.takeMail(body.email, SUBJECT.verify));
       // A wrong code costs a try and changes nothing; the right one, as the document's client sends it, verifies.
@@ -200,6 +201,26 @@ describe(`seed 002 account routes (${testDialect})`, () => {
       ok(await call('POST', '/user/verify-email', { code }, { cookie: mineCookie }));
       const login = await call('POST', '/user/login', { email: mine.email, password: mine.password });
       assert.equal(login.statusCode, 200, login.body);
+    });
+
+    it('with the cookie, a wrong code gets the same reply for a taken address as for a new one', async () => {
+      const taken = fresh();
+      ok(await call('POST', '/user/create', taken));
+      await flow.takeMail(taken.email, SUBJECT.verify);
+      const again = { ...fresh(), email: taken.email };
+      const cookieOf = async (body: object) =>
+        String((await call('POST', '/user/create', body)).headers['set-cookie']).split(';')[0]!;
+      const contested = await cookieOf(again);
+      const brandNew = await cookieOf(fresh());
+      const replies = [];
+      for (const cookie of [contested, brandNew]) {
+        const res = await call('POST', '/user/verify-email', { code: '000000' }, { cookie });
+        replies.push([res.statusCode, res.json().error.code]);
+      }
+      assert.deepEqual(replies, [
+        [422, 'invalid_code'],
+        [422, 'invalid_code'],
+      ]);
     });
 
     it('refuses a body without a code, or with one of the wrong type', async () => {
@@ -298,5 +319,33 @@ describe(`seed 002 account routes (${testDialect})`, () => {
       refused(await call('GET', '/user/code?email=not-an-address'), 422, 'validation_failed');
       refused(await call('GET', `/user/code?email=${'a'.repeat(400)}@x.io`), 422, 'validation_failed');
     });
+  });
+});
+
+describe(`seed 002 sign-up proof lifetime (${testDialect})`, () => {
+  const clock = new ManualClock(new Date());
+  let flow: Flow;
+  before(async () => {
+    flow = await startFlow({ clock });
+  });
+  after(() => flow.close());
+
+  it('the cookie proves the sign-up for the code’s 15 minutes only', async () => {
+    const body = {
+      ...CREATE_SAMPLE,
+      ...REAL_PHONE,
+      username: 'john_doe_late',
+      email: freshEmail('seed2-late'),
+    };
+    const created = await request(flow.t, 'POST', '/user/create', { body });
+    const cookie = String(created.headers['set-cookie']).split(';')[0]!;
+    const { token } = linkOf(await flow.takeMail(body.email, SUBJECT.verify), '/verify-email');
+    await clock.tick(15 * 60_000 + 1_000);
+    // The link still works (24 hours), but the stale cookie keeps no password.
+    ok(await request(flow.t, 'POST', '/user/verify-email', { body: { code: token }, headers: { cookie } }));
+    const login = await request(flow.t, 'POST', '/user/login', {
+      body: { email: body.email, password: body.password },
+    });
+    refused(login, 401, 'invalid_credentials');
   });
 });

@@ -84,14 +84,35 @@ describe(`seed 002 token journey (${testDialect})`, () => {
     refused(denied, 403, 'insufficient_scope');
     assert.match(String(denied.headers['www-authenticate']), /insufficient_scope/);
     assert.equal((await request(p.t, 'GET', '/v1/me', { token: tokens.access_token })).statusCode, 200);
-    // With the cookie beside it, logout ends the browser's session: the cookie decides, not the token.
-    const { cookie: other } = await signedInBrowser();
-    const both = await request(p.t, 'POST', '/user/logout', {
-      token: tokens.access_token,
-      headers: withCookie(other),
-    });
-    ok(both);
-    refused(await request(p.t, 'GET', '/user/me', { headers: withCookie(other) }), 401, 'unauthenticated');
+    // With a live cookie beside it, logout ends the browser's session and the token's alike.
+    const app = await signedInBrowser();
+    const appStart = await authorization(config, client, 'openid delegated:profile:read');
+    const appTokens = await exchangeCode(
+      config,
+      new URL((await app.browser.go(String(appStart.url))).url),
+      appStart,
+    );
+    ok(
+      await request(p.t, 'POST', '/user/logout', {
+        token: appTokens.access_token,
+        headers: withCookie(app.cookie),
+      }),
+    );
+    refused(
+      await request(p.t, 'GET', '/user/me', { headers: withCookie(app.cookie) }),
+      401,
+      'unauthenticated',
+    );
+    assert.equal((await request(p.t, 'GET', '/v1/me', { token: appTokens.access_token })).statusCode, 401);
+    // A dead cookie beside a token: the token decides (here, without the scope: refused, nothing ends).
+    refused(
+      await request(p.t, 'POST', '/user/logout', {
+        token: tokens.access_token,
+        headers: withCookie(app.cookie),
+      }),
+      403,
+      'insufficient_scope',
+    );
     assert.equal((await request(p.t, 'GET', '/v1/me', { token: tokens.access_token })).statusCode, 200);
     ok(await request(p.t, 'POST', '/user/logout-all', { headers: withCookie(cookie) }));
     assert.equal((await request(p.t, 'GET', '/v1/me', { token: tokens.access_token })).statusCode, 401);
