@@ -16,6 +16,7 @@ import { healthRoutes } from './http/health.routes.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { REQUEST_ID_HEADER, requestId } from './http/request-id.ts';
+import { registerRequestLog } from './http/request-log.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerTextRule } from './http/text-rule.ts';
 import { registerUtf8Rule } from './http/utf8.ts';
@@ -59,7 +60,7 @@ export interface AppDeps {
 
 const BODY_LIMIT = 1024 * 1024; // 1 MiB
 /** Probes and scrapes arrive every few seconds; logging each would drown the log. */
-const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const UNLOGGED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
@@ -67,10 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     genReqId: requestId,
-    logController: new LogController({
-      requestIdLogLabel: 'reqId',
-      disableRequestLogging: (req: { url?: string }) => UNLOGGED_PATHS.has(req.url ?? ''),
-    }),
+    // Requests are logged by registerRequestLog: one line each, not Fastify's two.
+    logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy ? [...config.trustProxy] : false,
     // On close, idle keep-alive sockets are closed at once; busy ones finish their request.
@@ -79,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     frameworkErrors: frameworkErrors(surfaces.map((s) => ({ prefix: s.prefix, send: s.send }))),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  registerRequestLog(app, UNLOGGED_PATHS);
   app.setValidatorCompiler(validatorCompiler());
   registerUtf8Rule(app);
   registerTextRule(app);

@@ -2,11 +2,12 @@
 // session of theirs makes requests within ROSTER_PRESENCE_WINDOW; requests
 // are noted in memory and written by the periodic flush (every other node
 // reads them from then on); signing out of every session makes them offline
-// at once; the owner's view carries the last sign-in.
+// at once on its node, and on others once their copy (5 s) is old; the
+// owner's view carries the last sign-in.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { compose, type Roster } from '../../src/compose.ts';
-import { PRESENCE_FLUSH_MS } from '../../src/modules/sessions/index.ts';
+import { PRESENCE_CACHE_MS, PRESENCE_FLUSH_MS } from '../../src/modules/sessions/index.ts';
 import { ManualClock } from '../../src/platform/clock.ts';
 import { buildTestApp, type TestApp } from '../helpers/build-test-app.ts';
 import { request } from '../helpers/client.ts';
@@ -72,6 +73,16 @@ describe(`presence (${testDialect})`, () => {
       .where('user_id', '=', user.id)
       .executeTakeFirstOrThrow();
     assert.equal(new Date(row.seen_at!).toISOString(), later);
+  });
+
+  it('another node that read it keeps the stored presence up to 5 s, then reads it anew', async () => {
+    const user = await account(t);
+    assert.equal(await elsewhere(user.id), true, 'the other node reads (and keeps) it');
+    assert.equal((await request(t, 'DELETE', '/v1/sessions', { token: user.token })).statusCode, 204);
+    await clock.tick(PRESENCE_CACHE_MS - 1);
+    assert.equal(await elsewhere(user.id), true, 'the bound: the other node has not read it again yet');
+    await clock.tick(1);
+    assert.equal(await elsewhere(user.id), false);
   });
 
   it('is offline at once when every session is signed out', async () => {

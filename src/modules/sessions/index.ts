@@ -8,7 +8,13 @@ export {
   type ServicePrincipal,
 } from './api-keys.ts';
 export type { LoginOutcome, PostLoginHook, SecondFactorChallenge, SignedIn } from './login-flow.ts';
-export { createPresence, PRESENCE_FLUSH_MS, type Presence, type PresenceTracker } from './presence.ts';
+export {
+  createPresence,
+  PRESENCE_CACHE_MS,
+  PRESENCE_FLUSH_MS,
+  type Presence,
+  type PresenceTracker,
+} from './presence.ts';
 export { createSessionState } from './session-state.ts';
 export { type BrowserSession, createSessionsModule } from './sessions.module.ts';
 export {

@@ -6,6 +6,7 @@
 // its time at once, in its own transaction (`loggedInAt`).
 import type { Clock } from '../../platform/clock.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import { afterCommit } from '../../platform/db/unit-of-work.ts';
 import { findUsersByIds } from '../users/index.ts';
 
 /** How often the noted requests are written: well inside the shortest window (60 s). */
@@ -14,6 +15,21 @@ export const PRESENCE_FLUSH_MS = 30_000;
 const MAX_NOTED = 100_000;
 /** Users per query of a flush (well under both engines' bound on parameters). */
 const CHUNK = 500;
+/**
+ * How long a user's stored presence (last write, last sign-in, whether a
+ * session is live) is kept in memory: the owner's view reads it on every
+ * request. A sign-in or a revocation on this node drops it at once; on other
+ * nodes it is at most this old.
+ */
+export const PRESENCE_CACHE_MS = 5_000;
+const CACHE_ENTRIES = 50_000;
+
+/** What the database holds of a user's presence. */
+interface Stored {
+  readonly seenAtMs: number;
+  readonly signedInAt: string | null;
+  readonly live: boolean;
+}
 
 export interface Presence {
   readonly online: boolean;
@@ -29,7 +45,49 @@ export function createPresence(deps: {
 }) {
   const { db, clock } = deps;
   const noted = new Map<string, number>();
+  const cached = new Map<string, { stored: Stored | null; until: number }>();
+  // Bumped by every drop: a read that overlapped one is used once, never kept.
+  let epoch = 0;
   let stopFlush: (() => void) | undefined;
+
+  function drop(userId: string): void {
+    epoch++;
+    cached.delete(userId);
+  }
+
+  async function readStored(userIds: readonly string[], now: Date): Promise<Map<string, Stored>> {
+    const nowIso = now.toISOString();
+    const rows = await db
+      .selectFrom('user_presence as p')
+      .select((eb) => [
+        'p.user_id',
+        'p.seen_at',
+        'p.signed_in_at',
+        eb
+          .exists(
+            eb
+              .selectFrom('sessions as s')
+              .select('s.id')
+              .whereRef('s.user_id', '=', 'p.user_id')
+              .where('s.revoked_at', 'is', null)
+              .where('s.expires_at', '>', nowIso)
+              .where('s.idle_expires_at', '>', nowIso),
+          )
+          .as('live'),
+      ])
+      .where('p.user_id', 'in', userIds)
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.user_id,
+        {
+          seenAtMs: r.seen_at ? new Date(r.seen_at).getTime() : 0,
+          signedInAt: r.signed_in_at === null ? null : new Date(r.signed_in_at).toISOString(),
+          live: Boolean(r.live),
+        },
+      ]),
+    );
+  }
 
   async function flush(): Promise<void> {
     if (noted.size === 0) return;
@@ -90,53 +148,56 @@ export function createPresence(deps: {
         .values({ user_id: userId, seen_at: iso, signed_in_at: iso })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ seen_at: iso, signed_in_at: iso }))
         .execute();
+      drop(userId);
+      await afterCommit(trx, () => drop(userId));
     },
 
     /** Each user's presence (users never seen: offline, no sign-in). */
     async of(userIds: readonly string[]): Promise<Map<string, Presence>> {
-      const out = new Map<string, Presence>(userIds.map((id) => [id, { online: false, signedInAt: null }]));
+      const out = new Map<string, Presence>();
       if (userIds.length === 0) return out;
       const now = clock.now();
-      const since = new Date(now.getTime() - deps.windowSeconds * 1000);
-      const nowIso = now.toISOString();
-      const rows = await db
-        .selectFrom('user_presence as p')
-        .select((eb) => [
-          'p.user_id',
-          'p.seen_at',
-          'p.signed_in_at',
-          eb
-            .exists(
-              eb
-                .selectFrom('sessions as s')
-                .select('s.id')
-                .whereRef('s.user_id', '=', 'p.user_id')
-                .where('s.revoked_at', 'is', null)
-                .where('s.expires_at', '>', nowIso)
-                .where('s.idle_expires_at', '>', nowIso),
-            )
-            .as('live'),
-        ])
-        .where('p.user_id', 'in', userIds)
-        .execute();
-      for (const r of rows) {
-        const seenAt = Math.max(r.seen_at ? new Date(r.seen_at).getTime() : 0, noted.get(r.user_id) ?? 0);
-        out.set(r.user_id, {
-          online: Boolean(r.live) && seenAt >= since.getTime(),
-          signedInAt: r.signed_in_at === null ? null : new Date(r.signed_in_at).toISOString(),
-        });
+      const nowMs = now.getTime();
+      const since = nowMs - deps.windowSeconds * 1000;
+      const stored = new Map<string, Stored | null>();
+      const missing: string[] = [];
+      for (const id of userIds) {
+        const hit = cached.get(id);
+        if (hit && hit.until > nowMs) stored.set(id, hit.stored);
+        else missing.push(id);
       }
-      // Noted here but never written yet (a session from before presence was kept): online.
-      const withRow = new Set(rows.map((r) => r.user_id));
-      for (const id of userIds)
-        if (!withRow.has(id) && (noted.get(id) ?? 0) >= since.getTime())
-          out.set(id, { online: true, signedInAt: null });
+      if (missing.length > 0) {
+        const started = epoch;
+        const read = await readStored(missing, now);
+        for (const id of missing) {
+          const value = read.get(id) ?? null;
+          stored.set(id, value);
+          if (epoch !== started) continue;
+          if (cached.size >= CACHE_ENTRIES) cached.delete(cached.keys().next().value!);
+          cached.set(id, { stored: value, until: nowMs + PRESENCE_CACHE_MS });
+        }
+      }
+      for (const id of userIds) {
+        const row = stored.get(id) ?? null;
+        const notedAt = noted.get(id) ?? 0;
+        // Noted here but never written yet (a session from before presence was kept): online.
+        if (row === null) out.set(id, { online: notedAt >= since, signedInAt: null });
+        else
+          out.set(id, {
+            online: row.live && Math.max(row.seenAtMs, notedAt) >= since,
+            signedInAt: row.signedInAt,
+          });
+      }
       return out;
     },
+
+    /** The user's sessions or sign-in changed (a revocation, in its transaction's after-commit): read anew. */
+    changed: drop,
 
     /** Erasure: the row goes, and any note of the user. */
     async forget(trx: Executor, userId: string): Promise<void> {
       noted.delete(userId);
+      drop(userId);
       await trx.deleteFrom('user_presence').where('user_id', '=', userId).execute();
     },
 

@@ -132,7 +132,11 @@ export function createSessionsService(deps: SessionsDeps) {
           now,
         );
       }
-      await afterCommit(trx, () => state.revoked(revoked));
+      await afterCommit(trx, () => {
+        // Whether the user is online follows their live sessions.
+        deps.presence?.changed(filter.userId);
+        return state.revoked(revoked);
+      });
       return revoked;
     });
     return ids;
@@ -384,7 +388,11 @@ export function createSessionsService(deps: SessionsDeps) {
         iso(clock.now()),
         reason,
       );
-      if (ids.length > 0) await afterCommit(trx, () => state.revoked(ids));
+      if (ids.length > 0)
+        await afterCommit(trx, () => {
+          deps.presence?.changed(userId);
+          return state.revoked(ids);
+        });
       return ids;
     },
 
