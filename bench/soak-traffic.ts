@@ -20,12 +20,13 @@ export const KINDS = [
   'avatar',
   'media',
   'exam',
+  'seeds',
   'oauth',
   'readyz',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
-/** Operations per second of each kind: 28.7 in all, two and a half argon2id hashes a second among them. */
+/** Operations per second of each kind: 30.7 in all, two and a half argon2id hashes a second among them. */
 export const RATES: Record<Kind, number> = {
   signUp: 0.5,
   login: 1.5,
@@ -39,6 +40,8 @@ export const RATES: Record<Kind, number> = {
   media: 2,
   // The exam app on seed 004: an answered question recorded, the day's totals synced, its profile fields.
   exam: 2,
+  // Apps written against seeds 001 and 002: the current user read and changed, a search page, a follow list.
+  seeds: 2,
   // An app's sign-in through the hosted pages, code exchange, introspection and refresh (bench/soak-oauth.ts).
   oauth: 0.5,
   readyz: 1,
@@ -288,6 +291,27 @@ export function soakTraffic(
         token: a.accessToken,
         body: { attempt_number: Math.floor(rand() * 5) + 1, background_info: `Into ${pick(WORDS)}` },
       });
+    },
+    seeds: () => {
+      const { accessToken: token } = pick(pool);
+      const roll = rand();
+      if (roll < 0.3) return request(`${baseUrl}/user/me`, { token });
+      if (roll < 0.6) return request(`${baseUrl}/api/v1/me`, { token });
+      if (roll < 0.7)
+        return request(`${baseUrl}/api/v1/me`, {
+          method: 'PATCH',
+          token,
+          body: { display_name: pick(WORDS) },
+        });
+      if (roll < 0.8)
+        return request(`${baseUrl}/user/me`, { method: 'PATCH', token, body: { lastName: pick(WORDS) } });
+      if (roll < 0.9)
+        return request(`${baseUrl}/user/search?limit=10`, {
+          method: 'POST',
+          token,
+          body: { query: pick(TERMS) },
+        });
+      return request(`${baseUrl}/user/followers?limit=20`, { token });
     },
     oauth: () => oauthSignIn(pick(pool).email),
     readyz: () => request(`${baseUrl}/readyz`),

@@ -1,4 +1,4 @@
-// Soak: modest mixed traffic (29 operations a second of twelve kinds for 45 s of
+// Soak: modest mixed traffic (31 operations a second of thirteen kinds for 45 s of
 // every minute, then a quiet spell of sign-ins; see bench/soak-traffic.ts)
 // against one server process for 10 minutes (SOAK_SECONDS overrides), sent at
 // a fixed rate whatever the answers, so a server that stalls shows as
