@@ -469,7 +469,7 @@ export const configSchema = {
   },
   LOG_LEVEL: {
     defaultDoc: '`info` (`silent` when `ROSTER_ENV=test`)',
-    doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`',
+    doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. `info` writes one line per request when it is answered (method, URL with secrets and personal data replaced, address, status, milliseconds; not probes or scrapes); `debug` adds a line when each arrives; `warn` and above write no request lines',
     parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   },
 } as const satisfies Record<string, VariableSpec<unknown>>;
