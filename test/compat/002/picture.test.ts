@@ -75,7 +75,11 @@ describe(`seed 002 PATCH /user/profile-picture (${testDialect})`, () => {
       422,
       'upload_file_count',
     );
-    anyRefusal(await upload(me.token, [{ field: 'profilePicture', bytes: Buffer.from('not an image') }]));
+    refused(
+      await upload(me.token, [{ field: 'profilePicture', bytes: Buffer.from('not an image') }]),
+      415,
+      'unsupported_image_type',
+    );
     refused(
       await request(t, 'PATCH', '/user/profile-picture', { token: me.token, body: { profilePicture: 'x' } }),
       415,
