@@ -155,7 +155,8 @@ export function createAccountsService(deps: AccountsDeps) {
       // address: the password chosen at sign-up is kept only when the request
       // proves it (the password, or the sign-up's proof its client kept), so a
       // squatter's pending account never keeps the squatter's way in.
-      const keepsPassword = input.password !== undefined || (row.userId !== null && signedUp?.userId === row.userId);
+      const keepsPassword =
+        input.password !== undefined || (row.userId !== null && signedUp?.userId === row.userId);
       const now = clock.now();
       return inTransaction(db, async (trx) => {
         await otp.consume(trx, row);
