@@ -8,11 +8,12 @@
 // password reset, a ban) is not found, so its refresh tokens stop working,
 // and destroying a grant (refresh-token reuse, revocation, the user removing
 // the app) ends that session on every node.
-import { errors } from 'oidc-provider';
+
 import type { Clock } from '../../platform/clock.ts';
 import type { Encrypter } from '../../platform/crypto/encryption.ts';
 import { sha256 } from '../../platform/crypto/tokens.ts';
 import type { Executor } from '../../platform/db/executor.ts';
+import { oidcLibrary } from './library.ts';
 
 /** How often expired records are deleted (off the request path). */
 export const STORE_PURGE_MS = 10 * 60_000;
@@ -113,7 +114,8 @@ export function createOAuthStore(deps: OAuthStoreDeps) {
           .executeTakeFirst();
         // Two requests that found the same code or refresh token unused at
         // once: only the first to mark it used may go on.
-        if (Number(result.numUpdatedRows) !== 1) throw new errors.InvalidGrant('grant request is invalid');
+        if (Number(result.numUpdatedRows) !== 1)
+          throw new (await oidcLibrary()).errors.InvalidGrant('grant request is invalid');
       },
 
       async destroy(id) {

@@ -92,7 +92,7 @@ export function createOAuthModule(p: Platform, deps: OAuthModuleDeps) {
   async function build(): Promise<Provider> {
     const { keys: jwks, version } = await keys.providerKeys();
     if (built?.version === version) return built.provider;
-    const provider = createProvider({
+    const provider = await createProvider({
       issuer,
       adapter,
       jwks: { keys: jwks },

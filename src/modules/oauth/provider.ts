@@ -9,16 +9,11 @@
 // oidc-provider reads the wall clock itself (Date.now) for the lifetimes it
 // checks; the records it stores expire by Roster's clock (oauth-store.ts).
 import type { JWK } from 'jose';
-import Provider, {
-  type ClientMetadata,
-  type Configuration,
-  errors,
-  type FindAccount,
-  interactionPolicy,
-  type KoaContextWithOIDC,
-} from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { ClientMetadata, Configuration, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 // The native API's access-token lifetime: an OAuth client's tokens live as long.
 import { ACCESS_TOKEN_TTL_SECONDS } from '../sessions/index.ts';
+import { oidcLibrary } from './library.ts';
 import { API_SCOPES, OAUTH_SCOPES } from './oauth-scopes.ts';
 import type { OAuthAdapter } from './oauth-store.ts';
 
@@ -109,7 +104,7 @@ function rosterApi(issuer: string) {
  * out, revoked, banned) or is another user's: the provider's own session only
  * mirrors the Roster one.
  */
-function policy(deps: ProviderDeps) {
+function policy(deps: ProviderDeps, { interactionPolicy }: Awaited<ReturnType<typeof oidcLibrary>>) {
   const { Check, base } = interactionPolicy;
   const prompts = base();
   const login = prompts.get('login')!;
@@ -123,7 +118,9 @@ function policy(deps: ProviderDeps) {
   return prompts;
 }
 
-export function createProvider(deps: ProviderDeps): Provider {
+export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const library = await oidcLibrary();
+  const { default: Provider, errors } = library;
   const { issuer } = deps;
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies };
   const configuration: Configuration = {
@@ -162,7 +159,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     routes: OAUTH_ROUTES,
     interactions: {
       url: (_ctx, interaction) => interactionPath(interaction.uid),
-      policy: policy(deps),
+      policy: policy(deps, library),
     },
     features: {
       devInteractions: { enabled: false },
