@@ -11,6 +11,7 @@ import { compose, type Overrides } from './compose.ts';
 import type { Config } from './config/load-config.ts';
 import type { App } from './http/app-types.ts';
 import { createAuthenticator } from './http/authenticate.ts';
+import { deferredCompiles } from './http/deferred-compile.ts';
 import { frameworkErrors, registerErrorHandling } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { registerMetrics } from './http/metrics.ts';
@@ -65,12 +66,14 @@ const UNLOGGED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/me
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, database } = deps;
   const surfaces = enabledSurfaces(config);
+  const compiles = deferredCompiles();
   const app: App = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     genReqId: requestId,
     // Requests are logged by registerRequestLog: one line each, not Fastify's two.
     logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    schemaController: { compilersFactory: { buildSerializer: compiles.serializerFactory } },
     trustProxy: config.trustProxy ? [...config.trustProxy] : false,
     // On close, idle keep-alive sockets are closed at once; busy ones finish their request.
     forceCloseConnections: 'idle',
@@ -79,7 +82,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerRequestLog(app, UNLOGGED_PATHS);
-  app.setValidatorCompiler(validatorCompiler());
+  app.setValidatorCompiler(validatorCompiler(compiles));
+  app.decorate('compileSchemas', compiles.compileAll);
   registerUtf8Rule(app);
   registerTextRule(app);
   registerErrorHandling(app);

@@ -1,10 +1,11 @@
 // Request validation. Bodies are checked strictly (no type coercion: an array
 // where a string belongs is an error, not its first element); query strings,
 // params and headers arrive as text, so there numbers and booleans are coerced.
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { fieldErrors } from '../platform/text/field-errors.ts';
+import type { DeferredCompiles } from './deferred-compile.ts';
 
 function ajv(options: Options): Ajv {
   const instance = new Ajv({ useDefaults: true, strict: false, ...options });
@@ -31,9 +32,11 @@ function isSmall(data: unknown, limit = FULL_REPORT_NODES): boolean {
  * Validators that stop at the first error, then, for an input small enough,
  * look again for every error: a client fixing a form learns all its
  * mistakes at once, and a body of a million bad items costs one error, not
- * a million (Ajv's allErrors builds them all).
+ * a million (Ajv's allErrors builds them all). Each is compiled on the first
+ * request it judges: compiling every route's schemas took a third of
+ * start-up, and many routes wait long for their first request.
  */
-export function validatorCompiler(): FastifySchemaCompiler<unknown> {
+export function validatorCompiler(compiles: DeferredCompiles): FastifySchemaCompiler<unknown> {
   const first = { body: ajv({ coerceTypes: false }), other: ajv({ coerceTypes: 'array' }) };
   const every = {
     body: ajv({ coerceTypes: false, allErrors: true }),
@@ -41,10 +44,11 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
   };
   return ({ schema, httpPart }) => {
     const part = httpPart === 'body' ? 'body' : 'other';
-    const fast = first[part].compile(schema as object);
-    // Compiled on the first refusal that wants it: most schemas never need it, and start-up stays one compile each.
-    let full: typeof fast | undefined;
+    const compiled = compiles.lazy(() => first[part].compile(schema as object));
+    // Compiled on the first refusal that wants it: most schemas never need it.
+    let full: ValidateFunction | undefined;
     const validate = (data: unknown): boolean => {
+      const fast = compiled();
       if (fast(data)) return true;
       if (!isSmall(data)) {
         validate.errors = fast.errors;
@@ -54,7 +58,7 @@ export function validatorCompiler(): FastifySchemaCompiler<unknown> {
       validate.errors = full(data) ? fast.errors : full.errors;
       return false;
     };
-    validate.errors = null as typeof fast.errors;
+    validate.errors = null as ValidateFunction['errors'];
     return validate;
   };
 }

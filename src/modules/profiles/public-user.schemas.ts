@@ -2,10 +2,20 @@
 // native view shares: names, what people say about themselves, standing.
 // Only renames: what others may see is decided by profiles.views.ts, and
 // these schemas are the allow-list.
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, type TNull, type TSchema, type TUnion, Type } from 'typebox';
 import type { PublicView } from './profiles.views.ts';
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * The schema, or null. A schema with one `type` takes `null` into that type
+ * (`type: ["string", "null"]`), which the response serializer writes
+ * directly; a union of two schemas would be told apart by a validation per
+ * field per reply. Others become the union.
+ */
+export const Nullable = <T extends TSchema>(schema: T): TUnion<[T, TNull]> => {
+  const type = (schema as { type?: unknown }).type;
+  if (typeof type !== 'string' || type === 'null') return Type.Union([schema, Type.Null()]);
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] }) as unknown as TUnion<[T, TNull]>;
+};
 export const Availability = Type.Union([
   Type.Literal('available'),
   Type.Literal('limited'),
