@@ -31,44 +31,35 @@ export function cookieSession(deps: SurfaceDeps) {
   };
 }
 
-/**
- * What POST /user/create answered its client, kept for POST /user/verify-email
- * (the domain's sign-up proof): with it the verification keeps the password
- * chosen at sign-up, and the 6-digit code may come without the address. Sent
- * only to /user, for as long as the mail's code works.
- */
-export const SIGNUP_COOKIE = 'roster_signup';
-
-export function signupCookie(deps: SurfaceDeps) {
+/** A cookie this surface keeps for one of its own later calls: HttpOnly, sent only to /user. */
+function userPathCookie(deps: SurfaceDeps, name: string, maxAgeSeconds: number) {
   const options = optionsOf(deps.config, '/user');
   return {
-    set(reply: FastifyReply, proof: string): void {
-      reply.setCookie(SIGNUP_COOKIE, proof, { ...options, maxAge: VERIFY_CODE_MINUTES * 60 });
+    set(reply: FastifyReply, value: string): void {
+      reply.setCookie(name, value, { ...options, maxAge: maxAgeSeconds });
     },
-    read: (request: FastifyRequest): string | undefined => request.cookies?.[SIGNUP_COOKIE],
+    read: (request: FastifyRequest): string | undefined => request.cookies?.[name],
     clear(reply: FastifyReply): void {
-      reply.clearCookie(SIGNUP_COOKIE, options);
+      reply.clearCookie(name, options);
     },
   };
 }
+
+/**
+ * What POST /user/create answered its client, kept for POST /user/verify-email
+ * (the domain's sign-up proof): with it the verification keeps the password
+ * chosen at sign-up, and the 6-digit code may come without the address. Kept
+ * for as long as the mail's code works.
+ */
+export const SIGNUP_COOKIE = 'roster_signup';
+export const signupCookie = (deps: SurfaceDeps) =>
+  userPathCookie(deps, SIGNUP_COOKIE, VERIFY_CODE_MINUTES * 60);
 
 /**
  * The address GET /user/code was asked for, kept for POST /user/reset-password
  * so the 6-digit code may come without it, as the document's client sends
  * it. The client typed the address itself: the cookie stands for the body's
- * `email`, and proves nothing more. Sent only to /user, while a code lives.
+ * `email`, and proves nothing more. Kept while a code lives.
  */
 export const RESET_COOKIE = 'roster_reset';
-
-export function resetCookie(deps: SurfaceDeps) {
-  const options = optionsOf(deps.config, '/user');
-  return {
-    set(reply: FastifyReply, email: string): void {
-      reply.setCookie(RESET_COOKIE, email, { ...options, maxAge: RESET_MINUTES * 60 });
-    },
-    read: (request: FastifyRequest): string | undefined => request.cookies?.[RESET_COOKIE],
-    clear(reply: FastifyReply): void {
-      reply.clearCookie(RESET_COOKIE, options);
-    },
-  };
-}
+export const resetCookie = (deps: SurfaceDeps) => userPathCookie(deps, RESET_COOKIE, RESET_MINUTES * 60);

@@ -103,14 +103,19 @@ export async function deleteSearchEntry(db: Executor, userId: string): Promise<v
   await db.deleteFrom('user_search').where('user_id', '=', userId).execute();
 }
 
-/** A listed user's place in the directory (`user_search.id`), or null. */
-export async function findListedPlace(db: Executor, userId: string): Promise<number | null> {
-  const row = await db
-    .selectFrom('user_search')
-    .select('id')
-    .where('user_id', '=', userId)
-    .where('listed', '=', 1)
-    .executeTakeFirst();
+/** A listed user's place in the directory (`user_search.id`) when the viewer's conditions show them, or null. */
+export async function findListedPlace(
+  db: Executor,
+  userId: string,
+  visible: readonly RawBuilder<boolean>[],
+): Promise<number | null> {
+  let qb = db
+    .selectFrom('user_search as s')
+    .select('s.id')
+    .where('s.user_id', '=', userId)
+    .where('s.listed', '=', 1);
+  for (const condition of visible) qb = qb.where(condition);
+  const row = await qb.executeTakeFirst();
   return row ? Number(row.id) : null;
 }
 

@@ -11,7 +11,6 @@ import { staffScopeOf, type ViewerRef, viewerIdOf } from '../../platform/auth/pr
 import type { Dialect } from '../../platform/db/database.ts';
 import type { Executor } from '../../platform/db/executor.ts';
 import type { FieldError } from '../../platform/domain-error.ts';
-import { DomainError } from '../../platform/domain-error.ts';
 import { commonError } from '../../platform/errors.ts';
 import type { Hooks } from '../../platform/hooks.ts';
 import { type Page, type PageRequest, pageFrom } from '../../platform/page.ts';
@@ -75,7 +74,7 @@ export interface DirectorySearch extends DirectoryFilters, PageRequest<Directory
 export function createDirectoryService(deps: {
   db: Executor;
   dialect: Dialect;
-  profiles: Pick<ProfilesService, 'publicView' | 'publicViews' | 'searchFacts' | 'tagUsage'>;
+  profiles: Pick<ProfilesService, 'publicViews' | 'searchFacts' | 'tagUsage'>;
   /** Who may see whom (the social graph: blocks, either way). */
   visibility: Visibility[];
   guard: RateGuard;
@@ -223,18 +222,11 @@ export function createDirectoryService(deps: {
      * an unknown id is, so an offset tells nothing a search would not.
      */
     async keyAfterUser(viewer: ViewerRef, userId: string): Promise<DirectoryKey> {
-      const seq = await findListedPlace(db, userId);
-      const shown =
-        seq !== null &&
-        (await profiles.publicView(userId, viewer).then(
-          () => true,
-          (error: unknown) => {
-            if (error instanceof DomainError && error.code === 'user_not_found') return false;
-            throw error;
-          },
-        ));
-      if (!shown) throw commonError('invalid_cursor');
-      return { seq: seq! };
+      // The search's own visibility conditions (blocks either way), on the one entry.
+      const visible = visibility.map((condition) => condition(dialect, viewerIdOf(viewer), ENTRY_USER));
+      const seq = await findListedPlace(db, userId, visible);
+      if (seq === null) throw commonError('invalid_cursor');
+      return { seq };
     },
 
     /** A keyset page (`next` continues after its last entry). */
