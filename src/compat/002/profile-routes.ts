@@ -102,7 +102,7 @@ export function profileRoutes(scope: App, deps: SurfaceDeps): void {
           detail: 'Another user’s password is not set here: they reset it themselves (GET /user/code).',
           errors: [{ path: 'password', message: 'cannot be given with a target' }],
         });
-      const subject = await profiles.ownView(subjectId);
+      const subject = await accounts.getUser(subjectId);
       if (body.role !== undefined && body.role !== subject.role)
         throw commonError('forbidden', {
           detail: 'A role is set by staff with PATCH /v1/admin/users/{id}/standing, not by this request.',
