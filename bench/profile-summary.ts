@@ -3,7 +3,10 @@
 // by self time, over the `--seconds` (default 8) that served HTTP the most, so
 // start-up, set-up and shutdown are left out.
 //
-//   node bench/profile-summary.ts /tmp/prof/CPU.….cpuprofile [--seconds=8] [--top=25]
+//   node bench/profile-summary.ts /tmp/prof/CPU.….cpuprofile [--seconds=8] [--top=25] [--start=S]
+//
+// `--start=S` takes the window from S seconds into the profile instead (e.g.
+// the storm phase after the solo one).
 //
 // A sample's area is that of its nearest frame, from the leaf up, outside
 // Node itself: Node's own frames (node:*, natives) are looked through, so a
@@ -65,7 +68,9 @@ const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const file = process.argv[2];
 if (!file) {
-  process.stderr.write('usage: node bench/profile-summary.ts <file.cpuprofile> [--seconds=8] [--top=25]\n');
+  process.stderr.write(
+    'usage: node bench/profile-summary.ts <file.cpuprofile> [--seconds=8] [--top=25] [--start=S]\n',
+  );
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -128,6 +133,12 @@ for (let i = 0, j = 0, busyIn = 0; i < times.length; i++) {
   }
   busyIn -= busyOf(i);
 }
+const start = arg('start', Number.NaN);
+if (!Number.isNaN(start))
+  best = Math.max(
+    0,
+    times.findIndex((at) => at >= start * 1e6),
+  );
 const selfUs = new Map<number, number>();
 let total = 0;
 let idleUs = 0;

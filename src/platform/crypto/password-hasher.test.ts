@@ -1,13 +1,22 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, getPriority } from 'node:os';
 import { describe, test } from 'node:test';
 import { type Algorithm, hash as argon2Hash } from '@node-rs/argon2';
 import { DomainError } from '../domain-error.ts';
 import {
   createPasswordHasher,
+  HASHING_NICE_INCREMENT,
   owaspArgon2idParams,
   type PasswordHashParams,
   parsePasswordHash,
 } from './password-hasher.ts';
+
+/** A thread's nice value: field 19 of /proc/self/task/<tid>/stat, counted after the command's closing bracket. */
+const niceOf = (tid: number): number => {
+  const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+};
 
 // Cheap parameters for tests that are not about the parameters themselves.
 const cheap: PasswordHashParams = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -166,9 +175,24 @@ describe('createPasswordHasher', () => {
     assert.equal(peak, 2);
   });
 
-  test('has sane default limits', () => {
+  test('has sane default limits: one hash in flight per core and one spare, 32 waiting per slot', () => {
     const { maxConcurrent, maxQueued } = createPasswordHasher().stats();
-    assert.ok(maxConcurrent >= 1);
+    assert.equal(maxConcurrent, availableParallelism() + 1);
     assert.equal(maxQueued, 32 * maxConcurrent);
+  });
+
+  test('hashes on threads of their own at a lower priority, leaving the event loop at the process priority', {
+    skip: process.platform !== 'linux' && 'thread priorities are read from /proc (Linux)',
+  }, async () => {
+    const hasher = createPasswordHasher({ params: cheap });
+    await Promise.all([hasher.hash('one'), hasher.hash('two')]);
+    const mainNice = niceOf(process.pid);
+    const others = readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((tid) => tid !== process.pid);
+    const lowered = others.filter((tid) => niceOf(tid) === Math.min(19, mainNice + HASHING_NICE_INCREMENT));
+    assert.ok(lowered.length >= 1, 'a hashing thread runs at the lowered priority');
+    assert.equal(niceOf(process.pid), mainNice, 'the event loop keeps its priority');
+    assert.equal(getPriority(), mainNice);
   });
 });
