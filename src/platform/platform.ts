@@ -6,7 +6,7 @@
 // Connections open on first use: a CLI command that never rate-limits or
 // announces anything (`user list`) opens no Redis connection, and the outbox
 // worker runs only once start() is called (the server, not the CLI).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import type { BlobStore } from './blob-store/blob-store.ts';
 import { createBlobStore } from './blob-store/create-blob-store.ts';
@@ -18,6 +18,7 @@ import type { Database } from './db/database.ts';
 import { createEventBus, type EventBus } from './events/event-bus.ts';
 import { createHooks } from './hooks.ts';
 import { lazy } from './lazy.ts';
+import { loadOnUse } from './load-on-use.ts';
 import { createMailer } from './mailer/create-mailer.ts';
 import type { Mailer } from './mailer/mailer.ts';
 import { createJobQueue } from './outbox/job-queue.ts';
@@ -69,7 +70,10 @@ export function createPlatform(
     overrides.rateLimiter ??
     lazy(() => {
       if (config.redisUrl)
-        redis = new Redis(config.redisUrl, { connectionName: 'roster-rate-limit', lazyConnect: false });
+        redis = new (loadOnUse<typeof import('ioredis')>('ioredis').Redis)(config.redisUrl, {
+          connectionName: 'roster-rate-limit',
+          lazyConnect: false,
+        });
       return createRateLimiter({ redis, clock });
     });
   let eventsMade = overrides.events !== undefined;

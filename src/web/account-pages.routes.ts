@@ -7,9 +7,9 @@
 // The mail links open a form rather than acting on GET: a mail scanner that
 // fetches links must not spend a verification or reset token.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { FastifyReply } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
-import { Value } from 'typebox/value';
 import type { App } from '../http/app-types.ts';
 import { PlainText } from '../http/plain-text.ts';
 import { requestContext } from '../http/request-context.ts';
@@ -43,11 +43,29 @@ const SignupFields = Type.Object({
   lastName: Type.Optional(PlainText(100)),
 });
 
+// The pages check fields with the API's validator (Ajv), every error at once,
+// each schema compiled on the first form that needs it.
+const pageAjv = new Ajv({ allErrors: true, strict: false });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+const validatorOf = (schema: TSchema): ValidateFunction => {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    validate = pageAjv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+};
+const isValid = (schema: TSchema, input: unknown): boolean => validatorOf(schema)(input);
+
 /** Each field's message: a field's own words where the page has them, the service's otherwise. */
 function fieldErrors(schema: TSchema, input: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const error of Value.Errors(schema, input)) {
-    const field = error.instancePath.replace(/^\//, '').split('/')[0] ?? '';
+  const validate = validatorOf(schema);
+  if (validate(input)) return out;
+  for (const error of validate.errors ?? []) {
+    const path =
+      error.keyword === 'required' ? `/${String(error.params.missingProperty)}` : error.instancePath;
+    const field = path.replace(/^\//, '').split('/')[0] ?? '';
     out[field] ??= en.fields[field] ?? en.fieldInvalid;
   }
   return out;
@@ -236,7 +254,7 @@ export function accountPagesRoutes(app: App, deps: AccountPagesDeps): void {
       },
       async (request, reply) => {
         const { email, interaction } = request.body;
-        if (!Value.Check(Email, email))
+        if (!isValid(Email, email))
           return forgotForm(reply, 422, interaction, { error: en.fields.email, email });
         try {
           await deps.credentials.forgotPassword(email, requestContext(request));

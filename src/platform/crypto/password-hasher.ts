@@ -5,7 +5,8 @@
 // a login storm gets fast `server_busy` (503) replies rather than timeouts.
 import { availableParallelism } from 'node:os';
 import type { Algorithm } from '@node-rs/argon2';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import { loadOnUse } from '../load-on-use.ts';
 import type { Argon2Task } from './argon2-worker.ts';
 import { type BoundedQueue, createBoundedQueue, type QueueStats } from './bounded-queue.ts';
 import { cryptoError } from './crypto.errors.ts';
@@ -78,7 +79,7 @@ const hashingSlots = (): number => availableParallelism() + 1;
 
 let hashingThreads: Piscina<Argon2Task, string | boolean> | undefined;
 const hashingPool = (): Piscina<Argon2Task, string | boolean> => {
-  hashingThreads ??= new Piscina({
+  hashingThreads ??= new (loadOnUse<typeof import('piscina')>('piscina').Piscina)({
     filename: new URL('./argon2-worker.ts', import.meta.url).href,
     minThreads: 0,
     maxThreads: hashingSlots(),

@@ -8,7 +8,7 @@
 // (SHA-1, 6 digits, 30 s); SHA-1 is fine here because HOTP only needs HMAC-SHA-1
 // to be a PRF, and several popular apps silently ignore other algorithms.
 import { HOTP, Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
+import { loadOnUse } from '../load-on-use.ts';
 import { constantTimeEqual } from './tokens.ts';
 
 const ALGORITHM = 'SHA1';
@@ -70,7 +70,10 @@ function assertIssuer(issuer: string): void {
 /** The URI as a standalone SVG QR code, to inline in the enrolment page. */
 export function totpQrSvg(uri: string): Promise<string> {
   // Medium error correction keeps the code small yet readable from a screen.
-  return QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' });
+  return loadOnUse<typeof import('qrcode')>('qrcode').toString(uri, {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+  });
 }
 
 export interface VerifyTotpInput {

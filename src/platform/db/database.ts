@@ -2,8 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DatabaseTarget } from '../../config/config.schema.ts';
+import { loadOnUse } from '../load-on-use.ts';
 import type { Tables } from './database.types.ts';
 import { GuardedDialect } from './guarded-dialect.ts';
 import { NodeSqliteDialect, openSqlite } from './sqlite-dialect.ts';
@@ -39,7 +40,7 @@ const pgTypes = {
     if (oid === INT8_OID) return (v: string) => Number(v);
     // JSON stays text, as SQLite returns it; repositories parse it once.
     if (JSON_OIDS.has(oid)) return (v: string) => v;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return loadOnUse<typeof pg>('pg').types.getTypeParser(oid, format as 'text');
   }) as typeof pg.types.getTypeParser,
 };
 
@@ -57,7 +58,7 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
       close: () => db.destroy(),
     };
   }
-  const pool = new pg.Pool({
+  const pool = new (loadOnUse<typeof pg>('pg').Pool)({
     connectionString: target.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,

@@ -2,7 +2,8 @@
 // nothing else, so the bus opens two: one publishes, one listens. Both belong
 // to the bus and close with it. ioredis reconnects and re-subscribes by itself;
 // messages published while a node is cut off are lost (see event-bus.ts).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadOnUse } from '../load-on-use.ts';
 import {
   defaultOnError,
   type EventBus,
@@ -26,8 +27,9 @@ export class RedisEventBus implements EventBus {
   constructor(redisUrl: string, options: EventBusOptions = {}) {
     this.#prefix = options.channelPrefix ?? 'roster:';
     this.#onError = options.onError ?? defaultOnError;
-    this.#publisher = new Redis(redisUrl, { connectionName: 'roster-events-pub' });
-    this.#subscriber = new Redis(redisUrl, { connectionName: 'roster-events-sub' });
+    const { Redis: Client } = loadOnUse<typeof import('ioredis')>('ioredis');
+    this.#publisher = new Client(redisUrl, { connectionName: 'roster-events-pub' });
+    this.#subscriber = new Client(redisUrl, { connectionName: 'roster-events-sub' });
     for (const connection of [this.#publisher, this.#subscriber])
       connection.on('error', (error: unknown) => this.#onError(error, null));
     this.#subscriber.on('message', (channel: string, message: string) => this.#deliver(channel, message));

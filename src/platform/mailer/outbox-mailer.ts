@@ -4,8 +4,9 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import type MailComposer from 'nodemailer/lib/mail-composer';
 import { type Clock, systemClock } from '../clock.ts';
+import { loadOnUse } from '../load-on-use.ts';
 import { outboxFileName, writeAtomically } from '../outbox/outbox-files.ts';
 import { sendMailOptions } from './mail-options.ts';
 import type { Mailer, MailMessage } from './mailer.ts';
@@ -34,7 +35,8 @@ export function createOutboxMailer(options: OutboxMailerOptions): Mailer {
       ready ??= mkdir(options.dir, { recursive: true, mode: 0o700 });
       await ready;
       const now = clock.now();
-      const bytes = await new MailComposer(sendMailOptions(message, options.from, now)).compile().build();
+      const Composer = loadOnUse<typeof MailComposer>('nodemailer/lib/mail-composer');
+      const bytes = await new Composer(sendMailOptions(message, options.from, now)).compile().build();
       await writeAtomically(join(options.dir, emlFileName(now)), bytes);
     },
   };

@@ -1,6 +1,7 @@
 // Sends mail through an SMTP relay given as `smtp://user:pass@host:port`
 // (STARTTLS when offered) or `smtps://...` (TLS from the first byte).
-import nodemailer, { type NodemailerError } from 'nodemailer';
+import type { NodemailerError } from 'nodemailer';
+import { loadOnUse } from '../load-on-use.ts';
 import { redactText } from '../logger.ts';
 import { sendMailOptions } from './mail-options.ts';
 import { type Mailer, type MailMessage, MailRejectedError } from './mailer.ts';
@@ -21,6 +22,7 @@ const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/i;
 export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
   const url = new URL(options.url);
   const hasCredentials = url.username !== '' || url.password !== '';
+  const nodemailer = loadOnUse<typeof import('nodemailer')>('nodemailer');
   const transport = nodemailer.createTransport({
     pool: true,
     url: options.url,
