@@ -18,6 +18,7 @@ import { registerMetrics } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { REQUEST_ID_HEADER, requestId } from './http/request-id.ts';
 import { registerRequestLog } from './http/request-log.ts';
+import { deferredRequestLogger } from './http/request-logger.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerTextRule } from './http/text-rule.ts';
 import { registerUtf8Rule } from './http/utf8.ts';
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     genReqId: requestId,
+    childLoggerFactory: deferredRequestLogger,
     // Requests are logged by registerRequestLog: one line each, not Fastify's two.
     logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
@@ -87,8 +89,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerUtf8Rule(app);
   registerTextRule(app);
   registerErrorHandling(app);
-  app.addHook('onSend', async (request, reply) => {
+  let draining = false;
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Requests still in flight when shutdown starts are answered, and their
+    // keep-alive connections closed after that answer, so the server can stop.
+    if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
   await registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https://') });
   if (config.corsOrigins.length > 0) {
@@ -111,14 +118,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
   const metrics = registerMetrics(app, config);
 
-  let draining = false;
   app.addHook('preClose', async () => {
     draining = true;
-  });
-  // Requests still in flight when shutdown starts are answered, and their
-  // keep-alive connections closed after that answer, so the server can stop.
-  app.addHook('onSend', async (_request, reply) => {
-    if (draining) reply.header('connection', 'close');
   });
   healthRoutes(app, { ping: () => database.ping(), isDraining: () => draining, metrics });
 

@@ -48,13 +48,20 @@ export function registerMetrics(app: FastifyInstance, config: Pick<Config, 'env'
     registers: [registry],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // Each method, route and status's series, looked up once: prom-client
+  // otherwise hashes the label object on every observation.
+  const series = new Map<string, Histogram.Internal<'method' | 'route' | 'status_code'>>();
+  app.addHook('onResponse', (request, reply, done) => {
     // The route template, never the raw URL: ids in paths would explode cardinality.
     const route = request.routeOptions.url ?? 'unmatched';
-    duration.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let observer = series.get(key);
+    if (observer === undefined) {
+      observer = duration.labels({ method: request.method, route, status_code: String(reply.statusCode) });
+      series.set(key, observer);
+    }
+    observer.observe(reply.elapsedTime / 1000);
+    done();
   });
   const { token, port, host } = config.metrics;
   const metrics: Metrics = {

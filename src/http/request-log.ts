@@ -15,14 +15,16 @@ export function registerRequestLog(app: FastifyInstance, unlogged: ReadonlySet<s
   const log: FastifyBaseLogger = app.log.child({}, { redact: { paths: [] } });
   const logged = (url: string) => !unlogged.has(url);
   if (app.log.level === 'debug' || app.log.level === 'trace')
-    app.addHook('onRequest', async (request) => {
+    app.addHook('onRequest', (request, _reply, done) => {
       if (logged(request.url)) log.debug({ reqId: request.id, req: request }, 'incoming request');
+      done();
     });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (logged(request.url))
       log.info(
         { reqId: request.id, req: request, res: reply, responseTime: reply.elapsedTime },
         'request completed',
       );
+    done();
   });
 }

@@ -80,5 +80,13 @@ function checkRequestText(request: FastifyRequest): void {
 
 /** Registered once on the root, so it runs for every route of every face before validation. */
 export function registerTextRule(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => checkRequestText(request));
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      checkRequestText(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    done();
+  });
 }

@@ -39,7 +39,8 @@ export function registerUtf8Rule(app: FastifyInstance): void {
   });
 
   // Runs for every request, routed or not, before its params and query are read.
-  app.addHook('onRequest', async (request) => {
-    if (!hasUtf8Escapes(request.raw.url ?? '')) throw notUtf8('request URL');
+  // A callback hook, not an async one: it runs on every request, and a promise each is measurable.
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(hasUtf8Escapes(request.raw.url ?? '') ? undefined : notUtf8('request URL'));
   });
 }

@@ -137,4 +137,15 @@ describe('redactText and redactUrl', () => {
     assert.ok(!/r1|t1|123456|a1/.test(url), url);
     assert.match(url, /page=2/);
   });
+
+  it('a plain path is kept as it is; a number or address after /by-phone/ or /by-email/ is not', () => {
+    assert.equal(
+      redactUrl('/v1/users/01a24287-acf0-7200-84b2-e3f2d461fe77/followers'),
+      '/v1/users/01a24287-acf0-7200-84b2-e3f2d461fe77/followers',
+    );
+    assert.equal(redactUrl('/v1/users/by-phone/015199887700'), '/v1/users/by-phone/[redacted]');
+    assert.equal(redactUrl('/v1/users/by-email/ada.example.com'), '/v1/users/by-email/[redacted]');
+    assert.equal(redactUrl('/v1/users/+4915199887700'), '/v1/users/[redacted]');
+    assert.equal(redactUrl('/v1/users/ada%40example.com'), '/v1/users/[redacted]');
+  });
 });
