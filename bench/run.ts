@@ -10,6 +10,7 @@ import { cpuMeter } from './cpu-share.ts';
 import { activity } from './scenarios/activity.ts';
 import { argon2 } from './scenarios/argon2.ts';
 import { ceiling } from './scenarios/ceiling.ts';
+import { faces } from './scenarios/faces.ts';
 import { healthz } from './scenarios/healthz.ts';
 import { login } from './scenarios/login.ts';
 import { me } from './scenarios/me.ts';
@@ -30,6 +31,7 @@ const scenarios: Record<string, () => Promise<Record<string, unknown>>> = {
   healthz,
   login,
   me,
+  faces,
   storm,
   media,
   pages,

@@ -75,6 +75,18 @@ export function checkTargets(results: Record<string, Line>, database: 'sqlite' |
       ],
     );
   }
+  const faces = results.faces;
+  if (faces) {
+    // Issue 17: the seed surfaces' reads of the current user and OAuth-token reads within 20 % of the native one.
+    const reads = (faces.reads ?? {}) as Record<string, Line>;
+    for (const [name, read] of Object.entries(reads)) {
+      if (name === 'v1Me') continue;
+      from(
+        ['faces'],
+        [atLeast(`${name} (${String(read.path)}) ≥ 80 % of GET /v1/me`, num(read, 'ratioToNative'), 0.8)],
+      );
+    }
+  }
   if (startup) {
     from(
       ['startup'],
@@ -112,6 +124,14 @@ export function headline(results: Record<string, Line>): Record<string, unknown>
       writesPerSecond: ['storm', 'writes', 'successesPerSecond'],
       serverBusy: ['storm', 'writes', 'serverBusy'],
     }),
+    faces:
+      results.faces &&
+      Object.fromEntries(
+        Object.entries((results.faces.reads ?? {}) as Record<string, Line>).map(([name, read]) => [
+          name,
+          { requestsPerSecond: num(read, 'requestsPerSecond'), ratioToNative: num(read, 'ratioToNative') },
+        ]),
+      ),
     startup: pick(startup, {
       medianMsToFirstHealthz: ['medianMsToFirstHealthz'],
       medianIdleRssMiB: ['medianIdleRssMiB'],

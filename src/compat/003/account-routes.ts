@@ -56,14 +56,14 @@ export function accountRoutes(scope: App, deps: SurfaceDeps): void {
 
   /** The signed-in user's account object, from every module that holds a part of it. */
   async function accountOf(userId: string): Promise<Static<typeof Account>> {
-    const [view, achievements, referral, mfa] = await Promise.all([
+    const [view, achievements, referralCode, factors] = await Promise.all([
       profiles.ownView(userId),
       roster.achievements.mine(userId),
-      roster.invites.referral(userId),
-      roster.mfa.status(userId),
+      roster.invites.referralCode(userId),
+      roster.mfa.methodsOn(userId),
     ]);
     const tags = await profiles.tagDetails(view.tags.map((t) => t.key));
-    return toAccount({ view, achievements, referralCode: referral.code, factors: mfa.methods, tags });
+    return toAccount({ view, achievements, referralCode, factors, tags });
   }
 
   scope.get(

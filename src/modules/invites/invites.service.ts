@@ -75,6 +75,20 @@ export function createInvitesService(deps: {
     throw new Error('no free code after five tries');
   }
 
+  /** The user's referral code, made on the first ask. */
+  async function referralCode(userId: string): Promise<string> {
+    let code = await findReferralCode(db, userId);
+    if (code === null) {
+      await inTransaction(db, async (trx) => {
+        await deps.users.lockActive(trx, userId);
+        await withFreshCode(REFERRAL_CODE_LENGTH, (c) => insertReferralCode(trx, userId, c));
+      });
+      // A concurrent first request may have won; its code is the one.
+      code = (await findReferralCode(db, userId))!;
+    }
+    return displayCode(code);
+  }
+
   return {
     /**
      * Checks a sign-up's codes inside its transaction, before anything else:
@@ -163,17 +177,11 @@ export function createInvitesService(deps: {
 
     /** The user's referral code (made on first request) and how many sign-ups named it. */
     async referral(userId: string): Promise<{ code: string; referredCount: number }> {
-      let code = await findReferralCode(db, userId);
-      if (code === null) {
-        await inTransaction(db, async (trx) => {
-          await deps.users.lockActive(trx, userId);
-          await withFreshCode(REFERRAL_CODE_LENGTH, (c) => insertReferralCode(trx, userId, c));
-        });
-        // A concurrent first request may have won; its code is the one.
-        code = (await findReferralCode(db, userId))!;
-      }
-      return { code: displayCode(code), referredCount: await countReferrals(db, userId) };
+      return { code: await referralCode(userId), referredCount: await countReferrals(db, userId) };
     },
+
+    /** The user's referral code alone (made on first use), for faces that show no count. */
+    referralCode,
   };
 }
 

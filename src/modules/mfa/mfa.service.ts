@@ -66,6 +66,8 @@ export function createMfaService(deps: MfaDeps) {
   const email = createEmailCodeFactor({ db, clock, otp: deps.otp, mail: deps.mail, guard });
   const factors: Readonly<Record<FactorKind, EnrolledFactor>> = { totp, email };
   const recovery = createRecoveryCodes({ clock, key: deps.recoveryKey });
+  const methodsOn = async (userId: string): Promise<string[]> =>
+    (await listFactors(db, userId)).filter((f) => f.enabled_at !== null).map((f) => f.type);
   registerMfaUndo(deps.security, now, (kind) => factors[kind].name);
 
   const shared = { db, guard, factors, recovery, activeUser, lockKey };
@@ -101,10 +103,11 @@ export function createMfaService(deps: MfaDeps) {
     forgetUser: (trx: Executor, userId: string) => deleteMfaData(trx, userId),
 
     async status(userId: string): Promise<{ methods: string[]; recoveryCodesLeft: number }> {
-      const rows = await listFactors(db, userId);
-      const methods = rows.filter((f) => f.enabled_at !== null).map((f) => f.type);
-      return { methods, recoveryCodesLeft: await recovery.left(db, userId) };
+      return { methods: await methodsOn(userId), recoveryCodesLeft: await recovery.left(db, userId) };
     },
+
+    /** The second factors that are on, alone (faces that show no recovery-code count). */
+    methodsOn,
 
     /**
      * For faces that turn "the" second factor on and off with a code alone
