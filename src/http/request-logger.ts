@@ -6,7 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions, LogFn } from 'pino';
 
-type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 type LogArgs = Parameters<LogFn>;
 
 class DeferredChild {
@@ -40,30 +40,15 @@ class DeferredChild {
   }
 
   silent(): void {}
-
-  fatal(...args: LogArgs): void {
-    this.#write('fatal', args);
-  }
-  error(...args: LogArgs): void {
-    this.#write('error', args);
-  }
-  warn(...args: LogArgs): void {
-    this.#write('warn', args);
-  }
-  info(...args: LogArgs): void {
-    this.#write('info', args);
-  }
-  debug(...args: LogArgs): void {
-    this.#write('debug', args);
-  }
-  trace(...args: LogArgs): void {
-    this.#write('trace', args);
-  }
-
-  #write(level: Level, args: LogArgs): void {
-    (this.made()[level] as (...a: LogArgs) => void)(...args);
-  }
 }
+
+// The six level methods, one shape: each makes the child and logs through it.
+for (const level of LEVELS)
+  Object.defineProperty(DeferredChild.prototype, level, {
+    value(this: DeferredChild, ...args: LogArgs): void {
+      (this.made()[level] as (...a: LogArgs) => void)(...args);
+    },
+  });
 
 /** Fastify's `childLoggerFactory`. */
 export const deferredRequestLogger = (

@@ -44,17 +44,10 @@ const SignupFields = Type.Object({
 });
 
 // The pages check fields with the API's validator (Ajv), every error at once,
-// each schema compiled on the first form that needs it.
+// each schema compiled on the first form that needs it (Ajv keeps it by the
+// schema object after that).
 const pageAjv = new Ajv({ allErrors: true, strict: false });
-const compiled = new WeakMap<TSchema, ValidateFunction>();
-const validatorOf = (schema: TSchema): ValidateFunction => {
-  let validate = compiled.get(schema);
-  if (validate === undefined) {
-    validate = pageAjv.compile(schema);
-    compiled.set(schema, validate);
-  }
-  return validate;
-};
+const validatorOf = (schema: TSchema): ValidateFunction => pageAjv.compile(schema);
 const isValid = (schema: TSchema, input: unknown): boolean => validatorOf(schema)(input);
 
 /** Each field's message: a field's own words where the page has them, the service's otherwise. */

@@ -34,15 +34,15 @@ const TIMESTAMPTZ_OID = 1184;
 const TIMESTAMP_OID = 1114;
 const INT8_OID = 20;
 const JSON_OIDS = new Set([114, 3802]);
-const pgTypes = {
+const pgTypes = (driver: typeof pg) => ({
   getTypeParser: ((oid: number, format?: string) => {
     if (oid === TIMESTAMPTZ_OID || oid === TIMESTAMP_OID) return (v: string) => new Date(v).toISOString();
     if (oid === INT8_OID) return (v: string) => Number(v);
     // JSON stays text, as SQLite returns it; repositories parse it once.
     if (JSON_OIDS.has(oid)) return (v: string) => v;
-    return loadOnUse<typeof pg>('pg').types.getTypeParser(oid, format as 'text');
+    return driver.types.getTypeParser(oid, format as 'text');
   }) as typeof pg.types.getTypeParser,
-};
+});
 
 export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Database {
   if (target.dialect === 'sqlite') {
@@ -58,12 +58,13 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
       close: () => db.destroy(),
     };
   }
-  const pool = new (loadOnUse<typeof pg>('pg').Pool)({
+  const driver = loadOnUse<typeof pg>('pg');
+  const pool = new driver.Pool({
     connectionString: target.url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
-    types: pgTypes,
+    types: pgTypes(driver),
     ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
   });
   // An idle client losing its connection must not crash the process; the
